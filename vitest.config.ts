@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { compilerOptions } from './tsconfig.base.json';
+
+/** Path aliases come from tsconfig.base.json so tests import libraries exactly as the apps do. */
+const alias = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(__dirname, target)]),
+);
+
+const common = { alias, environment: 'node' as const, testTimeout: 30_000, hookTimeout: 120_000 };
+
+/**
+ * Test tiers (run in this order by scripts/test.sh):
+ *  - unit:        *.spec.ts        no infrastructure
+ *  - integration: *.int-spec.ts    real Postgres, Redis, Kafka, S3 (started by scripts/test.sh)
+ *  - e2e:         tests/**\/*.e2e-spec.ts  whole services, embedded and multi-process over Kafka
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { ...common, name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'tests/contract/**/*.spec.ts'] } },
+      {
+        test: {
+          ...common,
+          name: 'integration',
+          include: ['libs/**/*.int-spec.ts', 'apps/**/*.int-spec.ts', 'tests/integration/**/*.int-spec.ts'],
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          ...common,
+          name: 'e2e',
+          include: ['tests/e2e/**/*.e2e-spec.ts', 'tests/e2e-kafka/**/*.e2e-spec.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
