@@ -23,6 +23,11 @@ export interface Finding {
   location: FindingLocation;
   /** Extra structured detail (callable name, layer name, …). */
   details?: Record<string, unknown>;
+  /**
+   * True when the finding means "we could not read this" (malformed, budget spent, encrypted, unsupported
+   * container). Such findings make the verdict `unscannable` unless a real threat was also found.
+   */
+  unscannable?: boolean;
 }
 
 /** `unscannable` blocks, exactly like `malicious`: a file we cannot read is never reported clean. */
@@ -67,6 +72,8 @@ export interface ScanContext {
   depth: number;
   /** Throws when the file's budget is spent; parsers call it in their loops. */
   checkBudget(): void;
+  /** Lets a scanner refine the detected format (e.g. a zip that turns out to be a PyTorch checkpoint). */
+  setFormat?(format: DetectedFormat): void;
 }
 
 export interface FormatScanner {
@@ -100,6 +107,16 @@ export interface ScanOptions {
   rules: RulesConfig;
   /** Extra scanners loaded from config (module paths exporting a FormatScanner). */
   plugins: string[];
+  /** Cap on bytes inflated from one archive (zip bombs). Defaults to 4 × maxFileBytes when absent. */
+  maxInflatedBytes?: number;
+  /** Largest accepted compression ratio of one archive member (declared and actual). */
+  maxCompressionRatio?: number;
+  /** Maximum number of members in one archive. */
+  maxArchiveEntries?: number;
+  /** Files scanned in parallel (worker threads). */
+  concurrency?: number;
+  /** Heap limit of each scan worker in MiB; a worker that exceeds it is killed and the file is unscannable. */
+  workerMemoryMb?: number;
 }
 
 export interface FileReport {

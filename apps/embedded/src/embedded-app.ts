@@ -1,0 +1,82 @@
+import { resolve } from 'node:path';
+import { InProcessBroker } from '@modelguard/messaging';
+import { startEmbeddedPostgres } from '@modelguard/persistence';
+import { bootstrapService, type RunningService } from '@modelguard/runtime';
+import type { EmbeddedServiceSpec } from './embedded-services';
+
+export interface EmbeddedApp {
+  /** The gateway's URL: the only public endpoint. */
+  url: string;
+  broker: InProcessBroker;
+  services: Readonly<Record<string, RunningService>>;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Gateway port (default HTTP_PORT or 3000; 0 = any free port). */
+  httpPort?: number;
+  /** Which services to run, in boot order; the gateway must be last. Default: all (EMBEDDED_SERVICES). */
+  services?: readonly EmbeddedServiceSpec[];
+}
+
+/** Internal URLs the gateway calls, by the service that serves them. */
+const PEER_URL_VARS: Record<string, string> = { audit: 'AUDIT_URL', scan: 'SCAN_URL' };
+
+/**
+ * Every service in one process: PGlite (persisted under DATA_DIR) instead of a Postgres server, one
+ * in-process broker instead of Kafka, and one Nest application per service, so each keeps its own
+ * consumer group, schema and health exactly as in distributed mode. Only the gateway is meant to be
+ * reached from outside; the others listen on ephemeral loopback ports for the gateway's internal calls.
+ */
+export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<EmbeddedApp> {
+  const specs = opts.services ?? (await import('./embedded-services')).EMBEDDED_SERVICES;
+  const baseEnv = opts.env ?? process.env;
+  const dataDir = resolve(baseEnv['DATA_DIR'] ?? './.data');
+  const postgres = await startEmbeddedPostgres({ dataDir });
+  const broker = new InProcessBroker();
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    MODELGUARD_MODE: 'embedded',
+    MESSAGING_TRANSPORT: 'in-process',
+    DATA_DIR: dataDir,
+    DATABASE_URL: postgres.url,
+    // PGlite serialises statements anyway; small pools keep its socket connection count low.
+    DATABASE_POOL_SIZE: baseEnv['DATABASE_POOL_SIZE'] ?? '3',
+  };
+  const started: RunningService[] = [];
+  const services: Record<string, RunningService> = {};
+  const close = async () => {
+    // Gateway first (stop taking requests), then the consumers, then the database under them.
+    for (const s of [...started].reverse()) await s.close().catch(() => undefined);
+    await postgres.stop();
+  };
+  try {
+    for (const spec of specs) {
+      const isGateway = spec.service === 'gateway';
+      const running = await bootstrapService({
+        service: spec.service,
+        module: spec.module(env),
+        httpPort: isGateway ? (opts.httpPort ?? Number(baseEnv['HTTP_PORT'] ?? 3000)) : 0,
+        inProcessBroker: broker,
+        env,
+        shutdownHooks: false,
+        exitOnConfigError: false,
+        configure: (c) => ({ ...c, http: { ...c.http, host: isGateway ? c.http.host : '127.0.0.1' } }),
+      });
+      started.push(running);
+      services[spec.service] = running;
+      const peerVar = PEER_URL_VARS[spec.service];
+      if (peerVar) env[peerVar] = running.url;
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const gateway = services['gateway'];
+  if (!gateway) {
+    await close();
+    throw new Error('embedded mode needs a gateway (last in the service list)');
+  }
+  return { url: gateway.url, broker, services, close };
+}

@@ -1,0 +1,24 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { AuditModule } from '@modelguard/audit-feature';
+import { GatewayModule } from '@modelguard/gateway-feature';
+import { LineageModule } from '@modelguard/lineage-feature';
+import { ScanServiceModule, scanSettingsFromEnv } from '@modelguard/scan-feature';
+import { ScoringModule } from '@modelguard/scoring-feature';
+
+export interface EmbeddedServiceSpec {
+  service: string;
+  module: (env: NodeJS.ProcessEnv) => Type | DynamicModule;
+}
+
+/**
+ * Boot order: consumers first (their internal URLs are handed to the gateway), the gateway last, so the
+ * public port opens only once everything behind it runs.
+ */
+export const EMBEDDED_SERVICES: readonly EmbeddedServiceSpec[] = [
+  { service: 'audit', module: () => AuditModule.forService() },
+  { service: 'scan', module: (env) => ScanServiceModule.forService({ settings: scanSettingsFromEnv(env) }) },
+  { service: 'scoring', module: () => ScoringModule.forService() },
+  { service: 'lineage', module: () => LineageModule.forService() },
+  // TODO(ingest): add { service: 'ingest', module: () => IngestModule } once @modelguard/ingest-feature exists.
+  { service: 'gateway', module: () => GatewayModule },
+];

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { type Envelope, type PayloadOf, Topic } from '@modelguard/contracts';
+import { type EventContext, OnEvent } from '@modelguard/messaging';
+import type { ChainedFields } from './audit-chain';
+import { AuditRecorder } from './audit-recorder.service';
+import type { AuditAction } from './entities/audit-entry.entity';
+
+type ArtifactEvent = PayloadOf<typeof Topic.ArtifactCreated | typeof Topic.ArtifactUpdated | typeof Topic.ArtifactDeleted | typeof Topic.ArtifactDownloaded>;
+
+function fieldsOf(event: Envelope<ArtifactEvent>, action: AuditAction): ChainedFields {
+  const p = event.payload;
+  return {
+    eventId: event.eventId,
+    artifactId: p.artifactId,
+    artifactType: p.artifactType,
+    artifactName: p.name,
+    action,
+    userName: p.actor.name,
+    userIsAdmin: p.actor.isAdmin,
+    // The time the action happened at the gateway, not when audit got round to it.
+    occurredAt: new Date(event.occurredAt),
+  };
+}
+
+/** Turns registry events into audit entries. Idempotent through the inbox (same transaction). */
+@Injectable()
+export class AuditEventsHandler {
+  constructor(private readonly recorder: AuditRecorder) {}
+
+  @OnEvent(Topic.ArtifactCreated)
+  async onCreated(event: Envelope<PayloadOf<typeof Topic.ArtifactCreated>>, ctx: EventContext): Promise<void> {
+    await this.recorder.append(ctx.manager, fieldsOf(event, 'CREATE'));
+  }
+
+  @OnEvent(Topic.ArtifactUpdated)
+  async onUpdated(event: Envelope<PayloadOf<typeof Topic.ArtifactUpdated>>, ctx: EventContext): Promise<void> {
+    await this.recorder.append(ctx.manager, fieldsOf(event, 'UPDATE'));
+  }
+
+  @OnEvent(Topic.ArtifactDeleted)
+  async onDeleted(event: Envelope<PayloadOf<typeof Topic.ArtifactDeleted>>, ctx: EventContext): Promise<void> {
+    await this.recorder.append(ctx.manager, fieldsOf(event, 'DELETE'));
+  }
+
+  @OnEvent(Topic.ArtifactDownloaded)
+  async onDownloaded(event: Envelope<PayloadOf<typeof Topic.ArtifactDownloaded>>, ctx: EventContext): Promise<void> {
+    await this.recorder.append(ctx.manager, fieldsOf(event, 'DOWNLOAD'));
+  }
+
+  @OnEvent(Topic.RegistryReset)
+  async onReset(_event: Envelope<PayloadOf<typeof Topic.RegistryReset>>, ctx: EventContext): Promise<void> {
+    await this.recorder.clear(ctx.manager);
+  }
+}

@@ -1,0 +1,129 @@
+import { Topic, type ArtifactType } from '@modelguard/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import type { RequestActor } from '../auth/actor';
+import { newArtifactId } from '../domain/artifact-id';
+import { upstreamKindOf } from '../domain/artifact-name';
+import { ClientError } from '../domain/client-error';
+import { assignedVersion } from '../domain/version-query';
+import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
+import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
+import { ArtifactEntity } from '../persistence/artifact.entity';
+import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
+import { parseCreateRequest, parseUpdateRequest } from './artifact-request';
+import { artifactView, type ArtifactView } from './artifact-view';
+import { IngestWaiter } from './ingest-waiter';
+
+export interface WriteResult {
+  /** true when ingestion finished within the wait (201/200), false when still running (202). */
+  completed: boolean;
+  artifact: ArtifactView;
+}
+
+/** Registry writes (create / new version / delete) and reads by id. Every write and its events share one transaction. */
+@Injectable()
+export class ArtifactService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly waiter: IngestWaiter,
+    @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+  ) {}
+
+  async create(type: ArtifactType, body: unknown, actor: RequestActor): Promise<WriteResult> {
+    const { url, name } = parseCreateRequest(body);
+    const id = newArtifactId();
+    const version = assignedVersion(0);
+    const href = url.toString();
+    const artifact = await this.writeTx(async (m) => {
+      const row = m.getRepository(ArtifactEntity).create({ id, type, name, url: href, latestVersion: version, readme: null });
+      await m.getRepository(ArtifactEntity).insert(row);
+      await m.getRepository(ArtifactVersionEntity).insert(newVersionRow(id, version, 0, href));
+      const ref = { artifactId: id, artifactType: type, name };
+      const who = { name: actor.name, isAdmin: actor.isAdmin };
+      await this.outbox.enqueue(m, Topic.ArtifactCreated, { ...ref, url: href, version, actor: who }, { key: id });
+      if (upstreamKindOf(url) !== 'other') await this.outbox.enqueue(m, Topic.IngestRequested, { ...ref, url: href, version, actor: who }, { key: id });
+      return row;
+    }, 409, 'an artifact of this type with this url already exists');
+    const outcome = await this.waiter.wait(id, version);
+    if (outcome.state === 'failed') {
+      await this.dropFailedCreate(artifact, actor);
+      throw new ClientError(424, `artifact was not registered: ${outcome.reason}`);
+    }
+    return { completed: outcome.state === 'stored', artifact: artifactView(artifact, this.settings.http.publicUrl) };
+  }
+
+  async get(type: ArtifactType, id: string): Promise<ArtifactView> {
+    return artifactView(await this.require(this.dataSource.manager, type, id), this.settings.http.publicUrl);
+  }
+
+  /** Stores the new source as a new immutable version; older versions stay downloadable by version. */
+  async update(type: ArtifactType, id: string, body: unknown, actor: RequestActor): Promise<WriteResult> {
+    const req = parseUpdateRequest(body, type, id);
+    const href = req.url.toString();
+    const { artifact, version } = await this.writeTx(async (m) => {
+      const current = await this.require(m, type, id, true);
+      if (current.name !== req.name) throw new ClientError(400, 'metadata.name must match the name of this artifact');
+      const last = await m.getRepository(ArtifactVersionEntity).maximum('ordinal', { artifactId: id });
+      const ordinal = (last ?? -1) + 1;
+      const v = assignedVersion(ordinal);
+      await m.getRepository(ArtifactVersionEntity).insert(newVersionRow(id, v, ordinal, href));
+      await m.getRepository(ArtifactEntity).update({ id }, { url: href, latestVersion: v });
+      const ref = { artifactId: id, artifactType: type, name: current.name };
+      const who = { name: actor.name, isAdmin: actor.isAdmin };
+      await this.outbox.enqueue(m, Topic.ArtifactUpdated, { ...ref, url: href, version: v, actor: who }, { key: id });
+      if (upstreamKindOf(req.url) !== 'other') await this.outbox.enqueue(m, Topic.IngestRequested, { ...ref, url: href, version: v, actor: who }, { key: id });
+      return { artifact: { ...current, url: href, latestVersion: v }, version: v };
+    }, 400, 'this url is already registered by another artifact of this type');
+    const outcome = await this.waiter.wait(id, version);
+    if (outcome.state === 'failed') throw new ClientError(400, `the new content could not be ingested (${outcome.reason}); the previous version is kept`);
+    return { completed: outcome.state === 'stored', artifact: artifactView(artifact, this.settings.http.publicUrl) };
+  }
+
+  async delete(type: ArtifactType, id: string, actor: RequestActor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const current = await this.require(m, type, id, true);
+      await m.getRepository(ArtifactEntity).delete({ id });
+      await this.outbox.enqueue(
+        m,
+        Topic.ArtifactDeleted,
+        { artifactId: id, artifactType: type, name: current.name, actor: { name: actor.name, isAdmin: actor.isAdmin } },
+        { key: id },
+      );
+    });
+  }
+
+  /** Loads an artifact or answers 404; `lock` serialises concurrent PUT/DELETE on the same artifact. */
+  async require(m: EntityManager, type: ArtifactType, id: string, lock = false): Promise<ArtifactEntity> {
+    const qb = m.getRepository(ArtifactEntity).createQueryBuilder('a').where('a.id = :id AND a.type = :type', { id, type });
+    const found = await (lock ? qb.setLock('pessimistic_write') : qb).getOne();
+    if (found === null) throw new ClientError(404, `no ${type} artifact with id ${id}`);
+    return found;
+  }
+
+  /** Ingestion failed for good during the create wait: the spec's 424 means "not registered", so remove it again. */
+  private async dropFailedCreate(artifact: ArtifactEntity, actor: RequestActor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const { affected } = await m.getRepository(ArtifactEntity).delete({ id: artifact.id });
+      if (!affected) return;
+      const payload = { artifactId: artifact.id, artifactType: artifact.type, name: artifact.name, actor: { name: actor.name, isAdmin: actor.isAdmin } };
+      await this.outbox.enqueue(m, Topic.ArtifactDeleted, payload, { key: artifact.id });
+    });
+  }
+
+  /** Runs a write transaction, mapping a unique-constraint violation to the given client error. */
+  private async writeTx<T>(fn: (m: EntityManager) => Promise<T>, conflictStatus: number, conflictMessage: string): Promise<T> {
+    try {
+      return await this.dataSource.transaction(fn);
+    } catch (error: unknown) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
+        throw new ClientError(conflictStatus, conflictMessage);
+      }
+      throw error;
+    }
+  }
+}
+
+function newVersionRow(artifactId: string, version: string, ordinal: number, url: string): Partial<ArtifactVersionEntity> {
+  return { artifactId, version, ordinal, url, source: null, ingestState: 'ingesting', ingestError: null, scanState: 'pending', files: [], totalBytes: '0' };
+}

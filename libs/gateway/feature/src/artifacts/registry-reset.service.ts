@@ -1,0 +1,38 @@
+import { Topic } from '@modelguard/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RequestActor } from '../auth/actor';
+import { UsersService } from '../auth/users.service';
+import { ArtifactEntity } from '../persistence/artifact.entity';
+import { DownloadEntity } from '../persistence/download.entity';
+import { UserEntity } from '../persistence/user.entity';
+import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
+
+/**
+ * DELETE /reset: empty registry plus the default admin, and RegistryReset for the other services — one transaction.
+ * Blobs are left to the storage lifecycle (content-addressed, possibly shared); the outbox keeps unsent events.
+ */
+@Injectable()
+export class RegistryResetService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
+  ) {}
+
+  async reset(actor: RequestActor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      // Versions go with their artifact (ON DELETE CASCADE).
+      await m.createQueryBuilder().delete().from(ArtifactEntity).execute();
+      await m.createQueryBuilder().delete().from(DownloadEntity).execute();
+      await m.createQueryBuilder().delete().from(UserEntity).execute();
+      await this.users.ensureDefaultAdmin(m);
+      await this.outbox.enqueue(
+        m,
+        Topic.RegistryReset,
+        { actor: { name: actor.name, isAdmin: actor.isAdmin }, resetAt: new Date().toISOString() },
+        { key: 'registry' },
+      );
+    });
+  }
+}

@@ -1,0 +1,123 @@
+import { ArtifactTypeSchema, type ArtifactType } from '@modelguard/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { ClientError } from '../domain/client-error';
+import { compileSearchRegex, filterByRegex } from '../domain/regex-search';
+import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
+import { ArtifactEntity } from '../persistence/artifact.entity';
+import { metadataOf, type ArtifactMetadataView } from './artifact-view';
+
+export const PAGE_SIZE = 100;
+export const MAX_QUERIES = 1000;
+// Each row carries up to 256 KiB of README: small batches keep memory bounded.
+const REGEX_BATCH = 100;
+/** byName has no pagination in the spec; cap it so one popular name cannot return an unbounded list. */
+const BY_NAME_LIMIT = 10_000;
+
+interface ArtifactQuery {
+  name: string;
+  types: ArtifactType[] | null;
+}
+
+export interface Page {
+  items: ArtifactMetadataView[];
+  /** Keyset cursor for the next request (the last seq returned). */
+  nextOffset: string;
+}
+
+/** Enumeration and search, always straight from Postgres so a create is visible to the very next query. */
+@Injectable()
+export class SearchService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+  ) {}
+
+  async enumerate(body: unknown, rawOffset: unknown): Promise<Page> {
+    const queries = parseQueries(body);
+    const offset = parseOffset(rawOffset);
+    const qb = this.repo().createQueryBuilder('a').where('a.seq > :offset', { offset });
+    const clauses: string[] = [];
+    const params: Record<string, unknown> = {};
+    queries.forEach((q, i) => {
+      const parts: string[] = [];
+      if (q.name !== '*') {
+        parts.push(`a.name = :n${i}`);
+        params[`n${i}`] = q.name;
+      }
+      if (q.types !== null) {
+        parts.push(`a.type IN (:...t${i})`);
+        params[`t${i}`] = q.types;
+      }
+      clauses.push(parts.length === 0 ? 'TRUE' : `(${parts.join(' AND ')})`);
+    });
+    qb.andWhere(`(${clauses.join(' OR ')})`, params).orderBy('a.seq', 'ASC').limit(PAGE_SIZE);
+    const rows = await qb.getMany();
+    const last = rows[rows.length - 1];
+    return { items: rows.map(metadataOf), nextOffset: last === undefined ? String(offset) : last.seq };
+  }
+
+  async byName(rawName: string): Promise<ArtifactMetadataView[]> {
+    if (rawName.length === 0 || rawName.length > 255) throw new ClientError(400, 'name must be 1 to 255 characters');
+    const rows = await this.repo().find({ where: { name: rawName }, order: { seq: 'ASC' }, take: BY_NAME_LIMIT });
+    if (rows.length === 0) throw new ClientError(404, `no artifact is named ${JSON.stringify(rawName)}`);
+    return rows.map(metadataOf);
+  }
+
+  /** Regex over names and READMEs, in keyset batches under one wall-clock budget. */
+  async byRegex(body: unknown): Promise<ArtifactMetadataView[]> {
+    if (typeof body !== 'object' || body === null) throw new ClientError(400, 'body must be {"regex": string}');
+    const regex = compileSearchRegex((body as { regex?: unknown }).regex);
+    const deadline = Date.now() + this.settings.gateway.regexBudgetMs;
+    const hits: ArtifactMetadataView[] = [];
+    let after = '0';
+    for (;;) {
+      const batch = await this.batch(after);
+      if (batch.length === 0) break;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new ClientError(400, 'regex search exceeded its time budget; use a more specific pattern');
+      hits.push(...filterByRegex(regex, batch, remaining).map(metadataOf));
+      after = batch[batch.length - 1]?.seq ?? after;
+    }
+    if (hits.length === 0) throw new ClientError(404, 'no artifact name or README matches the regex');
+    return hits;
+  }
+
+  private batch(after: string): Promise<ArtifactEntity[]> {
+    const qb: SelectQueryBuilder<ArtifactEntity> = this.repo()
+      .createQueryBuilder('a')
+      .select(['a.id', 'a.name', 'a.type', 'a.seq', 'a.readme'])
+      .where('a.seq > :after', { after })
+      .orderBy('a.seq', 'ASC')
+      .limit(REGEX_BATCH);
+    return qb.getMany();
+  }
+
+  private repo() {
+    return this.dataSource.getRepository(ArtifactEntity);
+  }
+}
+
+function parseQueries(body: unknown): ArtifactQuery[] {
+  if (!Array.isArray(body) || body.length === 0) throw new ClientError(400, 'body must be a non-empty array of ArtifactQuery');
+  if (body.length > MAX_QUERIES) throw new ClientError(413, `at most ${MAX_QUERIES} queries per request`);
+  return body.map((raw: unknown, i): ArtifactQuery => {
+    if (typeof raw !== 'object' || raw === null) throw new ClientError(400, `query ${i} must be an object`);
+    const { name, types } = raw as { name?: unknown; types?: unknown };
+    if (typeof name !== 'string' || name.length === 0 || name.length > 255) throw new ClientError(400, `query ${i}: name must be a non-empty string`);
+    if (types === undefined || types === null) return { name, types: null };
+    if (!Array.isArray(types)) throw new ClientError(400, `query ${i}: types must be an array`);
+    const parsed = types.map((t: unknown) => {
+      const r = ArtifactTypeSchema.safeParse(t);
+      if (!r.success) throw new ClientError(400, `query ${i}: types may only contain model, dataset, code`);
+      return r.data;
+    });
+    return { name, types: parsed.length === 0 ? null : parsed };
+  });
+}
+
+function parseOffset(raw: unknown): number {
+  if (raw === undefined || raw === '') return 0;
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) throw new ClientError(400, 'offset must be a non-negative integer string');
+  return Number(raw);
+}

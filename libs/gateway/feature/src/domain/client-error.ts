@@ -1,0 +1,14 @@
+/**
+ * A fault of the request, not of the server. Domain code throws this (framework-free); the HTTP layer maps it to the
+ * given status with the message as the body, so a client fault can never surface as a 5xx.
+ */
+export class ClientError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}

@@ -1,0 +1,78 @@
+import { Topic, type Envelope, type PayloadOf } from '@modelguard/contracts';
+import { OnEvent, type EventContext } from '@modelguard/messaging';
+import { Injectable, Logger } from '@nestjs/common';
+import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
+import { ArtifactEntity } from '../persistence/artifact.entity';
+
+/** README text kept for regex search; bounded so one huge model card cannot bloat every search. */
+export const MAX_README_CHARS = 256 * 1024;
+
+/**
+ * Consumers of ingest/scan events that maintain the gateway's view of each version (ingest state, manifest, README,
+ * scan state for the download gate). Payloads arrive validated by the messaging layer; ctx.manager is the delivery's
+ * transaction (inbox-deduplicated), and every handler is also idempotent on its own: a redelivery converges.
+ */
+@Injectable()
+export class GatewayEventHandlers {
+  private readonly logger = new Logger('GatewayEventHandlers');
+
+  @OnEvent(Topic.PackageStored)
+  async onPackageStored(event: Envelope<PayloadOf<typeof Topic.PackageStored>>, ctx: EventContext): Promise<void> {
+    const p = event.payload;
+    const artifact = await ctx.manager.getRepository(ArtifactEntity).findOneBy({ id: p.artifactId });
+    if (artifact === null) return this.skip('PackageStored', p.artifactId);
+    const versions = ctx.manager.getRepository(ArtifactVersionEntity);
+    const existing = await versions.findOneBy({ artifactId: p.artifactId, version: p.version });
+    const stored = { source: p.source, files: p.files, totalBytes: String(p.totalBytes), ingestState: 'stored' as const, ingestError: null };
+    if (existing === null) {
+      const last = await versions.maximum('ordinal', { artifactId: p.artifactId });
+      await versions.insert({ artifactId: p.artifactId, version: p.version, ordinal: (last ?? -1) + 1, url: p.url, scanState: 'pending', ...stored });
+    } else if (existing.ingestState !== 'stored') {
+      // First time stored: the scan starts now. A redelivery must not reset a verdict that already arrived.
+      await versions.update({ artifactId: p.artifactId, version: p.version }, { ...stored, scanState: 'pending', scanReason: null });
+    }
+    const readme = p.metadata['readme'];
+    if (typeof readme === 'string' && artifact.latestVersion === p.version) {
+      await ctx.manager.getRepository(ArtifactEntity).update({ id: p.artifactId }, { readme: readme.slice(0, MAX_README_CHARS) });
+    }
+  }
+
+  @OnEvent(Topic.IngestFailed)
+  async onIngestFailed(event: Envelope<PayloadOf<typeof Topic.IngestFailed>>, ctx: EventContext): Promise<void> {
+    const p = event.payload;
+    const versions = ctx.manager.getRepository(ArtifactVersionEntity);
+    const result = await versions.update({ artifactId: p.artifactId, version: p.version, ingestState: 'ingesting' }, { ingestState: 'failed', ingestError: p.reason.slice(0, 2000) });
+    if (!result.affected) return this.skip('IngestFailed', p.artifactId);
+    // A failed update keeps the previous content current (ece461 Q&A): point the artifact back at the newest stored version.
+    const previous = await versions.findOne({ where: { artifactId: p.artifactId, ingestState: 'stored' }, order: { ordinal: 'DESC' } });
+    if (previous !== null) {
+      await ctx.manager.getRepository(ArtifactEntity).update({ id: p.artifactId, latestVersion: p.version }, { latestVersion: previous.version, url: previous.url });
+    }
+  }
+
+  @OnEvent(Topic.ScanCompleted)
+  async onScanCompleted(event: Envelope<PayloadOf<typeof Topic.ScanCompleted>>, ctx: EventContext): Promise<void> {
+    const p = event.payload;
+    const c = p.findingCounts;
+    const reason = p.verdict === 'clean' ? null : `scan ${p.verdict} (report ${p.reportId}: ${c.critical} critical, ${c.error} error, ${c.warning} warning findings)`;
+    const result = await ctx.manager
+      .getRepository(ArtifactVersionEntity)
+      .update({ artifactId: p.artifactId, version: p.version }, { scanState: p.verdict, scanReason: reason });
+    if (!result.affected) this.skip('ScanCompleted', p.artifactId);
+  }
+
+  /** A version that could not be scanned is blocked: unknown content must not be served as if it were clean. */
+  @OnEvent(Topic.ScanFailed)
+  async onScanFailed(event: Envelope<PayloadOf<typeof Topic.ScanFailed>>, ctx: EventContext): Promise<void> {
+    const p = event.payload;
+    const result = await ctx.manager
+      .getRepository(ArtifactVersionEntity)
+      .update({ artifactId: p.artifactId, version: p.version }, { scanState: 'blocked', scanReason: `scan failed: ${p.reason.slice(0, 1000)}` });
+    if (!result.affected) this.skip('ScanFailed', p.artifactId);
+  }
+
+  private skip(kind: string, artifactId: string): void {
+    // Normal after a delete or reset: the event describes an artifact that no longer exists.
+    this.logger.debug(`${kind} for unknown artifact ${artifactId} ignored`);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The slice of configuration the gateway needs. Field names mirror `AppConfig` from @modelguard/config
+ * (http.publicUrl, auth.*, limits.*, services.*) so the platform config can be passed in as-is; the gateway-only
+ * knobs live under `gateway`.
+ */
+export interface GatewaySettings {
+  http: { publicUrl: string };
+  auth: { jwtSecret: string; tokenTtlSeconds: number; tokenMaxUses: number };
+  limits: {
+    maxJsonBodyBytes: number;
+    maxUploadBytes: number;
+    maxZipEntries: number;
+    maxZipRatio: number;
+    maxUnpackedBytes: number;
+  };
+  services: { auditUrl?: string; scanUrl?: string };
+  gateway: {
+    /** How long POST/PUT wait for ingestion before answering 202 instead of 201/200. */
+    ingestWaitMs: number;
+    /** Directory holding the served OpenAPI documents. */
+    openapiDir: string;
+    /** Scratch directory for streamed uploads (never buffered in memory). */
+    tmpDir: string;
+    /** Hard wall-clock budget for one regex search request. */
+    regexBudgetMs: number;
+    /** Upstream proxy (audit, scan) timeout. */
+    proxyTimeoutMs: number;
+  };
+}
+
+export const GATEWAY_SETTINGS = Symbol('GATEWAY_SETTINGS');
+
+/** JWT claims are bound to this issuer/audience so tokens minted for other systems are refused. */
+export const JWT_ISSUER = 'modelguard-gateway';
+export const JWT_AUDIENCE = 'modelguard-registry';

@@ -1,0 +1,146 @@
+import { APP_CONFIG, type AppConfig } from '@modelguard/config';
+import { Outbox } from '@modelguard/messaging';
+import { HealthModule } from '@modelguard/observability';
+import { ServicePlatformModule } from '@modelguard/runtime';
+import { createBlobStore, S3BlobStore } from '@modelguard/storage';
+import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { MemoryUseCounter } from './adapters/memory-use-counter.adapter';
+import { ArtifactService } from './artifacts/artifact.service';
+import { ArtifactsController } from './artifacts/artifacts.controller';
+import { IngestWaiter } from './artifacts/ingest-waiter';
+import { RatingFeaturesController } from './artifacts/rating-features.controller';
+import { RegistryResetService } from './artifacts/registry-reset.service';
+import { RegistryController } from './artifacts/registry.controller';
+import { SearchController } from './artifacts/search.controller';
+import { SearchService } from './artifacts/search.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenService } from './auth/token.service';
+import { UsersService } from './auth/users.service';
+import { DocsController } from './docs/docs.controller';
+import { GatewayEventHandlers } from './events/gateway-event.handlers';
+import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway-settings';
+import { GatewayExceptionFilter } from './http/gateway-exception.filter';
+import { JsonBodyMiddleware } from './http/json-body.middleware';
+import { DownloadService } from './packages/download.service';
+import { PackagesController } from './packages/packages.controller';
+import { UploadService } from './packages/upload.service';
+import { VersionsController } from './packages/versions.controller';
+import { VersionsService } from './packages/versions.service';
+import { gatewayEntities, gatewayMigrations } from './persistence/gateway-entities';
+import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from './ports/blob-store.port';
+import { GATEWAY_OUTBOX } from './ports/event-outbox.port';
+import { GATEWAY_USE_COUNTER, type UseCounter } from './ports/use-counter.port';
+import { InternalProxyService } from './proxy/internal-proxy.service';
+import { AuditController } from './proxy/audit.controller';
+
+export interface GatewayModuleOptions {
+  /** Postgres schema (tests use a unique one). Default `gateway`. */
+  schema?: string;
+  /** Gateway-only settings; everything else comes from AppConfig. */
+  gateway?: Partial<GatewaySettings['gateway']>;
+  /** Port overrides (tests, embedded mode sharing one store). */
+  blobStore?: GatewayBlobStore;
+  useCounter?: UseCounter;
+}
+
+// Order matters: Express matches in registration order, so fixed paths (/artifact/byRegEx, /artifacts) must be
+// registered before the parameterised ones (/artifact/:artifact_type).
+const CONTROLLERS = [
+  DocsController,
+  AuthController,
+  RegistryController,
+  SearchController,
+  VersionsController,
+  PackagesController,
+  AuditController,
+  RatingFeaturesController,
+  ArtifactsController,
+];
+
+function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySettings {
+  return {
+    http: { publicUrl: config.http.publicUrl },
+    auth: config.auth,
+    limits: config.limits,
+    services: config.services,
+    gateway: {
+      ingestWaitMs: 10_000,
+      openapiDir: resolve(process.cwd(), 'openapi'),
+      tmpDir: join(config.dataDir || tmpdir(), 'gateway-uploads'),
+      regexBudgetMs: 1_000,
+      proxyTimeoutMs: 5_000,
+      ...opts.gateway,
+    },
+  };
+}
+
+/** The platform blob store (fs or S3 by config); built here because StorageModule.forRoot needs config up front. */
+async function blobStoreFrom(config: AppConfig): Promise<GatewayBlobStore> {
+  const store = createBlobStore(config.storage);
+  if (store instanceof S3BlobStore) await store.ensureBucket();
+  return store;
+}
+
+/** Seeds the default admin once the schema is migrated. */
+class DefaultAdminSeeder implements OnModuleInit {
+  constructor(@Inject(UsersService) private readonly users: UsersService) {}
+  async onModuleInit(): Promise<void> {
+    await this.users.ensureDefaultAdmin();
+  }
+}
+
+/** The registry's REST API (ECE 461 spec + ModelGuard extensions) as one Nest module. */
+@Module({})
+export class GatewayFeatureModule implements NestModule {
+  static forRoot(opts: GatewayModuleOptions = {}): DynamicModule {
+    return {
+      module: GatewayFeatureModule,
+      imports: [
+        ServicePlatformModule.forService({
+          service: 'gateway',
+          schema: opts.schema ?? 'gateway',
+          entities: gatewayEntities,
+          migrations: gatewayMigrations,
+          health: false,
+        }),
+        HealthModule.forRoot({ serviceName: 'gateway' }),
+      ],
+      controllers: CONTROLLERS,
+      providers: [
+        { provide: GATEWAY_SETTINGS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => settingsFrom(c, opts) },
+        { provide: GATEWAY_OUTBOX, useExisting: Outbox },
+        { provide: GATEWAY_BLOB_STORE, inject: [APP_CONFIG], useFactory: (c: AppConfig) => opts.blobStore ?? blobStoreFrom(c) },
+        { provide: GATEWAY_USE_COUNTER, useFactory: () => opts.useCounter ?? new MemoryUseCounter() },
+        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        TokenService,
+        UsersService,
+        AuthGuard,
+        DefaultAdminSeeder,
+        IngestWaiter,
+        ArtifactService,
+        SearchService,
+        RegistryResetService,
+        DownloadService,
+        UploadService,
+        VersionsService,
+        InternalProxyService,
+        GatewayEventHandlers,
+        JsonBodyMiddleware,
+      ],
+      // Re-exported so the app (embedded mode, tests) can reach the platform's Outbox and the gateway's blob store.
+      exports: [ServicePlatformModule, GATEWAY_BLOB_STORE],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonBodyMiddleware).forRoutes(...CONTROLLERS);
+  }
+}
+
+/** What apps/gateway boots: the feature module in the `gateway` schema. */
+@Module({ imports: [GatewayFeatureModule.forRoot()] })
+export class GatewayModule {}

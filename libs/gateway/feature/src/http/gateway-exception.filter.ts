@@ -1,0 +1,55 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { isPackageError } from '@modelguard/packages';
+import type { Request, Response } from 'express';
+import { ClientError } from '../domain/client-error';
+
+interface Mapped {
+  status: number;
+  message: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * The one place errors become HTTP responses: client faults keep their 4xx status and message, anything unexpected
+ * becomes a bare 500 (logged with its stack, never sent). Bodies are always `{"error": "..."}` JSON.
+ */
+@Catch()
+export class GatewayExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('GatewayExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
+    const mapped = mapException(exception);
+    if (mapped.status >= 500 && !(exception instanceof ClientError)) this.logger.error(`${req.method} ${req.url} failed`, exception instanceof Error ? exception.stack : String(exception));
+    // A streamed download that fails midway cannot change its status any more: cut the connection so the client
+    // sees a truncated transfer instead of a corrupt "successful" one.
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    for (const [name, value] of Object.entries(mapped.headers)) res.setHeader(name, value);
+    res.status(mapped.status).json({ error: mapped.message });
+  }
+}
+
+export function mapException(exception: unknown): Mapped {
+  if (exception instanceof ClientError) return { status: exception.status, message: exception.message, headers: exception.headers };
+  // Hostile or broken archives (bombs, traversal, symlinks, corrupt data) are the uploader's fault.
+  if (isPackageError(exception)) return { status: 400, message: exception.message, headers: {} };
+  if (exception instanceof HttpException) {
+    const body = exception.getResponse();
+    const message =
+      typeof body === 'string' ? body : typeof body === 'object' && body !== null && 'message' in body ? String((body as { message: unknown }).message) : exception.message;
+    return { status: exception.getStatus(), message, headers: {} };
+  }
+  // Errors shaped like body-parser / http-errors (a 4xx `status`): malformed or oversized bodies.
+  if (typeof exception === 'object' && exception !== null) {
+    const e = exception as { status?: unknown; statusCode?: unknown; message?: unknown };
+    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return { status, message: typeof e.message === 'string' ? e.message : 'bad request', headers: {} };
+    }
+  }
+  return { status: 500, message: 'internal server error', headers: {} };
+}

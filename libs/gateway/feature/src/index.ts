@@ -1,0 +1,11 @@
+export { GatewayModule, GatewayFeatureModule, type GatewayModuleOptions } from './gateway.module';
+export { GATEWAY_SETTINGS, JWT_AUDIENCE, JWT_ISSUER, type GatewaySettings } from './gateway-settings';
+export { gatewayEntities, gatewayMigrations } from './persistence/gateway-entities';
+export { GATEWAY_BLOB_STORE, type ByteRange, type GatewayBlobStore } from './ports/blob-store.port';
+export { GATEWAY_USE_COUNTER, type UseCounter } from './ports/use-counter.port';
+export { GATEWAY_OUTBOX, type EventOutbox } from './ports/event-outbox.port';
+export { MemoryUseCounter } from './adapters/memory-use-counter.adapter';
+export { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_PASSWORD_VARIANTS, PERMISSIONS, type Permission, type RequestActor } from './auth/actor';
+export { deriveArtifactName } from './domain/artifact-name';
+export { parseVersionQuery, versionMatches } from './domain/version-query';
+export { SCAN_WARNING_HEADER } from './packages/packages.controller';

@@ -1,0 +1,71 @@
+import { Topic, type ArtifactType, type ManifestEntry } from '@modelguard/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { ArtifactService } from '../artifacts/artifact.service';
+import type { RequestActor } from '../auth/actor';
+import { ClientError } from '../domain/client-error';
+import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
+import type { ArtifactEntity } from '../persistence/artifact.entity';
+import { DownloadEntity } from '../persistence/download.entity';
+import { GATEWAY_BLOB_STORE, type ByteRange, type GatewayBlobStore } from '../ports/blob-store.port';
+import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
+import { checkDownloadGate } from './download-gate';
+
+export interface ResolvedDownload {
+  artifact: ArtifactEntity;
+  version: ArtifactVersionEntity;
+  warning: string | null;
+}
+
+/** Resolves which version is downloaded, applies the scan gate and records the download (row + event, one tx). */
+@Injectable()
+export class DownloadService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly artifacts: ArtifactService,
+    @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
+    @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
+  ) {}
+
+  async resolve(type: ArtifactType, id: string, rawVersion: unknown): Promise<ResolvedDownload> {
+    const artifact = await this.artifacts.require(this.dataSource.manager, type, id);
+    if (rawVersion !== undefined && (typeof rawVersion !== 'string' || rawVersion.length === 0 || rawVersion.length > 64)) {
+      throw new ClientError(400, 'version must be a version string');
+    }
+    const wanted = typeof rawVersion === 'string' ? rawVersion : artifact.latestVersion;
+    const version = await this.dataSource.getRepository(ArtifactVersionEntity).findOneBy({ artifactId: id, version: wanted });
+    if (version === null) throw new ClientError(404, `${artifact.name} has no version ${wanted}`);
+    return { artifact, version, warning: checkDownloadGate(version).warning };
+  }
+
+  /** Writes the download history row and ArtifactDownloaded before any byte is sent. */
+  async record(d: ResolvedDownload, part: string, actor: RequestActor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(DownloadEntity).insert({ artifactId: d.artifact.id, version: d.version.version, part, actorName: actor.name });
+      await this.outbox.enqueue(
+        m,
+        Topic.ArtifactDownloaded,
+        {
+          artifactId: d.artifact.id,
+          artifactType: d.artifact.type,
+          name: d.artifact.name,
+          version: d.version.version,
+          part,
+          actor: { name: actor.name, isAdmin: actor.isAdmin },
+        },
+        { key: d.artifact.id },
+      );
+    });
+  }
+
+  findFile(d: ResolvedDownload, path: string): ManifestEntry {
+    const entry = d.version.files.find((f) => f.path === path);
+    if (entry === undefined) throw new ClientError(404, `version ${d.version.version} has no file ${JSON.stringify(path.slice(0, 200))}`);
+    return entry;
+  }
+
+  openFile(entry: ManifestEntry, range?: ByteRange): Promise<Readable> {
+    return this.blobs.get(entry.sha256, range);
+  }
+}

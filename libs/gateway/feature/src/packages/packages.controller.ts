@@ -1,0 +1,135 @@
+import { Controller, Get, Headers, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import type { ArtifactView } from '../artifacts/artifact-view';
+import type { RequestActor } from '../auth/actor';
+import { CurrentActor, RequirePermission } from '../auth/auth.decorators';
+import { AuthGuard } from '../auth/auth.guard';
+import { parseArtifactId, parseArtifactType } from '../domain/artifact-type';
+import { ClientError } from '../domain/client-error';
+import { contentRange, isPackageError, parseRangeHeader, streamZip, type ByteRange } from '@modelguard/packages';
+import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
+import { DownloadService, type ResolvedDownload } from './download.service';
+import { selectPackageFiles } from './package-selection';
+import { UploadService } from './upload.service';
+
+export const SCAN_WARNING_HEADER = 'X-ModelGuard-Scan-Warning';
+
+/** Extension endpoints (openapi/modelguard-extensions.openapi.yaml): package upload and streamed downloads. */
+@Controller()
+@UseGuards(AuthGuard)
+export class PackagesController {
+  constructor(
+    private readonly downloads: DownloadService,
+    private readonly uploads: UploadService,
+    @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
+  ) {}
+
+  @Get('artifacts/:artifact_type/:id/download')
+  @RequirePermission('download')
+  async download(
+    @Param('artifact_type') rawType: string,
+    @Param('id') rawId: string,
+    @Query() query: Record<string, unknown>,
+    @CurrentActor() actor: RequestActor,
+    @Res() res: Response,
+  ): Promise<void> {
+    const d = await this.downloads.resolve(parseArtifactType(rawType), parseArtifactId(rawId), query['version']);
+    const selection = selectPackageFiles(d.version.files, query['part'], query['glob']);
+    await this.downloads.record(d, selection.label, actor);
+    setWarning(res, d);
+    const suffix = selection.label === 'full' ? '' : `-${selection.label.replace(/[^a-zA-Z0-9]+/g, '_').slice(0, 40)}`;
+    res.status(200).setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Disposition', `attachment; filename="${d.artifact.id}-${d.version.version}${suffix}.zip"`);
+    res.setHeader('X-ModelGuard-Version', d.version.version);
+    await streamZip(selection.files, (sha256) => this.blobs.get(sha256), res);
+  }
+
+  @Get('artifacts/:artifact_type/:id/files/*path')
+  @RequirePermission('download')
+  async file(
+    @Param('artifact_type') rawType: string,
+    @Param('id') rawId: string,
+    @Query('version') version: unknown,
+    @Headers('range') rangeHeader: string | undefined,
+    @CurrentActor() actor: RequestActor,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const path = filePathOf(req.originalUrl);
+    const d = await this.downloads.resolve(parseArtifactType(rawType), parseArtifactId(rawId), version);
+    const entry = this.downloads.findFile(d, path);
+    const range = rangeOf(rangeHeader, entry.size);
+    await this.downloads.record(d, `file:${path}`.slice(0, 1000), actor);
+    setWarning(res, d);
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('ETag', `"${entry.sha256}"`);
+    res.setHeader('X-Checksum-SHA256', entry.sha256);
+    if (range !== null) {
+      res.status(206).setHeader('Content-Range', contentRange(range, entry.size));
+      res.setHeader('Content-Length', String(range.end - range.start + 1));
+      await pipeline(await this.downloads.openFile(entry, range), res);
+    } else {
+      res.status(200).setHeader('Content-Length', String(entry.size));
+      await pipeline(await this.downloads.openFile(entry), res);
+    }
+  }
+
+  @Post('artifact/:artifact_type/package')
+  @RequirePermission('upload')
+  async uploadNew(
+    @Param('artifact_type') rawType: string,
+    @Query('name') name: unknown,
+    @CurrentActor() actor: RequestActor,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ArtifactView> {
+    const view = await this.uploads.createFromUpload(parseArtifactType(rawType), name, req, declaredLength(req), actor);
+    res.status(201);
+    return view;
+  }
+
+  @Put('artifacts/:artifact_type/:id/package')
+  @RequirePermission('upload')
+  uploadVersion(
+    @Param('artifact_type') rawType: string,
+    @Param('id') rawId: string,
+    @CurrentActor() actor: RequestActor,
+    @Req() req: Request,
+  ): Promise<{ version: string }> {
+    return this.uploads.addVersionFromUpload(parseArtifactType(rawType), parseArtifactId(rawId), req, declaredLength(req), actor);
+  }
+}
+
+function setWarning(res: Response, d: ResolvedDownload): void {
+  // Header values must be plain ASCII; reasons may quote arbitrary finding text.
+  if (d.warning !== null) res.setHeader(SCAN_WARNING_HEADER, d.warning.replace(/[^\x20-\x7e]/g, '?').slice(0, 500));
+}
+
+function rangeOf(header: string | undefined, size: number): ByteRange | null {
+  try {
+    return parseRangeHeader(header, size);
+  } catch (error: unknown) {
+    if (isPackageError(error)) throw new ClientError(416, error.message, { 'Content-Range': contentRange(null, size) });
+    throw error;
+  }
+}
+
+function declaredLength(req: Request): number | undefined {
+  const raw = req.headers['content-length'];
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+function filePathOf(originalUrl: string): string {
+  const pathname = originalUrl.split('?')[0] ?? '';
+  const marker = pathname.indexOf('/files/');
+  try {
+    const path = decodeURIComponent(pathname.slice(marker + '/files/'.length));
+    if (path.length === 0 || path.length > 1024) throw new ClientError(400, 'file path must be 1 to 1024 characters');
+    return path;
+  } catch (error: unknown) {
+    if (error instanceof ClientError) throw error;
+    throw new ClientError(400, 'file path is not valid percent-encoding');
+  }
+}

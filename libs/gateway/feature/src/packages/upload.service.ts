@@ -1,0 +1,114 @@
+import { Topic, type ArtifactType, type ManifestEntry } from '@modelguard/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ArtifactService } from '../artifacts/artifact.service';
+import { artifactView, downloadUrlOf, type ArtifactView } from '../artifacts/artifact-view';
+import type { RequestActor } from '../auth/actor';
+import { newArtifactId } from '../domain/artifact-id';
+import { validateArtifactName } from '../domain/artifact-name';
+import { assignedVersion } from '../domain/version-query';
+import { MAX_README_CHARS } from '../events/gateway-event.handlers';
+import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
+import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
+import { ArtifactEntity } from '../persistence/artifact.entity';
+import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
+import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
+import { ingestZipToBlobStore } from '@modelguard/packages';
+import { spoolToTempFile } from './upload-spool';
+
+const README = /^readme(\.(md|txt|rst))?$/i;
+
+/**
+ * Direct package upload (extension): spool → safe unzip into the blob store → one transaction that records the
+ * version as stored (scan pending) and publishes PackageStored (source "upload") so the scanner picks it up.
+ */
+@Injectable()
+export class UploadService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly artifacts: ArtifactService,
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
+    @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
+  ) {}
+
+  async createFromUpload(type: ArtifactType, rawName: unknown, body: Readable, length: number | undefined, actor: RequestActor): Promise<ArtifactView> {
+    const name = validateArtifactName(rawName);
+    const files = await this.unpack(body, length);
+    const readme = await this.readReadme(files);
+    const id = newArtifactId();
+    const version = assignedVersion(0);
+    const url = downloadUrlOf(this.settings.http.publicUrl, type, id);
+    const artifact = await this.dataSource.transaction(async (m) => {
+      const row = m.getRepository(ArtifactEntity).create({ id, type, name, url, latestVersion: version, readme });
+      await m.getRepository(ArtifactEntity).insert(row);
+      await this.storeVersion(m, row, version, 0, files, actor, Topic.ArtifactCreated);
+      return row;
+    });
+    return artifactView(artifact, this.settings.http.publicUrl);
+  }
+
+  async addVersionFromUpload(type: ArtifactType, id: string, body: Readable, length: number | undefined, actor: RequestActor): Promise<{ version: string }> {
+    await this.artifacts.require(this.dataSource.manager, type, id); // 404 before reading a large body
+    const files = await this.unpack(body, length);
+    const readme = await this.readReadme(files);
+    return this.dataSource.transaction(async (m) => {
+      const artifact = await this.artifacts.require(m, type, id, true);
+      const last = await m.getRepository(ArtifactVersionEntity).maximum('ordinal', { artifactId: id });
+      const ordinal = (last ?? -1) + 1;
+      const version = assignedVersion(ordinal);
+      await m.getRepository(ArtifactEntity).update({ id }, { latestVersion: version, readme: readme ?? artifact.readme });
+      await this.storeVersion(m, artifact, version, ordinal, files, actor, Topic.ArtifactUpdated);
+      return { version };
+    });
+  }
+
+  private async storeVersion(
+    m: EntityManager,
+    a: ArtifactEntity,
+    version: string,
+    ordinal: number,
+    files: ManifestEntry[],
+    actor: RequestActor,
+    topic: typeof Topic.ArtifactCreated | typeof Topic.ArtifactUpdated,
+  ): Promise<void> {
+    const totalBytes = files.reduce((n, f) => n + f.size, 0);
+    await m.getRepository(ArtifactVersionEntity).insert({
+      artifactId: a.id, version, ordinal, url: a.url, source: 'upload', ingestState: 'stored', ingestError: null,
+      scanState: 'pending', files, totalBytes: String(totalBytes),
+    });
+    const ref = { artifactId: a.id, artifactType: a.type, name: a.name };
+    const who = { name: actor.name, isAdmin: actor.isAdmin };
+    await this.outbox.enqueue(m, topic, { ...ref, url: a.url, version, actor: who }, { key: a.id });
+    await this.outbox.enqueue(m, Topic.PackageStored, { ...ref, version, source: 'upload', url: a.url, files, totalBytes, metadata: {} }, { key: a.id });
+  }
+
+  private async unpack(body: Readable, length: number | undefined): Promise<ManifestEntry[]> {
+    const { limits, gateway } = this.settings;
+    const path = await spoolToTempFile(body, gateway.tmpDir, limits.maxUploadBytes, length);
+    try {
+      // PackageError (bomb, traversal, symlink, corrupt) is mapped to 400 by the exception filter.
+      return await ingestZipToBlobStore(path, this.blobs, limits);
+    } finally {
+      await rm(path, { force: true });
+    }
+  }
+
+  /** Reads at most MAX_README_CHARS of the root README (streamed, stops early) for regex search. */
+  private async readReadme(files: ManifestEntry[]): Promise<string | null> {
+    const entry = files.find((f) => README.test(f.path));
+    if (entry === undefined) return null;
+    const stream = await this.blobs.get(entry.sha256);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total >= MAX_README_CHARS * 4) break;
+    }
+    stream.destroy();
+    return Buffer.concat(chunks).toString('utf8').slice(0, MAX_README_CHARS);
+  }
+}

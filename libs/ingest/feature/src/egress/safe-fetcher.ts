@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { ClientRequest, IncomingHttpHeaders, IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Readable, Transform, TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EgressPolicy } from './egress-policy';
+import { guardedLookup, Resolver, systemResolver } from './guarded-lookup';
+import { UpstreamError, isUpstreamError } from './upstream-error';
+
+export interface SafeFetcherOptions {
+  /** Default cap on any response body (AppConfig.upstream.maxPackageBytes). */
+  maxBytes: number;
+  /** Socket idle timeout: no byte for this long (while connecting, waiting or streaming) aborts the fetch. */
+  timeoutMs: number;
+  resolver?: Resolver;
+  userAgent?: string;
+}
+
+export interface FetchOptions {
+  headers?: Record<string, string>;
+  maxBytes?: number;
+  timeoutMs?: number;
+}
+
+export interface UpstreamResponse {
+  /** The final URL after redirects. */
+  url: string;
+  status: number;
+  headers: IncomingHttpHeaders;
+  contentLength: number | null;
+  /** Capped and length-checked body; errors with UpstreamError. The caller must consume or destroy it. */
+  body: Readable;
+}
+
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const DEFAULT_JSON_BYTES = 16 * 1024 * 1024;
+
+/** Enforces the byte cap while streaming and checks the total against Content-Length at the end. */
+class BodyGuard extends Transform {
+  private seen = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly cap: number,
+    private readonly declared: number | null,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.cap) {
+      cb(new UpstreamError('too-large', `${this.url} exceeds the ${this.cap}-byte limit`));
+      return;
+    }
+    if (this.declared != null && this.seen > this.declared) {
+      cb(new UpstreamError('length-mismatch', `${this.url} sent more bytes than its Content-Length`));
+      return;
+    }
+    cb(null, chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (this.declared != null && this.seen !== this.declared) {
+      cb(new UpstreamError('length-mismatch', `${this.url} ended after ${this.seen} of ${this.declared} bytes`));
+      return;
+    }
+    cb();
+  }
+}
+
+function parseContentLength(value: string | undefined): number | null {
+  if (value == null) return null;
+  if (!/^\d{1,16}$/.test(value.trim())) throw new UpstreamError('invalid-response', `invalid Content-Length ${JSON.stringify(value.slice(0, 40))}`);
+  return Number(value);
+}
+
+/**
+ * The only way ingest code talks to the internet. Every hop (including redirects, followed manually) is checked
+ * against the host allow-list and every resolved address against the private-network rules; bodies are capped,
+ * length-checked and time-limited. Never uses a shared agent, so no socket checked for one host is reused for another.
+ */
+export class SafeFetcher {
+  private readonly resolver: Resolver;
+
+  constructor(
+    private readonly policy: EgressPolicy,
+    private readonly options: SafeFetcherOptions,
+  ) {
+    this.resolver = options.resolver ?? systemResolver;
+  }
+
+  /** GET with redirects; resolves on a 2xx with a guarded body stream, throws UpstreamError otherwise. */
+  async get(rawUrl: string, opts: FetchOptions = {}): Promise<UpstreamResponse> {
+    let url = this.parse(rawUrl);
+    for (let hop = 0; ; hop += 1) {
+      this.policy.check(url);
+      const res = await this.send(url, opts);
+      const status = res.statusCode ?? 0;
+      if (REDIRECTS.has(status) && res.headers.location) {
+        res.resume();
+        if (hop >= MAX_REDIRECTS) throw new UpstreamError('too-many-redirects', `more than ${MAX_REDIRECTS} redirects from ${rawUrl}`);
+        url = this.parse(res.headers.location, url);
+        continue;
+      }
+      if (status < 200 || status >= 300) {
+        res.resume();
+        const kind = status === 404 || status === 410 ? 'not-found' : 'http-status';
+        throw new UpstreamError(kind, `${url.origin}${url.pathname} answered ${status}`, status);
+      }
+      return this.guard(url, res, opts.maxBytes ?? this.options.maxBytes);
+    }
+  }
+
+  /** GET a JSON document (small cap by default); invalid JSON is a non-retriable invalid-response. */
+  async getJson(rawUrl: string, opts: FetchOptions = {}): Promise<{ data: unknown; headers: IncomingHttpHeaders }> {
+    const res = await this.get(rawUrl, { ...opts, headers: { accept: 'application/json', ...opts.headers }, maxBytes: opts.maxBytes ?? DEFAULT_JSON_BYTES });
+    const text = await readText(res.body);
+    try {
+      return { data: JSON.parse(text) as unknown, headers: res.headers };
+    } catch (error) {
+      throw new UpstreamError('invalid-response', `${res.url} did not return valid JSON`, res.status, { cause: error });
+    }
+  }
+
+  /** GET a text document; callers pick a small cap (README, config.json). */
+  async getText(rawUrl: string, maxBytes: number): Promise<string> {
+    const res = await this.get(rawUrl, { maxBytes });
+    return readText(res.body);
+  }
+
+  /** Streams a response into a file (e.g. a zipball) and returns its size and digest. */
+  async download(rawUrl: string, destination: string, opts: FetchOptions = {}): Promise<{ size: number; sha256: string }> {
+    const res = await this.get(rawUrl, opts);
+    const hash = createHash('sha256');
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        hash.update(chunk);
+        size += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    await pipeline(res.body, tap, createWriteStream(destination, { mode: 0o600 }));
+    return { size, sha256: hash.digest('hex') };
+  }
+
+  private parse(raw: string, base?: URL): URL {
+    try {
+      return new URL(raw, base);
+    } catch (error) {
+      throw new UpstreamError('forbidden-destination', `not a valid URL: ${JSON.stringify(raw.slice(0, 200))}`, undefined, { cause: error });
+    }
+  }
+
+  private send(url: URL, opts: FetchOptions): Promise<IncomingMessage> {
+    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
+    return new Promise((resolve, reject) => {
+      const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      let req: ClientRequest;
+      try {
+        req = request(url, {
+          method: 'GET',
+          agent: false,
+          lookup: guardedLookup(this.policy, this.resolver),
+          timeout: timeoutMs,
+          headers: { 'user-agent': this.options.userAgent ?? 'ModelGuard-Ingest/1.0', 'accept-encoding': 'identity', ...opts.headers },
+        });
+      } catch (error) {
+        reject(new UpstreamError('network', `cannot request ${url.origin}: ${(error as Error).message}`, undefined, { cause: error }));
+        return;
+      }
+      req.on('timeout', () => req.destroy(new UpstreamError('timeout', `${url.origin}${url.pathname} timed out after ${timeoutMs} ms`)));
+      req.on('error', (error) => {
+        reject(isUpstreamError(error) ? error : new UpstreamError('network', `${url.origin} failed: ${error.message}`, undefined, { cause: error }));
+      });
+      req.on('response', resolve);
+      req.end();
+    });
+  }
+
+  private guard(url: URL, res: IncomingMessage, cap: number): UpstreamResponse {
+    let declared: number | null;
+    try {
+      declared = parseContentLength(res.headers['content-length']);
+    } catch (error) {
+      res.destroy();
+      throw error;
+    }
+    if (declared != null && declared > cap) {
+      res.destroy();
+      throw new UpstreamError('too-large', `${url.origin}${url.pathname} is ${declared} bytes, over the ${cap}-byte limit`);
+    }
+    const guard = new BodyGuard(`${url.origin}${url.pathname}`, cap, declared);
+    res.on('error', (error) => guard.destroy(isUpstreamError(error) ? error : new UpstreamError('network', `connection to ${url.origin} broke: ${error.message}`, undefined, { cause: error })));
+    // A server that closes early without an error still must not pass as a complete file.
+    res.on('aborted', () => guard.destroy(new UpstreamError('length-mismatch', `${url.origin}${url.pathname} closed mid-body`)));
+    guard.on('error', () => res.destroy());
+    res.pipe(guard);
+    return { url: url.toString(), status: res.statusCode ?? 0, headers: res.headers, contentLength: declared, body: guard };
+  }
+}
+
+async function readText(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,12 @@
+export { IngestModule, type IngestModuleOptions } from './ingest.module';
+export { IngestionEntity, type IngestionStatus } from './persistence/ingestion.entity';
+export { Ingestion1764310000000 } from './persistence/1764310000000-ingestion.migration';
+export { SafeFetcher, type SafeFetcherOptions, type FetchOptions, type UpstreamResponse } from './egress/safe-fetcher';
+export { EgressPolicy, type EgressPolicyOptions } from './egress/egress-policy';
+export { forbiddenAddressReason } from './egress/address-policy';
+export { UpstreamError, isUpstreamError, type UpstreamErrorKind } from './egress/upstream-error';
+export { type Resolver, systemResolver } from './egress/guarded-lookup';
+export { parseUpstreamUrl, InvalidUpstreamUrlError, type UpstreamTarget } from './sources/upstream-url';
+export { resolvePackage } from './sources/resolve-package';
+export type { PackageContent, IngestDeps, IngestLimits } from './sources/package-content';
+export { buildIngestDeps } from './ingest-deps.factory';

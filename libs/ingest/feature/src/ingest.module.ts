@@ -1,0 +1,62 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@modelguard/config';
+import { ServicePlatformModule } from '@modelguard/runtime';
+import { BlobStore, createBlobStore } from '@modelguard/storage';
+import type { Resolver } from './egress/guarded-lookup';
+import { IngestRequestedHandler } from './handlers/ingest-requested.handler';
+import { buildIngestDeps } from './ingest-deps.factory';
+import { INGEST_DEPS, INGEST_SETTINGS, type IngestSettings } from './ingest.tokens';
+import { IngestionEntity } from './persistence/ingestion.entity';
+import { Ingestion1764310000000 } from './persistence/1764310000000-ingestion.migration';
+
+export interface IngestModuleOptions {
+  /** Consumer group and producer name (default 'ingest'). */
+  service?: string;
+  /** Postgres schema (default 'ingest'); tests use a unique one. */
+  schema?: string;
+  relayPollMs?: number;
+  /** Overrides config.messaging.retry (also decides which attempt is the last one). */
+  retry?: { attempts: number; initialDelayMs: number };
+  /** Use this store instead of building one from config.storage (embedded mode shares the gateway's). */
+  blobStore?: BlobStore;
+  /** DNS resolver for the egress guard (tests simulate hostile DNS). */
+  resolver?: Resolver;
+  /** Where zipballs are spooled (default `<dataDir>/ingest-tmp`). */
+  tmpDir?: string;
+}
+
+/** The ingest service: consumes IngestRequested, mirrors the upstream into the blob store, publishes the outcome. */
+@Module({})
+export class IngestModule {
+  static forService(opts: IngestModuleOptions = {}): DynamicModule {
+    const service = opts.service ?? 'ingest';
+    return {
+      module: IngestModule,
+      imports: [
+        ServicePlatformModule.forService({
+          service,
+          schema: opts.schema ?? 'ingest',
+          entities: [IngestionEntity],
+          migrations: [Ingestion1764310000000],
+          relayPollMs: opts.relayPollMs,
+          retry: opts.retry,
+        }),
+      ],
+      providers: [
+        // StorageModule.forRoot needs the config before bootstrap has loaded it; build the store from APP_CONFIG.
+        { provide: BlobStore, inject: [APP_CONFIG], useFactory: (config: AppConfig) => opts.blobStore ?? createBlobStore(config.storage) },
+        {
+          provide: INGEST_DEPS,
+          inject: [APP_CONFIG, BlobStore],
+          useFactory: (config: AppConfig, blobs: BlobStore) => buildIngestDeps(config, blobs, { resolver: opts.resolver, tmpDir: opts.tmpDir }),
+        },
+        {
+          provide: INGEST_SETTINGS,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig): IngestSettings => ({ maxAttempts: (opts.retry?.attempts ?? config.messaging.retry.attempts) + 1 }),
+        },
+        IngestRequestedHandler,
+      ],
+    };
+  }
+}

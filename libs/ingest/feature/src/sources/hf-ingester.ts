@@ -1,0 +1,132 @@
+import type { ManifestEntry } from '@modelguard/contracts';
+import { classifyPath, validateEntryName } from '@modelguard/packages';
+import { BlobIntegrityError, BlobTooLargeError } from '@modelguard/storage';
+import { Transform } from 'node:stream';
+import { UpstreamError, isUpstreamError } from '../egress/upstream-error';
+import { boundedJson, extractConfig, normaliseBaseModel, parseFrontMatter } from './card-metadata';
+import { HfRepoInfo, HfRepoKind, HfTreeEntry, HuggingFaceClient } from './hf-client';
+import { IngestDeps, PackageContent } from './package-content';
+import { chainStreams } from './stream-chain';
+import { GitBlobVerifier, PrefixCapture } from './stream-taps';
+
+/** Files we still keep from a dataset too large to mirror: its card and small descriptive files. */
+const PARTIAL_FILE_MAX = 1024 * 1024;
+const CONFIG_CAPTURE = 512 * 1024;
+
+interface PlannedFile {
+  path: string;
+  size: number;
+  lfsSha256: string | null;
+  gitOid: string | null;
+}
+
+function planFiles(repo: string, tree: HfTreeEntry[], maxFiles: number): PlannedFile[] {
+  const files = tree.filter((e) => e.type === 'file');
+  if (files.length > maxFiles) throw new UpstreamError('too-large', `${repo} has ${files.length} files (limit ${maxFiles})`);
+  const seen = new Set<string>();
+  return files.map((e) => {
+    // Tree paths come from upstream and name our manifest entries: same rules as zip entry names.
+    const path = validateEntryName(e.path);
+    if (seen.has(path)) throw new UpstreamError('invalid-response', `${repo} lists ${path} twice`);
+    seen.add(path);
+    return { path, size: e.lfs?.size ?? e.size, lfsSha256: e.lfs?.oid ?? null, gitOid: !e.lfs && e.oid && /^[0-9a-f]{40}$/.test(e.oid) ? e.oid : null };
+  });
+}
+
+async function storeFile(deps: IngestDeps, url: string, file: PlannedFile, capture: PrefixCapture | null): Promise<ManifestEntry> {
+  const res = await deps.fetcher.get(url, { maxBytes: file.size });
+  const stages: Transform[] = [];
+  if (file.gitOid) stages.push(new GitBlobVerifier(file.path, file.size, file.gitOid));
+  if (capture) stages.push(capture);
+  const chain = chainStreams(res.body, stages);
+  try {
+    const stored = await deps.blobs.put(chain.tail, { expectedSha256: file.lfsSha256 ?? undefined, sizeHint: file.size, maxBytes: file.size });
+    if (stored.size !== file.size) throw new UpstreamError('length-mismatch', `${file.path} is ${stored.size} bytes, tree says ${file.size}`);
+    return { path: file.path, size: stored.size, sha256: stored.sha256 };
+  } catch (error) {
+    chain.destroy();
+    const cause = chain.firstError();
+    if (cause && isUpstreamError(cause)) throw cause;
+    if (error instanceof BlobIntegrityError) throw new UpstreamError('integrity', `${file.path} does not match its LFS sha256`, undefined, { cause: error });
+    if (error instanceof BlobTooLargeError) throw new UpstreamError('too-large', `${file.path} is larger than the ${file.size} bytes listed`, undefined, { cause: error });
+    throw error;
+  }
+}
+
+function compact(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+}
+
+function licenseOf(info: HfRepoInfo, front: Record<string, unknown>): string | undefined {
+  const fromCard = info.cardData?.license ?? front.license;
+  const value = Array.isArray(fromCard) ? fromCard[0] : fromCard;
+  if (typeof value === 'string') return value.slice(0, 100);
+  return info.tags?.find((t) => t.startsWith('license:'))?.slice('license:'.length);
+}
+
+function buildMetadata(kind: HfRepoKind, info: HfRepoInfo, revision: string, readme: PrefixCapture | null, config: PrefixCapture | null): Record<string, unknown> {
+  const readmeText = readme?.text;
+  const front = readmeText ? parseFrontMatter(readmeText) : {};
+  const card = info.cardData ?? {};
+  return compact({
+    upstream: compact({
+      repo: info.id,
+      kind,
+      revision,
+      author: info.author,
+      lastModified: info.lastModified,
+      createdAt: info.createdAt,
+      downloads: info.downloads,
+      likes: info.likes,
+      tags: info.tags?.slice(0, 200),
+      libraryName: info.library_name,
+      pipelineTag: info.pipeline_tag,
+      gated: info.gated,
+      usedStorage: info.usedStorage,
+    }),
+    license: licenseOf(info, front),
+    baseModel: normaliseBaseModel(card.base_model ?? front.base_model),
+    datasets: normaliseBaseModel(card.datasets ?? front.datasets),
+    config: config ? extractConfig(config.text) : undefined,
+    cardData: boundedJson(info.cardData, 32 * 1024),
+    description: info.description?.slice(0, 4096),
+    readme: readmeText,
+    readmeTruncated: readme ? readme.truncated : undefined,
+  });
+}
+
+/**
+ * Mirrors a Hub model or dataset at one pinned revision: info → recursive tree → every file streamed from
+ * `resolve/<sha>` into the blob store (LFS files verified by sha256, git files by blob id, sizes exact).
+ * A model over maxPackageBytes is refused; a dataset over it is kept as card + small files (metadata.truncated).
+ */
+export async function ingestHuggingFace(deps: IngestDeps, kind: HfRepoKind, repo: string): Promise<PackageContent> {
+  const client = new HuggingFaceClient(deps.fetcher, deps.hfEndpoint);
+  const info = await client.info(kind, repo);
+  const revision = info.sha ?? 'main';
+  // The canonical id (legacy `bert-base-uncased` → `google-bert/bert-base-uncased`) is what files resolve under.
+  const canonical = info.id;
+  let files = planFiles(canonical, await client.tree(kind, canonical, revision, deps.limits.maxFiles), deps.limits.maxFiles);
+  const declared = files.reduce((n, f) => n + f.size, 0);
+  let truncated: Record<string, unknown> | undefined;
+  if (declared > deps.limits.maxPackageBytes) {
+    if (kind === 'model') throw new UpstreamError('too-large', `${canonical} is ${declared} bytes, over the ${deps.limits.maxPackageBytes}-byte package limit`);
+    truncated = { reason: 'package exceeds maxPackageBytes', declaredBytes: declared, declaredFiles: files.length };
+    files = files.filter((f) => f.size <= PARTIAL_FILE_MAX && !['weights', 'datasets'].includes(classifyPath(f.path)));
+  }
+  let readme: PrefixCapture | null = null;
+  let config: PrefixCapture | null = null;
+  const manifest: ManifestEntry[] = [];
+  for (const file of files) {
+    const lower = file.path.toLowerCase();
+    const capture = lower === 'readme.md' ? (readme = new PrefixCapture(deps.limits.readmeBytes)) : lower === 'config.json' && kind === 'model' ? (config = new PrefixCapture(CONFIG_CAPTURE)) : null;
+    manifest.push(await storeFile(deps, client.fileUrl(kind, canonical, revision, file.path), file, capture));
+  }
+  const metadata = buildMetadata(kind, info, revision, readme, config);
+  return {
+    source: 'huggingface',
+    files: manifest,
+    totalBytes: manifest.reduce((n, f) => n + f.size, 0),
+    metadata: truncated ? { ...metadata, truncated } : metadata,
+  };
+}

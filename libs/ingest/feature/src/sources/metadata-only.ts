@@ -1,0 +1,9 @@
+import { PackageContent } from './package-content';
+
+/**
+ * Artifacts hosted where we cannot (or may not) mirror content: Kaggle, GitHub dataset pages, spaces…
+ * They are still registered, with the URL as their only fact, because refusing them would break create.
+ */
+export function metadataOnly(url: string, host: string, reason: string): PackageContent {
+  return { source: 'metadata-only', files: [], totalBytes: 0, metadata: { upstream: { host, url }, note: reason } };
+}

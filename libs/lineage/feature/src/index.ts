@@ -1,0 +1,1 @@
+export { LineageModule, type LineageModuleOptions } from './lineage.module';

@@ -1,0 +1,12 @@
+import { Readable } from 'node:stream';
+
+/**
+ * The slice of the platform BlobStore this library needs. Declared structurally so @modelguard/packages
+ * stays a leaf library (no Nest, no storage driver) and any BlobStore implementation satisfies it.
+ */
+export interface BlobWriter {
+  put(body: Readable, opts?: { expectedSha256?: string; sizeHint?: number }): Promise<{ sha256: string; size: number; created: boolean }>;
+}
+
+/** Opens a stored blob by digest; the zip writer pulls entries through this lazily, one at a time. */
+export type OpenBlob = (sha256: string) => Promise<Readable>;

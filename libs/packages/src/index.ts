@@ -1,0 +1,15 @@
+export { PackageError, isPackageError } from './package-error';
+export type { PackageErrorCode } from './package-error';
+export type { ZipLimits, ZipEntryInfo } from './zip-limits';
+export { validateEntryName } from './entry-name';
+export { inspectZip } from './zip-reader';
+export { ingestZipToBlobStore } from './zip-ingest';
+export type { IngestZipOptions } from './zip-ingest';
+export type { BlobWriter, OpenBlob } from './blob-writer';
+export { ByteLimiter } from './byte-limiter';
+export { classifyPath, selectParts, isPackagePart, PACKAGE_PARTS } from './classify';
+export type { FileKind, PackagePart } from './classify';
+export { streamZip, formatSha256Sums } from './zip-writer';
+export type { StreamZipOptions } from './zip-writer';
+export { parseRangeHeader, contentRange } from './range';
+export type { ByteRange } from './range';

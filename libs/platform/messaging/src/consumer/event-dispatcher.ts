@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { dltTopicOf, Headers, type TopicName } from '@modelguard/contracts';
+import { DATA_SOURCE } from '@modelguard/persistence';
+import type { DataSource } from 'typeorm';
+import { decodeEnvelope } from '../envelope.codec';
+import { type RetryPolicy, RETRY_POLICY, backoffDelay } from './retry-policy';
+import { runInExtractedContext } from '../trace-context';
+import { TRANSPORT_CLIENT, type TransportClient } from '../transport-client';
+import type { IncomingMessage } from '../wire-message';
+import { HandlerRegistry, type RegisteredHandler } from './handler-registry';
+import { NonRetriableError } from './on-event.decorator';
+import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.tokens';
+
+export type DltErrorKind = 'schema' | 'handler' | 'non-retriable';
+
+/**
+ * The consumer side shared by both transports: decode and validate, then run each handler of the topic in
+ * its own transaction with its inbox row, retry transient failures with exponential backoff, and
+ * dead-letter what cannot be processed. Resolves once the message is done (processed, skipped as a
+ * duplicate or dead-lettered); rejects only if dead-lettering itself failed, so the transport redelivers.
+ */
+@Injectable()
+export class EventDispatcher {
+  private readonly logger = new Logger(EventDispatcher.name);
+  private readonly schema: string;
+
+  constructor(
+    private readonly registry: HandlerRegistry,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(TRANSPORT_CLIENT) private readonly transport: TransportClient,
+    @Inject(RETRY_POLICY) private readonly retry: RetryPolicy,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+  ) {
+    this.schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+  }
+
+  get service(): string {
+    return this.options.service;
+  }
+
+  topics(): TopicName[] {
+    return this.registry.topics();
+  }
+
+  async dispatch(message: IncomingMessage): Promise<void> {
+    const handlers = this.registry.handlersFor(message.topic);
+    if (handlers.length === 0) return;
+    const decoded = decodeEnvelope(message.topic, message.value);
+    if (!decoded.ok) {
+      this.logger.warn(`dead-lettering malformed message on ${message.topic}: ${decoded.error}`);
+      await this.deadLetter(message, 'schema', decoded.error, 0);
+      return;
+    }
+    const { envelope } = decoded;
+    await runInExtractedContext(
+      message.headers,
+      `${message.topic} process`,
+      { 'messaging.system': this.transport.kind, 'messaging.destination.name': message.topic, 'messaging.message.id': envelope.eventId, 'messaging.consumer.group.name': this.service },
+      async () => {
+        for (const handler of handlers) await this.runHandler(handler, message, envelope);
+      },
+    );
+  }
+
+  private async runHandler(handler: RegisteredHandler, message: IncomingMessage, envelope: { eventId: string }): Promise<void> {
+    const maxAttempts = this.retry.attempts + 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+          // The inbox row and the handler's writes commit together: a redelivery finds the row and skips.
+          const inserted = (await manager.query(
+            `INSERT INTO "${this.schema}"."inbox" ("consumer", "event_id", "topic") VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING RETURNING "event_id"`,
+            [handler.consumer, envelope.eventId, message.topic],
+          )) as unknown[];
+          if (inserted.length === 0) return;
+          await handler.invoke(envelope, { manager, attempt, headers: message.headers, topic: message.topic as TopicName });
+        });
+        return;
+      } catch (err) {
+        const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        if (err instanceof NonRetriableError || attempt >= maxAttempts) {
+          const kind: DltErrorKind = err instanceof NonRetriableError ? 'non-retriable' : 'handler';
+          this.logger.error(`${handler.consumer} failed on ${envelope.eventId} (attempt ${attempt}), dead-lettering: ${reason}`);
+          await this.deadLetter(message, kind, reason, attempt);
+          return;
+        }
+        this.logger.warn(`${handler.consumer} failed on ${envelope.eventId} (attempt ${attempt}), retrying: ${reason}`);
+        await message.heartbeat?.().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, backoffDelay(this.retry, attempt)));
+      }
+    }
+  }
+
+  private async deadLetter(message: IncomingMessage, kind: DltErrorKind, error: string, attempt: number): Promise<void> {
+    const value = message.value == null ? '' : typeof message.value === 'string' ? message.value : message.value.toString('utf8');
+    await this.transport.send([
+      {
+        topic: dltTopicOf(message.topic),
+        key: message.key ?? 'unknown',
+        value,
+        headers: {
+          ...message.headers,
+          [Headers.DltError]: error.slice(0, 2_000),
+          [Headers.DltErrorKind]: kind,
+          [Headers.DltOriginalTopic]: message.topic,
+          [Headers.DltFailedAt]: new Date().toISOString(),
+          [Headers.DltConsumerGroup]: this.service,
+          [Headers.Attempt]: String(attempt),
+        },
+      },
+    ]);
+  }
+}

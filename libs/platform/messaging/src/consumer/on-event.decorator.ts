@@ -1,0 +1,34 @@
+import type { Envelope, PayloadOf, TopicName } from '@modelguard/contracts';
+import type { EntityManager } from 'typeorm';
+
+export const ON_EVENT_METADATA = Symbol.for('modelguard.messaging.on-event');
+
+/** What a handler gets besides the event. */
+export interface EventContext {
+  /** The handler's transaction; the inbox row is already inserted in it. Write everything through it. */
+  manager: EntityManager;
+  /** 1 on the first delivery to this handler, then 2, 3, … on retries. */
+  attempt: number;
+  headers: Readonly<Record<string, string>>;
+  topic: TopicName;
+}
+
+export type EventHandlerFn<T extends TopicName> = (event: Envelope<PayloadOf<T>>, ctx: EventContext) => Promise<void>;
+
+/**
+ * Marks a method of a Nest provider or controller as the handler of `topic` for this service's
+ * consumer group. The signature is checked against the topic's payload type at compile time.
+ * Throw `NonRetriableError` for failures that a retry cannot fix (they go straight to the DLT).
+ */
+export function OnEvent<T extends TopicName>(topic: T) {
+  return (target: object, propertyKey: string | symbol, descriptor: TypedPropertyDescriptor<EventHandlerFn<T>>): void => {
+    const existing = (Reflect.getMetadata(ON_EVENT_METADATA, target, propertyKey) as TopicName[] | undefined) ?? [];
+    Reflect.defineMetadata(ON_EVENT_METADATA, [...existing, topic], target, propertyKey);
+    void descriptor;
+  };
+}
+
+/** A failure that retrying cannot fix (bad reference, business rule): dead-lettered on the first attempt. */
+export class NonRetriableError extends Error {
+  override readonly name = 'NonRetriableError';
+}

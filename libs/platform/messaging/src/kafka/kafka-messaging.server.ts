@@ -1,0 +1,72 @@
+import { ServerKafka } from '@nestjs/microservices';
+import type { Consumer, EachMessagePayload, IHeaders } from '@nestjs/microservices/external/kafka.interface';
+import type { EventDispatcher } from '../consumer/event-dispatcher';
+import { kafkaClientConfig, kafkaConsumerConfig, type KafkaConnectionOptions } from './kafka-client-options';
+
+/**
+ * Nest's Kafka server, narrowed to our model: one consumer group per service (deterministic id, no Nest
+ * postfix), reading from the beginning for new groups, every message handed to the EventDispatcher
+ * (validation, inbox, retry, DLT). The offset is committed only after the dispatcher resolves, so a crash
+ * mid-handler means redelivery, and the inbox makes that harmless.
+ */
+export class KafkaMessagingServer extends ServerKafka {
+  /**
+   * @param groupId the service's consumer group: deterministic (config.messaging.clientId, which defaults to
+   *   `modelguard-<service>`), so every replica of a service shares one group and a restart resumes from
+   *   the committed offsets. Tests isolate runs by giving each run its own KAFKA_CLIENT_ID.
+   */
+  constructor(
+    private readonly dispatcher: EventDispatcher,
+    connection: KafkaConnectionOptions & { groupId: string },
+  ) {
+    const { logLevel: _ignored, ...client } = kafkaClientConfig({ ...connection, clientId: `${connection.clientId}-consumer` });
+    // kafkajs and Nest's copy of its typings disagree on partitionAssigners, which we never set.
+    const { partitionAssigners: _unused, ...consumer } = kafkaConsumerConfig(connection.groupId, connection);
+    super({
+      postfixId: '',
+      client,
+      consumer,
+      subscribe: { fromBeginning: true },
+      run: { autoCommit: true, partitionsConsumedConcurrently: 1 },
+    });
+  }
+
+  /** Consumer only: our publishing goes through the outbox relay's own producer. */
+  override async start(callback: () => void): Promise<void> {
+    const client = this.client as NonNullable<typeof this.client>;
+    this.consumer = client.consumer({ ...this.options.consumer, groupId: this.groupId });
+    this.registerConsumerEventListeners();
+    await this.consumer.connect();
+    await this.bindEvents(this.consumer);
+    callback();
+  }
+
+  override async bindEvents(consumer: Consumer): Promise<void> {
+    const topics = this.dispatcher.topics();
+    if (topics.length === 0) return; // nothing to consume: do not join a group at all
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: 1,
+      eachMessage: async ({ topic, message, heartbeat }: EachMessagePayload) => {
+        await this.dispatcher.dispatch({
+          topic,
+          key: message.key ? message.key.toString('utf8') : null,
+          value: message.value,
+          headers: decodeHeaders(message.headers),
+          heartbeat,
+        });
+      },
+    });
+  }
+}
+
+/** Kafka header values may be Buffers, strings or arrays of them; ours are single strings. */
+export function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first != null) out[name] = first.toString();
+  }
+  return out;
+}

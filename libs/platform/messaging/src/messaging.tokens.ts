@@ -1,0 +1,13 @@
+/** The process-wide InProcessBroker (embedded mode, tests). Absent → the default broker of the process. */
+export const IN_PROCESS_BROKER = Symbol.for('modelguard.messaging.in-process-broker');
+
+export const MESSAGING_OPTIONS = Symbol.for('modelguard.messaging.options');
+
+export interface MessagingModuleOptions {
+  /** Service name: producer name in envelopes, consumer group, inbox consumer prefix. */
+  service: string;
+  /** Fallback poll interval of the outbox relay (it is also woken right after each local commit). */
+  relayPollMs?: number;
+  /** Overrides config.messaging.retry (tests use tiny delays). */
+  retry?: { attempts: number; initialDelayMs: number };
+}

@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { DATA_SOURCE } from '@modelguard/persistence';
+import type { DataSource } from 'typeorm';
+import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.tokens';
+import { TRANSPORT_CLIENT, type TransportClient } from '../transport-client';
+import type { WireMessage } from '../wire-message';
+import { envelopeHeaders } from '../envelope.codec';
+import type { Envelope } from '@modelguard/contracts';
+import { installOutboxCommitHook } from './outbox-commit.subscriber';
+
+const BATCH_SIZE = 100;
+const MAX_ERROR_BACKOFF_MS = 5_000;
+
+interface OutboxRow {
+  id: string;
+  envelope: Envelope;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes committed outbox rows in id order. Rows are claimed with FOR UPDATE SKIP LOCKED, so several
+ * replicas of a service can relay concurrently without publishing a row twice in the normal case; a crash
+ * between publish and mark re-publishes (at-least-once), which the consumers' inbox absorbs.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly schema: string;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private lastError: string | undefined;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(TRANSPORT_CLIENT) private readonly transport: TransportClient,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+  ) {
+    this.schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+  }
+
+  onApplicationBootstrap(): void {
+    installOutboxCommitHook(this.dataSource, () => this.wake());
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+  }
+
+  /** Ask for an immediate relay pass (called after local commits that wrote outbox rows). */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Unpublished rows and the age of the oldest, for health and tests. */
+  async backlog(): Promise<{ pending: number; oldestAgeMs: number }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)) * 1000, 0)::float8 AS age
+       FROM "${this.schema}"."outbox" WHERE published_at IS NULL`,
+    )) as Array<{ pending: number; age: number }>;
+    return { pending: row.pending, oldestAgeMs: Math.round(row.age) };
+  }
+
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  /** Publishes one batch; returns how many rows it published. */
+  async relayOnce(): Promise<number> {
+    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+      const rows = (await manager.query(
+        `SELECT id, envelope, headers FROM "${this.schema}"."outbox"
+         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [BATCH_SIZE],
+      )) as OutboxRow[];
+      if (rows.length === 0) return 0;
+      await this.transport.send(rows.map(toWire));
+      await manager.query(`UPDATE "${this.schema}"."outbox" SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  private async run(): Promise<void> {
+    const pollMs = this.options.relayPollMs ?? 1_000;
+    let errorBackoff = 100;
+    while (this.running) {
+      this.woken = false;
+      let published = 0;
+      try {
+        published = await this.relayOnce();
+        errorBackoff = 100;
+        this.lastError = undefined;
+      } catch (err) {
+        if (!this.running || !this.dataSource.isInitialized) return;
+        this.lastError = err instanceof Error ? err.message : String(err);
+        this.logger.warn(`outbox relay failed, retrying in ${errorBackoff} ms: ${this.lastError}`);
+        await this.sleep(errorBackoff, false);
+        errorBackoff = Math.min(errorBackoff * 2, MAX_ERROR_BACKOFF_MS);
+        continue;
+      }
+      if (published === BATCH_SIZE || this.woken) continue;
+      await this.sleep(pollMs, true);
+    }
+  }
+
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = wakeable ? done : () => (this.running ? undefined : done());
+    });
+  }
+}
+
+function toWire(row: OutboxRow): WireMessage {
+  return {
+    topic: row.envelope.type,
+    key: row.envelope.key,
+    value: JSON.stringify(row.envelope),
+    headers: { ...row.headers, ...envelopeHeaders(row.envelope) },
+  };
+}

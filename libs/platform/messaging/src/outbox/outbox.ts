@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Envelope, PayloadOf, TopicName } from '@modelguard/contracts';
+import { DATA_SOURCE } from '@modelguard/persistence';
+import type { DataSource, EntityManager } from 'typeorm';
+import { createEnvelope, type EnqueueOptions } from '../envelope.codec';
+import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.tokens';
+import { captureTraceHeaders } from '../trace-context';
+import { markOutboxWritten } from './outbox-commit.subscriber';
+
+/**
+ * The only way feature code emits events: the event is written in the caller's transaction and the relay
+ * publishes it after commit. If the transaction rolls back, the event never existed.
+ */
+@Injectable()
+export class Outbox {
+  private readonly schema: string;
+
+  constructor(
+    @Inject(DATA_SOURCE) dataSource: DataSource,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+  ) {
+    this.schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+  }
+
+  /** Validates the payload against the topic's schema (throws MessageValidationError) and writes the row. */
+  async enqueue<T extends TopicName>(
+    manager: EntityManager,
+    topic: T,
+    payload: PayloadOf<T>,
+    opts: EnqueueOptions,
+  ): Promise<Envelope<PayloadOf<T>>> {
+    const envelope = createEnvelope(this.options.service, topic, payload, opts);
+    await manager.query(
+      `INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "envelope", "headers") VALUES ($1, $2, $3, $4, $5)`,
+      [envelope.eventId, topic, envelope.key, JSON.stringify(envelope), JSON.stringify(captureTraceHeaders())],
+    );
+    markOutboxWritten(manager);
+    return envelope;
+  }
+}

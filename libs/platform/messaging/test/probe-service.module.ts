@@ -1,0 +1,52 @@
+import { Injectable, Module } from '@nestjs/common';
+import { type Envelope, type PayloadOf, Topic } from '@modelguard/contracts';
+import { schemaOf } from '@modelguard/persistence';
+import { ServicePlatformModule } from '@modelguard/runtime';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { type EventContext, NonRetriableError, OnEvent } from '../src';
+
+export type ProbeBehaviour = 'ok' | 'fail-once' | 'fail-always' | 'non-retriable';
+
+/** Shared between the test and the handler: what to do per artifact id, and what happened. */
+export const probeState = {
+  prefix: '',
+  behaviour: new Map<string, ProbeBehaviour>(),
+  attempts: new Map<string, number[]>(),
+};
+
+class ProbeEffectTable1700000000001 implements MigrationInterface {
+  name = 'ProbeEffectTable1700000000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE "${schemaOf(q)}"."effect" (event_id uuid NOT NULL, artifact_id text NOT NULL, attempt int NOT NULL)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "${schemaOf(q)}"."effect"`);
+  }
+}
+
+/** A handler whose failures are scripted per artifact id; its effect is a row in its own transaction. */
+@Injectable()
+export class ProbeHandler {
+  @OnEvent(Topic.ArtifactCreated)
+  async onCreated(event: Envelope<PayloadOf<typeof Topic.ArtifactCreated>>, ctx: EventContext): Promise<void> {
+    const id = event.payload.artifactId;
+    if (!id.startsWith(probeState.prefix)) return; // messages of other test runs on a shared broker
+    probeState.attempts.set(id, [...(probeState.attempts.get(id) ?? []), ctx.attempt]);
+    const schema = (ctx.manager.connection.options as { schema: string }).schema;
+    // Written before failing, to prove a failed attempt's writes roll back with it.
+    await ctx.manager.query(`INSERT INTO "${schema}"."effect" (event_id, artifact_id, attempt) VALUES ($1, $2, $3)`, [event.eventId, id, ctx.attempt]);
+    const behaviour = probeState.behaviour.get(id) ?? 'ok';
+    if (behaviour === 'fail-always') throw new Error(`scripted failure for ${id}`);
+    if (behaviour === 'fail-once' && ctx.attempt === 1) throw new Error(`transient failure for ${id}`);
+    if (behaviour === 'non-retriable') throw new NonRetriableError(`bad reference ${id}`);
+  }
+}
+
+export function probeServiceModule(service: string, schema: string) {
+  @Module({
+    imports: [ServicePlatformModule.forService({ service, schema, entities: [], migrations: [ProbeEffectTable1700000000001], relayPollMs: 200 })],
+    providers: [ProbeHandler],
+  })
+  class ProbeServiceModule {}
+  return ProbeServiceModule;
+}

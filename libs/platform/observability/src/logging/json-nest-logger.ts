@@ -1,0 +1,62 @@
+import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
+import type { Level, LogFields } from './log-record';
+import { createLogger, type Logger, type LoggerOptions } from './logger';
+
+const NEST_TO_LEVEL: Record<NestLogLevel, Level> = {
+  verbose: 'trace',
+  debug: 'debug',
+  log: 'info',
+  warn: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+};
+
+/**
+ * Adapter so Nest's own messages (bootstrap, route mapping, exceptions) come out as the same JSON
+ * lines as ours: `app.useLogger(new JsonNestLogger('gateway'))`. Nest passes the context as the last
+ * optional param and, for errors, a stack before it.
+ */
+export class JsonNestLogger implements LoggerService {
+  private readonly logger: Logger;
+
+  constructor(serviceOrLogger: string | Logger, opts?: LoggerOptions) {
+    this.logger = typeof serviceOrLogger === 'string' ? createLogger(serviceOrLogger, opts) : serviceOrLogger;
+  }
+
+  log(message: unknown, ...optionalParams: unknown[]): void {
+    this.emit('log', message, optionalParams);
+  }
+  error(message: unknown, ...optionalParams: unknown[]): void {
+    this.emit('error', message, optionalParams);
+  }
+  warn(message: unknown, ...optionalParams: unknown[]): void {
+    this.emit('warn', message, optionalParams);
+  }
+  debug(message: unknown, ...optionalParams: unknown[]): void {
+    this.emit('debug', message, optionalParams);
+  }
+  verbose(message: unknown, ...optionalParams: unknown[]): void {
+    this.emit('verbose', message, optionalParams);
+  }
+  fatal(message: unknown, ...optionalParams: unknown[]): void {
+    this.emit('fatal', message, optionalParams);
+  }
+
+  private emit(nestLevel: NestLogLevel, message: unknown, params: unknown[]): void {
+    const level = NEST_TO_LEVEL[nestLevel];
+    if (!this.logger.isLevelEnabled(level)) return;
+    const fields: LogFields = {};
+    const rest = [...params];
+    if (rest.length > 0 && typeof rest[rest.length - 1] === 'string') fields['context'] = rest.pop();
+    if (nestLevel === 'error' && typeof rest[0] === 'string' && rest[0].includes('\n')) fields['stack'] = rest.shift();
+    if (rest.length > 0) fields['params'] = rest;
+    if (message instanceof Error) {
+      fields['err'] = message;
+      this.logger[level](message.message, fields);
+    } else if (typeof message === 'string') {
+      this.logger[level](message, fields);
+    } else {
+      this.logger[level](typeof message === 'object' && message !== null ? 'object' : String(message), { ...fields, data: message });
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * End-to-end check of `register.ts`: a real child process (instrumentation patches `require`, which
+ * the test runner's own module loader bypasses) serves HTTP, produces to a real Kafka topic in the
+ * request handler and consumes it. One trace id must cover the HTTP server span, the Kafka send, the
+ * consumer's processing span and the log lines written inside them.
+ */
+const srcDir = resolve(__dirname, '..');
+const repoRoot = resolve(srcDir, '../../../..');
+const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
+let outDir: string;
+
+function transpileTree(from: string, to: string): void {
+  for (const name of readdirSync(from)) {
+    const path = join(from, name);
+    if (statSync(path).isDirectory()) transpileTree(path, join(to, name));
+    else if (name.endsWith('.ts') && !/\.(int-)?spec\.ts$/.test(name)) {
+      const out = ts.transpileModule(readFileSync(path, 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true },
+      });
+      mkdirSync(to, { recursive: true });
+      writeFileSync(join(to, name.replace(/\.ts$/, '.js')), out.outputText);
+    }
+  }
+}
+
+const CHILD = `
+require('./register.js');
+const { attachInMemorySpanExporter } = require('./telemetry/telemetry.js');
+const { createLogger } = require('./logging/logger.js');
+const { exporter } = attachInMemorySpanExporter();
+const http = require('http');
+const { Kafka, logLevel } = require('kafkajs');
+const topic = process.env.TOPIC;
+const kafka = new Kafka({ clientId: 'trace-test', brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+const logs = [];
+const logger = createLogger('trace-test', { sink: { write: (l) => logs.push(JSON.parse(l)) } });
+(async () => {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: topic + '-g', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let consumedResolve;
+  const consumed = new Promise((r) => (consumedResolve = r));
+  await consumer.run({ eachMessage: async ({ message }) => {
+    logger.info('consumed', { traceparent: message.headers.traceparent && message.headers.traceparent.toString() });
+    consumedResolve();
+  } });
+  const server = http.createServer(async (req, res) => {
+    logger.info('request');
+    await producer.send({ topic, messages: [{ key: 'artifact-1', value: '{}' }] });
+    res.end('ok');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: server.address().port, path: '/artifacts' }, (res) => { res.resume(); res.on('end', resolve); }).on('error', reject);
+  });
+  await Promise.race([consumed, new Promise((_, rej) => setTimeout(() => rej(new Error('no message consumed')), 30000))]);
+  await new Promise((r) => setTimeout(r, 200));
+  const spans = exporter.getFinishedSpans().map((s) => ({ name: s.name, kind: s.kind, traceId: s.spanContext().traceId, scope: s.instrumentationScope.name, service: s.resource.attributes['service.name'] }));
+  process.stdout.write(JSON.stringify({ spans, logs }));
+  await consumer.disconnect();
+  await producer.disconnect();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+  server.close();
+  process.exit(0);
+})().catch((e) => { console.error(e); process.exit(2); });
+`;
+
+beforeAll(() => {
+  outDir = mkdtempSync(join(tmpdir(), 'mg-otel-'));
+  transpileTree(srcDir, outDir);
+  writeFileSync(join(outDir, 'child.js'), CHILD);
+});
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+interface ChildOutput {
+  spans: { name: string; kind: number; traceId: string; scope: string; service: string }[];
+  logs: { msg: string; trace_id?: string; traceparent?: string }[];
+}
+
+describe('register + instrumentations (real HTTP and Kafka)', () => {
+  it('carries one trace id from the HTTP request through Kafka to the consumer and into logs', () => {
+    const topic = `mg-trace-${process.pid}-${Date.now()}`;
+    const result = spawnSync(process.execPath, [join(outDir, 'child.js')], {
+      cwd: outDir,
+      env: { PATH: process.env['PATH'] ?? '', NODE_PATH: join(repoRoot, 'node_modules'), KAFKA_BROKERS: brokers, TOPIC: topic, OTEL_SERVICE_NAME: 'trace-it', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout) as ChildOutput;
+    const serverSpan = out.spans.find((s) => s.scope.includes('instrumentation-http') && s.kind === 1);
+    const sendSpan = out.spans.find((s) => s.scope.includes('kafkajs') && s.kind === 3);
+    const processSpan = out.spans.find((s) => s.scope.includes('kafkajs') && s.kind === 4);
+    expect(serverSpan, JSON.stringify(out.spans)).toBeDefined();
+    expect(sendSpan, JSON.stringify(out.spans)).toBeDefined();
+    expect(processSpan, JSON.stringify(out.spans)).toBeDefined();
+    const traceId = serverSpan!.traceId;
+    expect(sendSpan!.traceId).toBe(traceId);
+    expect(processSpan!.traceId).toBe(traceId);
+    expect(serverSpan!.service).toBe('trace-it');
+
+    const requestLog = out.logs.find((l) => l.msg === 'request');
+    const consumedLog = out.logs.find((l) => l.msg === 'consumed');
+    expect(requestLog?.trace_id).toBe(traceId);
+    expect(consumedLog?.trace_id).toBe(traceId);
+    expect(consumedLog?.traceparent).toContain(traceId);
+  }, 120_000);
+});

@@ -1,0 +1,61 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@modelguard/config';
+import { DataSource } from 'typeorm';
+import { PostgresHealthIndicator } from './postgres.health';
+import { DATA_SOURCE, PERSISTENCE_OPTIONS, type PersistenceOptions } from './persistence.tokens';
+import { buildServiceDataSource, migrateServiceSchema } from './service-data-source';
+
+/** Closes the pool last (after every onModuleDestroy), so relays and consumers can finish their work. */
+@Injectable()
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+async function connectAndMigrate(config: AppConfig, options: PersistenceOptions): Promise<DataSource> {
+  const url = config.database.url;
+  if (!url) throw new Error('database.url is not set (embedded mode starts PGlite before booting services)');
+  const dataSource = buildServiceDataSource({
+    ...options,
+    url,
+    poolSize: config.database.poolSize,
+    applicationName: `modelguard-${config.serviceName}`,
+  });
+  await dataSource.initialize();
+  try {
+    await migrateServiceSchema(dataSource);
+  } catch (err) {
+    await dataSource.destroy();
+    throw err;
+  }
+  return dataSource;
+}
+
+/**
+ * One TypeORM DataSource per service, in the service's own Postgres schema, migrated on boot.
+ * Inject it with `@Inject(DATA_SOURCE)`, `@InjectDataSource()` or simply `DataSource`.
+ */
+@Module({})
+export class PersistenceModule {
+  static forService(options: PersistenceOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      // Global: one DataSource per application (= per service), used by messaging and the feature modules.
+      global: true,
+      providers: [
+        { provide: PERSISTENCE_OPTIONS, useValue: options },
+        {
+          provide: DataSource,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => connectAndMigrate(config, options),
+        },
+        { provide: DATA_SOURCE, useExisting: DataSource },
+        DataSourceCloser,
+        PostgresHealthIndicator,
+      ],
+      exports: [DataSource, DATA_SOURCE, PERSISTENCE_OPTIONS, PostgresHealthIndicator],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import type { PGlite } from '@electric-sql/pglite';
+
+/** Extended-query protocol messages: Parse, Bind, Describe, Execute, Close, Flush. */
+const EXTENDED = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((c) => c.charCodeAt(0)));
+const SYNC = 'S'.charCodeAt(0);
+const SIMPLE_QUERY = 'Q'.charCodeAt(0);
+
+/**
+ * PGlite is ONE Postgres session shared by every socket connection. pglite-socket keeps a connection
+ * exclusive only while a transaction block is open, so two pools running parameterised queries outside a
+ * transaction interleave their Parse/Bind/Execute messages and clobber each other's unnamed prepared
+ * statement ("unnamed prepared statement does not exist"). This guard makes an unfinished
+ * Parse…Sync sequence count as "in transaction", so the socket's queue keeps serving that connection
+ * until its Sync, exactly as it does for BEGIN…COMMIT.
+ */
+export function guardExtendedProtocol(db: PGlite): void {
+  let extendedInFlight = false;
+  const isInTransaction = db.isInTransaction.bind(db);
+  const execProtocolRawStream = db.execProtocolRawStream.bind(db);
+  Object.assign(db, {
+    isInTransaction: () => extendedInFlight || isInTransaction(),
+    execProtocolRawStream: async (message: Uint8Array, options: Parameters<PGlite['execProtocolRawStream']>[1]) => {
+      const type = message[0];
+      if (EXTENDED.has(type)) extendedInFlight = true;
+      else if (type === SYNC || type === SIMPLE_QUERY) extendedInFlight = false;
+      return execProtocolRawStream(message, options);
+    },
+  });
+}

@@ -1,0 +1,86 @@
+import type { AddressInfo } from 'node:net';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type AppConfig, ConfigError, ConfigModule, loadConfig } from '@modelguard/config';
+import { createMessagingServer, EventDispatcher, type InProcessBroker, InProcessBrokerModule, RESOLVED_IN_PROCESS_BROKER } from '@modelguard/messaging';
+import { createLogger, JsonNestLogger } from '@modelguard/observability';
+
+export interface BootstrapOptions {
+  service: string;
+  /** The service's root feature module (it imports ServicePlatformModule.forService). */
+  module: Type | DynamicModule;
+  /** Overrides HTTP_PORT; 0 picks a free port (the real URL is returned). */
+  httpPort?: number;
+  /** Share one broker between the services of one process (embedded mode, tests). */
+  inProcessBroker?: InProcessBroker;
+  /** Defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Last-moment adjustments the env cannot express (embedded mode: the PGlite URL, peer URLs). */
+  configure?: (config: AppConfig) => AppConfig;
+  /**
+   * true (default) for one-service processes: SIGTERM/SIGINT close the app. The embedded app, which hosts
+   * several applications, passes false and orders the shutdown itself.
+   */
+  shutdownHooks?: boolean;
+  /** On invalid config: exit(1) after printing every problem (default), or throw ConfigError (tests). */
+  exitOnConfigError?: boolean;
+}
+
+export interface RunningService {
+  app: INestApplication;
+  config: AppConfig;
+  /** Base URL the HTTP server really listens on, e.g. http://127.0.0.1:41234 */
+  url: string;
+  close(): Promise<void>;
+}
+
+function loadOrExit(opts: BootstrapOptions): AppConfig {
+  try {
+    return loadConfig(opts.env ?? process.env, opts.service);
+  } catch (err) {
+    if (err instanceof ConfigError && opts.exitOnConfigError !== false) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Boots one service: validated config, JSON logging, the messaging consumer (Kafka or in-process) and
+ * HTTP. Order matters: init() completes every lifecycle hook (migrations, handler discovery) before the
+ * consumer starts, and the consumer runs before the HTTP port opens, so a healthy service is consuming.
+ */
+export async function bootstrapService(opts: BootstrapOptions): Promise<RunningService> {
+  let config = loadOrExit(opts);
+  if (opts.configure) config = opts.configure(config);
+  if (opts.httpPort !== undefined) config = { ...config, http: { ...config.http, port: opts.httpPort } };
+
+  const root = {
+    module: class ServiceRootModule {},
+    imports: [
+      ConfigModule.forRoot(config),
+      ...(opts.inProcessBroker ? [InProcessBrokerModule.forBroker(opts.inProcessBroker)] : []),
+      opts.module,
+    ],
+  };
+  const logger = new JsonNestLogger(createLogger(opts.service, { level: config.log.level }));
+  const app = await NestFactory.create(root, { logger, abortOnError: false });
+  try {
+    if (opts.shutdownHooks !== false) app.enableShutdownHooks();
+    const dispatcher = app.get(EventDispatcher, { strict: false });
+    const broker = app.get<InProcessBroker>(RESOLVED_IN_PROCESS_BROKER, { strict: false });
+    app.connectMicroservice({ strategy: createMessagingServer(config, { service: opts.service, dispatcher, broker }) }, { inheritAppConfig: true });
+    await app.init();
+    await app.startAllMicroservices();
+    await app.listen(config.http.port, config.http.host);
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
+  const address = app.getHttpServer().address() as AddressInfo;
+  const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  let closing: Promise<void> | undefined;
+  return { app, config, url, close: () => (closing ??= app.close()) };
+}

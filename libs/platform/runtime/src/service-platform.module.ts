@@ -1,0 +1,43 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { messagingEntities, messagingMigrations, MessagingHealthIndicator, MessagingModule } from '@modelguard/messaging';
+import { HealthModule, provideHealthIndicator } from '@modelguard/observability';
+import { PersistenceModule, type PersistenceOptions, PostgresHealthIndicator } from '@modelguard/persistence';
+
+export interface ServicePlatformOptions extends PersistenceOptions {
+  service: string;
+  /** Serve /health from here (default). The gateway, which mounts HealthModule itself, passes false. */
+  health?: boolean;
+  /** Outbox relay fallback poll interval (it is also woken after local commits). */
+  relayPollMs?: number;
+  /** Overrides config.messaging.retry. */
+  retry?: { attempts: number; initialDelayMs: number };
+}
+
+/**
+ * Everything a service needs from the platform in one import: its own Postgres schema (with the outbox and
+ * inbox tables added), messaging (Outbox, @OnEvent dispatch, EventPublisher) and health with the
+ * postgres and message-bus indicators. The AppConfig itself comes from bootstrapService (global
+ * ConfigModule), so the service module stays a plain static declaration.
+ */
+@Module({})
+export class ServicePlatformModule {
+  static forService(opts: ServicePlatformOptions): DynamicModule {
+    return {
+      module: ServicePlatformModule,
+      imports: [
+        PersistenceModule.forService({
+          schema: opts.schema,
+          entities: [...messagingEntities, ...opts.entities],
+          migrations: [...messagingMigrations(opts.schema), ...opts.migrations],
+        }),
+        MessagingModule.forService({ service: opts.service, relayPollMs: opts.relayPollMs, retry: opts.retry }),
+        ...(opts.health === false ? [] : [HealthModule.forRoot({ serviceName: opts.service })]),
+      ],
+      providers: [
+        provideHealthIndicator({ useFactory: (i: PostgresHealthIndicator) => i, inject: [PostgresHealthIndicator] }),
+        provideHealthIndicator({ useFactory: (i: MessagingHealthIndicator) => i, inject: [MessagingHealthIndicator] }),
+      ],
+      exports: [MessagingModule],
+    };
+  }
+}

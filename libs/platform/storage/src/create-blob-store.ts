@@ -1,0 +1,14 @@
+import type { StorageConfig } from '@modelguard/config';
+import type { BlobStore } from './blob-store';
+import { FsBlobStore } from './fs-blob-store';
+import { S3BlobStore } from './s3-blob-store';
+
+/** Picks the implementation for a storage config (also usable outside Nest, e.g. in scripts). */
+export function createBlobStore(config: StorageConfig): BlobStore {
+  switch (config.driver) {
+    case 'fs':
+      return new FsBlobStore(config.root);
+    case 's3':
+      return new S3BlobStore(config);
+  }
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, open, readdir, rm, stat, statfs, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ComponentHealth } from '@modelguard/observability';
+import { BlobIntegrityError, BlobNotFoundError } from './blob-errors';
+import { assertSha256, blobKey, type ByteRange, resolveRange } from './blob-id';
+import { BlobStore, type PutBlobOptions, type PutBlobResult } from './blob-store';
+import { HashingStream } from './hashing-stream';
+
+/**
+ * Blobs as files under `root` (embedded mode, single machine). Writes go to `root/tmp/<uuid>`, are
+ * fsync'ed, then hard-linked into place: `link` fails with EEXIST instead of overwriting, which gives
+ * an atomic "create if absent" so concurrent puts of the same content are safe.
+ */
+export class FsBlobStore extends BlobStore {
+  private readonly tmpDir: string;
+
+  constructor(private readonly root: string) {
+    super();
+    this.tmpDir = join(root, 'tmp');
+  }
+
+  async put(body: Readable, opts: PutBlobOptions = {}): Promise<PutBlobResult> {
+    const expected = opts.expectedSha256 === undefined ? undefined : assertSha256(opts.expectedSha256);
+    await mkdir(this.tmpDir, { recursive: true });
+    const tmp = join(this.tmpDir, randomUUID());
+    const hasher = new HashingStream(opts.maxBytes);
+    try {
+      // `flush: true` fsyncs before close: the data must be durable before a name promises it exists.
+      await pipeline(body, hasher, createWriteStream(tmp, { flags: 'wx', mode: 0o640, flush: true }));
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    try {
+      const sha256 = hasher.sha256;
+      if (expected !== undefined && expected !== sha256) throw new BlobIntegrityError(expected, sha256);
+      const target = this.pathOf(sha256);
+      await mkdir(dirname(target), { recursive: true });
+      const created = await linkIfAbsent(tmp, target);
+      if (created) await fsyncDir(dirname(target));
+      return { sha256, size: hasher.byteCount, created };
+    } finally {
+      await unlink(tmp).catch(() => undefined);
+    }
+  }
+
+  async get(sha256: string, range?: ByteRange): Promise<Readable> {
+    const path = this.pathOf(sha256);
+    const size = await this.sizeOf(path);
+    if (size === null) throw new BlobNotFoundError(sha256);
+    if (!range) return createReadStream(path);
+    const r = resolveRange(range, size);
+    return createReadStream(path, { start: r.start, end: r.end });
+  }
+
+  async stat(sha256: string): Promise<{ size: number } | null> {
+    const size = await this.sizeOf(this.pathOf(sha256));
+    return size === null ? null : { size };
+  }
+
+  async delete(sha256: string): Promise<void> {
+    await rm(this.pathOf(sha256), { force: true });
+  }
+
+  async sweepTemp(olderThanMs: number): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    const names = await readdir(this.tmpDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(this.tmpDir, name);
+      const s = await stat(path).catch(() => null);
+      if (s && s.mtimeMs < cutoff) {
+        await rm(path, { force: true, recursive: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  async healthCheck(): Promise<ComponentHealth> {
+    await mkdir(this.tmpDir, { recursive: true });
+    // Proves the directory is writable, not just present (read-only remounts happen).
+    const probe = join(this.tmpDir, `health-${randomUUID()}`);
+    const fh = await open(probe, 'wx', 0o600);
+    await fh.close();
+    await unlink(probe);
+    const fsStats = await statfs(this.root);
+    const freeBytes = fsStats.bavail * fsStats.bsize;
+    const totalBytes = fsStats.blocks * fsStats.bsize;
+    const lowSpace = totalBytes > 0 && freeBytes / totalBytes < 0.05;
+    return {
+      status: lowSpace ? 'degraded' : 'ok',
+      metrics: { driver: 'fs', free_bytes: freeBytes, total_bytes: totalBytes },
+      issues: lowSpace ? [{ code: 'low_disk_space', severity: 'warning', summary: 'Less than 5% of the blob volume is free' }] : undefined,
+    };
+  }
+
+  private pathOf(sha256: string): string {
+    return join(this.root, blobKey(sha256));
+  }
+
+  private async sizeOf(path: string): Promise<number | null> {
+    try {
+      const s = await stat(path);
+      return s.isFile() ? s.size : null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+}
+
+async function linkIfAbsent(source: string, target: string): Promise<boolean> {
+  try {
+    await link(source, target);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

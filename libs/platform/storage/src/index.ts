@@ -1,0 +1,12 @@
+export { BlobStore } from './blob-store';
+export type { PutBlobOptions, PutBlobResult } from './blob-store';
+export { FsBlobStore } from './fs-blob-store';
+export { S3BlobStore } from './s3-blob-store';
+export type { S3BlobStoreOptions } from './s3-blob-store';
+export type { CopyLimits } from './s3-multipart-copy';
+export { createBlobStore } from './create-blob-store';
+export { StorageModule } from './storage.module';
+export { BlobStoreHealthIndicator } from './blob-store.health-indicator';
+export { assertSha256, blobKey, isSha256 } from './blob-id';
+export type { ByteRange } from './blob-id';
+export { BlobIntegrityError, BlobNotFoundError, BlobStoreError, BlobTooLargeError, InvalidBlobIdError, InvalidRangeError } from './blob-errors';

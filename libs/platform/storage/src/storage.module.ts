@@ -1,0 +1,42 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { StorageConfig } from '@modelguard/config';
+import { provideHealthIndicator } from '@modelguard/observability';
+import { BlobStore } from './blob-store';
+import { BlobStoreHealthIndicator } from './blob-store.health-indicator';
+import { createBlobStore } from './create-blob-store';
+import { S3BlobStore } from './s3-blob-store';
+
+/**
+ * Provides `BlobStore` (fs or S3 by config) globally and registers the 'object-storage' health
+ * indicator. Pass the AppConfig (only `.storage` is read).
+ */
+const TEMP_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+@Module({})
+export class StorageModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(@Inject(BlobStore) private readonly store: BlobStore) {}
+
+  static forRoot(config: { storage: StorageConfig }): DynamicModule {
+    return {
+      module: StorageModule,
+      global: true,
+      providers: [
+        { provide: BlobStore, useFactory: () => createBlobStore(config.storage) },
+        provideHealthIndicator({ useFactory: (store: BlobStore) => new BlobStoreHealthIndicator(store), inject: [BlobStore] }),
+      ],
+      exports: [BlobStore],
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    // Fail at boot rather than on the first upload if the bucket cannot be reached or created.
+    if (this.store instanceof S3BlobStore) await this.store.ensureBucket();
+    // Leftovers of uploads interrupted by a crash. A day is far longer than any live upload, so a
+    // concurrently running instance's in-progress upload is never touched.
+    await this.store.sweepTemp(TEMP_MAX_AGE_MS).catch(() => undefined);
+  }
+
+  onApplicationShutdown(): void {
+    if (this.store instanceof S3BlobStore) this.store.destroy();
+  }
+}

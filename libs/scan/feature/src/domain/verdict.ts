@@ -1,0 +1,58 @@
+import type { ScanVerdict } from '@modelguard/contracts';
+import type { Severity, Verdict } from '@modelguard/scanner';
+
+/** Finding counts in the shape of the ScanCompleted contract (lower-case severities). */
+export interface FindingCounts {
+  info: number;
+  warning: number;
+  error: number;
+  critical: number;
+}
+
+/**
+ * How bad a scanner verdict is. `unscannable` ranks with `malicious`: a file we could not read is
+ * never allowed to make a package look clean, so both end up blocking the download.
+ */
+const VERDICT_RANK: Record<Verdict, number> = { clean: 0, suspicious: 1, unscannable: 2, malicious: 3 };
+
+/** The worst verdict over all files; an empty package (metadata only) is clean. */
+export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
+  let worst: Verdict = 'clean';
+  for (const verdict of verdicts) {
+    if (VERDICT_RANK[verdict] > VERDICT_RANK[worst]) worst = verdict;
+  }
+  return worst;
+}
+
+/** The registry-facing verdict that gates downloads (the gateway maps it to the version state). */
+export function toRegistryVerdict(verdict: Verdict): ScanVerdict {
+  switch (verdict) {
+    case 'clean':
+      return 'clean';
+    case 'suspicious':
+      return 'flagged';
+    case 'malicious':
+    case 'unscannable':
+      return 'blocked';
+  }
+}
+
+const SEVERITY_KEY: Record<Severity, keyof FindingCounts> = {
+  INFO: 'info',
+  WARNING: 'warning',
+  ERROR: 'error',
+  CRITICAL: 'critical',
+};
+
+export function emptyCounts(): FindingCounts {
+  return { info: 0, warning: 0, error: 0, critical: 0 };
+}
+
+/** Count findings per severity. Unknown severities (a misbehaving plugin) count as critical, never vanish. */
+export function countFindings(findings: Iterable<{ severity: string }>, into: FindingCounts = emptyCounts()): FindingCounts {
+  for (const finding of findings) {
+    const key = SEVERITY_KEY[finding.severity as Severity] ?? 'critical';
+    into[key] += 1;
+  }
+  return into;
+}

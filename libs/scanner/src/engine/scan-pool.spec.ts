@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultScanOptions } from '../core/options';
+import { bufferInput } from '../io/inputs';
+import { ScanPool } from './scan-pool';
+import { scanPaths } from './scan-api';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mg-pool-'));
+  // Plugins stand in for a parser bug that spins or leaks: the budget must be enforced from outside.
+  writeFileSync(join(dir, 'hang.js'), `module.exports = { name: 'hang', canHandle: (h) => h.toString('latin1').startsWith('HANG'), scan: () => { for (;;) {} } };`);
+  writeFileSync(join(dir, 'leak.js'), `module.exports = { name: 'leak', canHandle: (h) => h.toString('latin1').startsWith('LEAK'), scan: async () => { const keep = []; for (;;) keep.push(new Array(1e6).fill(Math.random())); } };`);
+  writeFileSync(join(dir, 'a.hang'), 'HANG forever');
+  writeFileSync(join(dir, 'b.leak'), 'LEAK memory');
+  writeFileSync(join(dir, 'c.pkl'), Buffer.from('80024e2e', 'hex'));
+  writeFileSync(join(dir, 'd.pkl'), Buffer.from('8002636f730a73797374656d0a8c0269648552942e', 'hex'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('ScanPool isolation', () => {
+  it('terminates a worker that never returns and reports budget.timeout, while other files still scan', async () => {
+    const options = defaultScanOptions({ timeoutMs: 500, plugins: [join(dir, 'hang.js')], concurrency: 2 });
+    const started = Date.now();
+    const report = await scanPaths([join(dir, 'a.hang'), join(dir, 'd.pkl')], options);
+    const elapsed = Date.now() - started;
+    const hang = report.files.find((f) => f.path.endsWith('a.hang'))!;
+    expect(hang.verdict).toBe('unscannable');
+    expect(hang.findings.map((f) => f.ruleId)).toEqual(['budget.timeout']);
+    expect(report.files.find((f) => f.path.endsWith('d.pkl'))!.verdict).toBe('malicious');
+    expect(elapsed).toBeLessThan(20_000);
+  }, 60_000);
+
+  it('kills a worker that exceeds its heap cap without taking the caller down', async () => {
+    const options = defaultScanOptions({ timeoutMs: 20_000, plugins: [join(dir, 'leak.js')], concurrency: 1, workerMemoryMb: 64 });
+    const report = await scanPaths([join(dir, 'b.leak')], options);
+    expect(report.files[0].verdict).toBe('unscannable');
+    expect(['budget.memory', 'scan.crashed']).toContain(report.files[0].findings[0].ruleId);
+  }, 60_000);
+
+  it('scans a random-access input through the worker (reads proxied to the caller)', async () => {
+    const pool = new ScanPool(1);
+    try {
+      const input = bufferInput(Buffer.from('8002636f730a73797374656d0a8c0269648552942e', 'hex'), 'blob://bucket/key');
+      const r = await pool.scanInput(input, defaultScanOptions());
+      expect(r.verdict).toBe('malicious');
+      expect(r.findings[0]).toMatchObject({ ruleId: 'pickle.dangerous-global', location: { file: 'blob://bucket/key' } });
+      const ok = await pool.scanFile(join(dir, 'c.pkl'), defaultScanOptions());
+      expect(ok.verdict).toBe('clean');
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});

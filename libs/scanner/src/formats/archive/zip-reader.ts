@@ -1,0 +1,155 @@
+import type { ScanInput } from '../../core/types';
+
+/** One member as the central directory describes it, cross-checked against its local header. */
+export interface ZipEntry {
+  name: string;
+  localName?: string;
+  flags: number;
+  localFlags?: number;
+  method: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  localHeaderOffset: number;
+  /** Offset of the member's data, from the local header (undefined when the local header is unreadable). */
+  dataOffset?: number;
+  externalAttrs: number;
+  madeByUnix: boolean;
+  localCrc?: number;
+  localCompressedSize?: number;
+  localSize?: number;
+}
+
+export interface ZipDirectory {
+  entries: ZipEntry[];
+  /** Offset of the first local header: bytes before it are a prepended polyglot payload. */
+  firstLocalOffset: number;
+  /** Problems with the directory as a whole. */
+  problems: string[];
+}
+
+export class ZipFormatError extends Error {}
+
+const EOCD = 0x06054b50;
+const EOCD64 = 0x06064b50;
+const EOCD64_LOCATOR = 0x07064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+
+/**
+ * A relaxed zip reader keyed on the central directory, like PyTorch's (miniz) rather than Python's zipfile:
+ * CRCs and flag bits do not stop it, but every disagreement between the central directory and the local
+ * headers is recorded so the scanner can report it (notes §4 B11). Reads only directory structures.
+ */
+export async function readZipDirectory(input: ScanInput, maxEntries: number): Promise<ZipDirectory> {
+  const tailLen = Math.min(input.size, 65_557);
+  const tail = await input.read(input.size - tailLen, tailLen);
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new ZipFormatError('no end-of-central-directory record');
+  const problems: string[] = [];
+  let count = tail.readUInt16LE(eocd + 10);
+  let cdSize = tail.readUInt32LE(eocd + 12);
+  let cdOffset = tail.readUInt32LE(eocd + 16);
+  const eocdAbs = input.size - tailLen + eocd;
+  if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) {
+    const loc = await input.read(eocdAbs - 20, 20);
+    if (loc.length === 20 && loc.readUInt32LE(0) === EOCD64_LOCATOR) {
+      const recOff = safeNumber(loc.readBigUInt64LE(8));
+      const rec = await input.read(recOff, 56);
+      if (rec.length < 56 || rec.readUInt32LE(0) !== EOCD64) throw new ZipFormatError('broken zip64 end record');
+      count = safeNumber(rec.readBigUInt64LE(32));
+      cdSize = safeNumber(rec.readBigUInt64LE(40));
+      cdOffset = safeNumber(rec.readBigUInt64LE(48));
+    }
+  }
+  if (count > maxEntries) throw new ZipFormatError(`archive declares ${count} entries (limit ${maxEntries})`);
+  if (cdOffset + cdSize > input.size) throw new ZipFormatError('central directory lies outside the file');
+  // Bytes between the directory and the EOCD, or a directory that does not start where declared, mean the
+  // archive was appended to something (self-extracting or polyglot): the declared offset is then adjusted.
+  const cd = await input.read(cdOffset, cdSize);
+  const entries: ZipEntry[] = [];
+  let p = 0;
+  while (p + 46 <= cd.length && entries.length < count) {
+    if (cd.readUInt32LE(p) !== CENTRAL) {
+      problems.push(`central directory entry ${entries.length} has a bad signature`);
+      break;
+    }
+    const nameLen = cd.readUInt16LE(p + 28);
+    const extraLen = cd.readUInt16LE(p + 30);
+    const commentLen = cd.readUInt16LE(p + 32);
+    const nameBuf = cd.subarray(p + 46, p + 46 + nameLen);
+    const flags = cd.readUInt16LE(p + 8);
+    const entry: ZipEntry = {
+      name: decodeName(nameBuf, flags),
+      flags,
+      method: cd.readUInt16LE(p + 10),
+      crc: cd.readUInt32LE(p + 16),
+      compressedSize: cd.readUInt32LE(p + 20),
+      size: cd.readUInt32LE(p + 24),
+      localHeaderOffset: cd.readUInt32LE(p + 42),
+      externalAttrs: cd.readUInt32LE(p + 38),
+      madeByUnix: cd[p + 5] === 3,
+    };
+    applyZip64(entry, cd.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen));
+    entries.push(entry);
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  if (entries.length < count) problems.push(`central directory declares ${count} entries but holds ${entries.length}`);
+  for (const e of entries) await readLocalHeader(input, e);
+  const firstLocalOffset = entries.length ? Math.min(...entries.map((e) => e.localHeaderOffset)) : cdOffset;
+  return { entries, firstLocalOffset, problems };
+}
+
+async function readLocalHeader(input: ScanInput, e: ZipEntry): Promise<void> {
+  const h = await input.read(e.localHeaderOffset, 30);
+  if (h.length < 30 || h.readUInt32LE(0) !== LOCAL) return;
+  const nameLen = h.readUInt16LE(26);
+  const extraLen = h.readUInt16LE(28);
+  const rest = await input.read(e.localHeaderOffset + 30, nameLen);
+  e.localFlags = h.readUInt16LE(6);
+  e.localName = decodeName(rest, e.localFlags);
+  e.localCrc = h.readUInt32LE(14);
+  e.localCompressedSize = h.readUInt32LE(18);
+  e.localSize = h.readUInt32LE(22);
+  e.dataOffset = e.localHeaderOffset + 30 + nameLen + extraLen;
+}
+
+function applyZip64(e: ZipEntry, extra: Buffer): void {
+  for (let i = 0; i + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(i);
+    const len = extra.readUInt16LE(i + 2);
+    if (id === 0x0001) {
+      let q = i + 4;
+      const next = (): number | undefined => (q + 8 <= i + 4 + len && q + 8 <= extra.length ? safeNumber(extra.readBigUInt64LE((q += 8) - 8)) : undefined);
+      if (e.size === 0xffffffff) e.size = next() ?? e.size;
+      if (e.compressedSize === 0xffffffff) e.compressedSize = next() ?? e.compressedSize;
+      if (e.localHeaderOffset === 0xffffffff) e.localHeaderOffset = next() ?? e.localHeaderOffset;
+    }
+    i += 4 + len;
+  }
+}
+
+function decodeName(buf: Buffer, flags: number): string {
+  // Bit 11 = UTF-8; otherwise CP437, which for the ASCII names that matter decodes the same as latin1.
+  return flags & 0x800 ? buf.toString('utf8') : buf.toString('latin1');
+}
+
+function safeNumber(v: bigint): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZipFormatError('zip64 value too large');
+  return Number(v);
+}
+
+/** Reasons a member name is unsafe to extract (zip slip, absolute paths, NUL, backslashes, drive letters). */
+export function unsafeMemberName(name: string): string | undefined {
+  if (name.includes('\0')) return 'NUL byte in name';
+  if (name.startsWith('/') || name.startsWith('\\')) return 'absolute path';
+  if (/^[A-Za-z]:/.test(name)) return 'drive-letter path';
+  if (name.split(/[\\/]/).includes('..')) return 'parent-directory (..) segment';
+  return undefined;
+}

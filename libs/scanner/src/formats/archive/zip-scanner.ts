@@ -1,0 +1,104 @@
+import type { DetectedFormat, Finding, FormatScanner, ScanContext, ScanInput } from '../../core/types';
+import { InflatedInput, InflateLimitError } from '../../io/inflated-input';
+import { sliceInput } from '../../io/inputs';
+import { sniffPickle } from '../../pickle/pickle-stream';
+import { archiveLimits, checkZipDirectory } from './zip-checks';
+import { zipMemberInput } from './zip-member';
+import { readZipDirectory, ZipFormatError, type ZipEntry } from './zip-reader';
+import { scanTorchScriptCode } from './torchscript-code';
+
+const TENSOR_RECORD = /^[^/]+\/data\/\d+$/;
+const CODE_SOURCE = /^[^/]+\/code\/.+\.py$/;
+const MAX_CODE_BYTES = 16 << 20;
+
+/** Zip family: generic zips, PyTorch zip checkpoints (any archive folder name), TorchScript, npz. */
+export const zipScanner: FormatScanner = {
+  name: 'zip',
+  canHandle(head, input) {
+    return isZipHead(head) || (input.size >= 22 && hasZipTail(input));
+  },
+  async scan(input, ctx) {
+    let dir;
+    try {
+      dir = await readZipDirectory(input, archiveLimits(ctx.options).maxEntries);
+    } catch (err) {
+      if (!(err instanceof ZipFormatError)) throw err;
+      return [{ ruleId: 'zip.malformed', severity: 'ERROR', message: `unreadable zip: ${err.message}`, location: { file: input.path }, unscannable: true }];
+    }
+    const names = dir.entries.map((e) => e.name);
+    const format = classifyZip(names);
+    ctx.setFormat?.(format);
+    const findings = checkZipDirectory(input.path, dir, ctx.options);
+    if (dir.firstLocalOffset > 0) {
+      // PyTorch and others locate the archive from its end, so a prefix survives; a pickle there is a polyglot.
+      findings.push({ ruleId: 'zip.prepended-data', severity: 'WARNING', message: `${dir.firstLocalOffset} bytes precede the first zip member`, location: { file: input.path, offset: 0 } });
+      const prefix = sliceInput(input, 0, dir.firstLocalOffset, `${input.path}!/<prefix>`);
+      findings.push(...(await ctx.scanNested(prefix, ctx.depth + 1)).filter((f) => !f.unscannable || f.ruleId !== 'format.unrecognized'));
+    }
+    if (findings.some((f) => f.ruleId === 'archive.bomb')) return findings;
+    for (const e of dir.entries) {
+      ctx.checkBudget();
+      if (e.name.endsWith('/') || e.dataOffset === undefined || (e.method !== 0 && e.method !== 8)) continue;
+      findings.push(...(await scanMember(input, e, format, ctx)));
+    }
+    return findings;
+  },
+};
+
+async function scanMember(archive: ScanInput, e: ZipEntry, format: DetectedFormat, ctx: ScanContext): Promise<Finding[]> {
+  const path = `${archive.path}!/${e.name}`;
+  const member = zipMemberInput(archive, e, path, archiveLimits(ctx.options).maxInflated);
+  try {
+    if ((format === 'pytorch-zip' || format === 'torchscript') && TENSOR_RECORD.test(e.name)) {
+      // Tensor records are raw numbers: never read them, unless their head is a pickle (a disguised payload).
+      const head = await member.read(0, 4096);
+      if (!(head[0] === 0x80 && head[1] >= 2 && head[1] <= 5 && (await sniffPickle(head)))) return [];
+      return (await ctx.scanNested(member, ctx.depth + 1)).filter((f) => !f.unscannable);
+    }
+    if (format === 'torchscript' && CODE_SOURCE.test(e.name) && e.size <= MAX_CODE_BYTES) {
+      const src = await member.read(0, e.size);
+      return scanTorchScriptCode(path, src.toString('utf8'));
+    }
+    const out = await ctx.scanNested(member, ctx.depth + 1);
+    if (member instanceof InflatedInput && member.overflow) {
+      out.push({ ruleId: 'archive.size-mismatch', severity: 'ERROR', message: 'member inflates to more than its declared size', location: { file: path } });
+    }
+    return out;
+  } catch (err) {
+    if (err instanceof InflateLimitError) {
+      return [{ ruleId: 'archive.bomb', severity: 'ERROR', message: `member ${err.message}`, location: { file: path }, unscannable: true }];
+    }
+    if (err instanceof Error && /invalid|incorrect|unexpected end|zlib/i.test(err.message)) {
+      return [{ ruleId: 'zip.malformed', severity: 'ERROR', message: `member cannot be inflated: ${err.message}`, location: { file: path }, unscannable: true }];
+    }
+    throw err;
+  } finally {
+    if (member instanceof InflatedInput) member.destroy();
+  }
+}
+
+export function classifyZip(names: readonly string[]): DetectedFormat {
+  const files = names.filter((n) => !n.endsWith('/'));
+  if (files.some((n) => /^[^/]+\/constants\.pkl$/.test(n)) && files.some((n) => CODE_SOURCE.test(n) || /^[^/]+\/code\//.test(n))) return 'torchscript';
+  if (files.some((n) => /^[^/]+\/data\.pkl$/.test(n))) return 'pytorch-zip';
+  if (files.length > 0 && files.every((n) => n.endsWith('.npy'))) return 'numpy-npz';
+  return 'zip';
+}
+
+export function isZipHead(head: Buffer): boolean {
+  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+}
+
+/** A zip whose first bytes are something else (prepended pickle polyglot) still ends with an EOCD record. */
+async function hasZipTail(input: ScanInput): Promise<boolean> {
+  const len = Math.min(input.size, 65_557);
+  const tail = await input.read(input.size - len, len);
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) !== 0x06054b50) continue;
+    // Random tensor bytes can contain the EOCD signature: require a central directory where it points.
+    const cdOffset = tail.readUInt32LE(i + 16);
+    const sig = await input.read(cdOffset, 4);
+    return sig.length === 4 && sig.readUInt32LE(0) === 0x02014b50;
+  }
+  return false;
+}

@@ -1,0 +1,98 @@
+import type { ScanInput } from '../core/types';
+
+/** Raised when a structure claims more bytes than the input holds. */
+export class TruncatedError extends Error {}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Forward cursor over a ScanInput with a 1 MiB read-ahead buffer. The hot path (`has`, `u8`, …) is synchronous;
+ * callers `await fill(n)` only when `has(n)` is false, which keeps per-opcode parsing cheap.
+ */
+export class ByteReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private bufStart: number;
+  private p = 0;
+
+  constructor(
+    readonly input: ScanInput,
+    start = 0,
+    readonly end = input.size,
+  ) {
+    this.bufStart = start;
+  }
+
+  /** Absolute offset of the cursor in the input. */
+  get pos(): number {
+    return this.bufStart + this.p;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  has(n: number): boolean {
+    return this.buf.length - this.p >= n;
+  }
+
+  /** Makes at least `n` bytes available (fewer at end of input). Returns whether `n` are available. */
+  async fill(n: number): Promise<boolean> {
+    if (this.has(n)) return true;
+    const avail = this.buf.length - this.p;
+    const want = Math.min(Math.max(n, CHUNK), this.end - this.pos);
+    if (want <= avail) return avail >= n;
+    const more = await this.input.read(this.pos + avail, want - avail);
+    this.buf = avail > 0 ? Buffer.concat([this.buf.subarray(this.p), more]) : more;
+    this.bufStart = this.pos;
+    this.p = 0;
+    return this.buf.length >= n;
+  }
+
+  u8(): number {
+    return this.buf[this.p++];
+  }
+
+  peek(): number {
+    return this.buf[this.p];
+  }
+
+  /** `n` bytes that must already be buffered. The view is only valid until the next fill. */
+  take(n: number): Buffer {
+    const out = this.buf.subarray(this.p, this.p + n);
+    this.p += n;
+    return out;
+  }
+
+  async bytes(n: number): Promise<Buffer> {
+    if (!(await this.fill(n))) throw new TruncatedError(`needs ${n} bytes at offset ${this.pos}, input ends`);
+    return this.take(n);
+  }
+
+  /** Moves the cursor forward without reading the skipped bytes. */
+  skip(n: number): void {
+    if (n > this.remaining) throw new TruncatedError(`skip of ${n} bytes at offset ${this.pos} runs past the end`);
+    const avail = this.buf.length - this.p;
+    if (n <= avail) {
+      this.p += n;
+      return;
+    }
+    this.bufStart = this.pos + n;
+    this.buf = Buffer.alloc(0);
+    this.p = 0;
+  }
+
+  /** Reads up to and excluding the next `\n`, at most `max` bytes. Returns undefined when no newline is found. */
+  async line(max: number): Promise<Buffer | undefined> {
+    for (let want = 64; ; want = Math.min(want * 4, max + 1)) {
+      const ok = await this.fill(want);
+      const avail = Math.min(this.buf.length - this.p, max + 1);
+      const nl = this.buf.indexOf(0x0a, this.p);
+      if (nl !== -1 && nl - this.p <= max) {
+        const out = this.buf.subarray(this.p, nl);
+        this.p = nl + 1;
+        return out;
+      }
+      if (!ok || avail > max || want > max) return undefined;
+    }
+  }
+}

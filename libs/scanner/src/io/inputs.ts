@@ -1,0 +1,65 @@
+import { createReadStream, promises as fsp } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { ScanInput } from '../core/types';
+
+/**
+ * Random-access inputs. Every scanner reads through `ScanInput.read`, so a multi-GB file, a slice of it (an
+ * archive member stored without compression) or a blob in object storage all look the same and are never
+ * loaded whole.
+ */
+
+/** An open file handle wrapped as a ScanInput. Call `close()` when done. */
+export interface ClosableInput extends ScanInput {
+  close(): Promise<void>;
+}
+
+export async function openFileInput(path: string, displayPath = path): Promise<ClosableInput> {
+  const handle = await fsp.open(path, 'r');
+  const { size } = await handle.stat();
+  return {
+    path: displayPath,
+    size,
+    async read(offset, length) {
+      const len = clampLength(offset, length, size);
+      if (len === 0) return Buffer.alloc(0);
+      const buf = Buffer.allocUnsafe(len);
+      let got = 0;
+      while (got < len) {
+        const { bytesRead } = await handle.read(buf, got, len - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === len ? buf : buf.subarray(0, got);
+    },
+    stream(start = 0, end = size) {
+      if (end <= start) return Readable.from([]);
+      return createReadStream(path, { start, end: end - 1, highWaterMark: 1 << 20 });
+    },
+    close: () => handle.close(),
+  };
+}
+
+export function bufferInput(buf: Buffer, path: string): ScanInput {
+  return {
+    path,
+    size: buf.length,
+    read: (offset, length) => Promise.resolve(buf.subarray(offset, offset + clampLength(offset, length, buf.length))),
+    stream: (start = 0, end = buf.length) => Readable.from([buf.subarray(start, Math.max(start, end))]),
+  };
+}
+
+/** A window `[start, start+length)` of another input, e.g. a stored zip member or a bytes value in a pickle. */
+export function sliceInput(parent: ScanInput, start: number, length: number, path: string): ScanInput {
+  const size = Math.max(0, Math.min(length, parent.size - start));
+  return {
+    path,
+    size,
+    read: (offset, len) => parent.read(start + offset, clampLength(offset, len, size)),
+    stream: (s = 0, e = size) => parent.stream(start + s, start + Math.min(e, size)),
+  };
+}
+
+function clampLength(offset: number, length: number, size: number): number {
+  if (!Number.isFinite(offset) || offset < 0 || offset >= size || length <= 0) return 0;
+  return Math.min(length, size - offset);
+}

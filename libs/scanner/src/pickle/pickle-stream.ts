@@ -1,0 +1,128 @@
+import type { Finding, ScanContext, ScanInput } from '../core/types';
+import { ByteReader, TruncatedError } from '../io/byte-reader';
+import { bufferInput, sliceInput } from '../io/inputs';
+import { PickleAnalyzer, type NestedCandidate } from './pickle-analyzer';
+import { OpcodeBudgetError, PickleError, runPickle, type VmHooks, type VmLimits } from './pickle-vm';
+
+export interface PickleStreamOptions {
+  /** Byte offset of the first pickle. */
+  start?: number;
+  /** Stop after this many pickles (legacy torch: 5, then raw storage bytes follow). */
+  maxStreams?: number;
+}
+
+export interface PickleStreamResult {
+  findings: Finding[];
+  streams: number;
+  /** The stream imported joblib's array wrapper (a joblib dump). */
+  joblib: boolean;
+  /** Offset just past the last complete pickle. */
+  end: number;
+}
+
+const TEXT_LIMIT = 1 << 20;
+
+export function vmLimits(ctx: ScanContext): VmLimits {
+  return { maxOpcodes: ctx.options.maxOpcodes, maxMemo: Math.max(1_000_000, ctx.options.maxOpcodes), maxInlineString: TEXT_LIMIT };
+}
+
+/**
+ * Scans every pickle in `input` from `start` until EOF (multiple concatenated pickles are how legacy torch and
+ * joblib files, and "benign first, payload second" attacks, look: notes §4 B9). Findings made before a parse
+ * error always stand; the error itself becomes an unscannable `pickle.malformed`.
+ */
+export async function scanPickleStream(input: ScanInput, ctx: ScanContext, opts: PickleStreamOptions = {}): Promise<PickleStreamResult> {
+  const reader = new ByteReader(input, opts.start ?? 0);
+  const analyzer = new PickleAnalyzer(input.path, ctx.options, () => ctx.checkBudget());
+  const max = opts.maxStreams ?? Number.MAX_SAFE_INTEGER;
+  let streams = 0;
+  let end = reader.pos;
+  const extra: Finding[] = [];
+  while (streams < max) {
+    await reader.fill(1);
+    if (!reader.has(1)) break;
+    if (streams > 0 && !PICKLE_START.has(reader.peek())) {
+      extra.push(trailing(input.path, reader.pos));
+      break;
+    }
+    const startedAt = reader.pos;
+    try {
+      await runPickle(reader, analyzer, vmLimits(ctx));
+    } catch (err) {
+      if (err instanceof OpcodeBudgetError) {
+        analyzer.add('pickle.opcode-budget', 'ERROR', `pickle scan stopped: ${err.message}`, { offset: err.offset, index: -1 }, undefined, true);
+      } else if (err instanceof PickleError || err instanceof TruncatedError) {
+        const offset = err instanceof PickleError ? err.offset : reader.pos;
+        if (streams > 0 && analyzer.findings.length === 0 && offset === startedAt) extra.push(trailing(input.path, startedAt));
+        else analyzer.add('pickle.malformed', 'ERROR', `malformed pickle: ${err.message}`, { offset, index: -1 }, undefined, true);
+      } else throw err;
+      break;
+    } finally {
+      await scanNestedCandidates(input, ctx, analyzer);
+    }
+    streams++;
+    end = reader.pos;
+  }
+  return { findings: [...analyzer.findings, ...extra], streams, joblib: analyzer.sawJoblib, end };
+}
+
+function trailing(file: string, offset: number): Finding {
+  return { ruleId: 'pickle.trailing-data', severity: 'INFO', message: 'data after the last pickle is not a pickle (ignored by loaders)', location: { file, offset } };
+}
+
+async function scanNestedCandidates(input: ScanInput, ctx: ScanContext, analyzer: PickleAnalyzer): Promise<void> {
+  const batch = analyzer.nested.splice(0);
+  for (const c of batch) {
+    const sub = candidateInput(input, c);
+    const head = await sub.read(0, 2);
+    const picklish = head.length === 2 && head[0] === 0x80 && head[1] <= 5;
+    if (!c.viaLoader && !picklish) continue;
+    const nested = await ctx.scanNested(sub, ctx.depth + 1);
+    const kept = c.viaLoader ? nested : nested.filter((f) => !f.unscannable);
+    const serious = kept.some((f) => f.severity === 'ERROR' || f.severity === 'CRITICAL');
+    if (c.viaLoader || serious) {
+      analyzer.add(
+        'pickle.nested-pickle',
+        c.viaLoader ? 'CRITICAL' : 'ERROR',
+        c.viaLoader ? 'bytes handed to a deserializer inside the pickle (nested payload)' : 'embedded pickle with dangerous content',
+        c.at,
+        { length: c.value.len },
+      );
+    }
+    analyzer.findings.push(...kept);
+  }
+}
+
+function candidateInput(input: ScanInput, c: NestedCandidate): ScanInput {
+  const label = `${input.path}!/@${c.at.offset}`;
+  return c.value.data ? bufferInput(c.value.data, label) : sliceInput(input, c.value.off, c.value.len, label);
+}
+
+/** Opcodes a pickle can start with. PROTO for protocol 2+, the rest for text protocols 0/1. */
+const PICKLE_START = new Set([0x80, ...Buffer.from('(]})cIJKLMNFGSTUVXBCPiGl')]);
+
+/** Lightweight "is this a pickle" test on the head of a file, for protocol 0/1 pickles without PROTO. */
+export async function sniffPickle(head: Buffer): Promise<boolean> {
+  if (head.length >= 2 && head[0] === 0x80) return head[1] <= 5;
+  if (head.length === 0 || !PICKLE_START.has(head[0])) return false;
+  let ops = 0;
+  const hooks: VmHooks = {
+    onImport: (m, n) => {
+      if (!/^[\w.]+$/.test(m) || !/^[\w.]+$/.test(n)) throw new PickleError('not a name', 0);
+    },
+    onUnresolvedGlobal: () => undefined,
+    onCall: () => undefined,
+    onBuild: () => undefined,
+    onExtension: () => undefined,
+    onFrameMismatch: () => undefined,
+    checkBudget: () => undefined,
+  };
+  const reader = new ByteReader(bufferInput(head, 'sniff'));
+  try {
+    await runPickle(reader, { ...hooks, checkBudget: () => ops++ }, { maxOpcodes: 1 << 16, maxMemo: 1 << 16, maxInlineString: 1 << 16 });
+    return true;
+  } catch (err) {
+    // Running off the end of the 4 KiB head is fine: the file is longer than the head.
+    return err instanceof TruncatedError || (err instanceof PickleError && err.offset >= head.length - 1) || (err instanceof PickleError && /ends without STOP|runs past the end|truncated|unterminated/.test(err.message) && reader.pos >= Math.min(head.length, 64));
+  }
+}

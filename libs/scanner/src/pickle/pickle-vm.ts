@@ -1,0 +1,283 @@
+import { ByteReader, TruncatedError } from '../io/byte-reader';
+import { decodeLong, decodeQuotedString, decodeRawUnicodeEscape, parseTextInt } from './string-decode';
+import type { RawFollow } from './joblib-array';
+import { BUFFER, FALSE, FLOAT, NONE, TRUE, pushCapped, type Value } from './values';
+import { addItems, COMPACT_LAG, compactMemo, pairs, setItems, smallInt } from './vm-containers';
+
+export { OpcodeBudgetError, PickleError } from './pickle-errors';
+import { OpcodeBudgetError, PickleError } from './pickle-errors';
+
+export interface OpAt {
+  offset: number;
+  index: number;
+}
+
+/** What the analyzer learns from the machine. The VM itself has no policy. */
+export interface VmHooks {
+  onImport(module: string, name: string, op: string, at: OpAt): void;
+  onUnresolvedGlobal(module: Value, name: Value, at: OpAt): void;
+  onCall(fn: Value, args: Value, kwargs: Value | undefined, op: string, at: OpAt): void;
+  /** Returns how many raw bytes follow this BUILD in the stream (joblib arrays), or a nested pickle to parse. */
+  onBuild(target: Value, state: Value, at: OpAt): RawFollow | 'pickle' | undefined;
+  onExtension(code: number, at: OpAt): void;
+  onFrameMismatch(at: OpAt): void;
+  checkBudget(): void;
+}
+
+export interface VmLimits {
+  maxOpcodes: number;
+  maxMemo: number;
+  /** Longest text argument (strings, names) decoded into memory; longer ones are skipped as opaque. */
+  maxInlineString: number;
+}
+
+const LINE_MAX = 1 << 16;
+const WINDOW = 512;
+const MARK = Symbol('mark');
+type Slot = Value | typeof MARK;
+
+/**
+ * Runs one pickle (PROTO … STOP) from `reader.pos` symbolically and returns when STOP is reached. Throws
+ * PickleError on malformed input. Implements every opcode of protocols 0-5. Returns the unpickled (symbolic) value.
+ */
+export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLimits): Promise<Value> {
+  const stack: Slot[] = [];
+  // Memo ids are dense in practice (MEMOIZE, pickler-assigned PUTs); a plain array is far cheaper than a Map.
+  // Strings are stored unwrapped (half the memory of a Value); see compactMemo for old plain containers.
+  const memo: Array<Value | string> = [];
+  let compactedUpTo = 0;
+  let memoCount = 0;
+  let ops = 0;
+  let frameEnd = -1;
+  const pop = (at: number): Value => {
+    const v = stack.pop();
+    if (v === undefined || v === MARK) throw new PickleError('stack underflow', at);
+    return v;
+  };
+  const popMark = (at: number): Value[] => {
+    let i = stack.length - 1;
+    while (i >= 0 && stack[i] !== MARK) i--;
+    if (i < 0) throw new PickleError('MARK expected but not found', at);
+    const items = stack.splice(i) as Value[];
+    items.shift();
+    return items;
+  };
+  const top = (at: number): Value => {
+    const v = stack[stack.length - 1];
+    if (v === undefined || v === MARK) throw new PickleError('empty stack', at);
+    return v;
+  };
+  const put = (idx: number | undefined, at: number): void => {
+    if (idx === undefined || idx < 0 || idx > 0xffffffff) throw new PickleError('bad memo index', at);
+    if (memo[idx] === undefined) {
+      if (++memoCount > limits.maxMemo) throw new OpcodeBudgetError(`memo exceeds ${limits.maxMemo} entries`, at);
+      if ((memoCount & 0x3fff) === 0) compactedUpTo = compactMemo(memo, compactedUpTo, memoCount - COMPACT_LAG);
+    }
+    const v = top(at);
+    memo[idx] = v.k === 'str' && !v.truncated ? v.v : v;
+  };
+  const get = (idx: number | undefined, at: number): Value => {
+    const v = idx === undefined || idx < 0 ? undefined : memo[idx];
+    if (typeof v === 'string') return { k: 'str', v };
+    // A missing key is what crashed other scanners after the payload ran (notes §3a PR #52): keep going.
+    return v ?? { k: 'unknown', why: `memo[${idx}] missing (at ${at})` };
+  };
+  // After the fill at the top of the loop at least WINDOW bytes are buffered unless the input ends, so
+  // fixed-size arguments are read synchronously; being short here means truncated input.
+  const need = (n: number, at: number): void => {
+    if (!reader.has(n)) throw new PickleError('truncated argument', at);
+  };
+  const u8 = (at: number): number => (need(1, at), reader.u8());
+  const u16 = (at: number): number => (need(2, at), reader.take(2).readUInt16LE(0));
+  const i32 = (at: number): number => (need(4, at), reader.take(4).readInt32LE(0));
+  const u32 = (at: number): number => (need(4, at), reader.take(4).readUInt32LE(0));
+  const u64 = (at: number): number => {
+    need(8, at);
+    const v = reader.take(8).readBigUInt64LE(0);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new PickleError('8-byte length too large', at);
+    return Number(v);
+  };
+  const text = async (n: number, at: number, kind: 'utf8' | 'latin1' | 'long'): Promise<Value> => {
+    if (n < 0 || !Number.isSafeInteger(n)) throw new PickleError('negative or huge length', at);
+    if (n > reader.remaining) throw new PickleError(`length ${n} runs past the end of the input`, at);
+    if (n > limits.maxInlineString) {
+      const off = reader.pos;
+      reader.skip(n);
+      return kind === 'long' ? { k: 'int', v: undefined } : { k: 'bytes', off, len: n };
+    }
+    const b = reader.has(n) ? reader.take(n) : await reader.bytes(n);
+    if (kind === 'long') return { k: 'int', v: decodeLong(b) };
+    return { k: 'str', v: kind === 'utf8' ? b.toString('utf8') : b.toString('latin1') };
+  };
+  const line = async (at: number): Promise<string> => {
+    const l = await reader.line(LINE_MAX);
+    if (l === undefined) throw new PickleError('unterminated text argument', at);
+    return l.toString('latin1');
+  };
+
+  for (;;) {
+    if (!reader.has(WINDOW)) await reader.fill(WINDOW);
+    const offset = reader.pos;
+    if (!reader.has(1)) throw new PickleError('pickle ends without STOP', offset);
+    if (frameEnd >= 0) {
+      if (offset === frameEnd) frameEnd = -1;
+      else if (offset > frameEnd) {
+        hooks.onFrameMismatch({ offset, index: ops });
+        frameEnd = -1;
+      }
+    }
+    if (++ops > limits.maxOpcodes) throw new OpcodeBudgetError(`more than ${limits.maxOpcodes} opcodes`, offset);
+    if ((ops & 0xffff) === 0) hooks.checkBudget();
+    const at: OpAt = { offset, index: ops - 1 };
+    const op = reader.u8();
+    switch (op) {
+      case 0x80: { // PROTO
+        const proto = u8(offset);
+        if (proto > 5) throw new PickleError(`unsupported protocol ${proto}`, offset);
+        break;
+      }
+      case 0x95: { // FRAME
+        const len = u64(offset);
+        if (len > reader.remaining) throw new PickleError('FRAME longer than the remaining input', offset);
+        frameEnd = reader.pos + len;
+        break;
+      }
+      case 0x2e: // STOP
+        if (stack.length !== 1 || stack[0] === MARK) throw new PickleError('STOP with a stack that is not one value', offset);
+        return stack[0];
+      case 0x28: stack.push(MARK); break; // MARK
+      case 0x30: pop(offset); break; // POP
+      case 0x31: popMark(offset); break; // POP_MARK
+      case 0x32: stack.push(top(offset)); break; // DUP
+      case 0x4e: stack.push(NONE); break; // NONE
+      case 0x88: stack.push(TRUE); break; // NEWTRUE
+      case 0x89: stack.push(FALSE); break; // NEWFALSE
+      case 0x46: await line(offset); stack.push(FLOAT); break; // FLOAT
+      case 0x47: need(8, offset); reader.skip(8); stack.push(FLOAT); break; // BINFLOAT
+      case 0x49: case 0x4c: { // INT, LONG
+        const r = parseTextInt(await line(offset));
+        if (!r.ok) throw new PickleError('invalid integer literal', offset);
+        stack.push({ k: 'int', v: r.v });
+        break;
+      }
+      case 0x4a: stack.push(smallInt(i32(offset))); break; // BININT
+      case 0x4b: stack.push(smallInt(u8(offset))); break; // BININT1
+      case 0x4d: stack.push(smallInt(u16(offset))); break; // BININT2
+      case 0x8a: stack.push(await text(u8(offset), offset, 'long')); break; // LONG1
+      case 0x8b: stack.push(await text(i32(offset), offset, 'long')); break; // LONG4
+      case 0x53: { // STRING
+        const b = decodeQuotedString(Buffer.from(await line(offset), 'latin1'));
+        if (!b) throw new PickleError('invalid STRING literal', offset);
+        stack.push({ k: 'str', v: b.toString('latin1') });
+        break;
+      }
+      case 0x54: stack.push(await text(i32(offset), offset, 'latin1')); break; // BINSTRING
+      case 0x55: stack.push(await text(u8(offset), offset, 'latin1')); break; // SHORT_BINSTRING
+      case 0x56: { // UNICODE
+        const s = decodeRawUnicodeEscape(Buffer.from(await line(offset), 'latin1'));
+        if (s === undefined) throw new PickleError('invalid UNICODE literal', offset);
+        stack.push({ k: 'str', v: s });
+        break;
+      }
+      case 0x58: stack.push(await text(u32(offset), offset, 'utf8')); break; // BINUNICODE
+      case 0x8c: stack.push(await text(u8(offset), offset, 'utf8')); break; // SHORT_BINUNICODE
+      case 0x8d: stack.push(await text(u64(offset), offset, 'utf8')); break; // BINUNICODE8
+      case 0x42: case 0x43: case 0x8e: case 0x96: { // BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8
+        const n = op === 0x43 ? u8(offset) : op === 0x42 ? u32(offset) : u64(offset);
+        if (n < 0 || n > reader.remaining) throw new PickleError(`bytes length ${n} runs past the end of the input`, offset);
+        const off = reader.pos;
+        reader.skip(n);
+        stack.push({ k: 'bytes', off, len: n });
+        break;
+      }
+      case 0x97: stack.push(BUFFER); break; // NEXT_BUFFER
+      case 0x98: top(offset); break; // READONLY_BUFFER
+      case 0x29: stack.push({ k: 'tuple', items: [] }); break; // EMPTY_TUPLE
+      case 0x5d: stack.push({ k: 'list', items: [] }); break; // EMPTY_LIST
+      case 0x7d: stack.push({ k: 'dict', entries: [] }); break; // EMPTY_DICT
+      case 0x8f: stack.push({ k: 'set', items: [] }); break; // EMPTY_SET
+      case 0x85: stack.push({ k: 'tuple', items: [pop(offset)] }); break; // TUPLE1
+      case 0x86: { const b = pop(offset); stack.push({ k: 'tuple', items: [pop(offset), b] }); break; } // TUPLE2
+      case 0x87: { const c = pop(offset); const b = pop(offset); stack.push({ k: 'tuple', items: [pop(offset), b, c] }); break; } // TUPLE3
+      case 0x74: { const items = popMark(offset); const t: Value[] = []; const tr = pushCapped(t, items); stack.push({ k: 'tuple', items: t, truncated: tr }); break; } // TUPLE
+      case 0x6c: { const items = popMark(offset); const t: Value[] = []; const tr = pushCapped(t, items); stack.push({ k: 'list', items: t, truncated: tr }); break; } // LIST
+      case 0x91: { const items = popMark(offset); const t: Value[] = []; const tr = pushCapped(t, items); stack.push({ k: 'set', items: t, truncated: tr }); break; } // FROZENSET
+      case 0x64: stack.push({ k: 'dict', entries: pairs(popMark(offset), offset) }); break; // DICT
+      case 0x61: { const v = pop(offset); addItems(top(offset), [v], offset); break; } // APPEND
+      case 0x65: case 0x90: { const items = popMark(offset); addItems(top(offset), items, offset); break; } // APPENDS, ADDITEMS
+      case 0x73: { const v = pop(offset); const k = pop(offset); setItems(top(offset), [[k, v]], offset); break; } // SETITEM
+      case 0x75: { const items = popMark(offset); setItems(top(offset), pairs(items, offset), offset); break; } // SETITEMS
+      case 0x67: stack.push(get(parseTextInt(await line(offset)).v, offset)); break; // GET
+      case 0x68: stack.push(get(u8(offset), offset)); break; // BINGET
+      case 0x6a: stack.push(get(u32(offset), offset)); break; // LONG_BINGET
+      case 0x70: put(parseTextInt(await line(offset)).v, offset); break; // PUT
+      case 0x71: put(u8(offset), offset); break; // BINPUT
+      case 0x72: put(u32(offset), offset); break; // LONG_BINPUT
+      case 0x94: put(memoCount, offset); break; // MEMOIZE
+      case 0x63: case 0x69: { // GLOBAL, INST
+        const module = await line(offset);
+        const name = await line(offset);
+        hooks.onImport(module, name, op === 0x63 ? 'GLOBAL' : 'INST', at);
+        const g: Value = { k: 'global', module, name };
+        if (op === 0x63) stack.push(g);
+        else {
+          const args = popMark(offset);
+          hooks.onCall(g, { k: 'tuple', items: args }, undefined, 'INST', at);
+          stack.push({ k: 'call', fn: g, args: { k: 'tuple', items: args }, op: 'INST' });
+        }
+        break;
+      }
+      case 0x93: { // STACK_GLOBAL
+        const name = pop(offset);
+        const module = pop(offset);
+        if (module.k === 'str' && name.k === 'str' && !module.truncated && !name.truncated) {
+          hooks.onImport(module.v, name.v, 'STACK_GLOBAL', at);
+          stack.push({ k: 'global', module: module.v, name: name.v });
+        } else {
+          hooks.onUnresolvedGlobal(module, name, at);
+          stack.push({ k: 'unknown', why: 'unresolved STACK_GLOBAL' });
+        }
+        break;
+      }
+      case 0x82: case 0x83: case 0x84: { // EXT1, EXT2, EXT4
+        const code = op === 0x82 ? u8(offset) : op === 0x83 ? u16(offset) : i32(offset);
+        hooks.onExtension(code, at);
+        stack.push({ k: 'ext', code });
+        break;
+      }
+      case 0x50: stack.push({ k: 'persid', pid: { k: 'str', v: await line(offset) } }); break; // PERSID
+      case 0x51: stack.push({ k: 'persid', pid: pop(offset) }); break; // BINPERSID
+      case 0x52: { const args = pop(offset); const fn = pop(offset); hooks.onCall(fn, args, undefined, 'REDUCE', at); stack.push({ k: 'call', fn, args, op: 'REDUCE' }); break; } // REDUCE
+      case 0x81: { const args = pop(offset); const cls = pop(offset); hooks.onCall(cls, args, undefined, 'NEWOBJ', at); stack.push({ k: 'call', fn: cls, args, op: 'NEWOBJ' }); break; } // NEWOBJ
+      case 0x92: { const kw = pop(offset); const args = pop(offset); const cls = pop(offset); hooks.onCall(cls, args, kw, 'NEWOBJ_EX', at); stack.push({ k: 'call', fn: cls, args, kwargs: kw, op: 'NEWOBJ_EX' }); break; } // NEWOBJ_EX
+      case 0x6f: { // OBJ
+        const items = popMark(offset);
+        const cls = items.shift();
+        if (!cls) throw new PickleError('OBJ without a class', offset);
+        const args: Value = { k: 'tuple', items };
+        hooks.onCall(cls, args, undefined, 'OBJ', at);
+        stack.push({ k: 'call', fn: cls, args, op: 'OBJ' });
+        break;
+      }
+      case 0x62: { // BUILD
+        const state = pop(offset);
+        const target = top(offset);
+        const follow = hooks.onBuild(target, state, at);
+        if (target.k === 'call') target.state = state;
+        if (follow === 'pickle') await runPickle(reader, hooks, limits);
+        else if (follow !== undefined) {
+          const pad = follow.padded ? (reader.has(1) || (await reader.fill(1)) ? reader.u8() : undefined) : 0;
+          if (pad === undefined || pad + follow.bytes > reader.remaining) {
+            throw new PickleError('array data runs past the end of the input', offset);
+          }
+          reader.skip(pad + follow.bytes);
+        }
+        break;
+      }
+      default:
+        throw new PickleError(`invalid opcode 0x${op.toString(16).padStart(2, '0')}`, offset);
+    }
+  }
+}
+
+export { TruncatedError };

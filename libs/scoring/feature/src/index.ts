@@ -1,0 +1,1 @@
+export { ScoringModule, type ScoringModuleOptions } from './scoring.module';

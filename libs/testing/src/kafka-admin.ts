@@ -1,0 +1,109 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { testInfra } from './test-infra';
+
+function client(brokers: readonly string[]): Kafka {
+  return new Kafka({ clientId: 'modelguard-test-admin', brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
+}
+
+/**
+ * Creates topics (idempotent) and waits for their partition leaders, so the first produce/subscribe of
+ * a test never hits LEADER_NOT_AVAILABLE.
+ */
+export async function createKafkaTopics(topics: readonly string[], opts: { partitions?: number; brokers?: readonly string[] } = {}): Promise<void> {
+  const admin = client(opts.brokers ?? testInfra.kafkaBrokers).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: opts.partitions ?? 3, replicationFactor: 1 })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function deleteKafkaTopics(topics: readonly string[], brokers: readonly string[] = testInfra.kafkaBrokers): Promise<void> {
+  const admin = client(brokers).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface ConsumedMessage {
+  topic: string;
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/** Reads every message currently in `topic` (from the beginning) with a throw-away group. */
+export async function readAllKafkaMessages(topic: string, opts: { brokers?: readonly string[]; timeoutMs?: number } = {}): Promise<ConsumedMessage[]> {
+  const kafka = client(opts.brokers ?? testInfra.kafkaBrokers);
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const target = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  const out: ConsumedMessage[] = [];
+  if (target === 0) return out;
+  const consumer = kafka.consumer({ groupId: `read-${topic}-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100, sessionTimeout: 6000, heartbeatInterval: 500 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`read ${out.length}/${target} messages of ${topic}`)), opts.timeoutMs ?? 20_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(message.headers ?? {})) if (v != null) headers[k] = (Array.isArray(v) ? v[0] : v).toString();
+          out.push({ topic, key: message.key?.toString() ?? null, value: message.value?.toString() ?? '', headers });
+          if (out.length >= target) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
+
+export interface TopicRecorder {
+  messages(topic: string): ConsumedMessage[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Records every message of `topics` (from the beginning) in the background with one throw-away group,
+ * so a test can poll what is on a topic without paying a group join per look.
+ */
+export async function recordKafkaTopics(topics: readonly string[], opts: { brokers?: readonly string[] } = {}): Promise<TopicRecorder> {
+  const kafka = client(opts.brokers ?? testInfra.kafkaBrokers);
+  const consumer = kafka.consumer({ groupId: `recorder-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 50, sessionTimeout: 6000, heartbeatInterval: 500 });
+  const seen = new Map<string, ConsumedMessage[]>();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) if (v != null) headers[k] = (Array.isArray(v) ? v[0] : v).toString();
+      const list = seen.get(topic) ?? [];
+      list.push({ topic, key: message.key?.toString() ?? null, value: message.value?.toString() ?? '', headers });
+      seen.set(topic, list);
+    },
+  });
+  await joined;
+  return { messages: (topic) => [...(seen.get(topic) ?? [])], stop: () => consumer.disconnect() };
+}

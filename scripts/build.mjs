@@ -1,0 +1,70 @@
+// Compiles the monorepo to plain CommonJS under dist/ so apps run with `node dist/apps/<name>/src/main.js`
+// and no runtime hook (no ts-node, no tsconfig-paths):
+//   1. tsc -p tsconfig.build.json        emits dist/apps/**, dist/libs/**, dist/bin/**
+//   2. tsc-alias -p tsconfig.build.json  rewrites `@modelguard/*` imports in the emitted JS to relative paths
+// The build is skipped when dist/.build-stamp is newer than every input (sources, their folders, so that a
+// deleted file counts as a change, and the tsconfig/package files). `--force` rebuilds anyway.
+//
+//   node scripts/build.mjs [--force]     exit 0 when dist/ is current, 1 when compilation failed
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const distDir = join(root, 'dist');
+const stampFile = join(distDir, '.build-stamp');
+const tsconfig = 'tsconfig.build.json';
+const sourceDirs = ['apps', 'libs', 'bin'];
+const rootInputs = ['tsconfig.base.json', tsconfig, 'package.json', 'package-lock.json'];
+// Non-TS files tsc may emit (resolveJsonModule) or that a source folder holds; tests do not affect dist.
+const isInput = (name) => /\.(ts|json)$/.test(name) && !/\.(spec|int-spec|e2e-spec|test)\.ts$/.test(name);
+const skipDir = new Set(['node_modules', 'dist', '.nx', '__snapshots__']);
+
+/** Newest mtime (ms) among inputs, folders included: removing or renaming a file touches its folder. */
+function newestInput() {
+  let newest = 0;
+  const visit = (dir) => {
+    newest = Math.max(newest, statSync(dir).mtimeMs);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!skipDir.has(entry.name)) visit(path);
+      } else if (entry.isFile() && isInput(entry.name)) {
+        newest = Math.max(newest, statSync(path).mtimeMs);
+      }
+    }
+  };
+  for (const dir of sourceDirs) if (existsSync(join(root, dir))) visit(join(root, dir));
+  for (const file of rootInputs) if (existsSync(join(root, file))) newest = Math.max(newest, statSync(join(root, file)).mtimeMs);
+  return newest;
+}
+
+/** Runs a package's CLI with this Node; returns whether it exited 0. */
+function run(label, bin, args) {
+  const t0 = Date.now();
+  const result = spawnSync(process.execPath, [join(root, 'node_modules', ...bin), ...args], { cwd: root, stdio: 'inherit' });
+  const ok = result.status === 0;
+  const took = `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+  console.error(`[build] ${label} ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${took}`);
+  return ok;
+}
+
+const force = process.argv.includes('--force');
+const newest = newestInput();
+if (!force && existsSync(stampFile) && statSync(stampFile).mtimeMs > newest) {
+  console.error('[build] dist/ is up to date (skipped; --force rebuilds)');
+  process.exit(0);
+}
+
+// Start from an empty dist/ so JS of deleted or renamed sources cannot linger and be loaded by mistake.
+rmSync(distDir, { recursive: true, force: true });
+const compiled = run(`tsc -p ${tsconfig}`, ['typescript', 'bin', 'tsc'], ['-p', tsconfig]);
+// tsc emits JS even when it reports type errors; alias it anyway so what is in dist/ is at least loadable
+// while debugging, but without a stamp: the next build retries and the build still counts as failed.
+const aliased = existsSync(distDir) && run(`tsc-alias -p ${tsconfig}`, ['tsc-alias', 'dist', 'bin', 'index.js'], ['-p', tsconfig]);
+if (!compiled || !aliased) {
+  console.error('[build] FAILED: fix the errors above (dist/ is not marked current)');
+  process.exit(1);
+}
+writeFileSync(stampFile, `${new Date().toISOString()}\n`);

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expectEventually } from '@modelguard/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedApp, startEmbedded } from '../../apps/embedded/src/embedded-app';
+import { RegistryClient } from './support/registry-client';
+
+describe('embedded mode: one process, PGlite, in-process broker', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mg-embedded-'));
+  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  let app: EmbeddedApp;
+
+  beforeAll(async () => {
+    app = await startEmbedded({ env, httpPort: 0 });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves health for every service', async () => {
+    for (const [name, service] of Object.entries(app.services)) {
+      expect((await fetch(`${service.url}/health`)).status, name).toBe(200);
+    }
+  });
+
+  it('creates an artifact and shows its CREATE audit entry through the gateway, and keeps it across a restart', async () => {
+    const client = new RegistryClient(app.url);
+    const id = await client.createArtifact('model', 'https://huggingface.co/google-bert/bert-base-uncased');
+    await app.broker.whenIdle();
+    const entries = await expectEventually(
+      async () => {
+        const res = await client.audit('model', id);
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual([expect.objectContaining({ action: 'CREATE', artifact: expect.objectContaining({ id, type: 'model' }) })]);
+        return res.body as Array<{ user: { name: string } }>;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(entries[0].user.name).toBeTruthy();
+
+    // Same DATA_DIR: PGlite reopens its files, so the audit log (and the artifact) survive.
+    await app.close();
+    app = await startEmbedded({ env, httpPort: 0 });
+    const again = new RegistryClient(app.url);
+    const after = await again.audit('model', id);
+    expect(after.status).toBe(200);
+    expect(after.body).toHaveLength(1);
+  });
+});
