@@ -2,7 +2,7 @@
 """Baseline scanner for the benchmark, using the approach picklescan takes: pickletools.genops over every
 pickle (all concatenated streams), zips opened with zipfile and members ending in .pkl scanned; safetensors
 only have their header read. Collects GLOBAL/STACK_GLOBAL imports. Never unpickles anything.
-Prints one JSON line: {"file", "seconds", "maxrss_kb", "globals"}."""
+Prints one JSON line: {"file", "seconds", "cpu", "maxrss_kb", "globals"} (cpu = whole process, start-up included)."""
 import io
 import json
 import pickletools
@@ -49,7 +49,8 @@ def main(path):
             f.seek(8)
             json.loads(f.read(n))
     secs = time.perf_counter() - t0
-    print(json.dumps({'file': path, 'seconds': secs, 'maxrss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'globals': sorted(found)}))
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({'file': path, 'seconds': secs, 'cpu': ru.ru_utime + ru.ru_stime, 'maxrss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'globals': sorted(found)}))
 
 
 if __name__ == '__main__':

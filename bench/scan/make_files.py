@@ -10,6 +10,8 @@ import struct
 import sys
 import zipfile
 
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 'fixtures', 'scanner'))
 from builders import state_dict_pickle  # noqa: E402
 

@@ -98,6 +98,8 @@ describe('scan workers over real Kafka: two processes in one consumer group shar
     );
     const byWorker = new Map<string, number>();
     for (const r of reports) byWorker.set(r.worker_id, (byWorker.get(r.worker_id) ?? 0) + 1);
+    // Shown in the test output: how the group split the partitions and the work this run.
+    console.info(`[scan e2e] partitions per member ${JSON.stringify(assignments)}; reports per worker ${JSON.stringify(Object.fromEntries(byWorker))}`);
     expect([...byWorker.keys()].sort()).toEqual(['scan-w1', 'scan-w2']);
     for (const r of reports) {
       const index = Number(r.artifact_id.split('-').pop());

@@ -8,7 +8,8 @@ import { RegistryClient } from './support/registry-client';
 
 describe('embedded mode: one process, PGlite, in-process broker', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-embedded-'));
-  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  // Upstreams are unreachable here; few, fast retries keep the ingest failure from holding the test up.
+  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error', MESSAGING_RETRY_ATTEMPTS: '1', MESSAGING_RETRY_INITIAL_DELAY_MS: '20' };
   let app: EmbeddedApp;
 
   beforeAll(async () => {

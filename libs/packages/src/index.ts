@@ -6,7 +6,6 @@ export { inspectZip } from './zip-reader';
 export { ingestZipToBlobStore } from './zip-ingest';
 export type { IngestZipOptions } from './zip-ingest';
 export type { BlobWriter, OpenBlob } from './blob-writer';
-export { ByteLimiter } from './byte-limiter';
 export { classifyPath, selectParts, isPackagePart, PACKAGE_PARTS } from './classify';
 export type { FileKind, PackagePart } from './classify';
 export { streamZip, formatSha256Sums } from './zip-writer';

@@ -20,8 +20,7 @@ export type PackageErrorCode =
   | 'SPECIAL_FILE_ENTRY'
   | 'ENCRYPTED_ENTRY'
   | 'UNSUPPORTED_COMPRESSION'
-  | 'RANGE_NOT_SATISFIABLE'
-  | 'INVALID_RANGE';
+  | 'RANGE_NOT_SATISFIABLE';
 
 export class PackageError extends Error {
   override readonly name = 'PackageError';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PackageError } from './package-error';
-import { FsTestBlobStore } from './test-support/fs-test-blob-store';
-import { buildRawZip } from './test-support/raw-zip';
+import { FsTestBlobStore } from '../test/fs-test-blob-store';
+import { buildRawZip } from '../test/raw-zip';
 import { ingestZipToBlobStore } from './zip-ingest';
 import { ZipLimits } from './zip-limits';
 

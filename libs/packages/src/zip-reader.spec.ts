@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PackageError, PackageErrorCode } from './package-error';
-import { buildRawZip, RawEntry } from './test-support/raw-zip';
+import { buildRawZip, RawEntry } from '../test/raw-zip';
 import { inspectZip } from './zip-reader';
 import { ZipLimits } from './zip-limits';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestEntry } from '@modelguard/contracts';
-import { FsTestBlobStore } from './test-support/fs-test-blob-store';
+import { FsTestBlobStore } from '../test/fs-test-blob-store';
 import { ingestZipToBlobStore } from './zip-ingest';
 import { streamZip } from './zip-writer';
 

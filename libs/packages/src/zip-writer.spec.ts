@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestEntry } from '@modelguard/contracts';
-import { FsTestBlobStore } from './test-support/fs-test-blob-store';
+import { FsTestBlobStore } from '../test/fs-test-blob-store';
 import { ingestZipToBlobStore } from './zip-ingest';
 import { formatSha256Sums, streamZip } from './zip-writer';
 

@@ -4,4 +4,5 @@ export { testInfra, dropSchemas, queryRows } from './test-infra';
 export { createKafkaTopics, deleteKafkaTopics, readAllKafkaMessages, recordKafkaTopics, type ConsumedMessage, type TopicRecorder } from './kafka-admin';
 export { spawnService, freePort, type SpawnedService } from './spawn-service';
 export { serviceTestEnv } from './service-test-env';
-// fake-upstreams/** is owned by another engineer; they export it from here when it lands.
+// Fake HuggingFace / GitHub servers (owned by the ingest engineer).
+export * from './fake-upstreams';

@@ -14,7 +14,7 @@ export function serviceTestEnv(overrides: Record<string, string | undefined> = {
     MESSAGING_RETRY_ATTEMPTS: '2',
     MESSAGING_RETRY_INITIAL_DELAY_MS: '20',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
     // Platform infra not under test: filesystem storage and an in-memory cache keep services bootable.

@@ -71,6 +71,14 @@ describe('audit service (in-process broker, real Postgres)', () => {
     expect(await trail(id)).toHaveLength(1);
   });
 
+  it('reports postgres and message-bus components on /health/components', async () => {
+    const res = await fetch(`${audit.url}/health/components`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { components: Array<{ id: string; status: string }> };
+    const byId = Object.fromEntries(body.components.map((c) => [c.id, c.status]));
+    expect(byId).toMatchObject({ postgres: 'ok', 'message-bus': 'ok' });
+  });
+
   it('rejects a malformed artifact id with 400', async () => {
     const res = await fetch(`${audit.url}/internal/artifacts/${encodeURIComponent('bad id;drop')}/audit`);
     expect(res.status).toBe(400);

@@ -114,7 +114,8 @@ describe('gateway registry API', () => {
       const results = await Promise.all(
         Array.from({ length: 24 }, (_, i) => call<CreatedArtifact>('POST', '/artifact/model', { token, json: { url: `https://huggingface.co/burst/model-${i}`, name: `burst-${i}` } })),
       );
-      expect(results.map((r) => r.status)).toEqual(Array(24).fill(201));
+      // 201, or 202 if the machine is loaded enough that ingestion outlasts the wait: registered either way.
+      for (const r of results) expect([201, 202]).toContain(r.status);
       const ids = results.map((r) => r.body.metadata.id);
       expect(new Set(ids).size).toBe(24);
       const listed = await call<{ id: string }[]>('POST', '/artifacts', { token, json: results.map((r) => ({ name: r.body.metadata.name })) });
@@ -129,7 +130,7 @@ describe('gateway registry API', () => {
       expect(failed.status).toBe(424);
       expect(failed.body.error).toMatch(/disqualified rating/);
       expect((await call('POST', '/artifacts', { token, json: [{ name: 'fail-model' }] })).body).toEqual([]);
-    }, 20_000);
+    }, 30_000);
 
     it('PUT stores a new immutable version; name, id and type must match', async () => {
       const created = await call<CreatedArtifact>('POST', '/artifact/model', { token, json: { url: 'https://huggingface.co/acme/versioned' } });

@@ -14,6 +14,8 @@ const STUCK_AFTER_MS = 30_000;
 export class MessagingHealthIndicator implements HealthIndicatorLike {
   readonly id: string;
   readonly displayName: string;
+  /** Last status reported by the consumer transport (`connected`, `rebalancing`, `crashed`, …), if any. */
+  private consumerStatus: string | undefined;
 
   constructor(
     @Inject(TRANSPORT_CLIENT) private readonly transport: TransportClient,
@@ -21,6 +23,11 @@ export class MessagingHealthIndicator implements HealthIndicatorLike {
   ) {
     this.id = transport.kind === 'kafka' ? 'kafka' : 'message-bus';
     this.displayName = transport.kind === 'kafka' ? 'Kafka' : 'In-process message bus';
+  }
+
+  /** Fed by bootstrapService from the Nest transport's status stream. */
+  reportConsumerStatus(status: string): void {
+    this.consumerStatus = status;
   }
 
   async check(): Promise<HealthCheckResult> {
@@ -31,13 +38,25 @@ export class MessagingHealthIndicator implements HealthIndicatorLike {
     } catch (err) {
       return { status: 'unknown', description: `outbox unreadable: ${err instanceof Error ? err.message : String(err)}` };
     }
-    const metrics = { transport: this.transport.kind, producer: status, outboxPending: backlog.pending, outboxOldestAgeMs: backlog.oldestAgeMs };
+    const metrics = {
+      transport: this.transport.kind,
+      producer: status,
+      consumer: this.consumerStatus ?? 'n/a',
+      outboxPending: backlog.pending,
+      outboxOldestAgeMs: backlog.oldestAgeMs,
+    };
+    if (this.consumerStatus === 'crashed' || this.consumerStatus === 'stopped') {
+      return { status: 'critical', description: `consumer ${this.consumerStatus}: events are not being processed`, metrics };
+    }
     const relayError = this.relay.error;
     if (relayError && backlog.oldestAgeMs > STUCK_AFTER_MS) {
       return { status: 'critical', description: `outbox not draining: ${relayError}`, metrics };
     }
     if (relayError || backlog.oldestAgeMs > STUCK_AFTER_MS) {
       return { status: 'degraded', description: relayError ?? 'outbox draining slowly', metrics };
+    }
+    if (this.consumerStatus === 'disconnected') {
+      return { status: 'degraded', description: 'consumer disconnected from the broker (reconnecting)', metrics };
     }
     return { status: 'ok', metrics };
   }

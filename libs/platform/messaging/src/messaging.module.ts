@@ -9,7 +9,8 @@ import { defaultInProcessBroker, InProcessBroker } from './in-process/in-process
 import { InProcessTransportClient } from './in-process/in-process-transport.client';
 import { KafkaTransportClient } from './kafka/kafka-transport.client';
 import { MessagingHealthIndicator } from './messaging.health';
-import { IN_PROCESS_BROKER, MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.tokens';
+import { createLogger } from '@modelguard/observability';
+import { IN_PROCESS_BROKER, MESSAGING_LOGGER, MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.tokens';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { TRANSPORT_CLIENT, type TransportClient } from './transport-client';
@@ -37,6 +38,11 @@ export class MessagingModule {
       imports: [DiscoveryModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: MESSAGING_LOGGER,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => createLogger(options.service, { level: config.log.level }),
+        },
         {
           provide: RESOLVED_IN_PROCESS_BROKER,
           inject: [{ token: IN_PROCESS_BROKER, optional: true }],

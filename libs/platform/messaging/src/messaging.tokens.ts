@@ -11,3 +11,6 @@ export interface MessagingModuleOptions {
   /** Overrides config.messaging.retry (tests use tiny delays). */
   retry?: { attempts: number; initialDelayMs: number };
 }
+
+/** The service's JSON logger (its own instance: embedded mode hosts several services in one process). */
+export const MESSAGING_LOGGER = Symbol.for('modelguard.messaging.logger');

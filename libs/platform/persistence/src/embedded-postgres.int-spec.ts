@@ -52,14 +52,16 @@ describe('embedded Postgres (PGlite behind pglite-socket, real pg driver)', () =
   });
 
   it('keeps many concurrent parameterised queries from two pools apart (one shared PGlite session)', async () => {
-    // Parameterised queries use the extended protocol (Parse/Bind/Execute/Sync); parameterless ones the
-    // simple protocol, whose Query message discards the session's unnamed statement. Mixing both is what
-    // breaks an unguarded shared session.
-    const results = await Promise.all(
-      Array.from({ length: 80 }, (_, i) =>
-        i % 2 === 0 ? (i % 4 === 0 ? a : b).query(`SELECT $1::int * 2 AS doubled, $2::text AS tag`, [i, `q${i}`]) : (i % 4 === 1 ? a : b).query(`SELECT ${i} * 2 AS doubled, 'q${i}' AS tag`),
-      ),
-    );
+    // Parameterised queries use the extended protocol (Parse/Bind/Execute/Sync); BEGIN and parameterless
+    // queries the simple one, whose Query message discards the session's unnamed statement and may open a
+    // transaction in between. Mixing them on several connections is what breaks an unguarded session.
+    const work = Array.from({ length: 120 }, (_, i) => {
+      const ds = i % 2 === 0 ? a : b;
+      if (i % 3 === 0) return runInTransaction(ds, async (m) => m.query(`SELECT $1::int * 2 AS doubled, $2::text AS tag`, [i, `q${i}`]));
+      if (i % 3 === 1) return ds.query(`SELECT ${i} * 2 AS doubled, 'q${i}' AS tag`);
+      return ds.query(`SELECT $1::int * 2 AS doubled, $2::text AS tag`, [i, `q${i}`]);
+    });
+    const results = await Promise.all(work);
     results.forEach((rows, i) => expect(rows).toEqual([{ doubled: i * 2, tag: `q${i}` }]));
   });
 

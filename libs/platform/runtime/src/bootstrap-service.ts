@@ -2,7 +2,15 @@ import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type AppConfig, ConfigError, ConfigModule, loadConfig } from '@modelguard/config';
-import { createMessagingServer, EventDispatcher, type InProcessBroker, InProcessBrokerModule, RESOLVED_IN_PROCESS_BROKER } from '@modelguard/messaging';
+import {
+  createMessagingServer,
+  EventDispatcher,
+  type InProcessBroker,
+  InProcessBrokerModule,
+  MessagingHealthIndicator,
+  RESOLVED_IN_PROCESS_BROKER,
+} from '@modelguard/messaging';
+import { Server } from '@nestjs/microservices';
 import { createLogger, JsonNestLogger } from '@modelguard/observability';
 
 export interface BootstrapOptions {
@@ -70,7 +78,12 @@ export async function bootstrapService(opts: BootstrapOptions): Promise<RunningS
     if (opts.shutdownHooks !== false) app.enableShutdownHooks();
     const dispatcher = app.get(EventDispatcher, { strict: false });
     const broker = app.get<InProcessBroker>(RESOLVED_IN_PROCESS_BROKER, { strict: false });
-    app.connectMicroservice({ strategy: createMessagingServer(config, { service: opts.service, dispatcher, broker }) }, { inheritAppConfig: true });
+    const strategy = createMessagingServer(config, { service: opts.service, dispatcher, broker });
+    if (strategy instanceof Server) {
+      const health = app.get(MessagingHealthIndicator, { strict: false });
+      strategy.status.subscribe((status) => health.reportConsumerStatus(String(status)));
+    }
+    app.connectMicroservice({ strategy }, { inheritAppConfig: true });
     await app.init();
     await app.startAllMicroservices();
     await app.listen(config.http.port, config.http.host);

@@ -3,7 +3,7 @@ import { DATA_SOURCE } from '@modelguard/persistence';
 import { ServicePlatformModule } from '@modelguard/runtime';
 import { type AppConfig, APP_CONFIG } from '@modelguard/config';
 import { defaultScanOptions } from '@modelguard/scanner';
-import { BlobStore, createBlobStore } from '@modelguard/storage';
+import { BlobStore, createBlobStore, S3BlobStore } from '@modelguard/storage';
 import type { DataSource } from 'typeorm';
 import { ScanEventsHandler } from './handlers/scan-events.handler';
 import { ScanReportController } from './http/scan-report.controller';
@@ -30,12 +30,20 @@ export interface ScanServiceOptions {
  * The whole scan service as one module: platform (own schema, outbox/inbox, health), blob storage, the
  * PackageStored/RegistryReset handlers, the worker loop and the internal report endpoint.
  */
-/** Stops the scanner's worker threads after the worker loop has drained (onModuleDestroy runs first). */
+/**
+ * Releases what this module created itself, after the worker loop has drained (onModuleDestroy runs first):
+ * the scanner's worker threads and the S3 client's sockets.
+ */
 @Injectable()
-class ScanEngineCloser implements OnApplicationShutdown {
-  constructor(@Inject(FILE_SCAN_ENGINE) private readonly engine: FileScanEngine & { close?: () => Promise<void> }) {}
+class ScanResourcesCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(FILE_SCAN_ENGINE) private readonly engine: FileScanEngine & { close?: () => Promise<void> },
+    @Inject(BlobStore) private readonly blobs: BlobStore,
+  ) {}
+
   async onApplicationShutdown(): Promise<void> {
     await this.engine.close?.();
+    if (this.blobs instanceof S3BlobStore) this.blobs.destroy();
   }
 }
 
@@ -64,7 +72,7 @@ export class ScanServiceModule {
           // One scanner worker thread per concurrent job: SCAN_CONCURRENCY bounds CPU use end to end.
           useFactory: () => options.engine ?? createLibraryScanEngine(defaultScanOptions({ concurrency: options.settings.concurrency })),
         },
-        ScanEngineCloser,
+        ScanResourcesCloser,
         {
           provide: PackageScanner,
           inject: [BlobStore, FILE_SCAN_ENGINE, DATA_SOURCE, SCAN_SETTINGS],

@@ -22,6 +22,22 @@ export function maliciousPickle(): Buffer {
   );
 }
 
+/**
+ * A multi-megabyte pickle whose dangerous global sits after `padBytes` of tensor-like data, so a scanner has
+ * to read far into the blob (across many ranged reads) to find it.
+ */
+export function largeMaliciousPickle(padBytes: number): Buffer {
+  return python(
+    [
+      'import os, pickle, sys',
+      'class Payload:',
+      '    def __reduce__(self):',
+      "        return (os.system, ('echo pwned',))",
+      `sys.stdout.buffer.write(pickle.dumps([b'\\x00' * ${Math.trunc(padBytes)}, Payload()], protocol=4))`,
+    ].join('\n'),
+  );
+}
+
 /** A plain state-dict-like pickle: only dicts, lists, floats and strings. */
 export function benignPickle(): Buffer {
   return python(

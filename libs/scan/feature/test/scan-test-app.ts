@@ -34,6 +34,8 @@ export async function startScanTestApp(opts: {
   settings?: ScanSettings;
   engine?: FileScanEngine;
   broker?: InProcessBroker;
+  /** Extra environment, e.g. STORAGE_DRIVER=s3 and its settings. */
+  env?: Record<string, string>;
 }): Promise<ScanTestApp> {
   const settings = opts.settings ?? testSettings();
   const broker = opts.broker ?? new InProcessBroker();
@@ -45,7 +47,7 @@ export async function startScanTestApp(opts: {
     inProcessBroker: broker,
     shutdownHooks: false,
     exitOnConfigError: false,
-    env: serviceTestEnv({ STORAGE_DRIVER: 'fs', STORAGE_ROOT: opts.blobRoot, DATA_DIR: mkdtempSync(join(tmpdir(), 'mg-scan-data-')) }),
+    env: serviceTestEnv({ STORAGE_DRIVER: 'fs', STORAGE_ROOT: opts.blobRoot, DATA_DIR: mkdtempSync(join(tmpdir(), 'mg-scan-data-')), ...opts.env }),
   });
   return { service, broker, settings, close: () => service.close() };
 }

@@ -59,7 +59,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     return n;
   };
   while (rest.length > 0) {
-    const arg = rest.shift()!;
+    const arg = rest.shift() ?? '';
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const val = (): string => inline ?? value(flag);
     switch (flag) {

@@ -18,7 +18,6 @@ export function loadPlugins(paths: readonly string[]): FormatScanner[] {
     if (!found) {
       let mod: unknown;
       try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         mod = require(abs);
       } catch (err) {
         throw new PluginError(`cannot load plugin ${p}: ${err instanceof Error ? err.message : String(err)}`);

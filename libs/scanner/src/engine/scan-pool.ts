@@ -67,7 +67,8 @@ export class ScanPool {
         if (this.slots.length < Math.max(1, this.size)) this.spawn();
         return;
       }
-      const task = this.queue.shift()!;
+      const task = this.queue.shift();
+      if (!task) return;
       slot.task = task;
       task.started = Date.now();
       slot.worker.ref();
@@ -99,7 +100,8 @@ export class ScanPool {
     if (m.type === 'read') {
       let reply: WorkerRequest;
       try {
-        const data = await task.input!.read(m.offset, m.length);
+        if (!task.input) throw new Error('task has no input');
+        const data = await task.input.read(m.offset, m.length);
         reply = { type: 'read-result', reqId: m.reqId, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
       } catch (err) {
         reply = { type: 'read-result', reqId: m.reqId, error: err instanceof Error ? err.message : String(err) };

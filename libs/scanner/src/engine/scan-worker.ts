@@ -10,8 +10,9 @@ import type { WorkerReply, WorkerRequest } from './worker-protocol';
  * are read through the parent with request/response messages, so the hostile bytes are parsed only here,
  * where the parent can kill us.
  */
+if (!parentPort) throw new Error('scan-worker must run in a worker thread');
 const port = parentPort;
-if (!port) throw new Error('scan-worker must run in a worker thread');
+const workerPort = parentPort;
 
 const pendingReads = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
 let nextRead = 0;
@@ -22,7 +23,7 @@ function remoteInput(taskId: number, path: string, size: number): ScanInput {
       const reqId = nextRead++;
       pendingReads.set(reqId, { resolve, reject });
       const msg: WorkerReply = { type: 'read', taskId, reqId, offset, length };
-      port!.postMessage(msg);
+      workerPort.postMessage(msg);
     });
   return {
     path,
@@ -48,8 +49,8 @@ port.on('message', (msg: WorkerRequest) => {
     const p = pendingReads.get(msg.reqId);
     pendingReads.delete(msg.reqId);
     if (!p) return;
-    if (msg.error !== undefined) p.reject(new Error(msg.error));
-    else p.resolve(Buffer.from(msg.data!.buffer, msg.data!.byteOffset, msg.data!.byteLength));
+    if (msg.error !== undefined || !msg.data) p.reject(new Error(msg.error ?? 'read failed'));
+    else p.resolve(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
     return;
   }
   void (async () => {

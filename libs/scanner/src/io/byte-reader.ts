@@ -52,6 +52,25 @@ export class ByteReader {
     return this.buf[this.p++];
   }
 
+  /** Little-endian fixed-size reads of buffered bytes (callers check `has` first); no Buffer allocation. */
+  u16(): number {
+    const v = this.buf.readUInt16LE(this.p);
+    this.p += 2;
+    return v;
+  }
+
+  i32(): number {
+    const v = this.buf.readInt32LE(this.p);
+    this.p += 4;
+    return v;
+  }
+
+  u32(): number {
+    const v = this.buf.readUInt32LE(this.p);
+    this.p += 4;
+    return v;
+  }
+
   peek(): number {
     return this.buf[this.p];
   }

@@ -38,11 +38,11 @@ export class InflatedInput implements ScanInput {
   }
 
   stream(start = 0, end = this.size): NodeJS.ReadableStream {
-    const self = this;
+    const read = (pos: number, len: number): Promise<Buffer> => this.read(pos, len);
     return Readable.from(
       (async function* () {
         for (let pos = start; pos < end; ) {
-          const chunk = await self.read(pos, Math.min(1 << 20, end - pos));
+          const chunk = await read(pos, Math.min(1 << 20, end - pos));
           if (chunk.length === 0) return;
           pos += chunk.length;
           yield chunk;
@@ -60,9 +60,9 @@ export class InflatedInput implements ScanInput {
   private async readNow(offset: number, length: number): Promise<Buffer> {
     if (offset < 0 || length <= 0 || offset >= this.size) return Buffer.alloc(0);
     const want = Math.min(length, this.size - offset);
-    if (offset < this.windowStart || !this.iterator) this.restart();
+    const iterator = offset < this.windowStart || !this.iterator ? this.restart() : this.iterator;
     while (this.windowStart + this.window.length < offset + want && !this.done) {
-      const { value, done } = await this.iterator!.next();
+      const { value, done } = await iterator.next();
       if (done) {
         this.done = true;
         break;
@@ -79,14 +79,16 @@ export class InflatedInput implements ScanInput {
     return Buffer.from(this.window.subarray(Math.max(0, rel), Math.max(0, rel) + want));
   }
 
-  private restart(): void {
+  private restart(): AsyncIterator<Buffer> {
     this.destroy();
     const { source, inflater } = this.open();
     source.on('error', (err) => inflater.destroy(err));
     this.source = source;
-    this.iterator = source.pipe(inflater)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const iterator = source.pipe(inflater)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    this.iterator = iterator;
     this.window = Buffer.alloc(0);
     this.windowStart = 0;
     this.done = false;
+    return iterator;
   }
 }

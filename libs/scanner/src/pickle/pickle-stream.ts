@@ -78,7 +78,9 @@ async function scanNestedCandidates(input: ScanInput, ctx: ScanContext, analyzer
     const picklish = head.length === 2 && head[0] === 0x80 && head[1] <= 5;
     if (!c.viaLoader && !picklish) continue;
     const nested = await ctx.scanNested(sub, ctx.depth + 1);
-    const kept = c.viaLoader ? nested : nested.filter((f) => !f.unscannable);
+    // Bytes that merely look like a pickle may be tensor data: their parse errors are dropped, but hitting the
+    // depth limit is kept so a payload cannot hide below maxDepth.
+    const kept = c.viaLoader ? nested : nested.filter((f) => !f.unscannable || f.ruleId === 'scan.max-depth');
     const serious = kept.some((f) => f.severity === 'ERROR' || f.severity === 'CRITICAL');
     if (c.viaLoader || serious) {
       analyzer.add(

@@ -31,6 +31,7 @@ export interface VmLimits {
   maxInlineString: number;
 }
 
+type TextKind = 'utf8' | 'latin1' | 'long';
 const LINE_MAX = 1 << 16;
 const WINDOW = 512;
 const MARK = Symbol('mark');
@@ -88,16 +89,20 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
     if (!reader.has(n)) throw new PickleError('truncated argument', at);
   };
   const u8 = (at: number): number => (need(1, at), reader.u8());
-  const u16 = (at: number): number => (need(2, at), reader.take(2).readUInt16LE(0));
-  const i32 = (at: number): number => (need(4, at), reader.take(4).readInt32LE(0));
-  const u32 = (at: number): number => (need(4, at), reader.take(4).readUInt32LE(0));
+  const u16 = (at: number): number => (need(2, at), reader.u16());
+  const i32 = (at: number): number => (need(4, at), reader.i32());
+  const u32 = (at: number): number => (need(4, at), reader.u32());
   const u64 = (at: number): number => {
     need(8, at);
     const v = reader.take(8).readBigUInt64LE(0);
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new PickleError('8-byte length too large', at);
     return Number(v);
   };
-  const text = async (n: number, at: number, kind: 'utf8' | 'latin1' | 'long'): Promise<Value> => {
+  const decodeText = (b: Buffer, kind: TextKind): Value =>
+    kind === 'long' ? { k: 'int', v: decodeLong(b) } : { k: 'str', v: kind === 'utf8' ? b.toString('utf8') : b.toString('latin1') };
+  /** Synchronous when the bytes are buffered (the common case): no promise per string. */
+  const textNow = (n: number, at: number, kind: TextKind): Value | undefined => {
+    if (n >= 0 && n <= limits.maxInlineString && reader.has(n)) return decodeText(reader.take(n), kind);
     if (n < 0 || !Number.isSafeInteger(n)) throw new PickleError('negative or huge length', at);
     if (n > reader.remaining) throw new PickleError(`length ${n} runs past the end of the input`, at);
     if (n > limits.maxInlineString) {
@@ -105,10 +110,10 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       reader.skip(n);
       return kind === 'long' ? { k: 'int', v: undefined } : { k: 'bytes', off, len: n };
     }
-    const b = reader.has(n) ? reader.take(n) : await reader.bytes(n);
-    if (kind === 'long') return { k: 'int', v: decodeLong(b) };
-    return { k: 'str', v: kind === 'utf8' ? b.toString('utf8') : b.toString('latin1') };
+    return undefined;
   };
+  const text = (n: number, at: number, kind: TextKind): Value | Promise<Value> =>
+    textNow(n, at, kind) ?? reader.bytes(n).then((b) => decodeText(b, kind));
   const line = async (at: number): Promise<string> => {
     const l = await reader.line(LINE_MAX);
     if (l === undefined) throw new PickleError('unterminated text argument', at);
@@ -128,7 +133,6 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
     }
     if (++ops > limits.maxOpcodes) throw new OpcodeBudgetError(`more than ${limits.maxOpcodes} opcodes`, offset);
     if ((ops & 0xffff) === 0) hooks.checkBudget();
-    const at: OpAt = { offset, index: ops - 1 };
     const op = reader.u8();
     switch (op) {
       case 0x80: { // PROTO
@@ -163,25 +167,25 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       case 0x4a: stack.push(smallInt(i32(offset))); break; // BININT
       case 0x4b: stack.push(smallInt(u8(offset))); break; // BININT1
       case 0x4d: stack.push(smallInt(u16(offset))); break; // BININT2
-      case 0x8a: stack.push(await text(u8(offset), offset, 'long')); break; // LONG1
-      case 0x8b: stack.push(await text(i32(offset), offset, 'long')); break; // LONG4
+      case 0x8a: { const t = text(u8(offset), offset, 'long'); stack.push(t instanceof Promise ? await t : t); break; } // LONG1
+      case 0x8b: { const t = text(i32(offset), offset, 'long'); stack.push(t instanceof Promise ? await t : t); break; } // LONG4
       case 0x53: { // STRING
         const b = decodeQuotedString(Buffer.from(await line(offset), 'latin1'));
         if (!b) throw new PickleError('invalid STRING literal', offset);
         stack.push({ k: 'str', v: b.toString('latin1') });
         break;
       }
-      case 0x54: stack.push(await text(i32(offset), offset, 'latin1')); break; // BINSTRING
-      case 0x55: stack.push(await text(u8(offset), offset, 'latin1')); break; // SHORT_BINSTRING
+      case 0x54: { const t = text(i32(offset), offset, 'latin1'); stack.push(t instanceof Promise ? await t : t); break; } // BINSTRING
+      case 0x55: { const t = text(u8(offset), offset, 'latin1'); stack.push(t instanceof Promise ? await t : t); break; } // SHORT_BINSTRING
       case 0x56: { // UNICODE
         const s = decodeRawUnicodeEscape(Buffer.from(await line(offset), 'latin1'));
         if (s === undefined) throw new PickleError('invalid UNICODE literal', offset);
         stack.push({ k: 'str', v: s });
         break;
       }
-      case 0x58: stack.push(await text(u32(offset), offset, 'utf8')); break; // BINUNICODE
-      case 0x8c: stack.push(await text(u8(offset), offset, 'utf8')); break; // SHORT_BINUNICODE
-      case 0x8d: stack.push(await text(u64(offset), offset, 'utf8')); break; // BINUNICODE8
+      case 0x58: { const t = text(u32(offset), offset, 'utf8'); stack.push(t instanceof Promise ? await t : t); break; } // BINUNICODE
+      case 0x8c: { const t = text(u8(offset), offset, 'utf8'); stack.push(t instanceof Promise ? await t : t); break; } // SHORT_BINUNICODE
+      case 0x8d: { const t = text(u64(offset), offset, 'utf8'); stack.push(t instanceof Promise ? await t : t); break; } // BINUNICODE8
       case 0x42: case 0x43: case 0x8e: case 0x96: { // BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8
         const n = op === 0x43 ? u8(offset) : op === 0x42 ? u32(offset) : u64(offset);
         if (n < 0 || n > reader.remaining) throw new PickleError(`bytes length ${n} runs past the end of the input`, offset);
@@ -217,12 +221,12 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       case 0x63: case 0x69: { // GLOBAL, INST
         const module = await line(offset);
         const name = await line(offset);
-        hooks.onImport(module, name, op === 0x63 ? 'GLOBAL' : 'INST', at);
+        hooks.onImport(module, name, op === 0x63 ? 'GLOBAL' : 'INST', { offset, index: ops - 1 });
         const g: Value = { k: 'global', module, name };
         if (op === 0x63) stack.push(g);
         else {
           const args = popMark(offset);
-          hooks.onCall(g, { k: 'tuple', items: args }, undefined, 'INST', at);
+          hooks.onCall(g, { k: 'tuple', items: args }, undefined, 'INST', { offset, index: ops - 1 });
           stack.push({ k: 'call', fn: g, args: { k: 'tuple', items: args }, op: 'INST' });
         }
         break;
@@ -231,38 +235,38 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
         const name = pop(offset);
         const module = pop(offset);
         if (module.k === 'str' && name.k === 'str' && !module.truncated && !name.truncated) {
-          hooks.onImport(module.v, name.v, 'STACK_GLOBAL', at);
+          hooks.onImport(module.v, name.v, 'STACK_GLOBAL', { offset, index: ops - 1 });
           stack.push({ k: 'global', module: module.v, name: name.v });
         } else {
-          hooks.onUnresolvedGlobal(module, name, at);
+          hooks.onUnresolvedGlobal(module, name, { offset, index: ops - 1 });
           stack.push({ k: 'unknown', why: 'unresolved STACK_GLOBAL' });
         }
         break;
       }
       case 0x82: case 0x83: case 0x84: { // EXT1, EXT2, EXT4
         const code = op === 0x82 ? u8(offset) : op === 0x83 ? u16(offset) : i32(offset);
-        hooks.onExtension(code, at);
+        hooks.onExtension(code, { offset, index: ops - 1 });
         stack.push({ k: 'ext', code });
         break;
       }
       case 0x50: stack.push({ k: 'persid', pid: { k: 'str', v: await line(offset) } }); break; // PERSID
       case 0x51: stack.push({ k: 'persid', pid: pop(offset) }); break; // BINPERSID
-      case 0x52: { const args = pop(offset); const fn = pop(offset); hooks.onCall(fn, args, undefined, 'REDUCE', at); stack.push({ k: 'call', fn, args, op: 'REDUCE' }); break; } // REDUCE
-      case 0x81: { const args = pop(offset); const cls = pop(offset); hooks.onCall(cls, args, undefined, 'NEWOBJ', at); stack.push({ k: 'call', fn: cls, args, op: 'NEWOBJ' }); break; } // NEWOBJ
-      case 0x92: { const kw = pop(offset); const args = pop(offset); const cls = pop(offset); hooks.onCall(cls, args, kw, 'NEWOBJ_EX', at); stack.push({ k: 'call', fn: cls, args, kwargs: kw, op: 'NEWOBJ_EX' }); break; } // NEWOBJ_EX
+      case 0x52: { const args = pop(offset); const fn = pop(offset); hooks.onCall(fn, args, undefined, 'REDUCE', { offset, index: ops - 1 }); stack.push({ k: 'call', fn, args, op: 'REDUCE' }); break; } // REDUCE
+      case 0x81: { const args = pop(offset); const cls = pop(offset); hooks.onCall(cls, args, undefined, 'NEWOBJ', { offset, index: ops - 1 }); stack.push({ k: 'call', fn: cls, args, op: 'NEWOBJ' }); break; } // NEWOBJ
+      case 0x92: { const kw = pop(offset); const args = pop(offset); const cls = pop(offset); hooks.onCall(cls, args, kw, 'NEWOBJ_EX', { offset, index: ops - 1 }); stack.push({ k: 'call', fn: cls, args, kwargs: kw, op: 'NEWOBJ_EX' }); break; } // NEWOBJ_EX
       case 0x6f: { // OBJ
         const items = popMark(offset);
         const cls = items.shift();
         if (!cls) throw new PickleError('OBJ without a class', offset);
         const args: Value = { k: 'tuple', items };
-        hooks.onCall(cls, args, undefined, 'OBJ', at);
+        hooks.onCall(cls, args, undefined, 'OBJ', { offset, index: ops - 1 });
         stack.push({ k: 'call', fn: cls, args, op: 'OBJ' });
         break;
       }
       case 0x62: { // BUILD
         const state = pop(offset);
         const target = top(offset);
-        const follow = hooks.onBuild(target, state, at);
+        const follow = hooks.onBuild(target, state, { offset, index: ops - 1 });
         if (target.k === 'call') target.state = state;
         if (follow === 'pickle') await runPickle(reader, hooks, limits);
         else if (follow !== undefined) {

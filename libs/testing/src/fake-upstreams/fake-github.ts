@@ -91,7 +91,6 @@ async function load(spec: FakeGitHubRepoSpec): Promise<LoadedRepo> {
  * endpoint 302s to a codeload-style URL that streams a real zip whose single top folder is `<owner>-<repo>-<sha7>/`.
  */
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
-  let handle: FakeServerHandle;
   const specs = (options.repos ?? ['google-research/bert', 'openai/whisper']).map((r) => (typeof r === 'string' ? recorded(r) : r));
   const repos = await Promise.all(specs.map((s) => load(s)));
   const find = (owner: string, name: string): LoadedRepo | undefined =>
@@ -99,7 +98,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const refOk = (repo: LoadedRepo, ref: string): boolean =>
     ref === repo.defaultBranch || ref === `refs/heads/${repo.defaultBranch}` || (ref.length >= 7 && repo.commit.startsWith(ref));
 
-  handle = await startServer((_req, res, url) => {
+  const handle: FakeServerHandle = await startServer((_req, res, url) => {
     const p = decodeURIComponent(url.pathname);
     const codeload = /^\/codeload\/([^/]+)\/([^/]+)\/legacy\.zip\/(.+)$/.exec(p);
     if (codeload) {

@@ -9,6 +9,8 @@ export interface FakeHuggingFaceOptions {
   datasets?: Array<string | FakeRepoSpec>;
   /** Where LFS downloads redirect to (default: this server's `/cdn-lfs/...`, like cdn-lfs.hf.co). */
   lfsBaseUrl?: string;
+  /** Tree entries per page; further pages are linked with `Link: <…&cursor=…>; rel="next"` as on the Hub. */
+  treePageSize?: number;
 }
 
 export interface FakeHuggingFace extends FakeServerHandle {
@@ -87,7 +89,6 @@ export async function startFakeHuggingFace(options: FakeHuggingFaceOptions = {})
     return null;
   };
 
-  let handle: FakeServerHandle;
   const lfsBase = (): string => options.lfsBaseUrl ?? `${handle.url}/cdn-lfs`;
 
   const api = (res: ServerResponse, kind: Kind, path: string, url: URL): void => {
@@ -96,7 +97,14 @@ export async function startFakeHuggingFace(options: FakeHuggingFaceOptions = {})
     const { repo, rest } = found;
     if (rest === '' || rest === 'revision/main' || rest === `revision/${repo.sha}`) return sendJson(res, 200, infoJson(repo, kind));
     const tree = /^tree\/(main|[0-9a-f]{40})(?:\/(.*))?$/.exec(rest);
-    if (tree) return sendJson(res, 200, treeJson(repo, tree[2] ?? '', url.searchParams.get('recursive') === 'true'));
+    if (tree) {
+      const all = treeJson(repo, tree[2] ?? '', url.searchParams.get('recursive') === 'true');
+      const pageSize = options.treePageSize ?? 1000;
+      const offset = Number(Buffer.from(url.searchParams.get('cursor') ?? '', 'base64url').toString() || '0');
+      const next = offset + pageSize < all.length ? new URL(url.pathname + url.search, handle.url) : null;
+      next?.searchParams.set('cursor', Buffer.from(String(offset + pageSize)).toString('base64url'));
+      return sendJson(res, 200, all.slice(offset, offset + pageSize), next ? { link: `<${next.toString()}>; rel="next"` } : {});
+    }
     sendJson(res, 404, { error: 'Sorry, we can\'t find the page you are looking for.' });
   };
 
@@ -122,7 +130,7 @@ export async function startFakeHuggingFace(options: FakeHuggingFaceOptions = {})
         location: `${lfsBase()}/repos/${file.sha256.slice(0, 2)}/${file.sha256.slice(2, 4)}/${file.sha256}?response-content-disposition=attachment%3B+filename%3D%22${name}%22`,
         'x-linked-etag': `"${file.sha256}"`,
         'x-linked-size': String(file.data.length),
-        etag: `"${file.gitOid}"`,
+        etag: `"${file.sha256}"`,
         'content-length': '0',
       });
       res.end();
@@ -131,7 +139,7 @@ export async function startFakeHuggingFace(options: FakeHuggingFaceOptions = {})
     sendBytes(req, res, file.data, { ...common, etag: `"${file.gitOid}"`, 'content-type': 'text/plain; charset=utf-8' });
   };
 
-  handle = await startServer((req, res, url) => {
+  const handle: FakeServerHandle = await startServer((req, res, url) => {
     const p = url.pathname;
     if (p.startsWith('/api/models/')) return api(res, 'model', p.slice('/api/models/'.length), url);
     if (p.startsWith('/api/datasets/')) return api(res, 'dataset', p.slice('/api/datasets/'.length), url);

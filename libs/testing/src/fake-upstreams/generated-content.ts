@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
  * Deterministic stand-ins for large upstream files, generated at server start so no binary blobs live in git.
  * Same (path, size, format) always yields the same bytes, so tests can compare digests across runs.
  */
-export type GeneratedFormat = 'safetensors' | 'parquet' | 'raw';
+/** `repeat`: a 1 MiB pseudo-random block repeated (cheap to generate at hundreds of MB, still incompressible per block). */
+export type GeneratedFormat = 'safetensors' | 'parquet' | 'raw' | 'repeat';
 
 function pseudoRandom(seed: string, size: number): Buffer {
   const out = Buffer.alloc(size);
@@ -50,6 +51,12 @@ export function generateContent(repo: string, path: string, size: number, format
       return parquet(seed, size);
     case 'raw':
       return pseudoRandom(seed, size);
+    case 'repeat': {
+      const block = pseudoRandom(seed, Math.min(size, 1024 * 1024));
+      const out = Buffer.allocUnsafe(size);
+      for (let offset = 0; offset < size; offset += block.length) block.copy(out, offset, 0, Math.min(block.length, size - offset));
+      return out;
+    }
   }
 }
 

@@ -14,6 +14,9 @@ import { hashPassword, verifyPassword } from './password-hasher';
 
 @Injectable()
 export class UsersService {
+  /** Verified against when the user does not exist, so unknown names cost the same time as wrong passwords. */
+  private readonly decoyHash = hashPassword('decoy-password-never-matches');
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** Ensures the default admin exists (at boot and after a reset); never overwrites a changed password. */
@@ -33,9 +36,8 @@ export class UsersService {
     const user = await this.dataSource.getRepository(UserEntity).findOneBy({ name });
     const candidate =
       name === DEFAULT_ADMIN_NAME && DEFAULT_ADMIN_PASSWORD_VARIANTS.includes(password) ? DEFAULT_ADMIN_PASSWORD : password;
-    if (user === null || !(await verifyPassword(candidate, user.passwordHash))) {
-      throw new ClientError(401, 'the user or password is invalid');
-    }
+    const valid = await verifyPassword(candidate, user?.passwordHash ?? (await this.decoyHash));
+    if (user === null || !valid) throw new ClientError(401, 'the user or password is invalid');
     return { name: user.name, isAdmin: user.isAdmin, permissions: user.permissions as Permission[] };
   }
 }

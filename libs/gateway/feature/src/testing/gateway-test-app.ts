@@ -33,7 +33,7 @@ export async function startGatewayTestApp(opts: { gateway?: GatewayModuleOptions
   const broker = new InProcessBroker();
 
   @Module({
-    imports: [GatewayFeatureModule.forRoot({ schema, blobStore, gateway: { ingestWaitMs: 3_000, tmpDir: join(dir, 'tmp'), ...opts.gateway } })],
+    imports: [GatewayFeatureModule.forRoot({ schema, blobStore, gateway: { ingestWaitMs: 8_000, tmpDir: join(dir, 'tmp'), ...opts.gateway } })],
     providers: [FakeIngestHandler],
   })
   class GatewayTestRootModule {}

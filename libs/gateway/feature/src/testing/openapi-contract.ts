@@ -66,9 +66,10 @@ export class OpenApiContract {
     const m = method.toLowerCase();
     const path = urlPath.split('?')[0] ?? urlPath;
     const v = (problem: string): ContractViolation[] => [{ method, path, status, problem }];
-    const route = this.routes.find((r) => r.regex.test(path) && this.docs.get(r.doc)!.paths[r.template]![m] !== undefined);
-    if (route === undefined) return v('no documented operation for this method and path');
-    const op = this.docs.get(route.doc)!.paths[route.template]![m]!;
+    const operationOf = (r: Route): Operation | undefined => this.docs.get(r.doc)?.paths[r.template]?.[m];
+    const route = this.routes.find((r) => r.regex.test(path) && operationOf(r) !== undefined);
+    const op = route === undefined ? undefined : operationOf(route);
+    if (route === undefined || op === undefined) return v('no documented operation for this method and path');
     const response = op.responses?.[String(status)];
     if (response === undefined) return v(`status ${status} is not documented for ${method.toUpperCase()} ${route.template}`);
     const resolved = this.resolveResponse(route.doc, response, `/paths/${pointerEscape(route.template)}/${m}/responses/${status}`);
@@ -77,10 +78,10 @@ export class OpenApiContract {
     if (content === undefined) return [];
     const json = Object.keys(content).find((k) => k.includes('json'));
     if (json === undefined) {
-      const ct = (contentType ?? '').split(';')[0]!.trim();
+      const ct = (contentType ?? '').split(';')[0]?.trim() ?? '';
       return Object.keys(content).includes(ct) ? [] : v(`content-type ${ct} is not documented (${Object.keys(content).join(', ')})`);
     }
-    if (content[json]!.schema === undefined) return [];
+    if (content[json]?.schema === undefined) return [];
     if (!(contentType ?? '').includes('json')) return v(`expected a JSON body, got content-type ${contentType}`);
     const key = `${route.doc}#${base}/content/${pointerEscape(json)}/schema`;
     let validate = this.compiled.get(key);
@@ -100,7 +101,9 @@ export class OpenApiContract {
   ): { pointer: string; response: { content?: Record<string, { schema?: unknown }> } } {
     if (response.$ref === undefined) return { pointer: inlinePointer, response };
     const name = response.$ref.replace('#/components/responses/', '');
-    return { pointer: `/components/responses/${pointerEscape(name)}`, response: this.docs.get(doc)!.components!.responses![name]! };
+    const shared = this.docs.get(doc)?.components?.responses?.[name];
+    if (shared === undefined) throw new Error(`${doc}: unresolved response $ref ${response.$ref}`);
+    return { pointer: `/components/responses/${pointerEscape(name)}`, response: shared };
   }
 }
 

@@ -6,12 +6,15 @@ import { UpstreamError, isUpstreamError } from '../egress/upstream-error';
 import { boundedJson, extractConfig, normaliseBaseModel, parseFrontMatter } from './card-metadata';
 import { HfRepoInfo, HfRepoKind, HfTreeEntry, HuggingFaceClient } from './hf-client';
 import { IngestDeps, PackageContent } from './package-content';
+import { mapBounded } from './bounded-map';
 import { chainStreams } from './stream-chain';
 import { GitBlobVerifier, PrefixCapture } from './stream-taps';
 
 /** Files we still keep from a dataset too large to mirror: its card and small descriptive files. */
 const PARTIAL_FILE_MAX = 1024 * 1024;
 const CONFIG_CAPTURE = 512 * 1024;
+/** A few files at once hides per-file latency (redirect + TLS) without hogging a 2-core box or the upstream. */
+const DOWNLOAD_CONCURRENCY = 3;
 
 interface PlannedFile {
   path: string;
@@ -114,14 +117,14 @@ export async function ingestHuggingFace(deps: IngestDeps, kind: HfRepoKind, repo
     truncated = { reason: 'package exceeds maxPackageBytes', declaredBytes: declared, declaredFiles: files.length };
     files = files.filter((f) => f.size <= PARTIAL_FILE_MAX && !['weights', 'datasets'].includes(classifyPath(f.path)));
   }
-  let readme: PrefixCapture | null = null;
-  let config: PrefixCapture | null = null;
-  const manifest: ManifestEntry[] = [];
-  for (const file of files) {
-    const lower = file.path.toLowerCase();
-    const capture = lower === 'readme.md' ? (readme = new PrefixCapture(deps.limits.readmeBytes)) : lower === 'config.json' && kind === 'model' ? (config = new PrefixCapture(CONFIG_CAPTURE)) : null;
-    manifest.push(await storeFile(deps, client.fileUrl(kind, canonical, revision, file.path), file, capture));
-  }
+  // One capture per file: a repo may hold both README.md and readme.md, only the first is the card.
+  const readmePath = files.find((f) => f.path.toLowerCase() === 'readme.md')?.path;
+  const readme = readmePath ? new PrefixCapture(deps.limits.readmeBytes) : null;
+  const config = kind === 'model' && files.some((f) => f.path === 'config.json') ? new PrefixCapture(CONFIG_CAPTURE) : null;
+  const manifest: ManifestEntry[] = await mapBounded(files, DOWNLOAD_CONCURRENCY, (file) => {
+    const capture = file.path === readmePath ? readme : file.path === 'config.json' ? config : null;
+    return storeFile(deps, client.fileUrl(kind, canonical, revision, file.path), file, capture);
+  });
   const metadata = buildMetadata(kind, info, revision, readme, config);
   return {
     source: 'huggingface',

@@ -99,6 +99,19 @@ describe('Hugging Face models', () => {
     expect(md.config._name_or_path).toBe('google/vit-base-patch16-224');
   });
 
+  it('follows the paginated tree listing (Link rel="next")', async () => {
+    const paged = await startFakeHuggingFace({ models: ['google-bert/bert-base-uncased'], treePageSize: 2 });
+    try {
+      const policy = new EgressPolicy({ hfEndpoint: paged.url, githubApiUrl: gh.url, allowedHosts: [], allowPrivateNetworks: true });
+      const d = { ...deps(), hfEndpoint: paged.url, fetcher: new SafeFetcher(policy, { maxBytes: 1e7, timeoutMs: 2000 }) };
+      const content = await resolvePackage(d, 'https://huggingface.co/google-bert/bert-base-uncased', 'model');
+      expect(content.files).toHaveLength(paged.filesOf('google-bert/bert-base-uncased').length);
+      expect(paged.requests.filter((r) => r.path.includes('/tree/')).length).toBeGreaterThan(3);
+    } finally {
+      await paged.close();
+    }
+  });
+
   it('follows a legacy id to the canonical repository', async () => {
     const content = await resolvePackage(deps(), 'https://huggingface.co/distilbert-base-uncased-distilled-squad', 'model');
     expect((content.metadata.upstream as { repo: string }).repo).toBe('distilbert/distilbert-base-uncased-distilled-squad');

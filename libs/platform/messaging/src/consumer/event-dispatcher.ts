@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from '@modelguard/observability';
 import { dltTopicOf, Headers, type TopicName } from '@modelguard/contracts';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
@@ -9,7 +10,7 @@ import { TRANSPORT_CLIENT, type TransportClient } from '../transport-client';
 import type { IncomingMessage } from '../wire-message';
 import { HandlerRegistry, type RegisteredHandler } from './handler-registry';
 import { NonRetriableError } from './on-event.decorator';
-import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.tokens';
+import { MESSAGING_LOGGER, MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.tokens';
 
 export type DltErrorKind = 'schema' | 'handler' | 'non-retriable';
 
@@ -21,7 +22,8 @@ export type DltErrorKind = 'schema' | 'handler' | 'non-retriable';
  */
 @Injectable()
 export class EventDispatcher {
-  private readonly logger = new Logger(EventDispatcher.name);
+  /** Own logger, not Nest's static one: in embedded mode several services share the process. */
+  private readonly logger: Logger;
   private readonly schema: string;
 
   constructor(
@@ -30,8 +32,10 @@ export class EventDispatcher {
     @Inject(TRANSPORT_CLIENT) private readonly transport: TransportClient,
     @Inject(RETRY_POLICY) private readonly retry: RetryPolicy,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(MESSAGING_LOGGER) logger: Logger,
   ) {
     this.schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+    this.logger = logger.child({ component: 'EventDispatcher' });
   }
 
   get service(): string {
@@ -47,7 +51,7 @@ export class EventDispatcher {
     if (handlers.length === 0) return;
     const decoded = decodeEnvelope(message.topic, message.value);
     if (!decoded.ok) {
-      this.logger.warn(`dead-lettering malformed message on ${message.topic}: ${decoded.error}`);
+      this.logger.warn('dead-lettering malformed message', { topic: message.topic, error: decoded.error });
       await this.deadLetter(message, 'schema', decoded.error, 0);
       return;
     }
@@ -81,11 +85,11 @@ export class EventDispatcher {
         const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
         if (err instanceof NonRetriableError || attempt >= maxAttempts) {
           const kind: DltErrorKind = err instanceof NonRetriableError ? 'non-retriable' : 'handler';
-          this.logger.error(`${handler.consumer} failed on ${envelope.eventId} (attempt ${attempt}), dead-lettering: ${reason}`);
+          this.logger.error('handler failed, dead-lettering', { consumer: handler.consumer, eventId: envelope.eventId, topic: message.topic, attempt, error: reason });
           await this.deadLetter(message, kind, reason, attempt);
           return;
         }
-        this.logger.warn(`${handler.consumer} failed on ${envelope.eventId} (attempt ${attempt}), retrying: ${reason}`);
+        this.logger.warn('handler failed, retrying', { consumer: handler.consumer, eventId: envelope.eventId, topic: message.topic, attempt, error: reason });
         await message.heartbeat?.().catch(() => undefined);
         await new Promise((r) => setTimeout(r, backoffDelay(this.retry, attempt)));
       }

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from '@modelguard/observability';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
-import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.tokens';
+import { MESSAGING_LOGGER, MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.tokens';
 import { TRANSPORT_CLIENT, type TransportClient } from '../transport-client';
 import type { WireMessage } from '../wire-message';
 import { envelopeHeaders } from '../envelope.codec';
@@ -10,6 +11,12 @@ import { installOutboxCommitHook } from './outbox-commit.subscriber';
 
 const BATCH_SIZE = 100;
 const MAX_ERROR_BACKOFF_MS = 5_000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/**
+ * Published outbox rows and inbox rows are kept this long, then deleted. Inbox rows must outlive any
+ * plausible redelivery (Kafka retention, DLT redrive), so a week; published outbox rows are kept for debugging.
+ */
+export const MESSAGING_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 interface OutboxRow {
   id: string;
@@ -24,7 +31,7 @@ interface OutboxRow {
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly logger: Logger;
   private readonly schema: string;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -36,8 +43,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(TRANSPORT_CLIENT) private readonly transport: TransportClient,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(MESSAGING_LOGGER) logger: Logger,
   ) {
     this.schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+    this.logger = logger.child({ component: 'OutboxRelay' });
   }
 
   onApplicationBootstrap(): void {
@@ -71,6 +80,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return this.lastError;
   }
 
+  /** Deletes published outbox rows and inbox rows older than `retentionMs`; returns how many of each. */
+  async prune(retentionMs = MESSAGING_RETENTION_MS): Promise<{ outbox: number; inbox: number }> {
+    const cutoff = new Date(Date.now() - retentionMs);
+    const [, outbox] = (await this.dataSource.query(
+      `DELETE FROM "${this.schema}"."outbox" WHERE published_at IS NOT NULL AND published_at <= $1`,
+      [cutoff],
+    )) as [unknown, number];
+    const [, inbox] = (await this.dataSource.query(`DELETE FROM "${this.schema}"."inbox" WHERE processed_at <= $1`, [cutoff])) as [unknown, number];
+    return { outbox, inbox };
+  }
+
   /** Publishes one batch; returns how many rows it published. */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction('READ COMMITTED', async (manager) => {
@@ -89,8 +109,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async run(): Promise<void> {
     const pollMs = this.options.relayPollMs ?? 1_000;
     let errorBackoff = 100;
+    let lastPrune = Date.now();
     while (this.running) {
       this.woken = false;
+      if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+        lastPrune = Date.now();
+        await this.prune().catch((err: unknown) => this.logger.warn('outbox/inbox prune failed', { error: String(err) }));
+      }
       let published = 0;
       try {
         published = await this.relayOnce();
@@ -99,7 +124,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       } catch (err) {
         if (!this.running || !this.dataSource.isInitialized) return;
         this.lastError = err instanceof Error ? err.message : String(err);
-        this.logger.warn(`outbox relay failed, retrying in ${errorBackoff} ms: ${this.lastError}`);
+        this.logger.warn('outbox relay failed, retrying', { retryInMs: errorBackoff, error: this.lastError });
         await this.sleep(errorBackoff, false);
         errorBackoff = Math.min(errorBackoff * 2, MAX_ERROR_BACKOFF_MS);
         continue;

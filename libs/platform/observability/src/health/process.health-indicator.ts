@@ -49,7 +49,6 @@ export class ProcessHealthIndicator implements HealthIndicator {
         heap_total_bytes: mem.heapTotal,
         event_loop_delay_p99_ms: round(p99Ms),
         event_loop_delay_max_ms: round(maxMs),
-        node_version: process.version,
       },
       issues: issues.length > 0 ? issues : undefined,
     };

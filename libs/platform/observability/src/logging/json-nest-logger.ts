@@ -46,7 +46,8 @@ export class JsonNestLogger implements LoggerService {
     const level = NEST_TO_LEVEL[nestLevel];
     if (!this.logger.isLevelEnabled(level)) return;
     const fields: LogFields = {};
-    const rest = [...params];
+    // Nest passes `undefined` for an absent stack (`error(msg, undefined, ctx)`); drop such holes.
+    const rest = params.filter((p) => p !== undefined);
     if (rest.length > 0 && typeof rest[rest.length - 1] === 'string') fields['context'] = rest.pop();
     if (nestLevel === 'error' && typeof rest[0] === 'string' && rest[0].includes('\n')) fields['stack'] = rest.shift();
     if (rest.length > 0) fields['params'] = rest;

@@ -2,7 +2,8 @@ import { basename, dirname, sep } from 'node:path';
 
 /**
  * service.name for spans and logs, resolved before any config is loaded (register.ts runs first).
- * OTEL_SERVICE_NAME wins; otherwise the app's folder (`.../apps/<name>/...`), otherwise the script name.
+ * OTEL_SERVICE_NAME wins; otherwise the app's folder (`.../apps/<name>/...`, which matches the name
+ * the app passes to loadConfig, so spans and logs agree), otherwise the script name.
  */
 export function resolveServiceName(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): string {
   const explicit = env['OTEL_SERVICE_NAME']?.trim();
@@ -11,7 +12,7 @@ export function resolveServiceName(env: NodeJS.ProcessEnv = process.env, argv: r
   if (!script) return 'modelguard';
   const parts = script.split(sep);
   const appsIndex = parts.lastIndexOf('apps');
-  if (appsIndex >= 0 && parts[appsIndex + 1]) return `modelguard-${parts[appsIndex + 1]}`;
+  if (appsIndex >= 0 && parts[appsIndex + 1]) return parts[appsIndex + 1] as string;
   const name = basename(script).replace(/\.(c|m)?[jt]s$/, '');
-  return name === 'main' || name === 'index' ? `modelguard-${basename(dirname(script))}` : name;
+  return name === 'main' || name === 'index' ? basename(dirname(script)) : name;
 }

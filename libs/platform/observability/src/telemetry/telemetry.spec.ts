@@ -50,7 +50,7 @@ describe('telemetry', () => {
 
   it('resolves the service name from env, then the apps/<name> path', () => {
     expect(resolveServiceName({ OTEL_SERVICE_NAME: 'x' }, ['node', '/a/apps/gateway/main.js'])).toBe('x');
-    expect(resolveServiceName({}, ['node', '/srv/dist/apps/ingest/main.js'])).toBe('modelguard-ingest');
+    expect(resolveServiceName({}, ['node', '/srv/dist/apps/ingest/main.js'])).toBe('ingest');
     expect(resolveServiceName({}, ['node', '/srv/tool/worker.js'])).toBe('worker');
     expect(resolveServiceName({}, ['node'])).toBe('modelguard');
   });

@@ -48,7 +48,9 @@ export function createBlobScanInput(source: BlobSource, options: BlobScanInputOp
     const start = index * blockSize;
     const pending = fetchRange(start, Math.min(start + blockSize, size));
     // A failed fetch must not poison the cache: the next read retries it.
-    pending.catch(() => blocks.delete(index));
+    pending.catch(() => {
+      if (blocks.get(index) === pending) blocks.delete(index);
+    });
     blocks.set(index, pending);
     while (blocks.size > maxBlocks) blocks.delete(blocks.keys().next().value as number);
     return pending;

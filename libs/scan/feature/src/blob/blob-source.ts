@@ -26,6 +26,14 @@ export class BlobReadError extends Error {
   }
 }
 
+/** The blob holds more bytes than the manifest declares: corrupted or substituted, retrying cannot help. */
+export class BlobOversizeError extends BlobReadError {
+  constructor(sha256: string, declared: number) {
+    super(`blob ${sha256} is larger than the ${declared} bytes declared`, sha256);
+    this.name = 'BlobOversizeError';
+  }
+}
+
 /**
  * Collect exactly `expected` bytes from a stream into one buffer. A longer stream is cut (and destroyed,
  * so the socket or file handle is released); a shorter one is an error: the blob does not match its size.

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BlobReadError, type BlobSource } from './blob-source';
+import { BlobOversizeError, BlobReadError, type BlobSource } from './blob-source';
 import { spoolBlob } from './blob-spool';
 
 const sourceOf = (content: Buffer): BlobSource => ({ get: async () => Readable.from([content.subarray(0, 3000), content.subarray(3000)]) });
@@ -20,7 +20,7 @@ describe('spoolBlob', () => {
   });
 
   it('stops copying a blob larger than declared and cleans up', async () => {
-    await expect(spoolBlob(sourceOf(randomBytes(8000)), 'c'.repeat(64), 5000)).rejects.toBeInstanceOf(BlobReadError);
+    await expect(spoolBlob(sourceOf(randomBytes(8000)), 'c'.repeat(64), 5000)).rejects.toBeInstanceOf(BlobOversizeError);
   });
 
   it('wraps a missing blob in a BlobReadError', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobReadError, type BlobSource } from './blob-source';
+import { BlobOversizeError, BlobReadError, type BlobSource } from './blob-source';
 
 export interface SpooledBlob {
   /** Local file holding exactly the blob's bytes. */
@@ -32,7 +32,7 @@ export async function spoolBlob(source: BlobSource, sha256: string, maxBytes: nu
     transform(chunk: Buffer, _enc, done) {
       size += chunk.length;
       if (size > maxBytes) {
-        done(new BlobReadError(`blob ${sha256} is larger than the ${maxBytes} bytes declared`, sha256));
+        done(new BlobOversizeError(sha256, maxBytes));
         return;
       }
       hash.update(chunk);

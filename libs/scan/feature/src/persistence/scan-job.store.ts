@@ -103,13 +103,17 @@ export class ScanJobStore {
     return returnedRows<JobRow>(result).map(toJob);
   }
 
-  /** Extend the lease of every unfinished job this worker owns (queued ones too: it is alive). */
-  async heartbeat(manager: EntityManager, owner: string, leaseMs: number): Promise<void> {
+  /**
+   * Extend the leases this worker still stands behind: its queued jobs (it is alive and will claim them) and
+   * the running jobs it is actually working on. A running job whose processing died in a way nobody recorded
+   * is left out, so its lease lapses and it is claimed again instead of staying stuck forever.
+   */
+  async heartbeat(manager: EntityManager, owner: string, leaseMs: number, workingOn: string[]): Promise<void> {
     await manager.query(
       `UPDATE ${tableOf(manager, 'scan_job')}
           SET lease_expires_at = now() + $2 * interval '1 millisecond'
-        WHERE owner = $1 AND status IN ('pending', 'running')`,
-      [owner, leaseMs],
+        WHERE owner = $1 AND (status = 'pending' OR (status = 'running' AND id = ANY($3::uuid[])))`,
+      [owner, leaseMs, workingOn],
     );
   }
 
@@ -120,7 +124,7 @@ export class ScanJobStore {
   async finish(manager: EntityManager, jobId: string, owner: string, status: 'done' | 'failed', error?: string): Promise<boolean> {
     const result: unknown = await manager.query(
       `UPDATE ${tableOf(manager, 'scan_job')}
-          SET status = $3, last_error = $4, updated_at = now()
+          SET status = $3, last_error = COALESCE($4, last_error), updated_at = now()
         WHERE id = $1 AND owner = $2 AND status = 'running'
        RETURNING id`,
       [jobId, owner, status, error ?? null],

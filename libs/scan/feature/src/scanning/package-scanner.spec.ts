@@ -107,6 +107,14 @@ describe('PackageScanner', () => {
     expect(cache.entries.size).toBe(0);
   });
 
+  it('marks a blob larger than its manifest size as unscannable instead of retrying it', async () => {
+    const { engine } = markerEngine();
+    const blobs: BlobSource = { get: async () => Readable.from([Buffer.alloc(64, 1)]) };
+    const scanner = new PackageScanner(blobs, engine, memoryCache(), options);
+    const [result] = await scanner.scan([{ path: 'grown.bin', size: 16, sha256: sha(benign) }]);
+    expect(result).toMatchObject({ verdict: 'unscannable', findings: [expect.objectContaining({ ruleId: 'blob-integrity' })] });
+  });
+
   it('retries transient blob failures', async () => {
     const { engine } = markerEngine();
     const scanner = new PackageScanner(memoryBlobs([benign], 2), engine, memoryCache(), options);

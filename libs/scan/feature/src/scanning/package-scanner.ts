@@ -1,7 +1,7 @@
 import type { ManifestEntry } from '@modelguard/contracts';
 import type { FileReport, ScanInput } from '@modelguard/scanner';
 import { createBlobScanInput } from '../blob/blob-scan-input';
-import { BlobReadError, type BlobSource } from '../blob/blob-source';
+import { BlobOversizeError, BlobReadError, type BlobSource } from '../blob/blob-source';
 import { spoolBlob } from '../blob/blob-spool';
 import { type CachedFileScan, type FileResult, relocateFindings, unscannableResult } from './file-result';
 import type { FileScanEngine } from './scan-engine.port';
@@ -75,6 +75,9 @@ export class PackageScanner {
       try {
         return await this.scanOne(file);
       } catch (error) {
+        if (error instanceof BlobOversizeError) {
+          return unscannableResult(file.path, file.sha256, file.size, 'blob-integrity', 'stored bytes are larger than the manifest declares');
+        }
         if (!(error instanceof BlobReadError)) throw error;
         if (attempt >= this.options.blobAttempts) {
           throw new PackageScanError(`file ${file.path} (blob ${file.sha256}) is missing or unreadable after ${attempt} attempts`, error);

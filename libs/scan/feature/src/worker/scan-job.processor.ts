@@ -37,12 +37,18 @@ export class ScanJobProcessor {
 
   async process(job: ScanJob, signal: AbortSignal): Promise<JobOutcome> {
     const startedAt = new Date();
-    let files: FileResult[];
     try {
-      files = await this.scanner.scan(job.files, signal);
+      let files: FileResult[];
+      try {
+        files = await this.scanner.scan(job.files, signal);
+      } catch (error) {
+        if (signal.aborted) return 'aborted';
+        if (error instanceof PackageScanError) return await this.fail(job, reasonOf(error));
+        throw error;
+      }
+      return await this.complete(job, files, startedAt);
     } catch (error) {
-      if (signal.aborted) return 'aborted';
-      if (error instanceof PackageScanError) return this.fail(job, reasonOf(error));
+      // Anything else (scanner crash, database hiccup while storing) is transient until attempts run out.
       if (job.attempts >= this.settings.maxAttempts) {
         return this.fail(job, `scan failed after ${job.attempts} attempts: ${reasonOf(error)}`);
       }
@@ -51,7 +57,6 @@ export class ScanJobProcessor {
       await this.jobs.retryLater(this.dataSource.manager, job.id, this.settings.workerId, reasonOf(error), delay);
       return 'retry';
     }
-    return this.complete(job, files, startedAt);
   }
 
   private async complete(job: ScanJob, files: FileResult[], startedAt: Date): Promise<JobOutcome> {

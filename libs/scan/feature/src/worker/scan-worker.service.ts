@@ -65,19 +65,6 @@ export class ScanWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /**
-   * Stop heartbeating and claiming without releasing anything: what a crash looks like to the others.
-   * Tests use it to prove that orphaned jobs are taken over once their lease expires.
-   */
-  async simulateCrash(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    this.wake?.();
-    clearInterval(this.heartbeat);
-    await this.loop;
-    await Promise.allSettled(this.inFlight.values());
-  }
-
   async onModuleDestroy(): Promise<void> {
     await this.stop();
   }
@@ -94,7 +81,7 @@ export class ScanWorker implements OnApplicationBootstrap, OnModuleDestroy {
             const work = this.processor
               .process(job, this.abort.signal)
               .then((outcome) => {
-                if (outcome === 'lost') this.logger.warn(`job ${job.id} was taken over by another worker; result discarded`);
+                if (outcome === 'lost') this.logger.warn(`job ${job.id} is no longer ours (lease taken over, or registry reset); result discarded`);
               })
               .catch((error: unknown) => this.logger.error(`job ${job.id} crashed: ${String(error)}`))
               .finally(() => {
@@ -123,7 +110,7 @@ export class ScanWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async beat(): Promise<void> {
     try {
-      await this.jobs.heartbeat(this.dataSource.manager, this.workerId, this.settings.leaseMs);
+      await this.jobs.heartbeat(this.dataSource.manager, this.workerId, this.settings.leaseMs, [...this.inFlight.keys()]);
     } catch (error) {
       this.logger.warn(`lease heartbeat failed: ${String(error)}`);
     }

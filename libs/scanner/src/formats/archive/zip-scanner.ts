@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import type { DetectedFormat, Finding, FormatScanner, ScanContext, ScanInput } from '../../core/types';
 import { InflatedInput, InflateLimitError } from '../../io/inflated-input';
 import { sliceInput } from '../../io/inputs';
@@ -10,6 +11,19 @@ import { scanTorchScriptCode } from './torchscript-code';
 const TENSOR_RECORD = /^[^/]+\/data\/\d+$/;
 const CODE_SOURCE = /^[^/]+\/code\/.+\.py$/;
 const MAX_CODE_BYTES = 16 << 20;
+/** Members up to this size get their CRC checked (tensor records are skipped and never read). */
+const MAX_CRC_BYTES = 64 << 20;
+
+async function crcOf(input: ScanInput): Promise<number> {
+  let crc = 0;
+  for (let pos = 0; pos < input.size; ) {
+    const chunk = await input.read(pos, Math.min(1 << 20, input.size - pos));
+    if (chunk.length === 0) break;
+    crc = crc32(chunk, crc);
+    pos += chunk.length;
+  }
+  return crc >>> 0;
+}
 
 /** Zip family: generic zips, PyTorch zip checkpoints (any archive folder name), TorchScript, npz. */
 export const zipScanner: FormatScanner = {
@@ -60,6 +74,9 @@ async function scanMember(archive: ScanInput, e: ZipEntry, format: DetectedForma
       return scanTorchScriptCode(path, src.toString('utf8'));
     }
     const out = await ctx.scanNested(member, ctx.depth + 1);
+    if (e.size <= MAX_CRC_BYTES && (await crcOf(member)) !== e.crc) {
+      out.push({ ruleId: 'zip.crc-mismatch', severity: 'WARNING', message: 'CRC-32 does not match: Python zipfile refuses this member, PyTorch loads it anyway (CVE-2025-10156)', location: { file: path } });
+    }
     if (member instanceof InflatedInput && member.overflow) {
       out.push({ ruleId: 'archive.size-mismatch', severity: 'ERROR', message: 'member inflates to more than its declared size', location: { file: path } });
     }

@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEnvelope, type Envelope, type PayloadOf, Topic, type TopicName } from '@modelguard/contracts';
-import { InProcessBroker } from '@modelguard/messaging';
+import { type Envelope, type PayloadOf, Topic, type TopicName } from '@modelguard/contracts';
+import { createEnvelope, InProcessBroker } from '@modelguard/messaging';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
 import { createTestSchemaName, dropSchemas, serviceTestEnv, testInfra } from '@modelguard/testing';
-import { IngestModule } from '../ingest.module';
+import { IngestModule } from '../src/ingest.module';
 
 export interface IngestTestApp {
   service: RunningService;

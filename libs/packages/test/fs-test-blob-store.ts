@@ -4,7 +4,7 @@ import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobWriter } from '../blob-writer';
+import { BlobWriter } from '../src/blob-writer';
 
 /** A minimal content-addressed store on the real filesystem, so package tests need no platform library. */
 export class FsTestBlobStore implements BlobWriter {

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Benchmark 3: a registry of 500 models, one of them a ~25 MiB package uploaded through the API; 100 concurrent
+// clients (each with its own token and connection) download the full package several times. Reports aggregate
+// throughput, per-download latency (mean, median, p99), errors and the registry's memory.
+//
+//   node bench/registry/concurrent-downloads.mjs [--clients 100] [--per-client 4] [--mib 25] [--models 500]
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { authenticate, expectStatus, makeAgent, request, waitForScan } from './lib/client.mjs';
+import { writeModelPackage } from './lib/package-zip.mjs';
+import { startRegistry } from './lib/registry-server.mjs';
+import { fmt, load1, mbps, MiB, pool, printTable, summarize } from './lib/stats.mjs';
+import { createWorkspace } from './lib/workspace.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '100' },
+    'per-client': { type: 'string', default: '4' },
+    mib: { type: 'string', default: '25' },
+    models: { type: 'string', default: '500' },
+  },
+});
+const clients = Number(args.clients);
+const perClient = Number(args['per-client']);
+
+async function main() {
+  const ws = await createWorkspace('concurrent-downloads');
+  try {
+    const server = await startRegistry({ dist: ws.dist, dataDir: ws.dataDir('registry') });
+    ws.onCleanup(() => server.stop());
+    const setupAgent = makeAgent(8);
+    const admin = await authenticate(server.url, setupAgent);
+
+    // 499 metadata-only models (seeded like search.mjs) + 1 real package = a 500-model registry.
+    await server.seed({ prefix: 'bench', count: Number(args.models) - 1 });
+    const zipPath = join(ws.tmp, 'package.zip');
+    const pkg = await writeModelPackage(zipPath, { weightBytes: Math.round(Number(args.mib) * MiB), shards: 2 });
+    const up = expectStatus(
+      await request(server.url, { method: 'POST', path: '/artifact/model/package?name=bench-25mib', token: admin, agent: setupAgent, body: { file: zipPath } }),
+      [201],
+      'upload',
+    );
+    const id = up.body.metadata.id;
+    const scan = await waitForScan(server.url, admin, 'model', id, { agent: setupAgent });
+    console.error(`package ${fmt(pkg.zipBytes / MiB)} MiB stored, scan ${scan.version.scan_state} after ${fmt(scan.waitedMs / 1000)} s`);
+
+    // Each client logs in for itself (not timed), as separate users' tools would.
+    const tokens = new Array(clients);
+    await pool(clients, 8, async (i) => {
+      tokens[i] = await authenticate(server.url, setupAgent);
+    });
+
+    const agent = makeAgent(clients);
+    const latencies = [];
+    const errors = new Map();
+    let bytes = 0;
+    const countError = (key) => errors.set(key, (errors.get(key) ?? 0) + 1);
+    server.resetSampledPeak();
+    const loadBefore = load1();
+    const t0 = performance.now();
+    await Promise.all(
+      tokens.map(async (token) => {
+        for (let k = 0; k < perClient; k++) {
+          try {
+            const res = await request(server.url, { path: `/artifacts/model/${id}/download`, token, agent, discard: true });
+            if (res.status !== 200) countError(`HTTP ${res.status}`);
+            else if (res.bytes < pkg.payloadBytes) countError('short body');
+            else {
+              latencies.push(res.ms);
+              bytes += res.bytes;
+            }
+          } catch (err) {
+            countError(err instanceof Error ? err.message.slice(0, 60) : 'error');
+          }
+        }
+      }),
+    );
+    const wallMs = performance.now() - t0;
+    const s = summarize(latencies);
+    const mem = server.memory();
+    const errorText = errors.size === 0 ? '0' : [...errors].map(([k, v]) => `${v}x ${k}`).join(', ');
+    printTable(
+      `${clients} concurrent clients x ${perClient} full downloads of a ${fmt(pkg.zipBytes / MiB)} MiB package (registry of ${Number(args.models)} models)`,
+      ['metric', 'value'],
+      [
+        ['downloads ok / attempted', `${latencies.length} / ${clients * perClient}`],
+        ['errors', errorText],
+        ['bytes received (MiB)', fmt(bytes / MiB)],
+        ['wall time (s)', fmt(wallMs / 1000, 2)],
+        ['aggregate throughput (MiB/s)', fmt(mbps(bytes, wallMs))],
+        ['latency mean (ms)', fmt(s.mean, 0)],
+        ['latency median (ms)', fmt(s.p50, 0)],
+        ['latency p99 (ms)', fmt(s.p99, 0)],
+        ['latency max (ms)', fmt(s.max, 0)],
+        ['registry peak VmRSS during run (MiB, sampled)', fmt(server.sampledPeak() / MiB)],
+        ['registry VmHWM since boot (MiB)', fmt(mem.hwm / MiB)],
+        ['load1 before / after', `${loadBefore} / ${load1()}`],
+      ],
+    );
+    if (errors.size > 0) process.exitCode = 1;
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
