@@ -31,7 +31,7 @@ afterAll(() => {
   rmSync(out, { recursive: true, force: true });
 });
 
-describe('modelguard CLI', () => {
+describe('modelguard CLI', { timeout: 120_000 }, () => {
   it('exits 0 on clean files, 1 on malicious ones, 2 on usage errors', () => {
     expect(run('scan', join(corpus, 'benign')).code).toBe(0);
     const bad = run('scan', join(corpus, 'malicious/reduce_os_system.pkl'));

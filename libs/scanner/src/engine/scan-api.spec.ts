@@ -22,7 +22,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('scan API', () => {
+describe('scan API', { timeout: 120_000 }, () => {
   it('scans directories recursively, reports symlinks instead of following them, and reports progress', async () => {
     const progress: ScanProgress[] = [];
     const report = await scanPaths([join(dir, 'repo')], defaultScanOptions(), (p) => progress.push(p));
