@@ -44,6 +44,7 @@ describe('audit over real Kafka: kill -9 mid-stream, restart, every event exactl
     const atCrash = await count();
     await publishing;
     expect(atCrash).toBeLessThan(EVENTS); // the crash really happened mid-stream
+    console.info(`audit rows when killed: ${atCrash}/${EVENTS}`);
 
     audit = await spawnService('audit', run.envFor('audit'));
     await expectEventually(async () => expect(await count()).toBe(EVENTS), { timeoutMs: 60_000, intervalMs: 200 });

@@ -1,4 +1,4 @@
-import { expectEventually } from '@modelguard/testing';
+import { expectEventually, type FakeHuggingFace, startFakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../e2e/support/registry-client';
 import { buildOnce } from './support/build-once';
@@ -8,15 +8,18 @@ import { type Fleet, startFleet } from './support/service-fleet';
 describe('distributed mode: every service in its own process over real Kafka', () => {
   let run: DistributedRun;
   let fleet: Fleet | undefined;
+  let hf: FakeHuggingFace;
 
   beforeAll(async () => {
     buildOnce();
     run = await createDistributedRun();
-    fleet = await startFleet(run);
+    hf = await startFakeHuggingFace();
+    fleet = await startFleet(run, undefined, { HF_ENDPOINT: hf.url, UPSTREAM_ALLOW_PRIVATE: 'true' });
   });
 
   afterAll(async () => {
     await fleet?.stop();
+    await hf?.close();
     await run?.dispose();
   });
 
@@ -29,7 +32,7 @@ describe('distributed mode: every service in its own process over real Kafka', (
 
   it('creates an artifact through the gateway and serves its audit entry from the audit process', async () => {
     const client = new RegistryClient(fleet!.gatewayUrl);
-    const id = await client.createArtifact('model', 'https://huggingface.co/google-bert/bert-base-uncased');
+    const id = await client.createArtifact('model', 'https://huggingface.co/HuggingFaceTB/SmolLM-135M');
     await expectEventually(
       async () => {
         const res = await client.audit('model', id);

@@ -1,23 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectEventually } from '@modelguard/testing';
+import { expectEventually, type FakeHuggingFace, startFakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedApp, startEmbedded } from '../../apps/embedded/src/embedded-app';
 import { RegistryClient } from './support/registry-client';
 
 describe('embedded mode: one process, PGlite, in-process broker', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-embedded-'));
-  // Upstreams are unreachable here; few, fast retries keep the ingest failure from holding the test up.
-  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error', MESSAGING_RETRY_ATTEMPTS: '1', MESSAGING_RETRY_INITIAL_DELAY_MS: '20' };
+  let env: NodeJS.ProcessEnv;
+  let hf: FakeHuggingFace;
   let app: EmbeddedApp;
 
   beforeAll(async () => {
+    // HuggingFace is unreachable here: ingest fetches from the fake (on loopback, hence ALLOW_PRIVATE).
+    hf = await startFakeHuggingFace();
+    env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error', HF_ENDPOINT: hf.url, UPSTREAM_ALLOW_PRIVATE: 'true', MESSAGING_RETRY_ATTEMPTS: '1', MESSAGING_RETRY_INITIAL_DELAY_MS: '20' };
     app = await startEmbedded({ env, httpPort: 0 });
   });
 
   afterAll(async () => {
     await app?.close();
+    await hf?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -29,7 +33,7 @@ describe('embedded mode: one process, PGlite, in-process broker', () => {
 
   it('creates an artifact and shows its CREATE audit entry through the gateway, and keeps it across a restart', async () => {
     const client = new RegistryClient(app.url);
-    const id = await client.createArtifact('model', 'https://huggingface.co/google-bert/bert-base-uncased');
+    const id = await client.createArtifact('model', 'https://huggingface.co/HuggingFaceTB/SmolLM-135M');
     await app.broker.whenIdle();
     const entries = await expectEventually(
       async () => {

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { authenticate } from './client.mjs';
 import { procMemory, startRssSampler } from './registry-server.mjs';
+import { openServerLog } from './server-log.mjs';
 import { repoRoot } from './workspace.mjs';
 
 const ADMIN_DB_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -37,13 +38,14 @@ async function withClient(connectionString, fn) {
 }
 
 /** Starts the standalone gateway on a fresh database `mgbench_<pid>`; stop() drops the database again. */
-export async function startStandaloneGateway({ dist, dataDir, env = {} }) {
+export async function startStandaloneGateway({ dist, dataDir, env = {}, logFile }) {
   const dbName = `mgbench_${process.pid}`;
   await withClient(ADMIN_DB_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName}`).then(() => c.query(`CREATE DATABASE ${dbName}`)));
   const dbUrl = new URL(ADMIN_DB_URL);
   dbUrl.pathname = `/${dbName}`;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const log = openServerLog(logFile);
   const child = spawn(process.execPath, [join(dist, 'apps/gateway/src/main.js')], {
     cwd: repoRoot, // the gateway serves openapi/ relative to the working directory
     env: {
@@ -61,8 +63,9 @@ export async function startStandaloneGateway({ dist, dataDir, env = {} }) {
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(port),
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', log.fd, log.fd],
   });
+  log.close();
   let exited = false;
   child.once('exit', () => {
     exited = true;

@@ -3,6 +3,7 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openServerLog } from './server-log.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BOOT_TIMEOUT_MS = 180_000;
@@ -41,15 +42,17 @@ export function startRssSampler(pid, isGone) {
 }
 
 /**
- * Starts the embedded registry from a dist snapshot with its own DATA_DIR. `env` adds/overrides variables.
- * Resolves once the gateway listens.
+ * Starts the embedded registry from a dist snapshot with its own DATA_DIR; its output goes to `logFile`. `env`
+ * adds/overrides variables. Resolves once the gateway listens.
  */
-export async function startRegistry({ dist, dataDir, env = {} }) {
+export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
+  const log = openServerLog(logFile);
   const child = fork(join(here, 'server-child.cjs'), [], {
     cwd: join(here, '../../..'), // the gateway serves openapi/ relative to the working directory
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, BENCH_DIST: dist, DATA_DIR: dataDir, HTTP_HOST: '127.0.0.1' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', log.fd, log.fd, 'ipc'],
   });
+  log.close(); // the child holds its own copy of the descriptor
   const pending = new Map();
   let nextId = 1;
   let exited = false;

@@ -16,7 +16,11 @@ const built = (name: string) => existsSync(resolve(root, 'dist/apps', name, 'src
  * Every service in its own OS process over real Kafka. Consumers first (the gateway needs their URLs);
  * services whose app is not built yet (ingest/scan while in development) are skipped.
  */
-export async function startFleet(run: DistributedRun, names: readonly string[] = ['audit', 'scan', 'ingest', 'scoring', 'lineage']): Promise<Fleet> {
+export async function startFleet(
+  run: DistributedRun,
+  names: readonly string[] = ['audit', 'scan', 'ingest', 'scoring', 'lineage'],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Fleet> {
   const services: Record<string, SpawnedService> = {};
   const stop = async () => {
     await Promise.all(Object.values(services).map((s) => s.kill('SIGTERM')));
@@ -24,12 +28,12 @@ export async function startFleet(run: DistributedRun, names: readonly string[] =
   try {
     await Promise.all(
       names.filter(built).map(async (name) => {
-        services[name] = await spawnService(name, run.envFor(name));
+        services[name] = await spawnService(name, run.envFor(name, extraEnv));
       }),
     );
     services['gateway'] = await spawnService(
       'gateway',
-      run.envFor('gateway', { AUDIT_URL: services['audit']?.url, SCAN_URL: services['scan']?.url }),
+      run.envFor('gateway', { ...extraEnv, AUDIT_URL: services['audit']?.url, SCAN_URL: services['scan']?.url }),
     );
   } catch (err) {
     await stop();

@@ -1,7 +1,6 @@
 import { Topic } from '@modelguard/contracts';
 import { EventPublisher, InProcessBroker } from '@modelguard/messaging';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers (type:testing); lint config does not yet allow them in lib tests
 import { createTestSchemaName, dropSchemas, expectEventually, queryRows, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditModule } from '../src';

@@ -1,6 +1,5 @@
 import { dltTopicOf, Headers, type PayloadOf, Topic } from '@modelguard/contracts';
 import { type RunningService } from '@modelguard/runtime';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers (type:testing); lint config does not yet allow them in lib tests
 import { expectEventually, queryRows } from '@modelguard/testing';
 import { DataSource } from 'typeorm';
 import { expect, it } from 'vitest';

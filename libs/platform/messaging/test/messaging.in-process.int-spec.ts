@@ -1,6 +1,5 @@
 import { dltTopicOf, Topic } from '@modelguard/contracts';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers (type:testing); lint config does not yet allow them in lib tests
 import { createTestSchemaName, dropSchemas, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { InProcessBroker, redriveInProcessDeadLetters } from '../src';

@@ -1,6 +1,5 @@
 import { ALL_TOPICS, dltTopicOf, Topic } from '@modelguard/contracts';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers (type:testing); lint config does not yet allow them in lib tests
 import {
   createKafkaTopics,
   createTestSchemaName,

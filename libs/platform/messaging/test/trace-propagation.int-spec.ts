@@ -2,7 +2,6 @@ import { trace } from '@opentelemetry/api';
 import { Topic } from '@modelguard/contracts';
 import { attachInMemorySpanExporter, startTelemetry } from '@modelguard/observability';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers (type:testing); lint config does not yet allow them in lib tests
 import { createTestSchemaName, dropSchemas, expectEventually, queryRows, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

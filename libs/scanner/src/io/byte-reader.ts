@@ -71,6 +71,13 @@ export class ByteReader {
     return v;
   }
 
+  /** Decodes `n` buffered bytes as text without allocating a Buffer view. */
+  text(n: number, encoding: 'utf8' | 'latin1'): string {
+    const v = this.buf.toString(encoding, this.p, this.p + n);
+    this.p += n;
+    return v;
+  }
+
   peek(): number {
     return this.buf[this.p];
   }

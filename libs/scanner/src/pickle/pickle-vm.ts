@@ -102,7 +102,9 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
     kind === 'long' ? { k: 'int', v: decodeLong(b) } : { k: 'str', v: kind === 'utf8' ? b.toString('utf8') : b.toString('latin1') };
   /** Synchronous when the bytes are buffered (the common case): no promise per string. */
   const textNow = (n: number, at: number, kind: TextKind): Value | undefined => {
-    if (n >= 0 && n <= limits.maxInlineString && reader.has(n)) return decodeText(reader.take(n), kind);
+    if (n >= 0 && n <= limits.maxInlineString && reader.has(n)) {
+      return kind === 'long' ? decodeText(reader.take(n), kind) : { k: 'str', v: reader.text(n, kind) };
+    }
     if (n < 0 || !Number.isSafeInteger(n)) throw new PickleError('negative or huge length', at);
     if (n > reader.remaining) throw new PickleError(`length ${n} runs past the end of the input`, at);
     if (n > limits.maxInlineString) {
