@@ -1,7 +1,7 @@
 // Closing lines of `npm test`: per-tier counts from vitest's JSON reports, then one
 //   total: N passed, N failed, N skipped
-// line that CI and humans read. A test file that fails to load (syntax or import error) has no test results
-// but is a failure, so it counts as one failed test instead of silently vanishing from the totals.
+// line that CI and humans read. A test file that fails as a whole (syntax/import error, a throwing
+// beforeAll) has no failed test of its own, so it counts as one failure instead of vanishing from the totals.
 //
 //   node scripts/test-summary.mjs <results-dir> <tier>...     (reads <results-dir>/<tier>.json when present)
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,7 +30,11 @@ for (const tier of tiers) {
     continue;
   }
   const files = Array.isArray(report.testResults) ? report.testResults : [];
-  const brokenFiles = files.filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+  // A file that failed without any failed test: it did not load, or a beforeAll/afterAll hook threw (its
+  // tests then show as skipped). Each counts as one failure, named so it cannot go unnoticed.
+  const broken = files.filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'));
+  for (const f of broken) console.log(`[test] ${tier.padEnd(12)} file-level failure: ${f.name}: ${String(f.message ?? '').split('\n')[0]}`);
+  const brokenFiles = broken.length;
   const passed = report.numPassedTests ?? 0;
   const failed = (report.numFailedTests ?? 0) + brokenFiles;
   const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);

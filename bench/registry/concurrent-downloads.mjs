@@ -4,11 +4,16 @@
 // throughput, per-download latency (mean, median, p99), errors and the registry's memory.
 //
 //   node bench/registry/concurrent-downloads.mjs [--clients 100] [--per-client 4] [--mib 25] [--models 500]
+//                                                [--mode embedded|gateway]
+// --mode gateway runs the gateway alone on a real Postgres database (lib/gateway-server.mjs; the script records the
+// scan verdict), to separate the gateway's own behaviour from PGlite sharing the embedded process.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { authenticate, expectStatus, makeAgent, request, waitForScan } from './lib/client.mjs';
 import { writeModelPackage } from './lib/package-zip.mjs';
+import { startStandaloneGateway } from './lib/gateway-server.mjs';
 import { startRegistry } from './lib/registry-server.mjs';
+import { printLogDigest } from './lib/server-log.mjs';
 import { fmt, load1, mbps, MiB, pool, printTable, summarize } from './lib/stats.mjs';
 import { createWorkspace } from './lib/workspace.mjs';
 
@@ -18,15 +23,19 @@ const { values: args } = parseArgs({
     'per-client': { type: 'string', default: '4' },
     mib: { type: 'string', default: '25' },
     models: { type: 'string', default: '500' },
+    mode: { type: 'string', default: 'embedded' },
   },
 });
 const clients = Number(args.clients);
 const perClient = Number(args['per-client']);
+if (!['embedded', 'gateway'].includes(args.mode)) throw new Error('--mode must be embedded or gateway');
 
 async function main() {
-  const ws = await createWorkspace('concurrent-downloads');
+  const ws = await createWorkspace(`concurrent-downloads-${args.mode}`);
   try {
-    const server = await startRegistry({ dist: ws.dist, dataDir: ws.dataDir('registry') });
+    const logFile = join(ws.tmp, 'server.log');
+    const start = args.mode === 'gateway' ? startStandaloneGateway : startRegistry;
+    const server = await start({ dist: ws.dist, dataDir: ws.dataDir('registry'), logFile });
     ws.onCleanup(() => server.stop());
     const setupAgent = makeAgent(8);
     const admin = await authenticate(server.url, setupAgent);
@@ -41,14 +50,18 @@ async function main() {
       'upload',
     );
     const id = up.body.metadata.id;
+    if (server.markScanned) await server.markScanned(id);
     const scan = await waitForScan(server.url, admin, 'model', id, { agent: setupAgent });
     console.error(`package ${fmt(pkg.zipBytes / MiB)} MiB stored, scan ${scan.version.scan_state} after ${fmt(scan.waitedMs / 1000)} s`);
 
     // Each client logs in for itself (not timed), as separate users' tools would.
     const tokens = new Array(clients);
+    server.resetSampledPeak();
     await pool(clients, 8, async (i) => {
       tokens[i] = await authenticate(server.url, setupAgent);
     });
+    // Logins hash with scrypt (32 MiB each, up to 4 at once on libuv's pool): reported apart from the downloads.
+    const loginPeak = server.sampledPeak();
 
     const agent = makeAgent(clients);
     const latencies = [];
@@ -80,7 +93,7 @@ async function main() {
     const mem = server.memory();
     const errorText = errors.size === 0 ? '0' : [...errors].map(([k, v]) => `${v}x ${k}`).join(', ');
     printTable(
-      `${clients} concurrent clients x ${perClient} full downloads of a ${fmt(pkg.zipBytes / MiB)} MiB package (registry of ${Number(args.models)} models)`,
+      `[${args.mode}] ${clients} concurrent clients x ${perClient} full downloads of a ${fmt(pkg.zipBytes / MiB)} MiB package (registry of ${Number(args.models)} models)`,
       ['metric', 'value'],
       [
         ['downloads ok / attempted', `${latencies.length} / ${clients * perClient}`],
@@ -92,11 +105,13 @@ async function main() {
         ['latency median (ms)', fmt(s.p50, 0)],
         ['latency p99 (ms)', fmt(s.p99, 0)],
         ['latency max (ms)', fmt(s.max, 0)],
-        ['registry peak VmRSS during run (MiB, sampled)', fmt(server.sampledPeak() / MiB)],
+        [`registry peak VmRSS during ${clients} logins (MiB, sampled)`, fmt(loginPeak / MiB)],
+        ['registry peak VmRSS during downloads (MiB, sampled)', fmt(server.sampledPeak() / MiB)],
         ['registry VmHWM since boot (MiB)', fmt(mem.hwm / MiB)],
         ['load1 before / after', `${loadBefore} / ${load1()}`],
       ],
     );
+    printLogDigest(logFile);
     if (errors.size > 0) process.exitCode = 1;
   } finally {
     await ws.cleanup();

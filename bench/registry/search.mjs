@@ -7,9 +7,11 @@
 // the script first times a few real API creates to show why (each waits the 10 s ingest window).
 //
 //   node bench/registry/search.mjs [--artifacts 10000] [--n 200] [--readme-bytes 600]
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { authenticate, makeAgent, request } from './lib/client.mjs';
 import { startRegistry } from './lib/registry-server.mjs';
+import { printLogDigest } from './lib/server-log.mjs';
 import { fmt, load1, printTable, summarize } from './lib/stats.mjs';
 import { createWorkspace } from './lib/workspace.mjs';
 
@@ -69,7 +71,8 @@ async function measure(url, token, agent, [label, path, body]) {
 async function main() {
   const ws = await createWorkspace('search');
   try {
-    const server = await startRegistry({ dist: ws.dist, dataDir: ws.dataDir('registry'), env: { AUTH_TOKEN_MAX_USES: '1000000' } });
+    const logFile = join(ws.tmp, 'server.log');
+    const server = await startRegistry({ dist: ws.dist, dataDir: ws.dataDir('registry'), env: { AUTH_TOKEN_MAX_USES: '1000000' }, logFile });
     ws.onCleanup(() => server.stop());
     const agent = makeAgent(4);
     const token = await authenticate(server.url, agent);
@@ -93,6 +96,7 @@ async function main() {
     console.log(`\nseeding: ${seeded.count} rows via the gateway's DataSource in ${fmt(seeded.ms / 1000, 2)} s`);
     console.log(`API create (POST /artifact/model, non-HF/GitHub URL, 3 concurrent): HTTP ${probe.statuses}, mean ${fmt(probe.mean)} ms per create`);
     console.log(`registry VmRSS ${fmt(mem.rss / 1048576)} MiB, VmHWM ${fmt(mem.hwm / 1048576)} MiB`);
+    printLogDigest(logFile);
   } finally {
     await ws.cleanup();
   }

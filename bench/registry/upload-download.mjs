@@ -18,6 +18,7 @@ import { authenticate, expectStatus, makeAgent, request, waitForScan } from './l
 import { writeModelPackage } from './lib/package-zip.mjs';
 import { startStandaloneGateway } from './lib/gateway-server.mjs';
 import { startRegistry } from './lib/registry-server.mjs';
+import { printLogDigest } from './lib/server-log.mjs';
 import { fmt, load1, mbps, MiB, printTable } from './lib/stats.mjs';
 import { createWorkspace } from './lib/workspace.mjs';
 
@@ -59,15 +60,15 @@ async function blobStoreBaseline(dist, root, zipPath) {
 
 const ENV = { AUTH_TOKEN_MAX_USES: '1000000' };
 
-async function startServer(dist, dataDir) {
-  if (args.mode === 'gateway') return { server: await startStandaloneGateway({ dist, dataDir, env: ENV }), initMem: null };
+async function startServer(dist, dataDir, logFile) {
+  if (args.mode === 'gateway') return { server: await startStandaloneGateway({ dist, dataDir, env: ENV, logFile }), initMem: null };
   // The first start on an empty DATA_DIR runs PGlite's initdb, a one-off spike of several hundred MiB that says
   // nothing about serving packages: boot once to create the database, then measure a restarted registry.
-  const init = await startRegistry({ dist, dataDir, env: ENV });
+  const init = await startRegistry({ dist, dataDir, env: ENV, logFile });
   await new Promise((r) => setTimeout(r, 1000));
   const initMem = init.memory();
   await init.stop();
-  return { server: await startRegistry({ dist, dataDir, env: ENV }), initMem };
+  return { server: await startRegistry({ dist, dataDir, env: ENV, logFile }), initMem };
 }
 
 async function main() {
@@ -82,7 +83,8 @@ async function main() {
     const base = await blobStoreBaseline(ws.dist, join(dataDir, 'blobs'), zipPath);
     const baseLoad = load1();
 
-    const { server, initMem } = await startServer(ws.dist, dataDir);
+    const logFile = join(ws.tmp, 'server.log');
+    const { server, initMem } = await startServer(ws.dist, dataDir, logFile);
     ws.onCleanup(() => server.stop());
     const agent = makeAgent(4);
     const mem = initMem ? [['first boot on empty DATA_DIR (then restarted)', fmt(initMem.rss / MiB), '', fmt(initMem.hwm / MiB), '', '', load1()]] : [];
@@ -149,6 +151,7 @@ async function main() {
     const who = args.mode === 'embedded' ? 'embedded registry (restarted process)' : 'standalone gateway';
     console.log(`\n${who} peak RSS (VmHWM, whole run): ${fmt(hwm / MiB)} MiB: ${hwm < RSS_LIMIT ? 'under' : 'OVER'} the ${RSS_LIMIT / MiB} MiB limit`);
     console.log(`RSS growth during upload/scan/download over the idle process (${fmt(bootRss / MiB)} MiB): ${fmt(growth / MiB)} MiB (sampled every 100 ms)`);
+    printLogDigest(logFile);
   } finally {
     await ws.cleanup();
   }

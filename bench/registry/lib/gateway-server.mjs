@@ -10,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { authenticate } from './client.mjs';
 import { procMemory, startRssSampler } from './registry-server.mjs';
-import { openServerLog } from './server-log.mjs';
+import { logTail, openServerLog } from './server-log.mjs';
+import { seedArtifacts } from './seed-artifacts.cjs';
 import { repoRoot } from './workspace.mjs';
 
 const ADMIN_DB_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -88,7 +89,7 @@ export async function startStandaloneGateway({ dist, dataDir, env = {}, logFile 
   for (;;) {
     if (exited) {
       await dropDatabase();
-      throw new Error('standalone gateway exited during start-up');
+      throw new Error(`standalone gateway exited during start-up; log tail:\n${logTail(logFile)}`);
     }
     try {
       await authenticate(url);
@@ -96,7 +97,7 @@ export async function startStandaloneGateway({ dist, dataDir, env = {}, logFile 
     } catch {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error('standalone gateway did not start in time');
+        throw new Error(`standalone gateway did not start in time; log tail:\n${logTail(logFile)}`);
       }
       await sleep(500);
     }
@@ -107,6 +108,14 @@ export async function startStandaloneGateway({ dist, dataDir, env = {}, logFile 
     pid: child.pid,
     memory: () => procMemory(child.pid),
     ...sampler.api,
+    /** Same rows as the embedded registry's IPC seeding, written over a plain pg connection to the gateway's database. */
+    seed: async (options) => {
+      const t0 = performance.now();
+      const count = await withClient(dbUrl.toString(), (c) =>
+        seedArtifacts({ options: { schema: 'gateway' }, query: (sql, params) => c.query(sql, params).then((r) => r.rows) }, options),
+      );
+      return { count, ms: performance.now() - t0 };
+    },
     /** Stand-in for the scan service: records a clean verdict for every version of the artifact. */
     markScanned: (artifactId) =>
       withClient(dbUrl.toString(), (c) => c.query(`UPDATE gateway.artifact_versions SET scan_state = 'clean' WHERE artifact_id = $1`, [artifactId])),

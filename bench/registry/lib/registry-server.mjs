@@ -3,7 +3,7 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openServerLog } from './server-log.mjs';
+import { logTail, openServerLog } from './server-log.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BOOT_TIMEOUT_MS = 180_000;
@@ -57,7 +57,7 @@ export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
   let nextId = 1;
   let exited = false;
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('registry did not start in time')), BOOT_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new Error(`registry did not start in time; log tail:\n${logTail(logFile)}`)), BOOT_TIMEOUT_MS);
     child.on('message', (msg) => {
       if (msg.type === 'ready') {
         clearTimeout(timer);
@@ -73,7 +73,7 @@ export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
     child.once('exit', (code) => {
       exited = true;
       clearTimeout(timer);
-      reject(new Error(`registry exited during start-up (code ${code})`));
+      reject(new Error(`registry exited during start-up (code ${code}); log tail:\n${logTail(logFile)}`));
       for (const w of pending.values()) w.reject(new Error(`registry exited (code ${code})`));
     });
   });

@@ -43,3 +43,9 @@ export function printLogDigest(path, label = 'registry log') {
   console.log(`${label}: ${d.errors} error lines, ${d.warnings} warnings`);
   for (const line of d.topErrors) console.log(`  ${line}`);
 }
+
+/** The last `lines` lines of the log, for start-up failures (the log file itself is removed with the workspace). */
+export function logTail(path, lines = 30) {
+  if (!existsSync(path)) return '';
+  return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -33,6 +34,12 @@ export async function spawnService(name: string, env: NodeJS.ProcessEnv, opts: {
   const cwd = opts.cwd ?? resolve(__dirname, '../../..');
   const port = env['HTTP_PORT'] ? Number(env['HTTP_PORT']) : await freePort();
   const main = resolve(cwd, 'dist/apps', name, 'src/main.js');
+  // dist/ is shared: a concurrent `scripts/build.mjs` empties it and rebuilds. Wait for it to reappear.
+  const buildDeadline = Date.now() + 90_000;
+  while (!existsSync(main)) {
+    if (Date.now() > buildDeadline) throw new Error(`${main} not built (run node scripts/build.mjs)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
   const child = spawn(process.execPath, [main], {
     cwd,
     env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
