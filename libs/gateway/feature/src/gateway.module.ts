@@ -2,12 +2,12 @@ import { APP_CONFIG, type AppConfig } from '@modelguard/config';
 import { Outbox } from '@modelguard/messaging';
 import { HealthModule } from '@modelguard/observability';
 import { ServicePlatformModule } from '@modelguard/runtime';
-import { createBlobStore, S3BlobStore } from '@modelguard/storage';
+import { BlobStore } from '@modelguard/storage';
+import { CacheStore } from '@modelguard/cache';
 import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MemoryUseCounter } from './adapters/memory-use-counter.adapter';
 import { ArtifactService } from './artifacts/artifact.service';
 import { ArtifactsController } from './artifacts/artifacts.controller';
 import { IngestWaiter } from './artifacts/ingest-waiter';
@@ -78,13 +78,6 @@ function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySet
   };
 }
 
-/** The platform blob store (fs or S3 by config); built here because StorageModule.forRoot needs config up front. */
-async function blobStoreFrom(config: AppConfig): Promise<GatewayBlobStore> {
-  const store = createBlobStore(config.storage);
-  if (store instanceof S3BlobStore) await store.ensureBucket();
-  return store;
-}
-
 /** Seeds the default admin once the schema is migrated. */
 class DefaultAdminSeeder implements OnModuleInit {
   constructor(@Inject(UsersService) private readonly users: UsersService) {}
@@ -106,6 +99,8 @@ export class GatewayFeatureModule implements NestModule {
           entities: gatewayEntities,
           migrations: gatewayMigrations,
           health: false,
+          storage: true,
+          cache: true,
         }),
         HealthModule.forRoot({ serviceName: 'gateway' }),
       ],
@@ -113,8 +108,9 @@ export class GatewayFeatureModule implements NestModule {
       providers: [
         { provide: GATEWAY_SETTINGS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => settingsFrom(c, opts) },
         { provide: GATEWAY_OUTBOX, useExisting: Outbox },
-        { provide: GATEWAY_BLOB_STORE, inject: [APP_CONFIG], useFactory: (c: AppConfig) => opts.blobStore ?? blobStoreFrom(c) },
-        { provide: GATEWAY_USE_COUNTER, useFactory: () => opts.useCounter ?? new MemoryUseCounter() },
+        { provide: GATEWAY_BLOB_STORE, inject: [BlobStore], useFactory: (store: BlobStore) => opts.blobStore ?? store },
+        // Token use counts live in the shared cache (Redis when distributed) so every gateway replica sees them.
+        { provide: GATEWAY_USE_COUNTER, inject: [CacheStore], useFactory: (cache: CacheStore) => opts.useCounter ?? cache },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         TokenService,
         UsersService,

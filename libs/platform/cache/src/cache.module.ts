@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { CacheConfig } from '@modelguard/config';
+import { APP_CONFIG, type AppConfig, type CacheConfig } from '@modelguard/config';
 import { provideHealthIndicator } from '@modelguard/observability';
 import { CacheStore } from './cache-store';
 import { CacheHealthIndicator } from './cache.health-indicator';
@@ -32,6 +32,25 @@ export class CacheModule implements OnApplicationShutdown {
       providers: [
         { provide: CacheStore, useFactory: () => createCacheStore(config.cache) },
         provideHealthIndicator({ useFactory: (store: CacheStore) => new CacheHealthIndicator(id, store), inject: [CacheStore] }),
+      ],
+      exports: [CacheStore],
+    };
+  }
+
+  /** Same as forRoot, reading `.cache` from the AppConfig that bootstrapService provides (APP_CONFIG). */
+  static forApp(): DynamicModule {
+    return {
+      module: CacheModule,
+      global: true,
+      providers: [
+        { provide: CacheStore, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createCacheStore(config.cache) },
+        {
+          provide: CacheHealthIndicator,
+          inject: [APP_CONFIG, CacheStore],
+          useFactory: (config: AppConfig, store: CacheStore) =>
+            new CacheHealthIndicator(config.cache.driver === 'redis' ? 'redis' : 'cache', store),
+        },
+        provideHealthIndicator({ useFactory: (indicator: CacheHealthIndicator) => indicator, inject: [CacheHealthIndicator] }),
       ],
       exports: [CacheStore],
     };

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AppConfig, ConfigError, ConfigModule, loadConfig } from '@modelguard/config';
 import {
   createMessagingServer,
@@ -73,7 +74,9 @@ export async function bootstrapService(opts: BootstrapOptions): Promise<RunningS
     ],
   };
   const logger = new JsonNestLogger(createLogger(opts.service, { level: config.log.level }));
-  const app = await NestFactory.create(root, { logger, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(root, { logger, abortOnError: false });
+  // Registered before init() so Nest skips its own 100 kB JSON parser: the configured cap is the only one.
+  app.useBodyParser('json', { limit: config.limits.maxJsonBodyBytes });
   try {
     if (opts.shutdownHooks !== false) app.enableShutdownHooks();
     const dispatcher = app.get(EventDispatcher, { strict: false });

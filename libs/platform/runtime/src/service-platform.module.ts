@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { CacheModule } from '@modelguard/cache';
 import { messagingEntities, messagingMigrations, MessagingHealthIndicator, MessagingModule } from '@modelguard/messaging';
 import { HealthModule, provideHealthIndicator } from '@modelguard/observability';
 import { PersistenceModule, type PersistenceOptions, PostgresHealthIndicator } from '@modelguard/persistence';
+import { StorageModule } from '@modelguard/storage';
 
 export interface ServicePlatformOptions extends PersistenceOptions {
   service: string;
@@ -11,6 +13,10 @@ export interface ServicePlatformOptions extends PersistenceOptions {
   relayPollMs?: number;
   /** Overrides config.messaging.retry. */
   retry?: { attempts: number; initialDelayMs: number };
+  /** Provide the BlobStore (fs or S3 by config) with its health indicator. */
+  storage?: boolean;
+  /** Provide the CacheStore (Redis or memory by config) with its health indicator. */
+  cache?: boolean;
 }
 
 /**
@@ -32,6 +38,8 @@ export class ServicePlatformModule {
         }),
         MessagingModule.forService({ service: opts.service, relayPollMs: opts.relayPollMs, retry: opts.retry }),
         ...(opts.health === false ? [] : [HealthModule.forRoot({ serviceName: opts.service })]),
+        ...(opts.storage ? [StorageModule.forApp()] : []),
+        ...(opts.cache ? [CacheModule.forApp()] : []),
       ],
       providers: [
         provideHealthIndicator({ useFactory: (i: PostgresHealthIndicator) => i, inject: [PostgresHealthIndicator] }),

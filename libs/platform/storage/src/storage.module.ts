@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { StorageConfig } from '@modelguard/config';
+import { APP_CONFIG, type AppConfig, type StorageConfig } from '@modelguard/config';
 import { provideHealthIndicator } from '@modelguard/observability';
 import { BlobStore } from './blob-store';
 import { BlobStoreHealthIndicator } from './blob-store.health-indicator';
@@ -22,6 +22,19 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
       global: true,
       providers: [
         { provide: BlobStore, useFactory: () => createBlobStore(config.storage) },
+        provideHealthIndicator({ useFactory: (store: BlobStore) => new BlobStoreHealthIndicator(store), inject: [BlobStore] }),
+      ],
+      exports: [BlobStore],
+    };
+  }
+
+  /** Same as forRoot, reading `.storage` from the AppConfig that bootstrapService provides (APP_CONFIG). */
+  static forApp(): DynamicModule {
+    return {
+      module: StorageModule,
+      global: true,
+      providers: [
+        { provide: BlobStore, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createBlobStore(config.storage) },
         provideHealthIndicator({ useFactory: (store: BlobStore) => new BlobStoreHealthIndicator(store), inject: [BlobStore] }),
       ],
       exports: [BlobStore],

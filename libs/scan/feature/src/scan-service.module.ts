@@ -1,9 +1,8 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import { ServicePlatformModule } from '@modelguard/runtime';
-import { type AppConfig, APP_CONFIG } from '@modelguard/config';
 import { defaultScanOptions } from '@modelguard/scanner';
-import { BlobStore, createBlobStore, S3BlobStore } from '@modelguard/storage';
+import { BlobStore } from '@modelguard/storage';
 import type { DataSource } from 'typeorm';
 import { ScanEventsHandler } from './handlers/scan-events.handler';
 import { ScanReportController } from './http/scan-report.controller';
@@ -27,26 +26,22 @@ export interface ScanServiceOptions {
 }
 
 /**
- * The whole scan service as one module: platform (own schema, outbox/inbox, health), blob storage, the
- * PackageStored/RegistryReset handlers, the worker loop and the internal report endpoint.
- */
-/**
- * Releases what this module created itself, after the worker loop has drained (onModuleDestroy runs first):
- * the scanner's worker threads and the S3 client's sockets.
+ * Releases the scanner's worker threads after the worker loop has drained (onModuleDestroy runs first).
+ * The blob store belongs to StorageModule, which closes it.
  */
 @Injectable()
 class ScanResourcesCloser implements OnApplicationShutdown {
-  constructor(
-    @Inject(FILE_SCAN_ENGINE) private readonly engine: FileScanEngine & { close?: () => Promise<void> },
-    @Inject(BlobStore) private readonly blobs: BlobStore,
-  ) {}
+  constructor(@Inject(FILE_SCAN_ENGINE) private readonly engine: FileScanEngine & { close?: () => Promise<void> }) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.engine.close?.();
-    if (this.blobs instanceof S3BlobStore) this.blobs.destroy();
   }
 }
 
+/**
+ * The whole scan service as one module: platform (own schema, outbox/inbox, health), blob storage, the
+ * PackageStored/RegistryReset handlers, the worker loop and the internal report endpoint.
+ */
 @Module({})
 export class ScanServiceModule {
   static forService(options: ScanServiceOptions): DynamicModule {
@@ -60,13 +55,12 @@ export class ScanServiceModule {
           migrations: SCAN_MIGRATIONS,
           relayPollMs: options.relayPollMs,
           retry: options.retry,
+          storage: true,
         }),
       ],
       controllers: [ScanReportController],
       providers: [
         { provide: SCAN_SETTINGS, useValue: options.settings },
-        // StorageModule.forRoot needs the config before bootstrap has loaded it; build the store from APP_CONFIG.
-        { provide: BlobStore, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createBlobStore(config.storage) },
         {
           provide: FILE_SCAN_ENGINE,
           // One scanner worker thread per concurrent job: SCAN_CONCURRENCY bounds CPU use end to end.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ function run(...args: string[]): { code: number; stdout: string; stderr: string 
 
 beforeAll(() => {
   // A private build: the shared dist/ belongs to the repo build and may be rebuilt at any time.
+  mkdirSync(join(REPO_ROOT, 'tmp'), { recursive: true });
   dist = mkdtempSync(join(REPO_ROOT, 'tmp', 'scanner-dist-'));
   const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
   spawnSync(process.execPath, [tsc, '-p', join(REPO_ROOT, 'libs/scanner/tsconfig.lib.json'), '--outDir', dist], { stdio: 'pipe' });
