@@ -1,6 +1,16 @@
 export { IngestModule, type IngestModuleOptions } from './ingest.module';
 export { IngestionEntity, type IngestionStatus } from './persistence/ingestion.entity';
 export { Ingestion1764310000000 } from './persistence/1764310000000-ingestion.migration';
+export { IngestionJob1764310000001 } from './persistence/1764310000001-ingestion-job.migration';
+export { IngestWorker } from './worker/ingest-worker.service';
+export {
+  INGEST_SETTINGS,
+  ingestSettingsFromEnv,
+  resolveIngestSettings,
+  defaultIngestWorkerId,
+  type IngestSettings,
+  type IngestSettingsInput,
+} from './worker/ingest-settings';
 export { SafeFetcher, type SafeFetcherOptions, type FetchOptions, type UpstreamResponse } from './egress/safe-fetcher';
 export { EgressPolicy, type EgressPolicyOptions } from './egress/egress-policy';
 export { forbiddenAddressReason } from './egress/address-policy';

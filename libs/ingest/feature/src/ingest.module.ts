@@ -5,9 +5,13 @@ import { BlobStore, createBlobStore } from '@modelguard/storage';
 import type { Resolver } from './egress/guarded-lookup';
 import { IngestRequestedHandler } from './handlers/ingest-requested.handler';
 import { buildIngestDeps } from './ingest-deps.factory';
-import { INGEST_DEPS, INGEST_SETTINGS, type IngestSettings } from './ingest.tokens';
+import { INGEST_DEPS } from './ingest.tokens';
 import { IngestionEntity } from './persistence/ingestion.entity';
 import { Ingestion1764310000000 } from './persistence/1764310000000-ingestion.migration';
+import { IngestionJob1764310000001 } from './persistence/1764310000001-ingestion-job.migration';
+import { IngestJobProcessor } from './worker/ingest-job.processor';
+import { INGEST_SETTINGS, type IngestSettingsInput, ingestSettingsFromEnv, resolveIngestSettings } from './worker/ingest-settings';
+import { IngestWorker } from './worker/ingest-worker.service';
 
 export interface IngestModuleOptions {
   /** Consumer group and producer name (default 'ingest'). */
@@ -15,8 +19,10 @@ export interface IngestModuleOptions {
   /** Postgres schema (default 'ingest'); tests use a unique one. */
   schema?: string;
   relayPollMs?: number;
-  /** Overrides config.messaging.retry (also decides which attempt is the last one). */
+  /** Overrides config.messaging.retry (and, unless settings say otherwise, the download attempts/back-off). */
   retry?: { attempts: number; initialDelayMs: number };
+  /** Worker tuning, normally `ingestSettingsFromEnv(process.env)` from the app; defaults when omitted. */
+  settings?: IngestSettingsInput;
   /** Use this store instead of building one from config.storage (embedded mode shares the gateway's). */
   blobStore?: BlobStore;
   /** DNS resolver for the egress guard (tests simulate hostile DNS). */
@@ -25,11 +31,15 @@ export interface IngestModuleOptions {
   tmpDir?: string;
 }
 
-/** The ingest service: consumes IngestRequested, mirrors the upstream into the blob store, publishes the outcome. */
+/**
+ * The ingest service: consumes IngestRequested into a job, a worker loop mirrors the upstream into the blob
+ * store outside any handler transaction and publishes the outcome.
+ */
 @Module({})
 export class IngestModule {
   static forService(opts: IngestModuleOptions = {}): DynamicModule {
     const service = opts.service ?? 'ingest';
+    const settings = opts.settings ?? ingestSettingsFromEnv({});
     return {
       module: IngestModule,
       imports: [
@@ -37,7 +47,7 @@ export class IngestModule {
           service,
           schema: opts.schema ?? 'ingest',
           entities: [IngestionEntity],
-          migrations: [Ingestion1764310000000],
+          migrations: [Ingestion1764310000000, IngestionJob1764310000001],
           relayPollMs: opts.relayPollMs,
           retry: opts.retry,
         }),
@@ -53,10 +63,13 @@ export class IngestModule {
         {
           provide: INGEST_SETTINGS,
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig): IngestSettings => ({ maxAttempts: (opts.retry?.attempts ?? config.messaging.retry.attempts) + 1 }),
+          useFactory: (config: AppConfig) => resolveIngestSettings(settings, opts.retry ?? config.messaging.retry),
         },
+        IngestJobProcessor,
+        IngestWorker,
         IngestRequestedHandler,
       ],
+      exports: [IngestWorker, INGEST_SETTINGS],
     };
   }
 }

@@ -6,6 +6,7 @@ import { createEnvelope, InProcessBroker } from '@modelguard/messaging';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
 import { createTestSchemaName, dropSchemas, serviceTestEnv, testInfra } from '@modelguard/testing';
 import { IngestModule } from '../src/ingest.module';
+import { type IngestSettings, ingestSettingsFromEnv } from '../src/worker/ingest-settings';
 
 export interface IngestTestApp {
   service: RunningService;
@@ -15,14 +16,35 @@ export interface IngestTestApp {
   close(): Promise<void>;
 }
 
+export interface IngestTestAppOptions {
+  /** Share a schema between instances (lease takeover tests); default a fresh one, dropped on close. */
+  schema?: string;
+  /** Another database (embedded PGlite); default the test Postgres. */
+  databaseUrl?: string;
+  blobRoot?: string;
+  settings?: Partial<IngestSettings>;
+}
+
+/** Fast worker knobs for tests: short poll and lease, short shutdown grace. */
+export function testWorkerSettings(overrides: Partial<IngestSettings> = {}): Partial<IngestSettings> {
+  const leaseMs = overrides.leaseMs ?? 5_000;
+  return { pollMs: 100, leaseMs, heartbeatMs: Math.max(100, Math.floor(leaseMs / 3)), shutdownGraceMs: 2_000, ...overrides };
+}
+
 /** Boots the real ingest service (real Postgres schema, fs blobs, in-process broker) against the given upstreams. */
-export async function startIngestTestApp(upstreams: { hfUrl: string; githubUrl: string }, env: Record<string, string> = {}): Promise<IngestTestApp> {
-  const schema = createTestSchemaName('ingest');
-  const blobRoot = mkdtempSync(join(tmpdir(), 'mg-ingest-blobs-'));
+export async function startIngestTestApp(
+  upstreams: { hfUrl: string; githubUrl: string },
+  env: Record<string, string> = {},
+  opts: IngestTestAppOptions = {},
+): Promise<IngestTestApp> {
+  const ownSchema = opts.schema === undefined;
+  const schema = opts.schema ?? createTestSchemaName('ingest');
+  const blobRoot = opts.blobRoot ?? mkdtempSync(join(tmpdir(), 'mg-ingest-blobs-'));
   const broker = new InProcessBroker();
+  const settings = ingestSettingsFromEnv({}, testWorkerSettings(opts.settings));
   const service = await bootstrapService({
     service: 'ingest',
-    module: IngestModule.forService({ schema, retry: { attempts: 2, initialDelayMs: 20 }, relayPollMs: 50, tmpDir: join(blobRoot, 'tmp') }),
+    module: IngestModule.forService({ schema, retry: { attempts: 2, initialDelayMs: 20 }, relayPollMs: 50, tmpDir: join(blobRoot, 'tmp'), settings }),
     httpPort: 0,
     inProcessBroker: broker,
     shutdownHooks: false,
@@ -34,6 +56,7 @@ export async function startIngestTestApp(upstreams: { hfUrl: string; githubUrl: 
       UPSTREAM_ALLOW_PRIVATE: 'true',
       UPSTREAM_REQUEST_TIMEOUT_MS: '2000',
       STORAGE_ROOT: blobRoot,
+      ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
       ...env,
     }),
   });
@@ -44,7 +67,7 @@ export async function startIngestTestApp(upstreams: { hfUrl: string; githubUrl: 
     blobRoot,
     close: async () => {
       await service.close();
-      await dropSchemas(testInfra.databaseUrl, [schema]);
+      if (ownSchema && !opts.databaseUrl) await dropSchemas(testInfra.databaseUrl, [schema]);
     },
   };
 }

@@ -45,8 +45,12 @@ export function mapException(exception: unknown): Mapped {
   }
   // Errors shaped like body-parser / http-errors (a 4xx `status`): malformed or oversized bodies.
   if (typeof exception === 'object' && exception !== null) {
-    const e = exception as { status?: unknown; statusCode?: unknown; message?: unknown };
+    const e = exception as { status?: unknown; statusCode?: unknown; message?: unknown; type?: unknown; limit?: unknown; length?: unknown };
     const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+    if (e.type === 'entity.too.large' && typeof e.limit === 'number') {
+      return { status: 413, message: `request body of ${String(e.length ?? 'unknown')} bytes exceeds the limit of ${e.limit} bytes`, headers: {} };
+    }
+    if (e.type === 'entity.parse.failed') return { status: 400, message: 'request body is not valid JSON', headers: {} };
     if (status !== undefined && status >= 400 && status < 500) {
       return { status, message: typeof e.message === 'string' ? e.message : 'bad request', headers: {} };
     }

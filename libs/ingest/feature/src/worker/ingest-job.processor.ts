@@ -1,0 +1,81 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type PackageStoredV1, Topic } from '@modelguard/contracts';
+import { Outbox } from '@modelguard/messaging';
+import { DATA_SOURCE, runInTransaction } from '@modelguard/persistence';
+import type { DataSource } from 'typeorm';
+import { classifyFailure } from '../handlers/failure-classifier';
+import { INGEST_DEPS } from '../ingest.tokens';
+import { type IngestJob, IngestJobStore } from '../persistence/ingest-job.store';
+import type { IngestDeps, PackageContent } from '../sources/package-content';
+import { resolvePackage } from '../sources/resolve-package';
+import { INGEST_SETTINGS, type IngestSettings, retryDelayFor } from './ingest-settings';
+
+/** stored / failed = announced; retry = queued again with back-off; lost = no longer ours, result discarded. */
+export type IngestOutcome = 'stored' | 'failed' | 'retry' | 'lost';
+
+/**
+ * Runs one claimed job: downloads outside any transaction (it can take minutes and, on embedded PGlite,
+ * an open transaction would freeze every other service), then records the outcome and enqueues the event in
+ * one short transaction, only while the claim is still current.
+ */
+@Injectable()
+export class IngestJobProcessor {
+  private readonly logger = new Logger(IngestJobProcessor.name);
+  private readonly jobs = new IngestJobStore();
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(INGEST_DEPS) private readonly deps: IngestDeps,
+    @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
+  ) {}
+
+  async process(job: IngestJob): Promise<IngestOutcome> {
+    let content: PackageContent;
+    try {
+      content = await resolvePackage(this.deps, job.url, job.artifactType);
+    } catch (error) {
+      return this.onFailure(job, error);
+    }
+    try {
+      return await this.store(job, content);
+    } catch (error) {
+      // The database hiccuped while recording: transient, the download is retried like an upstream blip.
+      return this.onFailure(job, error);
+    }
+  }
+
+  private async store(job: IngestJob, content: PackageContent): Promise<IngestOutcome> {
+    const payload: PackageStoredV1 = { artifactId: job.artifactId, artifactType: job.artifactType, name: job.name, version: job.version, url: job.url, ...content };
+    return runInTransaction(this.dataSource, async (manager) => {
+      if (!(await this.jobs.finish(manager, job, { status: 'stored', result: payload }))) return 'lost';
+      await this.outbox.enqueue(manager, Topic.PackageStored, payload, this.eventOptions(job));
+      return 'stored' as const;
+    });
+  }
+
+  private async onFailure(job: IngestJob, error: unknown): Promise<IngestOutcome> {
+    const failure = classifyFailure(error);
+    if (!failure.permanent && job.attempts < this.settings.maxAttempts) {
+      const delay = retryDelayFor(this.settings, job.attempts);
+      this.logger.warn(`ingest of ${job.artifactId}@${job.version} failed (attempt ${job.attempts}), retrying in ${delay} ms: ${failure.reason}`);
+      const requeued = await this.jobs.retryLater(this.dataSource.manager, job, failure.reason, delay);
+      return requeued ? 'retry' : 'lost';
+    }
+    this.logger.warn(`ingest of ${job.artifactId}@${job.version} failed for good (attempt ${job.attempts}): ${failure.reason}`);
+    return runInTransaction(this.dataSource, async (manager) => {
+      if (!(await this.jobs.finish(manager, job, { status: 'failed', error: failure.reason }))) return 'lost';
+      await this.outbox.enqueue(
+        manager,
+        Topic.IngestFailed,
+        { artifactId: job.artifactId, artifactType: job.artifactType, name: job.name, version: job.version, reason: failure.reason, retriable: !failure.permanent },
+        this.eventOptions(job),
+      );
+      return 'failed' as const;
+    });
+  }
+
+  private eventOptions(job: IngestJob): { key: string; causationId: string | null; correlationId: string | undefined } {
+    return { key: job.artifactId, causationId: job.causationId, correlationId: job.correlationId };
+  }
+}
