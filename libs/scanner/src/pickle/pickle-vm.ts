@@ -1,8 +1,10 @@
 import { ByteReader, TruncatedError } from '../io/byte-reader';
 import { decodeLong, decodeQuotedString, decodeRawUnicodeEscape, parseTextInt } from './string-decode';
 import type { RawFollow } from './joblib-array';
-import { BUFFER, FALSE, FLOAT, NONE, TRUE, pushCapped, type Value } from './values';
-import { addItems, COMPACT_LAG, compactMemo, pairs, setItems, smallInt } from './vm-containers';
+import { BUFFER, FALSE, FLOAT, NONE, TRUE, type Value } from './values';
+import { addItems, itemsOf, pairsOf, setItems, smallInt } from './vm-containers';
+import { Memo } from './vm-memo';
+import { rereadValue } from './vm-reread';
 
 export { OpcodeBudgetError, PickleError } from './pickle-errors';
 import { OpcodeBudgetError, PickleError } from './pickle-errors';
@@ -43,25 +45,50 @@ type Slot = Value | typeof MARK;
  */
 export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLimits): Promise<Value> {
   const stack: Slot[] = [];
-  // Memo ids are dense in practice (MEMOIZE, pickler-assigned PUTs); a plain array is far cheaper than a Map.
-  // Strings are stored unwrapped (half the memory of a Value); see compactMemo for old plain containers.
-  const memo: Array<Value | string> = [];
-  let compactedUpTo = 0;
-  let memoCount = 0;
+  // Stack indices of the MARK slots, so finding the last mark is O(1) instead of a scan per SETITEMS/APPENDS.
+  const marks: number[] = [];
+  const memo = new Memo();
+  // Values re-read from the input for memo entries stored as opcode offsets (see vm-memo.ts), by offset.
+  const reread = new Map<number, Value>();
+  // The last value produced directly by a binary string/bytes/long opcode, and that opcode's offset: when it is
+  // memoized next, the memo can keep the offset instead of the value.
+  let srcValue: Value | undefined;
+  let srcAt = -1;
   let ops = 0;
   let frameEnd = -1;
   const pop = (at: number): Value => {
     const v = stack.pop();
-    if (v === undefined || v === MARK) throw new PickleError('stack underflow', at);
+    if (v === undefined || v === MARK) {
+      if (v === MARK) stack.push(v);
+      throw new PickleError('stack underflow', at);
+    }
     return v;
   };
+  /** Index of the last MARK slot; the items above it are `stack[mark + 1..]` (callers truncate after use). */
+  const lastMark = (at: number): number => {
+    const i = marks.pop();
+    if (i === undefined) throw new PickleError('MARK expected but not found', at);
+    return i;
+  };
   const popMark = (at: number): Value[] => {
-    let i = stack.length - 1;
-    while (i >= 0 && stack[i] !== MARK) i--;
-    if (i < 0) throw new PickleError('MARK expected but not found', at);
-    const items = stack.splice(i) as Value[];
-    items.shift();
+    const i = lastMark(at);
+    const items = stack.slice(i + 1) as Value[];
+    stack.length = i;
     return items;
+  };
+  /** Pops the MARK and the items above it into a (capped) container of `kind`. */
+  const collect = (at: number, kind: 'tuple' | 'list' | 'set'): Value => {
+    const i = lastMark(at);
+    const { items, truncated } = itemsOf(stack, i + 1, stack.length);
+    stack.length = i;
+    return { k: kind, items, truncated };
+  };
+  /** Checks that the top `count` slots are values (no MARK among them); returns the stack height. */
+  const values = (count: number, at: number): number => {
+    const n = stack.length;
+    if (n < count) throw new PickleError('stack underflow', at);
+    for (let i = n - count; i < n; i++) if (stack[i] === MARK) throw new PickleError('stack underflow', at);
+    return n;
   };
   const top = (at: number): Value => {
     const v = stack[stack.length - 1];
@@ -69,19 +96,35 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
     return v;
   };
   const put = (idx: number | undefined, at: number): void => {
-    if (idx === undefined || idx < 0 || idx > 0xffffffff) throw new PickleError('bad memo index', at);
-    if (memo[idx] === undefined) {
-      if (++memoCount > limits.maxMemo) throw new OpcodeBudgetError(`memo exceeds ${limits.maxMemo} entries`, at);
-      if ((memoCount & 0x3fff) === 0) compactedUpTo = compactMemo(memo, compactedUpTo, memoCount - COMPACT_LAG);
-    }
+    if (idx === undefined || !(idx >= 0 && idx <= 0xffffffff)) throw new PickleError('bad memo index', at);
     const v = top(at);
-    memo[idx] = v.k === 'str' && !v.truncated ? v.v : v;
+    if (!memo.put(idx, v, v === srcValue ? srcAt : -1, limits.maxMemo)) {
+      throw new OpcodeBudgetError(`memo exceeds ${limits.maxMemo} entries`, at);
+    }
   };
-  const get = (idx: number | undefined, at: number): Value => {
-    const v = idx === undefined || idx < 0 ? undefined : memo[idx];
-    if (typeof v === 'string') return { k: 'str', v };
+  /** Synchronous unless the entry has to be re-read from the input (no promise per GET in the common case). */
+  const get = (idx: number | undefined, at: number): Value | Promise<Value> => {
+    const ok = idx !== undefined && idx >= 0 && idx <= 0xffffffff;
+    const v = ok ? memo.get(idx) : undefined;
+    if (v !== undefined) return v;
+    const source = ok ? memo.sourceOf(idx) : -1;
     // A missing key is what crashed other scanners after the payload ran (notes §3a PR #52): keep going.
-    return v ?? { k: 'unknown', why: `memo[${idx}] missing (at ${at})` };
+    if (source < 0) return { k: 'unknown', why: `memo[${idx}] missing (at ${at})` };
+    const cached = reread.get(source);
+    if (cached !== undefined) return remember(cached, source);
+    if (reread.size >= 4096) reread.clear();
+    return rereadValue(reader.input, source, limits.maxInlineString).then((r) => (reread.set(source, r), remember(r, source)));
+  };
+  const remember = (v: Value, source: number): Value => {
+    srcValue = v;
+    srcAt = source;
+    return v;
+  };
+  /** Pushes a value read by a binary opcode at `at` (see srcValue). */
+  const pushSrc = (v: Value, at: number): void => {
+    srcValue = v;
+    srcAt = at;
+    stack.push(v);
   };
   // After the fill at the top of the loop at least WINDOW bytes are buffered unless the input ends, so
   // fixed-size arguments are read synchronously; being short here means truncated input.
@@ -151,7 +194,7 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       case 0x2e: // STOP
         if (stack.length !== 1 || stack[0] === MARK) throw new PickleError('STOP with a stack that is not one value', offset);
         return stack[0];
-      case 0x28: stack.push(MARK); break; // MARK
+      case 0x28: marks.push(stack.length); stack.push(MARK); break; // MARK
       case 0x30: pop(offset); break; // POP
       case 0x31: popMark(offset); break; // POP_MARK
       case 0x32: stack.push(top(offset)); break; // DUP
@@ -169,31 +212,31 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       case 0x4a: stack.push(smallInt(i32(offset))); break; // BININT
       case 0x4b: stack.push(smallInt(u8(offset))); break; // BININT1
       case 0x4d: stack.push(smallInt(u16(offset))); break; // BININT2
-      case 0x8a: { const t = text(u8(offset), offset, 'long'); stack.push(t instanceof Promise ? await t : t); break; } // LONG1
-      case 0x8b: { const t = text(i32(offset), offset, 'long'); stack.push(t instanceof Promise ? await t : t); break; } // LONG4
+      case 0x8a: { const t = text(u8(offset), offset, 'long'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // LONG1
+      case 0x8b: { const t = text(i32(offset), offset, 'long'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // LONG4
       case 0x53: { // STRING
         const b = decodeQuotedString(Buffer.from(await line(offset), 'latin1'));
         if (!b) throw new PickleError('invalid STRING literal', offset);
         stack.push({ k: 'str', v: b.toString('latin1') });
         break;
       }
-      case 0x54: { const t = text(i32(offset), offset, 'latin1'); stack.push(t instanceof Promise ? await t : t); break; } // BINSTRING
-      case 0x55: { const t = text(u8(offset), offset, 'latin1'); stack.push(t instanceof Promise ? await t : t); break; } // SHORT_BINSTRING
+      case 0x54: { const t = text(i32(offset), offset, 'latin1'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // BINSTRING
+      case 0x55: { const t = text(u8(offset), offset, 'latin1'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // SHORT_BINSTRING
       case 0x56: { // UNICODE
         const s = decodeRawUnicodeEscape(Buffer.from(await line(offset), 'latin1'));
         if (s === undefined) throw new PickleError('invalid UNICODE literal', offset);
         stack.push({ k: 'str', v: s });
         break;
       }
-      case 0x58: { const t = text(u32(offset), offset, 'utf8'); stack.push(t instanceof Promise ? await t : t); break; } // BINUNICODE
-      case 0x8c: { const t = text(u8(offset), offset, 'utf8'); stack.push(t instanceof Promise ? await t : t); break; } // SHORT_BINUNICODE
-      case 0x8d: { const t = text(u64(offset), offset, 'utf8'); stack.push(t instanceof Promise ? await t : t); break; } // BINUNICODE8
+      case 0x58: { const t = text(u32(offset), offset, 'utf8'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // BINUNICODE
+      case 0x8c: { const t = text(u8(offset), offset, 'utf8'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // SHORT_BINUNICODE
+      case 0x8d: { const t = text(u64(offset), offset, 'utf8'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // BINUNICODE8
       case 0x42: case 0x43: case 0x8e: case 0x96: { // BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8
         const n = op === 0x43 ? u8(offset) : op === 0x42 ? u32(offset) : u64(offset);
         if (n < 0 || n > reader.remaining) throw new PickleError(`bytes length ${n} runs past the end of the input`, offset);
         const off = reader.pos;
         reader.skip(n);
-        stack.push({ k: 'bytes', off, len: n });
+        pushSrc({ k: 'bytes', off, len: n }, offset);
         break;
       }
       case 0x97: stack.push(BUFFER); break; // NEXT_BUFFER
@@ -205,21 +248,46 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       case 0x85: stack.push({ k: 'tuple', items: [pop(offset)] }); break; // TUPLE1
       case 0x86: { const b = pop(offset); stack.push({ k: 'tuple', items: [pop(offset), b] }); break; } // TUPLE2
       case 0x87: { const c = pop(offset); const b = pop(offset); stack.push({ k: 'tuple', items: [pop(offset), b, c] }); break; } // TUPLE3
-      case 0x74: { const items = popMark(offset); const t: Value[] = []; const tr = pushCapped(t, items); stack.push({ k: 'tuple', items: t, truncated: tr }); break; } // TUPLE
-      case 0x6c: { const items = popMark(offset); const t: Value[] = []; const tr = pushCapped(t, items); stack.push({ k: 'list', items: t, truncated: tr }); break; } // LIST
-      case 0x91: { const items = popMark(offset); const t: Value[] = []; const tr = pushCapped(t, items); stack.push({ k: 'set', items: t, truncated: tr }); break; } // FROZENSET
-      case 0x64: stack.push({ k: 'dict', entries: pairs(popMark(offset), offset) }); break; // DICT
-      case 0x61: { const v = pop(offset); addItems(top(offset), [v], offset); break; } // APPEND
-      case 0x65: case 0x90: { const items = popMark(offset); addItems(top(offset), items, offset); break; } // APPENDS, ADDITEMS
-      case 0x73: { const v = pop(offset); const k = pop(offset); setItems(top(offset), [[k, v]], offset); break; } // SETITEM
-      case 0x75: { const items = popMark(offset); setItems(top(offset), pairs(items, offset), offset); break; } // SETITEMS
-      case 0x67: stack.push(get(parseTextInt(await line(offset)).v, offset)); break; // GET
-      case 0x68: stack.push(get(u8(offset), offset)); break; // BINGET
-      case 0x6a: stack.push(get(u32(offset), offset)); break; // LONG_BINGET
+      case 0x74: stack.push(collect(offset, 'tuple')); break; // TUPLE
+      case 0x6c: stack.push(collect(offset, 'list')); break; // LIST
+      case 0x91: stack.push(collect(offset, 'set')); break; // FROZENSET
+      case 0x64: { // DICT
+        const i = lastMark(offset);
+        const entries = pairsOf(stack, i + 1, stack.length, offset);
+        stack.length = i;
+        stack.push({ k: 'dict', entries });
+        break;
+      }
+      case 0x61: { // APPEND
+        const n = values(2, offset);
+        addItems(stack[n - 2] as Value, stack, n - 1, n, offset);
+        stack.length = n - 1;
+        break;
+      }
+      case 0x73: { // SETITEM
+        const n = values(3, offset);
+        setItems(stack[n - 3] as Value, stack, n - 2, n, offset);
+        stack.length = n - 2;
+        break;
+      }
+      case 0x65: case 0x90: case 0x75: { // APPENDS, ADDITEMS, SETITEMS
+        const i = lastMark(offset);
+        const target = stack[i - 1];
+        if (target === undefined || target === MARK) throw new PickleError('empty stack', offset);
+        if (op === 0x75) setItems(target, stack, i + 1, stack.length, offset);
+        else addItems(target, stack, i + 1, stack.length, offset);
+        stack.length = i;
+        break;
+      }
+      case 0x67: case 0x68: case 0x6a: { // GET, BINGET, LONG_BINGET
+        const g = get(op === 0x68 ? u8(offset) : op === 0x6a ? u32(offset) : parseTextInt(await line(offset)).v, offset);
+        stack.push(g instanceof Promise ? await g : g);
+        break;
+      }
       case 0x70: put(parseTextInt(await line(offset)).v, offset); break; // PUT
       case 0x71: put(u8(offset), offset); break; // BINPUT
       case 0x72: put(u32(offset), offset); break; // LONG_BINPUT
-      case 0x94: put(memoCount, offset); break; // MEMOIZE
+      case 0x94: put(memo.count, offset); break; // MEMOIZE
       case 0x63: case 0x69: { // GLOBAL, INST
         const module = await line(offset);
         const name = await line(offset);
@@ -269,7 +337,7 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
         const state = pop(offset);
         const target = top(offset);
         const follow = hooks.onBuild(target, state, { offset, index: ops - 1 });
-        if (target.k === 'call') target.state = state;
+        if (target.k === 'call' && !Object.isFrozen(target)) target.state = state;
         if (follow === 'pickle') await runPickle(reader, hooks, limits);
         else if (follow !== undefined) {
           const pad = follow.padded ? (reader.has(1) || (await reader.fill(1)) ? reader.u8() : undefined) : 0;

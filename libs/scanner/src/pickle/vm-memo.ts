@@ -9,8 +9,9 @@ import { compactable, frozenOf, shellOf } from './vm-compact';
  *  - strings and bytes read by a binary opcode are stored as the file offset of that opcode and re-read from
  *    the input when fetched (`sourceOf`), except the first RETAINED short strings, kept decoded because
  *    dictionary keys and module names are memoized early and fetched constantly;
- *  - containers are kept whole for a while (they are filled right after being memoized), then plain ones become
- *    their frozen empty stand-in and calls of plain globals a shared shell (see vm-compact.ts);
+ *  - containers and calls are kept whole in a ring of the COMPACT_LAG most recent ones (they are filled right
+ *    after being memoized); when they leave it, plain ones become their frozen empty stand-in and calls of plain
+ *    globals a shared shell (see vm-compact.ts), the rest moves to `objs`;
  *  - everything else (globals, calls, persistent ids, …) stays an object in `objs`.
  * Nothing a later opcode could resolve a callable from is ever lost silently: a string that can be neither
  * kept nor re-read becomes `unknown`, which makes STACK_GLOBAL fail closed (pickle.unresolved-global).
@@ -33,12 +34,13 @@ const T_FROZEN_TUPLE = 11;
 const T_FROZEN_SET = 12;
 const T_SHELL = 13; // lo = index in `shells`
 const T_DROPPED = 14;
+const T_RECENT = 15; // lo = slot in the ring of recent containers
 
 /** Short strings kept decoded (dict keys, module and attribute names are memoized early and fetched often). */
 const RETAINED = 1 << 16;
 const RETAINED_CHARS = 256;
-/** Memo entries younger than this are never compacted (containers are usually filled right after PUT). */
-export const COMPACT_LAG = 1 << 14;
+/** Containers younger than this many memoized containers are never compacted (they are still being filled). */
+export const COMPACT_LAG = 1 << 10;
 
 interface Page {
   tags: Uint8Array;
@@ -46,21 +48,22 @@ interface Page {
   hi: Uint8Array;
 }
 
-const SCALAR_TAGS = new Map<Value, number>([[NONE, T_NONE], [TRUE, T_TRUE], [FALSE, T_FALSE], [FLOAT, T_FLOAT], [BUFFER, T_BUFFER]]);
 const FROZEN_TAGS: Record<string, number> = { dict: T_FROZEN_DICT, list: T_FROZEN_LIST, tuple: T_FROZEN_TUPLE, set: T_FROZEN_SET };
 
 export class Memo {
   /** Number of distinct indices ever stored (MEMOIZE uses it as the next index). */
   count = 0;
   private readonly pages = new Map<number, Page>();
-  /** Entries of pages that were not allocated (sparse, attacker-chosen indices) and non-scalar values. */
+  private lastPageNo = -1;
+  private lastPage: Page | undefined;
+  /** Values without a compact form, and every entry of indices outside allocated pages (sparse indices). */
   private readonly objs = new Map<number, Value>();
   private readonly shells: Value[] = [];
   private readonly shellIds = new Map<string, number>();
   private retained = 0;
-  /** Indices of containers/calls waiting to be compacted, in insertion order. */
-  private pending: number[] = [];
-  private sinceCompact = 0;
+  private readonly ring: Array<Value | undefined> = new Array<Value | undefined>(COMPACT_LAG).fill(undefined);
+  private readonly ringIdx = new Float64Array(COMPACT_LAG);
+  private ringNext = 0;
 
   /**
    * Stores `v` under `idx`. `source` is the offset of the binary opcode that produced `v` when `v` came
@@ -80,16 +83,32 @@ export class Memo {
     }
     const i = idx & (PAGE - 1);
     if (page.tags[i] === T_OBJ) this.objs.delete(idx);
-    const scalar = SCALAR_TAGS.get(v);
-    if (scalar !== undefined) page.tags[i] = scalar;
-    else if (v.k === 'int' && v.v !== undefined && v.v >= -0x80000000 && v.v <= 0x7fffffff) {
-      page.tags[i] = T_INT;
-      page.lo[i] = v.v >>> 0;
-    } else if (v.k === 'str' && !v.truncated && v.v.length <= RETAINED_CHARS && this.retained < RETAINED) {
-      this.retained++;
-      page.tags[i] = T_OBJ;
-      this.objs.set(idx, v);
-    } else if (source >= 0 && (v.k === 'str' || v.k === 'bytes' || v.k === 'int')) {
+    switch (v.k) {
+      case 'none': page.tags[i] = T_NONE; return true;
+      case 'bool': page.tags[i] = v.v ? T_TRUE : T_FALSE; return true;
+      case 'float': page.tags[i] = T_FLOAT; return true;
+      case 'buffer': page.tags[i] = T_BUFFER; return true;
+      case 'dict': case 'list': case 'tuple': case 'set': case 'call':
+        page.tags[i] = T_RECENT;
+        page.lo[i] = this.enterRing(idx, v);
+        return true;
+      case 'int':
+        if (v.v !== undefined && v.v >= -0x80000000 && v.v <= 0x7fffffff) {
+          page.tags[i] = T_INT;
+          page.lo[i] = v.v >>> 0;
+          return true;
+        }
+        break;
+      case 'str':
+        if (!v.truncated && v.v.length <= RETAINED_CHARS && this.retained < RETAINED) {
+          this.retained++;
+          page.tags[i] = T_OBJ;
+          this.objs.set(idx, v);
+          return true;
+        }
+        break;
+    }
+    if (source >= 0 && (v.k === 'str' || v.k === 'bytes' || v.k === 'int')) {
       page.tags[i] = T_SOURCE;
       page.lo[i] = source % 0x100000000;
       page.hi[i] = Math.floor(source / 0x100000000);
@@ -97,18 +116,17 @@ export class Memo {
     else {
       page.tags[i] = T_OBJ;
       this.objs.set(idx, v);
-      if (v.k === 'dict' || v.k === 'list' || v.k === 'tuple' || v.k === 'set' || v.k === 'call') this.pending.push(idx);
     }
-    if (++this.sinceCompact >= COMPACT_LAG) this.compact();
     return true;
   }
 
   /** The stored value; undefined when the index is empty or the value must be re-read (see `sourceOf`). */
   get(idx: number): Value | undefined {
-    const page = this.pages.get(idx >>> PAGE_BITS);
+    const page = this.pageOf(idx);
     if (!page) return this.objs.get(idx);
     const i = idx & (PAGE - 1);
     switch (page.tags[i]) {
+      case T_RECENT: return this.ring[page.lo[i]];
       case T_OBJ: return this.objs.get(idx);
       case T_INT: return { k: 'int', v: page.lo[i] | 0 };
       case T_NONE: return NONE;
@@ -128,50 +146,64 @@ export class Memo {
 
   /** Offset of the opcode to re-read for `idx`, or -1. */
   sourceOf(idx: number): number {
-    const page = this.pages.get(idx >>> PAGE_BITS);
+    const page = this.pageOf(idx);
     if (!page) return -1;
     const i = idx & (PAGE - 1);
     return page.tags[i] === T_SOURCE ? page.hi[i] * 0x100000000 + page.lo[i] : -1;
   }
 
-  private pageFor(idx: number): Page | undefined {
+  private pageOf(idx: number): Page | undefined {
     const n = idx >>> PAGE_BITS;
-    let page = this.pages.get(n);
-    // Pages are only allocated while the memo is reasonably dense: scattered LONG_BINPUT indices cannot make
-    // us allocate 64 Ki-entry pages for single entries (those go to `objs`, bounded by the memo budget).
-    if (!page && (this.pages.size < 4 || this.pages.size * PAGE <= this.count * 4)) {
-      page = { tags: new Uint8Array(PAGE), lo: new Uint32Array(PAGE), hi: new Uint8Array(PAGE) };
-      this.pages.set(n, page);
+    if (n === this.lastPageNo) return this.lastPage;
+    const page = this.pages.get(n);
+    if (page) {
+      this.lastPageNo = n;
+      this.lastPage = page;
     }
     return page;
   }
 
-  /** Replaces containers and calls older than COMPACT_LAG puts by their compact stand-ins. */
-  private compact(): void {
-    this.sinceCompact = 0;
-    const keep = this.pending.length - COMPACT_LAG;
-    if (keep <= 0) return;
-    for (let j = 0; j < keep; j++) {
-      const idx = this.pending[j];
-      const page = this.pages.get(idx >>> PAGE_BITS);
-      const v = this.objs.get(idx);
-      if (!page || v === undefined || page.tags[idx & (PAGE - 1)] !== T_OBJ) continue;
-      const kind = compactable(v);
-      if (kind === 'frozen') {
-        page.tags[idx & (PAGE - 1)] = FROZEN_TAGS[v.k];
-        this.objs.delete(idx);
-      } else if (kind === 'shell' && v.k === 'call') {
-        const { key, shell } = shellOf(v);
-        let id = this.shellIds.get(key);
-        if (id === undefined) {
-          id = this.shells.push(shell) - 1;
-          this.shellIds.set(key, id);
-        }
-        page.tags[idx & (PAGE - 1)] = T_SHELL;
-        page.lo[idx & (PAGE - 1)] = id;
-        this.objs.delete(idx);
-      }
+  private pageFor(idx: number): Page | undefined {
+    let page = this.pageOf(idx);
+    // Pages are only allocated while the memo is reasonably dense: scattered LONG_BINPUT indices cannot make
+    // us allocate 64 Ki-entry pages for single entries (those go to `objs`, bounded by the memo budget).
+    if (!page && (this.pages.size < 4 || this.pages.size * PAGE <= this.count * 4)) {
+      page = { tags: new Uint8Array(PAGE), lo: new Uint32Array(PAGE), hi: new Uint8Array(PAGE) };
+      this.pages.set(idx >>> PAGE_BITS, page);
     }
-    this.pending = this.pending.slice(keep);
+    return page;
+  }
+
+  /** Puts a container in the ring; the one it replaces is compacted (or moved to `objs`) if still memoized. */
+  private enterRing(idx: number, v: Value): number {
+    const slot = this.ringNext;
+    this.ringNext = (slot + 1) % COMPACT_LAG;
+    const old = this.ring[slot];
+    if (old !== undefined) this.retire(this.ringIdx[slot], slot, old);
+    this.ring[slot] = v;
+    this.ringIdx[slot] = idx;
+    return slot;
+  }
+
+  private retire(idx: number, slot: number, v: Value): void {
+    const page = this.pageOf(idx);
+    const i = idx & (PAGE - 1);
+    // The index may have been overwritten since (PUT to the same index again): then it is no longer ours.
+    if (!page || page.tags[i] !== T_RECENT || page.lo[i] !== slot) return;
+    const kind = compactable(v);
+    if (kind === 'frozen') page.tags[i] = FROZEN_TAGS[v.k];
+    else if (kind === 'shell' && v.k === 'call') {
+      const { key, shell } = shellOf(v);
+      let id = this.shellIds.get(key);
+      if (id === undefined) {
+        id = this.shells.push(shell) - 1;
+        this.shellIds.set(key, id);
+      }
+      page.tags[i] = T_SHELL;
+      page.lo[i] = id;
+    } else {
+      page.tags[i] = T_OBJ;
+      this.objs.set(idx, v);
+    }
   }
 }

@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { RequestActor } from '../auth/actor';
 import { newArtifactId } from '../domain/artifact-id';
-import { upstreamKindOf } from '../domain/artifact-name';
 import { ClientError } from '../domain/client-error';
 import { assignedVersion } from '../domain/version-query';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
@@ -42,7 +41,8 @@ export class ArtifactService {
       const ref = { artifactId: id, artifactType: type, name };
       const who = { name: actor.name, isAdmin: actor.isAdmin };
       await this.outbox.enqueue(m, Topic.ArtifactCreated, { ...ref, url: href, version, actor: who }, { key: id });
-      if (upstreamKindOf(url) !== 'other') await this.outbox.enqueue(m, Topic.IngestRequested, { ...ref, url: href, version, actor: who }, { key: id });
+      // Every source goes to ingest: HF/GitHub are mirrored, other hosts become metadata-only packages there.
+      await this.outbox.enqueue(m, Topic.IngestRequested, { ...ref, url: href, version, actor: who }, { key: id });
       return row;
     }, 409, 'an artifact of this type with this url already exists');
     const outcome = await this.waiter.wait(id, version);
@@ -72,7 +72,7 @@ export class ArtifactService {
       const ref = { artifactId: id, artifactType: type, name: current.name };
       const who = { name: actor.name, isAdmin: actor.isAdmin };
       await this.outbox.enqueue(m, Topic.ArtifactUpdated, { ...ref, url: href, version: v, actor: who }, { key: id });
-      if (upstreamKindOf(req.url) !== 'other') await this.outbox.enqueue(m, Topic.IngestRequested, { ...ref, url: href, version: v, actor: who }, { key: id });
+      await this.outbox.enqueue(m, Topic.IngestRequested, { ...ref, url: href, version: v, actor: who }, { key: id });
       return { artifact: { ...current, url: href, latestVersion: v }, version: v };
     }, 400, 'this url is already registered by another artifact of this type');
     const outcome = await this.waiter.wait(id, version);
