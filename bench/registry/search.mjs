@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Benchmark 2: search latency over a registry of 10,000 artifacts. Enumeration (POST /artifacts: exact name, "*"
 // first page, type filter) and regex search (POST /artifact/byRegEx: a plain substring, an anchored pattern, and the
 // ReDoS classic `(a+)+$`), each as sequential requests from one keep-alive client: p50 / p99 / mean latency.
@@ -28,7 +29,10 @@ const WARMUP = 10;
 const PREFIX = 'bench';
 const nameOf = (i) => `${PREFIX}-${String(i).padStart(5, '0')}`;
 
-/** The measured requests: [label, path, body]. */
+/**
+ * The measured requests: [label, path, body].
+ * @returns {Array<[string, string, unknown]>}
+ */
 function scenarios() {
   const mid = Math.floor(total / 2);
   const lastTen = String(Math.floor((total - 1) / 10)).padStart(4, '0');

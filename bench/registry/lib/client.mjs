@@ -1,3 +1,4 @@
+// @ts-check
 // Minimal HTTP client for the registry (node:http only), streaming request and response bodies.
 import { createReadStream, statSync } from 'node:fs';
 import http from 'node:http';
@@ -12,16 +13,42 @@ export function makeAgent(maxSockets = 16) {
 }
 
 /**
+ * @typedef {object} RequestOptions
+ * @property {string} path
+ * @property {string} [method]
+ * @property {string} [token] X-Authorization value
+ * @property {unknown} [body] a JSON value, or `{ file }` to stream a file as application/zip
+ * @property {boolean} [discard] count the response bytes without keeping them (downloads)
+ * @property {http.Agent} [agent]
+ * @property {number} [timeoutMs]
+ */
+
+/**
+ * @typedef {object} Response
+ * @property {number} status
+ * @property {http.IncomingHttpHeaders} headers
+ * @property {any} body parsed JSON, text, or null when discarded
+ * @property {number} bytes response body size
+ * @property {number} ms time from sending the request to the end of the response
+ */
+
+/**
  * Sends a request; `body` may be a JSON value or { file } to stream a file. Resolves with status, headers and the
  * parsed JSON (or text) body, or with the byte count only when `discard` is set (downloads).
+ * @param {string} base
+ * @param {RequestOptions} options
+ * @returns {Promise<Response>}
  */
 export function request(base, { method = 'GET', path, token, body, discard = false, agent, timeoutMs = 600_000 }) {
   return new Promise((resolve, reject) => {
+    /** @type {Record<string, string>} */
     const headers = {};
     if (token) headers['X-Authorization'] = token;
     let payload = null;
+    /** @type {string | null} */
     let file = null;
     if (body && typeof body === 'object' && 'file' in body) {
+      if (typeof body.file !== 'string') throw new TypeError('body.file must be a path');
       file = body.file;
       headers['Content-Type'] = 'application/zip';
       headers['Content-Length'] = String(statSync(file).size);
@@ -86,6 +113,10 @@ export function expectStatus(res, ok, what) {
 /**
  * Polls the version list until the latest version's scan is no longer pending. Returns that version and how long
  * the wait took. Blocked versions are released through the admin override so the download can be measured.
+ */
+/**
+ * @param {string} base @param {string} token @param {string} type @param {string} id
+ * @param {{ timeoutMs?: number, agent?: http.Agent }} [options]
  */
 export async function waitForScan(base, token, type, id, { timeoutMs = 30 * 60_000, agent } = {}) {
   const t0 = performance.now();

@@ -1,3 +1,4 @@
+// @ts-check
 // The gateway alone, as distributed mode runs it (`node dist/apps/gateway/src/main.js`): a real Postgres database of
 // its own, fs blob store, in-process bus. Used to measure the gateway process's memory without the other services
 // and PGlite that share the embedded process. No scanner runs here, so the benchmark records the scan verdict itself
@@ -17,12 +18,13 @@ import { repoRoot } from './workspace.mjs';
 const ADMIN_DB_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BOOT_TIMEOUT_MS = 180_000;
 
+/** @returns {Promise<number>} */
 function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
       srv.close(() => resolve(port));
     });
   });
@@ -39,6 +41,10 @@ async function withClient(connectionString, fn) {
 }
 
 /** Starts the standalone gateway on a fresh database `mgbench_<pid>`; stop() drops the database again. */
+/**
+ * @param {{ dist: string, dataDir: string, env?: Record<string, string>, logFile: string }} options
+ * @returns {Promise<import('./registry-server.mjs').RegistryHandle>}
+ */
 export async function startStandaloneGateway({ dist, dataDir, env = {}, logFile }) {
   const dbName = `mgbench_${process.pid}`;
   await withClient(ADMIN_DB_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName}`).then(() => c.query(`CREATE DATABASE ${dbName}`)));
@@ -108,6 +114,7 @@ export async function startStandaloneGateway({ dist, dataDir, env = {}, logFile 
     pid: child.pid,
     memory: () => procMemory(child.pid),
     ...sampler.api,
+    heapBreakdown: null, // no IPC channel into a plain `node main.js`
     /** Same rows as the embedded registry's IPC seeding, written over a plain pg connection to the gateway's database. */
     seed: async (options) => {
       const t0 = performance.now();

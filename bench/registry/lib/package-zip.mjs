@@ -1,3 +1,4 @@
+// @ts-check
 // Writes a model package zip (safetensors weight shards of random values + config.json + README.md) straight to a
 // file: every shard is generated chunk by chunk while yazl streams it out, so memory stays a few MiB at any size.
 import { randomFillSync } from 'node:crypto';

@@ -1,3 +1,4 @@
+// @ts-check
 // Gives a benchmark its own compiled copy of the registry. The shared dist/ is rebuilt by other engineers at any
 // time (scripts/build.mjs empties it first, and two concurrent builds can leave a stamped but partial tree), which
 // would pull modules out from under a running server. So the benchmarks never read dist/: they compile the same way

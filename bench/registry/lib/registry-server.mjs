@@ -1,3 +1,4 @@
+// @ts-check
 // Driver-side handle on a registry child process: boot, IPC requests (seeding), RSS sampling, shutdown, cleanup.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -6,9 +7,25 @@ import { fileURLToPath } from 'node:url';
 import { logTail, openServerLog } from './server-log.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * What a benchmark drives, whichever process layout runs behind it (embedded registry or standalone gateway).
+ * @typedef {object} RegistryHandle
+ * @property {string} url gateway base URL
+ * @property {number} pid the server process, whose memory is measured
+ * @property {() => { rss: number, hwm: number }} memory VmRSS / VmHWM now, in bytes
+ * @property {() => number} sampledPeak highest VmRSS sampled since start or the last reset
+ * @property {() => void} resetSampledPeak
+ * @property {() => void} sampleNow
+ * @property {(options: { prefix: string, count: number, readmeBytes?: number }) => Promise<{ count: number, ms: number }>} seed
+ * @property {(() => Promise<NodeJS.MemoryUsage>) | null} heapBreakdown process.memoryUsage() inside the server, when reachable
+ * @property {((artifactId: string) => Promise<unknown>) | null} markScanned records a clean verdict when no scanner runs
+ * @property {() => Promise<void>} stop
+ */
 const BOOT_TIMEOUT_MS = 180_000;
 
 /** VmRSS / VmHWM (bytes) of a live process, from /proc/<pid>/status. */
+/** @param {number} pid */
 export function procMemory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
@@ -19,6 +36,7 @@ export function procMemory(pid) {
  * Samples a process's VmRSS every 100 ms so the figures show the RSS curve per phase, not only the kernel's
  * high-water mark (VmHWM), which never comes down again.
  */
+/** @param {number} pid @param {() => boolean} isGone */
 export function startRssSampler(pid, isGone) {
   let peak = 0;
   const sample = () => {
@@ -45,6 +63,10 @@ export function startRssSampler(pid, isGone) {
  * Starts the embedded registry from a dist snapshot with its own DATA_DIR; its output goes to `logFile`. `env`
  * adds/overrides variables. Resolves once the gateway listens.
  */
+/**
+ * @param {{ dist: string, dataDir: string, env?: Record<string, string>, logFile: string }} options
+ * @returns {Promise<RegistryHandle>}
+ */
 export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
   const log = openServerLog(logFile);
   const child = fork(join(here, 'server-child.cjs'), [], {
@@ -58,7 +80,7 @@ export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
   let exited = false;
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`registry did not start in time; log tail:\n${logTail(logFile)}`)), BOOT_TIMEOUT_MS);
-    child.on('message', (msg) => {
+    child.on('message', (/** @type {any} */ msg) => {
       if (msg.type === 'ready') {
         clearTimeout(timer);
         resolve(msg.url);
@@ -78,6 +100,7 @@ export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
     });
   });
 
+  /** @type {(msg: object) => Promise<any>} */
   const request = (msg) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
@@ -93,8 +116,8 @@ export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
     memory: () => procMemory(child.pid),
     ...sampler.api,
     seed: (options) => request({ type: 'seed', options }),
-    /** process.memoryUsage() inside the registry process. */
     heapBreakdown: () => request({ type: 'memory' }),
+    markScanned: null, // the scan service runs inside the embedded process
     async stop() {
       sampler.stop();
       if (exited) return;

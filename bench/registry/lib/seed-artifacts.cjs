@@ -1,3 +1,4 @@
+// @ts-check
 // Bulk-seeds artifacts straight into the gateway's own tables through the gateway's own TypeORM DataSource.
 // Why not the REST API: POST /artifact/{type} waits up to ingestWaitMs (10 s) for ingestion, and in embedded mode a
 // URL that is not HuggingFace/GitHub never leaves `ingesting`, so 10,000 API creates would take hours. The rows

@@ -1,3 +1,4 @@
+// @ts-check
 // Child process that runs the embedded registry (all services, PGlite, in-process bus, fs blobs) exactly as
 // `node dist/apps/embedded/src/main.js` does, plus an IPC channel the benchmark driver uses to seed rows. Running it
 // in its own process lets the driver read this process's peak RSS from /proc without counting the client.
@@ -32,7 +33,7 @@ async function handle(msg) {
   throw new Error(`unknown message ${msg.type}`);
 }
 
-process.on('message', (msg) => {
+process.on('message', (/** @type {any} */ msg) => {
   handle(msg).then(
     (result) => process.send({ id: msg.id, ok: true, result }),
     (err) => process.send({ id: msg.id, ok: false, error: err instanceof Error ? err.stack : String(err) }),

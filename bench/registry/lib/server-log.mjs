@@ -1,3 +1,4 @@
+// @ts-check
 // Registry processes log to a file instead of the terminal, so error bursts (e.g. one line per failed request under
 // load) do not bury the result tables; the benchmark prints a short digest of that file instead.
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';

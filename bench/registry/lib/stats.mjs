@@ -1,3 +1,4 @@
+// @ts-check
 // Small helpers for turning raw timings into the figures the benchmarks print.
 import { loadavg } from 'node:os';
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Per-run scratch space: a private build of the registry inside the repo (so node_modules resolves) and a data dir
 // under the OS temp dir. Both are removed when the benchmark ends, fails or is interrupted.
 import { mkdirSync, rmSync } from 'node:fs';

@@ -6,7 +6,7 @@ import { buildServiceDataSource, type EmbeddedPostgres, migrateServiceSchema, ru
 import { expectEventually, queryRows } from '@modelguard/testing';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '../../../testing/src/fake-upstreams';
+import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
 import { type GatedUpstream, startGatedUpstream } from '../test/gated-upstream';
 import { jobRow, outcomesFor, publishedFor, timed, within } from '../test/ingest-job-probe';
 import { deliver, ingestRequest, type IngestTestApp, startIngestTestApp } from '../test/ingest-test-app';

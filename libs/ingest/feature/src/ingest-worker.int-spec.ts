@@ -4,7 +4,7 @@ import { DATA_SOURCE } from '@modelguard/persistence';
 import { createTestSchemaName, dropSchemas, expectEventually, queryRows, testInfra } from '@modelguard/testing';
 import type { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '../../../testing/src/fake-upstreams';
+import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
 import { type GatedUpstream, startGatedUpstream } from '../test/gated-upstream';
 import { jobRow, outcomesFor, publishedFor, timed, within } from '../test/ingest-job-probe';
 import { deliver, ingestRequest, type IngestTestApp, startIngestTestApp } from '../test/ingest-test-app';
@@ -208,8 +208,11 @@ describe('ingest worker: downloads run outside the message handler transaction (
     const request = ingestRequest(urlOf('handover'), 'model');
     await deliver(a.broker, request);
     await proxy.whenHeld();
-    await a.close();
-    expect(await jobRow(testInfra.databaseUrl, schema, request.payload.artifactId)).toMatchObject({ status: 'pending', owner: 'handover-a', claim_token: null });
+    // The held download is cancelled after the 200 ms grace instead of holding the shutdown hostage.
+    const closeMs = await timed(() => a.close());
+    expect(closeMs).toBeLessThan(3_000);
+    expect(a.service.app.get(IngestWorker, { strict: false }).activeJobs).toBe(0);
+    expect(await jobRow(testInfra.databaseUrl, schema, request.payload.artifactId)).toMatchObject({ status: 'pending', owner: 'handover-a', claim_token: null, attempts: 1, error: null });
     const b = await app(hf.url, { schema, settings: { workerId: 'handover-b', leaseMs } });
     await expectEventually(() => expect(publishedFor(b.broker, Topic.PackageStored, request.payload.artifactId)).toHaveLength(1), { timeoutMs: 10_000 });
     proxy.release();

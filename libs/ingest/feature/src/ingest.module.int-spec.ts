@@ -2,7 +2,7 @@ import { Topic } from '@modelguard/contracts';
 import { createEnvelope } from '@modelguard/messaging';
 import { expectEventually, queryRows, testInfra } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '../../../testing/src/fake-upstreams';
+import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
 import { deliver, ingestRequest, type IngestTestApp, published, startIngestTestApp } from '../test/ingest-test-app';
 
 let hf: FakeHuggingFace;

@@ -1,4 +1,5 @@
 import type { ScanInput } from '../core/types';
+import { readIntoOf } from './inputs';
 
 /** Raised when a structure claims more bytes than the input holds. */
 export class TruncatedError extends Error {}
@@ -7,9 +8,13 @@ const CHUNK = 1 << 20;
 
 /**
  * Forward cursor over a ScanInput with a 1 MiB read-ahead buffer. The hot path (`has`, `u8`, …) is synchronous;
- * callers `await fill(n)` only when `has(n)` is false, which keeps per-opcode parsing cheap.
+ * callers `await fill(n)` only when `has(n)` is false, which keeps per-opcode parsing cheap. One buffer is
+ * reused for the whole scan (unread bytes move to its front, new ones are read in behind them), so a multi-GB
+ * input costs no allocation per chunk; views returned by `take`/`bytes`/`line` are therefore only valid until
+ * the next `fill`.
  */
 export class ByteReader {
+  private store: Buffer | undefined;
   private buf: Buffer = Buffer.alloc(0);
   private bufStart: number;
   private p = 0;
@@ -41,9 +46,22 @@ export class ByteReader {
     const avail = this.buf.length - this.p;
     const want = Math.min(Math.max(n, CHUNK), this.end - this.pos);
     if (want <= avail) return avail >= n;
-    const more = await this.input.read(this.pos + avail, want - avail);
-    this.buf = avail > 0 ? Buffer.concat([this.buf.subarray(this.p), more]) : more;
-    this.bufStart = this.pos;
+    const start = this.pos;
+    const readInto = readIntoOf(this.input);
+    if (!readInto) {
+      const more = await this.input.read(start + avail, want - avail);
+      this.buf = avail > 0 ? Buffer.concat([this.buf.subarray(this.p), more]) : more;
+    } else {
+      let store = this.store;
+      if (!store || store.length < want) {
+        const grown = Buffer.allocUnsafe(Math.max(want, CHUNK));
+        if (avail > 0) this.buf.copy(grown, 0, this.p);
+        store = this.store = grown;
+      } else if (avail > 0) store.copyWithin(0, this.p, this.p + avail);
+      const got = await readInto(store, avail, start + avail, want - avail);
+      this.buf = store.subarray(0, avail + got);
+    }
+    this.bufStart = start;
     this.p = 0;
     return this.buf.length >= n;
   }

@@ -13,10 +13,23 @@ export interface ClosableInput extends ScanInput {
   close(): Promise<void>;
 }
 
+/** Reads `length` bytes at `offset` into `target` at `at`; resolves to the count read (short at end of input). */
+export type ReadInto = (target: Buffer, at: number, offset: number, length: number) => Promise<number>;
+
+/**
+ * Inputs that can read straight into a caller's buffer (no allocation per read). Kept beside the ScanInput
+ * contract rather than in it so the public type stays as it is; sequential readers use it when present.
+ */
+const readIntoFns = new WeakMap<ScanInput, ReadInto>();
+
+export function readIntoOf(input: ScanInput): ReadInto | undefined {
+  return readIntoFns.get(input);
+}
+
 export async function openFileInput(path: string, displayPath = path): Promise<ClosableInput> {
   const handle = await fsp.open(path, 'r');
   const { size } = await handle.stat();
-  return {
+  const input: ClosableInput = {
     path: displayPath,
     size,
     async read(offset, length) {
@@ -37,6 +50,17 @@ export async function openFileInput(path: string, displayPath = path): Promise<C
     },
     close: () => handle.close(),
   };
+  readIntoFns.set(input, async (target, at, offset, length) => {
+    const len = clampLength(offset, length, size);
+    let got = 0;
+    while (got < len) {
+      const { bytesRead } = await handle.read(target, at + got, len - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got;
+  });
+  return input;
 }
 
 export function bufferInput(buf: Buffer, path: string): ScanInput {

@@ -20,10 +20,24 @@ export interface PickleStreamResult {
   end: number;
 }
 
-const TEXT_LIMIT = 1 << 20;
+/**
+ * Longest string decoded into memory. Module and attribute names are short; a longer str becomes a placeholder
+ * locating its bytes in the input (STACK_GLOBAL on it fails closed, a loader argument is still scanned as a
+ * nested pickle from the input), so values on the stack and in containers never hold large payloads.
+ */
+const TEXT_LIMIT = 4096;
+/** `maxOpcodes` is granted per this many bytes of pickle input (at least once). */
+export const OPCODE_BUDGET_BYTES = 16 << 20;
 
-export function vmLimits(ctx: ScanContext): VmLimits {
-  return { maxOpcodes: ctx.options.maxOpcodes, maxMemo: Math.max(1_000_000, ctx.options.maxOpcodes), maxInlineString: TEXT_LIMIT };
+/**
+ * The opcode and memo budgets scale with the size of the input: `maxOpcodes` per 16 MiB (10 M by default,
+ * ~0.6 opcodes per byte, while benign pickles spend 3+ bytes per opcode). A multi-GB benign pickle is thus
+ * scannable by default, while a small input that runs far more opcodes than its size allows is not.
+ */
+export function vmLimits(ctx: ScanContext, inputBytes = 0): VmLimits {
+  const units = Math.max(1, Math.ceil(inputBytes / OPCODE_BUDGET_BYTES));
+  const maxOpcodes = ctx.options.maxOpcodes * units;
+  return { maxOpcodes, maxMemo: Math.max(1_000_000, maxOpcodes), maxInlineString: TEXT_LIMIT };
 }
 
 /**
@@ -38,6 +52,7 @@ export async function scanPickleStream(input: ScanInput, ctx: ScanContext, opts:
   let streams = 0;
   let end = reader.pos;
   const extra: Finding[] = [];
+  const limits = vmLimits(ctx, input.size - reader.pos);
   while (streams < max) {
     await reader.fill(1);
     if (!reader.has(1)) break;
@@ -47,7 +62,7 @@ export async function scanPickleStream(input: ScanInput, ctx: ScanContext, opts:
     }
     const startedAt = reader.pos;
     try {
-      await runPickle(reader, analyzer, vmLimits(ctx));
+      await runPickle(reader, analyzer, limits);
     } catch (err) {
       if (err instanceof OpcodeBudgetError) {
         analyzer.add('pickle.opcode-budget', 'ERROR', `pickle scan stopped: ${err.message}`, { offset: err.offset, index: -1 }, undefined, true);

@@ -64,6 +64,10 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
     }
     return v;
   };
+  // pop() is inlined by V8 while assigning `length` is a runtime call: this runs for every SETITEMS/APPENDS.
+  const truncate = (height: number): void => {
+    while (stack.length > height) stack.pop();
+  };
   /** Index of the last MARK slot; the items above it are `stack[mark + 1..]` (callers truncate after use). */
   const lastMark = (at: number): number => {
     const i = marks.pop();
@@ -73,14 +77,14 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
   const popMark = (at: number): Value[] => {
     const i = lastMark(at);
     const items = stack.slice(i + 1) as Value[];
-    stack.length = i;
+    truncate(i);
     return items;
   };
   /** Pops the MARK and the items above it into a (capped) container of `kind`. */
   const collect = (at: number, kind: 'tuple' | 'list' | 'set'): Value => {
     const i = lastMark(at);
     const { items, truncated } = itemsOf(stack, i + 1, stack.length);
-    stack.length = i;
+    truncate(i);
     return { k: kind, items, truncated };
   };
   /** Checks that the top `count` slots are values (no MARK among them); returns the stack height. */
@@ -254,20 +258,20 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       case 0x64: { // DICT
         const i = lastMark(offset);
         const entries = pairsOf(stack, i + 1, stack.length, offset);
-        stack.length = i;
+        truncate(i);
         stack.push({ k: 'dict', entries });
         break;
       }
       case 0x61: { // APPEND
         const n = values(2, offset);
         addItems(stack[n - 2] as Value, stack, n - 1, n, offset);
-        stack.length = n - 1;
+        truncate(n - 1);
         break;
       }
       case 0x73: { // SETITEM
         const n = values(3, offset);
         setItems(stack[n - 3] as Value, stack, n - 2, n, offset);
-        stack.length = n - 2;
+        truncate(n - 2);
         break;
       }
       case 0x65: case 0x90: case 0x75: { // APPENDS, ADDITEMS, SETITEMS
@@ -276,7 +280,7 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
         if (target === undefined || target === MARK) throw new PickleError('empty stack', offset);
         if (op === 0x75) setItems(target, stack, i + 1, stack.length, offset);
         else addItems(target, stack, i + 1, stack.length, offset);
-        stack.length = i;
+        truncate(i);
         break;
       }
       case 0x67: case 0x68: case 0x6a: { // GET, BINGET, LONG_BINGET

@@ -20,14 +20,17 @@ export function frozenOf(kind: FrozenKind): Value {
   return FROZEN[kind];
 }
 
-const PLAIN_SCALARS = new Set(['str', 'int', 'float', 'bool', 'none']);
+function scalar(v: Value): boolean {
+  const k = v.k;
+  return k === 'str' || k === 'int' || k === 'float' || k === 'bool' || k === 'none';
+}
 
 /** Callees whose calls must stay whole: joblib sizes array data from a memoized numpy.dtype(...) + BUILD. */
 const KEEP_CALLS = new Set(['numpy.dtype', 'numpy.core.multiarray._reconstruct', 'joblib.numpy_pickle.NumpyArrayWrapper']);
 
 /** Plain data: scalars, frozen containers, globals and small tuples/persids of those (never bytes). */
 function plain(v: Value, depth: number): boolean {
-  if (PLAIN_SCALARS.has(v.k) || v.k === 'global' || Object.isFrozen(v)) return true;
+  if (scalar(v) || v.k === 'global' || Object.isFrozen(v)) return true;
   if (depth >= 2) return false;
   if (v.k === 'tuple' || v.k === 'list' || v.k === 'set') return v.items.every((x) => plain(x, depth + 1));
   if (v.k === 'dict') return v.entries.every(([a, b]) => plain(a, depth + 1) && plain(b, depth + 1));
@@ -40,8 +43,14 @@ function plain(v: Value, depth: number): boolean {
  * plain arguments and state (becomes the shared shell of its callee); undefined: keep as is.
  */
 export function compactable(v: Value): 'frozen' | 'shell' | undefined {
-  if (v.k === 'dict') return v.entries.every(([a, b]) => PLAIN_SCALARS.has(a.k) && PLAIN_SCALARS.has(b.k)) ? 'frozen' : undefined;
-  if (v.k === 'list' || v.k === 'tuple' || v.k === 'set') return v.items.every((x) => PLAIN_SCALARS.has(x.k)) ? 'frozen' : undefined;
+  if (v.k === 'dict') {
+    for (const [a, b] of v.entries) if (!scalar(a) || !scalar(b)) return undefined;
+    return 'frozen';
+  }
+  if (v.k === 'list' || v.k === 'tuple' || v.k === 'set') {
+    for (const x of v.items) if (!scalar(x)) return undefined;
+    return 'frozen';
+  }
   if (v.k !== 'call' || v.fn.k !== 'global' || KEEP_CALLS.has(`${v.fn.module}.${v.fn.name}`)) return undefined;
   if (!plain(v.args, 0) || (v.kwargs && !plain(v.kwargs, 0)) || (v.state && !plain(v.state, 0))) return undefined;
   return 'shell';

@@ -4,17 +4,17 @@ import { compactable, frozenOf, shellOf } from './vm-compact';
 /**
  * The pickle memo, stored so that its memory stays a few bytes per entry however many entries a (benign)
  * pickle memoizes. A 200 MB pickle of small dicts memoizes ~11 M values; as JS objects that was ~1 GB of heap
- * and half the scan time in GC. Here each entry is a tag byte plus 5 bytes of payload in paged typed arrays:
- *  - scalars (None, bools, floats, small ints) are the tag (and the int) itself;
- *  - strings and bytes read by a binary opcode are stored as the file offset of that opcode and re-read from
- *    the input when fetched (`sourceOf`), except the first RETAINED short strings, kept decoded because
- *    dictionary keys and module names are memoized early and fetched constantly;
- *  - containers and calls are kept whole in a ring of the COMPACT_LAG most recent ones (they are filled right
+ * and half the scan time in GC. Here each entry is a tag byte in paged typed arrays, plus 4 bytes of payload
+ * for the entries that need one:
+ *  - scalars (None, bools, floats) are the tag; int32 values are the payload;
+ *  - strings that cannot be names are dropped (OPAQUE); the first RETAINED short name-like strings are kept
+ *    decoded (dict keys, module and attribute names are memoized early and fetched constantly); later ones, and
+ *    bytes, are stored as the offset of the binary opcode that produced them and re-read when fetched;
+ *  - containers and calls stay whole in a ring of the COMPACT_LAG most recent ones (they are filled right
  *    after being memoized); when they leave it, plain ones become their frozen empty stand-in and calls of plain
- *    globals a shared shell (see vm-compact.ts), the rest moves to `objs`;
- *  - everything else (globals, calls, persistent ids, …) stays an object in `objs`.
- * Nothing a later opcode could resolve a callable from is ever lost silently: a string that can be neither
- * kept nor re-read becomes `unknown`, which makes STACK_GLOBAL fail closed (pickle.unresolved-global).
+ *    globals a shared shell (see vm-compact.ts), the rest moves to `objs` (globals, persistent ids, … too).
+ * A string that could name a callable is never lost silently: one that can be neither kept nor re-read becomes
+ * `unknown`, which makes STACK_GLOBAL fail closed (pickle.unresolved-global).
  */
 
 const PAGE_BITS = 16;
@@ -34,8 +34,22 @@ const T_FROZEN_TUPLE = 11;
 const T_FROZEN_SET = 12;
 const T_SHELL = 13; // lo = index in `shells`
 const T_DROPPED = 14;
-const T_RECENT = 15; // lo = slot in the ring of recent containers
+const T_RECENT = 15; // value in the ring of recent containers (see recentSlot)
+const T_KEPT = 16; // lo = index in `kept` (decoded short strings)
+const T_OPAQUE = 17; // a string that cannot be a module or attribute name
 
+/** A string that could name a module or attribute (dotted identifiers, Unicode letters allowed). */
+const NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
+
+/**
+ * What a memoized string that cannot be a name turns into. The analyzer only resolves names from strings
+ * (STACK_GLOBAL); data strings (labels, text, 'item-17') are the bulk of big pickles and need no memory.
+ * Should one ever reach STACK_GLOBAL it is reported as a hidden import (fail closed).
+ */
+const OPAQUE: Value = Object.freeze({ k: 'unknown', why: 'memoized data string (not a name)' }) as Value;
+
+/** Offsets are stored in 40 bits (1 TiB); values further in are kept as objects or dropped (fail closed). */
+const MAX_SOURCE = 2 ** 40;
 /** Short strings kept decoded (dict keys, module and attribute names are memoized early and fetched often). */
 const RETAINED = 1 << 16;
 const RETAINED_CHARS = 256;
@@ -44,8 +58,14 @@ export const COMPACT_LAG = 1 << 10;
 
 interface Page {
   tags: Uint8Array;
-  lo: Uint32Array;
-  hi: Uint8Array;
+  /** Payload (int, ring slot, kept-string index, source offset); allocated when an entry first needs one. */
+  lo?: Uint32Array;
+  /** High bits of source offsets, allocated only once an offset needs them (inputs over 4 GiB). */
+  hi?: Uint8Array;
+}
+
+function loOf(page: Page): Uint32Array {
+  return (page.lo ??= new Uint32Array(PAGE));
 }
 
 const FROZEN_TAGS: Record<string, number> = { dict: T_FROZEN_DICT, list: T_FROZEN_LIST, tuple: T_FROZEN_TUPLE, set: T_FROZEN_SET };
@@ -58,12 +78,16 @@ export class Memo {
   private lastPage: Page | undefined;
   /** Values without a compact form, and every entry of indices outside allocated pages (sparse indices). */
   private readonly objs = new Map<number, Value>();
+  /** Source offsets (see T_SOURCE) of entries outside allocated pages. */
+  private readonly sparseSources = new Map<number, number>();
   private readonly shells: Value[] = [];
   private readonly shellIds = new Map<string, number>();
-  private retained = 0;
+  private readonly kept: Value[] = [];
   private readonly ring: Array<Value | undefined> = new Array<Value | undefined>(COMPACT_LAG).fill(undefined);
   private readonly ringIdx = new Float64Array(COMPACT_LAG);
   private ringNext = 0;
+  /** Ring slot of each memo index whose value is in the ring (at most COMPACT_LAG entries). */
+  private readonly recentSlot = new Map<number, number>();
 
   /**
    * Stores `v` under `idx`. `source` is the offset of the binary opcode that produced `v` when `v` came
@@ -72,17 +96,32 @@ export class Memo {
    */
   put(idx: number, v: Value, source: number, max: number): boolean {
     const page = this.pageFor(idx);
-    const fresh = page ? page.tags[idx & (PAGE - 1)] === T_EMPTY : !this.objs.has(idx);
+    const fresh = page ? page.tags[idx & (PAGE - 1)] === T_EMPTY : !this.objs.has(idx) && !this.sparseSources.has(idx);
     if (fresh) {
       if (this.count >= max) return false;
       this.count++;
     }
+    const opaque = v.k === 'str' && (v.truncated === true || !NAME.test(v.v));
     if (!page) {
-      this.objs.set(idx, v);
+      // Sparse indices: same rules as below for what may be dropped or re-read instead of kept.
+      const reread = !opaque && source >= 0 && source < MAX_SOURCE && (v.k === 'str' || v.k === 'bytes' || v.k === 'int');
+      if (reread) {
+        this.objs.delete(idx);
+        this.sparseSources.set(idx, source);
+      } else {
+        this.sparseSources.delete(idx);
+        this.objs.set(idx, opaque ? OPAQUE : v);
+      }
       return true;
     }
     const i = idx & (PAGE - 1);
-    if (page.tags[i] === T_OBJ) this.objs.delete(idx);
+    const was = page.tags[i];
+    if (was === T_OBJ) this.objs.delete(idx);
+    else if (was === T_RECENT) this.recentSlot.delete(idx);
+    if (opaque) {
+      page.tags[i] = T_OPAQUE;
+      return true;
+    }
     switch (v.k) {
       case 'none': page.tags[i] = T_NONE; return true;
       case 'bool': page.tags[i] = v.v ? T_TRUE : T_FALSE; return true;
@@ -90,28 +129,29 @@ export class Memo {
       case 'buffer': page.tags[i] = T_BUFFER; return true;
       case 'dict': case 'list': case 'tuple': case 'set': case 'call':
         page.tags[i] = T_RECENT;
-        page.lo[i] = this.enterRing(idx, v);
+        this.recentSlot.set(idx, this.enterRing(idx, v));
         return true;
       case 'int':
         if (v.v !== undefined && v.v >= -0x80000000 && v.v <= 0x7fffffff) {
           page.tags[i] = T_INT;
-          page.lo[i] = v.v >>> 0;
+          loOf(page)[i] = v.v >>> 0;
           return true;
         }
         break;
       case 'str':
-        if (!v.truncated && v.v.length <= RETAINED_CHARS && this.retained < RETAINED) {
-          this.retained++;
-          page.tags[i] = T_OBJ;
-          this.objs.set(idx, v);
+        if (v.v.length <= RETAINED_CHARS && this.kept.length < RETAINED) {
+          page.tags[i] = T_KEPT;
+          loOf(page)[i] = this.kept.push(v) - 1;
           return true;
         }
         break;
     }
-    if (source >= 0 && (v.k === 'str' || v.k === 'bytes' || v.k === 'int')) {
+    if (source >= 0 && source < MAX_SOURCE && (v.k === 'str' || v.k === 'bytes' || v.k === 'int')) {
       page.tags[i] = T_SOURCE;
-      page.lo[i] = source % 0x100000000;
-      page.hi[i] = Math.floor(source / 0x100000000);
+      loOf(page)[i] = source % 0x100000000;
+      const high = Math.floor(source / 0x100000000);
+      if (high > 0) (page.hi ??= new Uint8Array(PAGE))[i] = high;
+      else if (page.hi) page.hi[i] = 0;
     } else if (v.k === 'str') page.tags[i] = T_DROPPED;
     else {
       page.tags[i] = T_OBJ;
@@ -126,9 +166,11 @@ export class Memo {
     if (!page) return this.objs.get(idx);
     const i = idx & (PAGE - 1);
     switch (page.tags[i]) {
-      case T_RECENT: return this.ring[page.lo[i]];
+      case T_KEPT: return this.kept[loOf(page)[i]];
+      case T_RECENT: return this.ring[this.recentSlot.get(idx) ?? -1];
+      case T_OPAQUE: return OPAQUE;
       case T_OBJ: return this.objs.get(idx);
-      case T_INT: return { k: 'int', v: page.lo[i] | 0 };
+      case T_INT: return { k: 'int', v: loOf(page)[i] | 0 };
       case T_NONE: return NONE;
       case T_TRUE: return TRUE;
       case T_FALSE: return FALSE;
@@ -138,7 +180,7 @@ export class Memo {
       case T_FROZEN_LIST: return frozenOf('list');
       case T_FROZEN_TUPLE: return frozenOf('tuple');
       case T_FROZEN_SET: return frozenOf('set');
-      case T_SHELL: return this.shells[page.lo[i]];
+      case T_SHELL: return this.shells[loOf(page)[i]];
       case T_DROPPED: return { k: 'unknown', why: `memo[${idx}] string dropped (memory budget)` };
       default: return undefined;
     }
@@ -147,9 +189,9 @@ export class Memo {
   /** Offset of the opcode to re-read for `idx`, or -1. */
   sourceOf(idx: number): number {
     const page = this.pageOf(idx);
-    if (!page) return -1;
+    if (!page) return this.sparseSources.get(idx) ?? -1;
     const i = idx & (PAGE - 1);
-    return page.tags[i] === T_SOURCE ? page.hi[i] * 0x100000000 + page.lo[i] : -1;
+    return page.tags[i] === T_SOURCE ? (page.hi ? page.hi[i] : 0) * 0x100000000 + loOf(page)[i] : -1;
   }
 
   private pageOf(idx: number): Page | undefined {
@@ -168,7 +210,7 @@ export class Memo {
     // Pages are only allocated while the memo is reasonably dense: scattered LONG_BINPUT indices cannot make
     // us allocate 64 Ki-entry pages for single entries (those go to `objs`, bounded by the memo budget).
     if (!page && (this.pages.size < 4 || this.pages.size * PAGE <= this.count * 4)) {
-      page = { tags: new Uint8Array(PAGE), lo: new Uint32Array(PAGE), hi: new Uint8Array(PAGE) };
+      page = { tags: new Uint8Array(PAGE) };
       this.pages.set(idx >>> PAGE_BITS, page);
     }
     return page;
@@ -189,7 +231,8 @@ export class Memo {
     const page = this.pageOf(idx);
     const i = idx & (PAGE - 1);
     // The index may have been overwritten since (PUT to the same index again): then it is no longer ours.
-    if (!page || page.tags[i] !== T_RECENT || page.lo[i] !== slot) return;
+    if (!page || page.tags[i] !== T_RECENT || this.recentSlot.get(idx) !== slot) return;
+    this.recentSlot.delete(idx);
     const kind = compactable(v);
     if (kind === 'frozen') page.tags[i] = FROZEN_TAGS[v.k];
     else if (kind === 'shell' && v.k === 'call') {
@@ -200,7 +243,7 @@ export class Memo {
         this.shellIds.set(key, id);
       }
       page.tags[i] = T_SHELL;
-      page.lo[i] = id;
+      loOf(page)[i] = id;
     } else {
       page.tags[i] = T_OBJ;
       this.objs.set(idx, v);

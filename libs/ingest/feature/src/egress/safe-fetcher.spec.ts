@@ -150,6 +150,27 @@ describe('SafeFetcher', () => {
     await expect(fetcher().get(`${base}/bad-length`)).rejects.toBeInstanceOf(UpstreamError);
   });
 
+  it('cancels requests and bodies in flight when its signal aborts (a stopping worker)', async () => {
+    const controller = new AbortController();
+    const cancellable = fetcher({}, 20 * 1024 * 1024).withSignal(controller.signal);
+    const res = await cancellable.get(`${base}/big-declared`);
+    const reading = failure(
+      (async () => {
+        for await (const _ of res.body) void _;
+      })(),
+    );
+    const abortedAt = Date.now();
+    controller.abort();
+    const error = await reading;
+    // Well before the 300 ms idle timeout: it was the abort, not the stalled server, that ended the body.
+    expect(Date.now() - abortedAt).toBeLessThan(200);
+    expect(error.kind).not.toBe('timeout');
+    expect(error.retriable).toBe(true);
+    // Once aborted, nothing new goes out; the original fetcher is unaffected.
+    expect((await failure(cancellable.get(`${base}/ok`))).kind).toBe('network');
+    expect(await fetcher().getText(`${base}/ok`, 100)).toBe('hello');
+  });
+
   it('times out a server that never answers', async () => {
     const started = Date.now();
     const error = await failure(fetcher().get(`${base}/hang`));

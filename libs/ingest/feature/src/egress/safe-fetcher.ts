@@ -15,6 +15,8 @@ export interface SafeFetcherOptions {
   timeoutMs: number;
   resolver?: Resolver;
   userAgent?: string;
+  /** Aborts every request of this fetcher (see withSignal): a stopping worker cancels its downloads. */
+  signal?: AbortSignal;
 }
 
 export interface FetchOptions {
@@ -92,6 +94,11 @@ export class SafeFetcher {
     this.resolver = options.resolver ?? systemResolver;
   }
 
+  /** The same fetcher whose requests (and response bodies) are cancelled when `signal` aborts. */
+  withSignal(signal: AbortSignal): SafeFetcher {
+    return new SafeFetcher(this.policy, { ...this.options, resolver: this.resolver, signal });
+  }
+
   /** GET with redirects; resolves on a 2xx with a guarded body stream, throws UpstreamError otherwise. */
   async get(rawUrl: string, opts: FetchOptions = {}): Promise<UpstreamResponse> {
     let url = this.parse(rawUrl);
@@ -166,6 +173,7 @@ export class SafeFetcher {
           agent: false,
           lookup: guardedLookup(this.policy, this.resolver),
           timeout: timeoutMs,
+          signal: this.options.signal,
           headers: { 'user-agent': this.options.userAgent ?? 'ModelGuard-Ingest/1.0', 'accept-encoding': 'identity', ...opts.headers },
         });
       } catch (error) {

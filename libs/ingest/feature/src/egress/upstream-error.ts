@@ -1,6 +1,6 @@
 /**
- * Why an upstream fetch failed. `retriable` drives the ingest handler: transient failures are thrown so the
- * messaging layer retries; permanent ones become an IngestFailed event straight away.
+ * Why an upstream fetch failed. `retriable` drives the ingest worker: transient failures are retried with
+ * back-off until the attempts are spent; permanent ones become an IngestFailed event straight away.
  */
 export type UpstreamErrorKind =
   | 'forbidden-destination'

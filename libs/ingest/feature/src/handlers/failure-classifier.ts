@@ -4,7 +4,7 @@ import { isUpstreamError } from '../egress/upstream-error';
 import { InvalidUpstreamUrlError } from '../sources/upstream-url';
 
 export interface ClassifiedFailure {
-  /** True when retrying cannot help (bad URL, 404, hostile archive, over a limit). */
+  /** True when retrying cannot help (bad URL, 404, hostile archive, over a limit): IngestFailed at once. */
   permanent: boolean;
   /** Human-readable, safe to show to the user who asked for the ingest. */
   reason: string;
@@ -12,7 +12,7 @@ export interface ClassifiedFailure {
 
 const MAX_REASON = 1000;
 
-/** Sorts ingest failures into "tell the user now" and "let the messaging layer retry". */
+/** Sorts ingest failures into "tell the user now" and "let the ingest worker retry with back-off". */
 export function classifyFailure(error: unknown): ClassifiedFailure {
   const message = (error instanceof Error ? error.message : String(error)).slice(0, MAX_REASON) || 'unknown error';
   if (error instanceof InvalidUpstreamUrlError) return { permanent: true, reason: `invalid URL: ${message}` };

@@ -72,8 +72,8 @@ function tableOf(manager: EntityManager): string {
   return `"${assertSchemaName(schema)}"."ingestion"`;
 }
 
-const LEASE = `now() + $LEASE * interval '1 millisecond'`;
-const lease = (param: number): string => LEASE.replace('$LEASE', `$${param}`);
+/** SQL for "now plus the lease in milliseconds held by parameter $n" (database clock). */
+const lease = (param: number): string => `now() + $${param} * interval '1 millisecond'`;
 
 /**
  * All SQL about ingest jobs. Leases use the database clock (`now()`), so workers with skewed clocks agree on

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '@modelguard/storage';
-import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '../../../../testing/src/fake-upstreams';
+import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
 import { EgressPolicy } from '../egress/egress-policy';
 import { SafeFetcher } from '../egress/safe-fetcher';
 import { DEFAULT_README_BYTES } from './package-content';

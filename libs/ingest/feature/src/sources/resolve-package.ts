@@ -7,7 +7,7 @@ import { parseUpstreamUrl } from './upstream-url';
 
 /**
  * Routes an ingest request to the right source. Throws InvalidUpstreamUrlError (permanent), UpstreamError
- * (retriable or not) or PackageError (permanent); the handler turns those into retries or IngestFailed.
+ * (retriable or not) or PackageError (permanent); the ingest worker turns those into retries or IngestFailed.
  */
 export async function resolvePackage(deps: IngestDeps, url: string, artifactType: ArtifactType): Promise<PackageContent> {
   const target = parseUpstreamUrl(url);

@@ -10,8 +10,11 @@ import type { IngestDeps, PackageContent } from '../sources/package-content';
 import { resolvePackage } from '../sources/resolve-package';
 import { INGEST_SETTINGS, type IngestSettings, retryDelayFor } from './ingest-settings';
 
-/** stored / failed = announced; retry = queued again with back-off; lost = no longer ours, result discarded. */
-export type IngestOutcome = 'stored' | 'failed' | 'retry' | 'lost';
+/**
+ * stored / failed = announced; retry = queued again with back-off; lost = no longer ours, result discarded;
+ * aborted = the worker is stopping and cancelled the download (its lease is released, nothing recorded).
+ */
+export type IngestOutcome = 'stored' | 'failed' | 'retry' | 'lost' | 'aborted';
 
 /**
  * Runs one claimed job: downloads outside any transaction (it can take minutes and, on embedded PGlite,
@@ -30,11 +33,15 @@ export class IngestJobProcessor {
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
   ) {}
 
-  async process(job: IngestJob): Promise<IngestOutcome> {
+  async process(job: IngestJob, signal?: AbortSignal): Promise<IngestOutcome> {
+    // Every request of this job goes through a fetcher bound to the worker's stop signal.
+    const deps = signal ? { ...this.deps, fetcher: this.deps.fetcher.withSignal(signal) } : this.deps;
     let content: PackageContent;
     try {
-      content = await resolvePackage(this.deps, job.url, job.artifactType);
+      content = await resolvePackage(deps, job.url, job.artifactType);
     } catch (error) {
+      // Not the upstream's fault: do not spend an attempt or a back-off, the next owner starts afresh.
+      if (signal?.aborted) return 'aborted';
       return this.onFailure(job, error);
     }
     try {

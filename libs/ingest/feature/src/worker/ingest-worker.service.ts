@@ -5,6 +5,9 @@ import { IngestJobStore } from '../persistence/ingest-job.store';
 import { IngestJobProcessor } from './ingest-job.processor';
 import { INGEST_SETTINGS, type IngestSettings } from './ingest-settings';
 
+/** After cancelling, how long shutdown waits for the cancelled downloads to notice. */
+const CANCEL_SETTLE_MS = 5_000;
+
 /**
  * The claim loop of one ingest process: keeps up to `concurrency` downloads in flight, claiming its own jobs
  * first and orphaned ones after, and heartbeats the leases of everything it owns. Runs next to the message
@@ -16,6 +19,8 @@ export class IngestWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly jobs = new IngestJobStore();
   /** In-flight downloads by claim token (what the heartbeat vouches for). */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Cancels the downloads still running when the shutdown grace period is over. */
+  private readonly cancel = new AbortController();
   private running = false;
   private loop?: Promise<void>;
   private heartbeat?: NodeJS.Timeout;
@@ -56,19 +61,18 @@ export class IngestWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Stops claiming, gives in-flight downloads `shutdownGraceMs` to finish (still heartbeating, so nobody takes
-   * them over meanwhile), then hands whatever is left to the other workers by releasing its leases.
+   * them over meanwhile), cancels the rest and hands them to the other workers by releasing its leases.
    */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.wake?.();
     await this.loop;
-    if (this.inFlight.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.shutdownGraceMs)));
-      await Promise.race([Promise.allSettled(this.inFlight.values()), grace]);
-      clearTimeout(timer);
-      if (this.inFlight.size > 0) this.logger.warn(`releasing ${this.inFlight.size} unfinished download(s) to other workers`);
+    if (!(await this.settleWithin(this.settings.shutdownGraceMs))) {
+      this.logger.warn(`cancelling ${this.inFlight.size} unfinished download(s) and releasing them to other workers`);
+      this.cancel.abort();
+      // A cancelled download ends at its next socket event; do not let a wedged one hold the shutdown.
+      await this.settleWithin(CANCEL_SETTLE_MS);
     }
     clearInterval(this.heartbeat);
     if (this.dataSource.isInitialized) {
@@ -76,6 +80,16 @@ export class IngestWorker implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.warn(`could not release jobs of ${this.workerId}: ${String(error)}`);
       });
     }
+  }
+
+  /** True when every in-flight download settled within `ms`. */
+  private async settleWithin(ms: number): Promise<boolean> {
+    if (this.inFlight.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    await Promise.race([Promise.allSettled(this.inFlight.values()), timeout]);
+    clearTimeout(timer);
+    return this.inFlight.size === 0;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -92,7 +106,7 @@ export class IngestWorker implements OnApplicationBootstrap, OnModuleDestroy {
           claimed = jobs.length;
           for (const job of jobs) {
             const work = this.processor
-              .process(job)
+              .process(job, this.cancel.signal)
               .then((outcome) => {
                 if (outcome === 'lost') this.logger.warn(`ingest of ${job.artifactId}@${job.version} is no longer ours (taken over, refreshed or reset); result discarded`);
               })

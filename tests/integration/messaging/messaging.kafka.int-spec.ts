@@ -11,7 +11,7 @@ import {
   uniqueSuffix,
 } from '@modelguard/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { redriveKafkaDeadLetters } from '../src';
+import { redriveKafkaDeadLetters } from '@modelguard/messaging';
 import { defineMessagingScenarios } from './messaging-scenarios';
 import { probeServiceModule, probeState } from './probe-service.module';
 

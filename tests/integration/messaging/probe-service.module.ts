@@ -3,7 +3,7 @@ import { type Envelope, type PayloadOf, Topic } from '@modelguard/contracts';
 import { schemaOf } from '@modelguard/persistence';
 import { ServicePlatformModule } from '@modelguard/runtime';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { type EventContext, NonRetriableError, OnEvent } from '../src';
+import { type EventContext, NonRetriableError, OnEvent } from '@modelguard/messaging';
 
 export type ProbeBehaviour = 'ok' | 'fail-once' | 'fail-always' | 'non-retriable';
 

@@ -3,7 +3,7 @@ import { type RunningService } from '@modelguard/runtime';
 import { expectEventually, queryRows } from '@modelguard/testing';
 import { DataSource } from 'typeorm';
 import { expect, it } from 'vitest';
-import { MessageValidationError, Outbox, OutboxRelay, TRANSPORT_CLIENT, type TransportClient, type WireMessage } from '../src';
+import { MessageValidationError, Outbox, OutboxRelay, TRANSPORT_CLIENT, type TransportClient, type WireMessage } from '@modelguard/messaging';
 import { probeState } from './probe-service.module';
 
 export interface ScenarioHarness {

@@ -5,7 +5,7 @@ import { bootstrapService, type RunningService } from '@modelguard/runtime';
 import { createTestSchemaName, dropSchemas, expectEventually, queryRows, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InProcessBroker, Outbox } from '../src';
+import { InProcessBroker, Outbox } from '@modelguard/messaging';
 import { created } from './messaging-scenarios';
 import { probeServiceModule, probeState } from './probe-service.module';
 

@@ -2,7 +2,7 @@ import { dltTopicOf, Topic } from '@modelguard/contracts';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
 import { createTestSchemaName, dropSchemas, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { InProcessBroker, redriveInProcessDeadLetters } from '../src';
+import { InProcessBroker, redriveInProcessDeadLetters } from '@modelguard/messaging';
 import { defineMessagingScenarios } from './messaging-scenarios';
 import { probeServiceModule, probeState } from './probe-service.module';
 
