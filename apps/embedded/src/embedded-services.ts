@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { AuditModule } from '@modelguard/audit-feature';
 import { GatewayModule } from '@modelguard/gateway-feature';
-import { IngestModule } from '@modelguard/ingest-feature';
+import { IngestModule, ingestSettingsFromEnv } from '@modelguard/ingest-feature';
 import { LineageModule } from '@modelguard/lineage-feature';
 import { ScanServiceModule, scanSettingsFromEnv } from '@modelguard/scan-feature';
 import { ScoringModule } from '@modelguard/scoring-feature';
@@ -20,6 +20,6 @@ export const EMBEDDED_SERVICES: readonly EmbeddedServiceSpec[] = [
   { service: 'scan', module: (env) => ScanServiceModule.forService({ settings: scanSettingsFromEnv(env) }) },
   { service: 'scoring', module: () => ScoringModule.forService() },
   { service: 'lineage', module: () => LineageModule.forService() },
-  { service: 'ingest', module: () => IngestModule.forService() },
+  { service: 'ingest', module: (env) => IngestModule.forService({ settings: ingestSettingsFromEnv(env) }) },
   { service: 'gateway', module: () => GatewayModule },
 ];

@@ -7,6 +7,13 @@ export class TruncatedError extends Error {}
 const CHUNK = 1 << 20;
 
 /**
+ * Node's per-encoding decoders behind Buffer#toString, which callers only reach through argument checks and an
+ * encoding lookup per call: called directly for the millions of short strings of a big pickle. Both methods
+ * exist on every Buffer since Node 0.x (they are what toString dispatches to); bounds are checked by the caller.
+ */
+type SliceDecoders = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
+
+/**
  * Forward cursor over a ScanInput with a 1 MiB read-ahead buffer. The hot path (`has`, `u8`, …) is synchronous;
  * callers `await fill(n)` only when `has(n)` is false, which keeps per-opcode parsing cheap. One buffer is
  * reused for the whole scan (unread bytes move to its front, new ones are read in behind them), so a multi-GB
@@ -91,7 +98,9 @@ export class ByteReader {
 
   /** Decodes `n` buffered bytes as text without allocating a Buffer view. */
   text(n: number, encoding: 'utf8' | 'latin1'): string {
-    const v = this.buf.toString(encoding, this.p, this.p + n);
+    const b = this.buf as SliceDecoders;
+    const end = this.p + n;
+    const v = encoding === 'utf8' ? b.utf8Slice(this.p, end) : b.latin1Slice(this.p, end);
     this.p += n;
     return v;
   }

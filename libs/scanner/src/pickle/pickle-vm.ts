@@ -1,10 +1,11 @@
 import { ByteReader, TruncatedError } from '../io/byte-reader';
-import { decodeLong, decodeQuotedString, decodeRawUnicodeEscape, parseTextInt } from './string-decode';
+import { decodeQuotedString, decodeRawUnicodeEscape, parseTextInt } from './string-decode';
+import { OpArgs } from './vm-args';
 import type { RawFollow } from './joblib-array';
 import { BUFFER, FALSE, FLOAT, NONE, TRUE, type Value } from './values';
 import { addItems, itemsOf, pairsOf, setItems, smallInt } from './vm-containers';
 import { Memo } from './vm-memo';
-import { rereadValue } from './vm-reread';
+import { RereadCache } from './vm-reread';
 
 export { OpcodeBudgetError, PickleError } from './pickle-errors';
 import { OpcodeBudgetError, PickleError } from './pickle-errors';
@@ -33,8 +34,6 @@ export interface VmLimits {
   maxInlineString: number;
 }
 
-type TextKind = 'utf8' | 'latin1' | 'long';
-const LINE_MAX = 1 << 16;
 const WINDOW = 512;
 const MARK = Symbol('mark');
 type Slot = Value | typeof MARK;
@@ -48,8 +47,7 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
   // Stack indices of the MARK slots, so finding the last mark is O(1) instead of a scan per SETITEMS/APPENDS.
   const marks: number[] = [];
   const memo = new Memo();
-  // Values re-read from the input for memo entries stored as opcode offsets (see vm-memo.ts), by offset.
-  const reread = new Map<number, Value>();
+  const rereads = new RereadCache(reader.input, limits.maxInlineString);
   // The last value produced directly by a binary string/bytes/long opcode, and that opcode's offset: when it is
   // memoized next, the memo can keep the offset instead of the value.
   let srcValue: Value | undefined;
@@ -58,10 +56,7 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
   let frameEnd = -1;
   const pop = (at: number): Value => {
     const v = stack.pop();
-    if (v === undefined || v === MARK) {
-      if (v === MARK) stack.push(v);
-      throw new PickleError('stack underflow', at);
-    }
+    if (v === undefined || v === MARK) throw new PickleError('stack underflow', at); // fatal: the stack is dropped
     return v;
   };
   // pop() is inlined by V8 while assigning `length` is a runtime call: this runs for every SETITEMS/APPENDS.
@@ -114,10 +109,8 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
     const source = ok ? memo.sourceOf(idx) : -1;
     // A missing key is what crashed other scanners after the payload ran (notes §3a PR #52): keep going.
     if (source < 0) return { k: 'unknown', why: `memo[${idx}] missing (at ${at})` };
-    const cached = reread.get(source);
-    if (cached !== undefined) return remember(cached, source);
-    if (reread.size >= 4096) reread.clear();
-    return rereadValue(reader.input, source, limits.maxInlineString).then((r) => (reread.set(source, r), remember(r, source)));
+    const r = rereads.get(source);
+    return r instanceof Promise ? r.then((x) => remember(x, source)) : remember(r, source);
   };
   const remember = (v: Value, source: number): Value => {
     srcValue = v;
@@ -130,44 +123,7 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
     srcAt = at;
     stack.push(v);
   };
-  // After the fill at the top of the loop at least WINDOW bytes are buffered unless the input ends, so
-  // fixed-size arguments are read synchronously; being short here means truncated input.
-  const need = (n: number, at: number): void => {
-    if (!reader.has(n)) throw new PickleError('truncated argument', at);
-  };
-  const u8 = (at: number): number => (need(1, at), reader.u8());
-  const u16 = (at: number): number => (need(2, at), reader.u16());
-  const i32 = (at: number): number => (need(4, at), reader.i32());
-  const u32 = (at: number): number => (need(4, at), reader.u32());
-  const u64 = (at: number): number => {
-    need(8, at);
-    const v = reader.take(8).readBigUInt64LE(0);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new PickleError('8-byte length too large', at);
-    return Number(v);
-  };
-  const decodeText = (b: Buffer, kind: TextKind): Value =>
-    kind === 'long' ? { k: 'int', v: decodeLong(b) } : { k: 'str', v: kind === 'utf8' ? b.toString('utf8') : b.toString('latin1') };
-  /** Synchronous when the bytes are buffered (the common case): no promise per string. */
-  const textNow = (n: number, at: number, kind: TextKind): Value | undefined => {
-    if (n >= 0 && n <= limits.maxInlineString && reader.has(n)) {
-      return kind === 'long' ? decodeText(reader.take(n), kind) : { k: 'str', v: reader.text(n, kind) };
-    }
-    if (n < 0 || !Number.isSafeInteger(n)) throw new PickleError('negative or huge length', at);
-    if (n > reader.remaining) throw new PickleError(`length ${n} runs past the end of the input`, at);
-    if (n > limits.maxInlineString) {
-      const off = reader.pos;
-      reader.skip(n);
-      return kind === 'long' ? { k: 'int', v: undefined } : { k: 'bytes', off, len: n };
-    }
-    return undefined;
-  };
-  const text = (n: number, at: number, kind: TextKind): Value | Promise<Value> =>
-    textNow(n, at, kind) ?? reader.bytes(n).then((b) => decodeText(b, kind));
-  const line = async (at: number): Promise<string> => {
-    const l = await reader.line(LINE_MAX);
-    if (l === undefined) throw new PickleError('unterminated text argument', at);
-    return l.toString('latin1');
-  };
+  const a = new OpArgs(reader, limits.maxInlineString);
 
   for (;;) {
     if (!reader.has(WINDOW)) await reader.fill(WINDOW);
@@ -185,12 +141,12 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
     const op = reader.u8();
     switch (op) {
       case 0x80: { // PROTO
-        const proto = u8(offset);
+        const proto = a.u8(offset);
         if (proto > 5) throw new PickleError(`unsupported protocol ${proto}`, offset);
         break;
       }
       case 0x95: { // FRAME
-        const len = u64(offset);
+        const len = a.u64(offset);
         if (len > reader.remaining) throw new PickleError('FRAME longer than the remaining input', offset);
         frameEnd = reader.pos + len;
         break;
@@ -205,38 +161,38 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       case 0x4e: stack.push(NONE); break; // NONE
       case 0x88: stack.push(TRUE); break; // NEWTRUE
       case 0x89: stack.push(FALSE); break; // NEWFALSE
-      case 0x46: await line(offset); stack.push(FLOAT); break; // FLOAT
-      case 0x47: need(8, offset); reader.skip(8); stack.push(FLOAT); break; // BINFLOAT
+      case 0x46: await a.line(offset); stack.push(FLOAT); break; // FLOAT
+      case 0x47: a.need(8, offset); reader.skip(8); stack.push(FLOAT); break; // BINFLOAT
       case 0x49: case 0x4c: { // INT, LONG
-        const r = parseTextInt(await line(offset));
+        const r = parseTextInt(await a.line(offset));
         if (!r.ok) throw new PickleError('invalid integer literal', offset);
         stack.push({ k: 'int', v: r.v });
         break;
       }
-      case 0x4a: stack.push(smallInt(i32(offset))); break; // BININT
-      case 0x4b: stack.push(smallInt(u8(offset))); break; // BININT1
-      case 0x4d: stack.push(smallInt(u16(offset))); break; // BININT2
-      case 0x8a: { const t = text(u8(offset), offset, 'long'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // LONG1
-      case 0x8b: { const t = text(i32(offset), offset, 'long'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // LONG4
+      case 0x4a: stack.push(smallInt(a.i32(offset))); break; // BININT
+      case 0x4b: stack.push(smallInt(a.u8(offset))); break; // BININT1
+      case 0x4d: stack.push(smallInt(a.u16(offset))); break; // BININT2
+      case 0x8a: { const t = a.text(a.u8(offset), offset, 'long'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // LONG1
+      case 0x8b: { const t = a.text(a.i32(offset), offset, 'long'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // LONG4
       case 0x53: { // STRING
-        const b = decodeQuotedString(Buffer.from(await line(offset), 'latin1'));
+        const b = decodeQuotedString(Buffer.from(await a.line(offset), 'latin1'));
         if (!b) throw new PickleError('invalid STRING literal', offset);
         stack.push({ k: 'str', v: b.toString('latin1') });
         break;
       }
-      case 0x54: { const t = text(i32(offset), offset, 'latin1'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // BINSTRING
-      case 0x55: { const t = text(u8(offset), offset, 'latin1'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // SHORT_BINSTRING
+      case 0x54: { const t = a.text(a.i32(offset), offset, 'latin1'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // BINSTRING
+      case 0x55: { const t = a.text(a.u8(offset), offset, 'latin1'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // SHORT_BINSTRING
       case 0x56: { // UNICODE
-        const s = decodeRawUnicodeEscape(Buffer.from(await line(offset), 'latin1'));
+        const s = decodeRawUnicodeEscape(Buffer.from(await a.line(offset), 'latin1'));
         if (s === undefined) throw new PickleError('invalid UNICODE literal', offset);
         stack.push({ k: 'str', v: s });
         break;
       }
-      case 0x58: { const t = text(u32(offset), offset, 'utf8'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // BINUNICODE
-      case 0x8c: { const t = text(u8(offset), offset, 'utf8'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // SHORT_BINUNICODE
-      case 0x8d: { const t = text(u64(offset), offset, 'utf8'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // BINUNICODE8
+      case 0x58: { const t = a.text(a.u32(offset), offset, 'utf8'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // BINUNICODE
+      case 0x8c: { const t = a.text(a.u8(offset), offset, 'utf8'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // SHORT_BINUNICODE
+      case 0x8d: { const t = a.text(a.u64(offset), offset, 'utf8'); pushSrc(t instanceof Promise ? await t : t, offset); break; } // BINUNICODE8
       case 0x42: case 0x43: case 0x8e: case 0x96: { // BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8
-        const n = op === 0x43 ? u8(offset) : op === 0x42 ? u32(offset) : u64(offset);
+        const n = op === 0x43 ? a.u8(offset) : op === 0x42 ? a.u32(offset) : a.u64(offset);
         if (n < 0 || n > reader.remaining) throw new PickleError(`bytes length ${n} runs past the end of the input`, offset);
         const off = reader.pos;
         reader.skip(n);
@@ -284,17 +240,17 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
         break;
       }
       case 0x67: case 0x68: case 0x6a: { // GET, BINGET, LONG_BINGET
-        const g = get(op === 0x68 ? u8(offset) : op === 0x6a ? u32(offset) : parseTextInt(await line(offset)).v, offset);
+        const g = get(op === 0x68 ? a.u8(offset) : op === 0x6a ? a.u32(offset) : parseTextInt(await a.line(offset)).v, offset);
         stack.push(g instanceof Promise ? await g : g);
         break;
       }
-      case 0x70: put(parseTextInt(await line(offset)).v, offset); break; // PUT
-      case 0x71: put(u8(offset), offset); break; // BINPUT
-      case 0x72: put(u32(offset), offset); break; // LONG_BINPUT
+      case 0x70: put(parseTextInt(await a.line(offset)).v, offset); break; // PUT
+      case 0x71: put(a.u8(offset), offset); break; // BINPUT
+      case 0x72: put(a.u32(offset), offset); break; // LONG_BINPUT
       case 0x94: put(memo.count, offset); break; // MEMOIZE
       case 0x63: case 0x69: { // GLOBAL, INST
-        const module = await line(offset);
-        const name = await line(offset);
+        const module = await a.line(offset);
+        const name = await a.line(offset);
         hooks.onImport(module, name, op === 0x63 ? 'GLOBAL' : 'INST', { offset, index: ops - 1 });
         const g: Value = { k: 'global', module, name };
         if (op === 0x63) stack.push(g);
@@ -318,12 +274,12 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
         break;
       }
       case 0x82: case 0x83: case 0x84: { // EXT1, EXT2, EXT4
-        const code = op === 0x82 ? u8(offset) : op === 0x83 ? u16(offset) : i32(offset);
+        const code = op === 0x82 ? a.u8(offset) : op === 0x83 ? a.u16(offset) : a.i32(offset);
         hooks.onExtension(code, { offset, index: ops - 1 });
         stack.push({ k: 'ext', code });
         break;
       }
-      case 0x50: stack.push({ k: 'persid', pid: { k: 'str', v: await line(offset) } }); break; // PERSID
+      case 0x50: stack.push({ k: 'persid', pid: { k: 'str', v: await a.line(offset) } }); break; // PERSID
       case 0x51: stack.push({ k: 'persid', pid: pop(offset) }); break; // BINPERSID
       case 0x52: { const args = pop(offset); const fn = pop(offset); hooks.onCall(fn, args, undefined, 'REDUCE', { offset, index: ops - 1 }); stack.push({ k: 'call', fn, args, op: 'REDUCE' }); break; } // REDUCE
       case 0x81: { const args = pop(offset); const cls = pop(offset); hooks.onCall(cls, args, undefined, 'NEWOBJ', { offset, index: ops - 1 }); stack.push({ k: 'call', fn: cls, args, op: 'NEWOBJ' }); break; } // NEWOBJ

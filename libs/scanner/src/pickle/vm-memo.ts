@@ -1,5 +1,6 @@
 import { BUFFER, FALSE, FLOAT, NONE, TRUE, type Value } from './values';
 import { compactable, frozenOf, shellOf } from './vm-compact';
+import { SlotTable } from './vm-slot-table';
 
 /**
  * The pickle memo, stored so that its memory stays a few bytes per entry however many entries a (benign)
@@ -87,7 +88,7 @@ export class Memo {
   private readonly ringIdx = new Float64Array(COMPACT_LAG);
   private ringNext = 0;
   /** Ring slot of each memo index whose value is in the ring (at most COMPACT_LAG entries). */
-  private readonly recentSlot = new Map<number, number>();
+  private readonly recentSlot = new SlotTable(COMPACT_LAG);
 
   /**
    * Stores `v` under `idx`. `source` is the offset of the binary opcode that produced `v` when `v` came
@@ -145,6 +146,8 @@ export class Memo {
           return true;
         }
         break;
+      case 'bytes': case 'global': case 'ext': case 'persid': case 'unknown':
+        break;
     }
     if (source >= 0 && source < MAX_SOURCE && (v.k === 'str' || v.k === 'bytes' || v.k === 'int')) {
       page.tags[i] = T_SOURCE;
@@ -167,7 +170,7 @@ export class Memo {
     const i = idx & (PAGE - 1);
     switch (page.tags[i]) {
       case T_KEPT: return this.kept[loOf(page)[i]];
-      case T_RECENT: return this.ring[this.recentSlot.get(idx) ?? -1];
+      case T_RECENT: return this.ring[this.recentSlot.get(idx)];
       case T_OPAQUE: return OPAQUE;
       case T_OBJ: return this.objs.get(idx);
       case T_INT: return { k: 'int', v: loOf(page)[i] | 0 };

@@ -26,6 +26,26 @@ export async function rereadValue(input: ScanInput, at: number, maxInline: numbe
   return { k: 'str', v: data.toString(op === 0x55 || op === 0x54 ? 'latin1' : 'utf8') };
 }
 
+/** Re-read values by opcode offset: a pickle that keeps fetching the same old names reads each once. */
+export class RereadCache {
+  private readonly cache = new Map<number, Value>();
+
+  constructor(
+    private readonly input: ScanInput,
+    private readonly maxInline: number,
+  ) {}
+
+  get(at: number): Value | Promise<Value> {
+    const hit = this.cache.get(at);
+    if (hit !== undefined) return hit;
+    if (this.cache.size >= 4096) this.cache.clear();
+    return rereadValue(this.input, at, this.maxInline).then((v) => {
+      this.cache.set(at, v);
+      return v;
+    });
+  }
+}
+
 function gone(at: number): Value {
   return { k: 'unknown', why: `memoized value at ${at} could not be re-read` };
 }

@@ -1,0 +1,60 @@
+/**
+ * Memo index → ring slot for the containers held in the memo's ring of recent values (vm-memo.ts). A Map did
+ * this job but cost a hash-table insert and delete per memoized container (millions on big pickles); this is
+ * a fixed-size linear-probing table in typed arrays, never more than 1/4 full, so it never allocates.
+ */
+export class SlotTable {
+  private readonly keys: Float64Array;
+  private readonly slots: Uint16Array;
+  private readonly mask: number;
+  private readonly shift: number;
+
+  /** `capacity` is the most entries ever present (≤ 65 536); the table has 4× as many cells. */
+  constructor(capacity: number) {
+    let bits = 2;
+    while (1 << bits < capacity * 4) bits++;
+    this.keys = new Float64Array(1 << bits).fill(-1);
+    this.slots = new Uint16Array(1 << bits);
+    this.mask = (1 << bits) - 1;
+    this.shift = 32 - bits;
+  }
+
+  private home(idx: number): number {
+    return Math.imul(idx | 0, 0x9e3779b1) >>> this.shift;
+  }
+
+  private find(idx: number): number {
+    for (let i = this.home(idx); ; i = (i + 1) & this.mask) {
+      const k = this.keys[i];
+      if (k === idx || k === -1) return i;
+    }
+  }
+
+  get(idx: number): number {
+    const i = this.find(idx);
+    return this.keys[i] === idx ? this.slots[i] : -1;
+  }
+
+  set(idx: number, slot: number): void {
+    const i = this.find(idx);
+    this.keys[i] = idx;
+    this.slots[i] = slot;
+  }
+
+  delete(idx: number): void {
+    let i = this.find(idx);
+    if (this.keys[i] !== idx) return;
+    // Backward-shift deletion: move later entries of the same probe run into the hole so lookups never stop
+    // early at it (no tombstones to accumulate).
+    for (let j = (i + 1) & this.mask; this.keys[j] !== -1; j = (j + 1) & this.mask) {
+      const h = this.home(this.keys[j]);
+      const between = i <= j ? h > i && h <= j : h > i || h <= j;
+      if (!between) {
+        this.keys[i] = this.keys[j];
+        this.slots[i] = this.slots[j];
+        i = j;
+      }
+    }
+    this.keys[i] = -1;
+  }
+}
