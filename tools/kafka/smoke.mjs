@@ -29,7 +29,17 @@ async function run() {
   await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
   await producer.connect();
   const sent = Array.from({ length: COUNT }, (_, i) => `message-${i}`);
-  await producer.send({ topic, messages: sent.map((value, i) => ({ key: String(i), value })) });
+  // A freshly started broker can still answer UNKNOWN_TOPIC_OR_PARTITION for a moment after the leaders
+  // are elected (metadata propagation): retry for a few seconds before calling the broker broken.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await producer.send({ topic, messages: sent.map((value, i) => ({ key: String(i), value })) });
+      break;
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
