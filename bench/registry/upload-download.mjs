@@ -7,7 +7,7 @@
 //   node bench/registry/upload-download.mjs [--gib 1] [--downloads 2] [--mode embedded|gateway] [--baseline-reps 3]
 //
 // --mode embedded (default): the whole registry in one process (what `npm start` runs), restarted once after its
-// first boot so PGlite's one-off initdb spike is reported apart. --mode gateway: the gateway process alone as in
+// first boot so PGlite's one-off initdb spike is reported apart (startRegistryRestarted). --mode gateway: the gateway process alone as in
 // distributed mode (lib/gateway-server.mjs), on a real Postgres database, with the scan verdict recorded by the script.
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { authenticate, expectStatus, makeAgent, request, waitForScan } from './lib/client.mjs';
 import { writeModelPackage } from './lib/package-zip.mjs';
 import { startStandaloneGateway } from './lib/gateway-server.mjs';
-import { startRegistry } from './lib/registry-server.mjs';
+import { startRegistryRestarted } from './lib/registry-server.mjs';
 import { printLogDigest } from './lib/server-log.mjs';
 import { fmt, load1, mbps, MiB, printTable, summarize } from './lib/stats.mjs';
 import { createWorkspace } from './lib/workspace.mjs';
@@ -81,13 +81,8 @@ const ENV = { AUTH_TOKEN_MAX_USES: '1000000' };
 
 async function startServer(dist, dataDir, logFile) {
   if (args.mode === 'gateway') return { server: await startStandaloneGateway({ dist, dataDir, env: ENV, logFile }), initMem: null };
-  // The first start on an empty DATA_DIR runs PGlite's initdb, a one-off spike of several hundred MiB that says
-  // nothing about serving packages: boot once to create the database, then measure a restarted registry.
-  const init = await startRegistry({ dist, dataDir, env: ENV, logFile });
-  await new Promise((r) => setTimeout(r, 1000));
-  const initMem = init.memory();
-  await init.stop();
-  return { server: await startRegistry({ dist, dataDir, env: ENV, logFile }), initMem };
+  const { server, firstBoot } = await startRegistryRestarted({ dist, dataDir, env: ENV, logFile });
+  return { server, initMem: firstBoot };
 }
 
 async function main() {

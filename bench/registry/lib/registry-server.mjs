@@ -129,3 +129,17 @@ export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
     },
   };
 }
+
+/**
+ * Starts the embedded registry twice on the same DATA_DIR and returns the second instance. The first start on an
+ * empty DATA_DIR runs PGlite's initdb, a one-off spike of several hundred MiB that says nothing about serving; its
+ * memory is returned as `firstBoot` so it can be reported on its own.
+ * @param {{ dist: string, dataDir: string, env?: Record<string, string>, logFile: string }} options
+ * @returns {Promise<{ server: RegistryHandle, firstBoot: { rss: number, hwm: number } }>}
+ */
+export async function startRegistryRestarted(options) {
+  const init = await startRegistry(options);
+  const firstBoot = init.memory();
+  await init.stop();
+  return { server: await startRegistry(options), firstBoot };
+}

@@ -100,7 +100,7 @@ export interface ScanOptions {
   timeoutMs: number;
   /** Maximum file size to scan; larger files are unscannable. */
   maxFileBytes: number;
-  /** Maximum number of pickle opcodes per pickle. */
+  /** Pickle opcode budget per 16 MiB of pickle input (granted at least once; see pickle/pickle-stream.ts vmLimits). */
   maxOpcodes: number;
   /** Maximum nesting depth of archives and nested pickles. */
   maxDepth: number;

@@ -32,13 +32,6 @@ export const BUFFER: Value = { k: 'buffer' };
 /** Items kept per container. */
 export const CONTAINER_CAP = 256;
 
-export function pushCapped<T>(into: T[], items: readonly T[]): boolean {
-  const room = CONTAINER_CAP - into.length;
-  if (room <= 0) return items.length > 0;
-  for (let i = 0; i < Math.min(room, items.length); i++) into.push(items[i]);
-  return items.length > room;
-}
-
 /** Short human description for messages (never the full content). */
 export function describe(v: Value, depth = 0): string {
   if (depth > 3) return '…';

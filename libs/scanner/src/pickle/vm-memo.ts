@@ -38,6 +38,7 @@ const T_DROPPED = 14;
 const T_RECENT = 15; // value in the ring of recent containers (see recentSlot)
 const T_KEPT = 16; // lo = index in `kept` (decoded short strings)
 const T_OPAQUE = 17; // a string that cannot be a module or attribute name
+const T_UNKNOWN = 18; // an unknown value (a GET of a missing index, …): all such values are alike to the analyzer
 
 /** A string that could name a module or attribute (dotted identifiers, Unicode letters allowed). */
 const NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
@@ -48,6 +49,7 @@ const NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p
  * Should one ever reach STACK_GLOBAL it is reported as a hidden import (fail closed).
  */
 const OPAQUE: Value = Object.freeze({ k: 'unknown', why: 'memoized data string (not a name)' }) as Value;
+const UNKNOWN: Value = Object.freeze({ k: 'unknown', why: 'memoized unknown value' }) as Value;
 
 /** Offsets are stored in 40 bits (1 TiB); values further in are kept as objects or dropped (fail closed). */
 const MAX_SOURCE = 2 ** 40;
@@ -146,7 +148,8 @@ export class Memo {
           return true;
         }
         break;
-      case 'bytes': case 'global': case 'ext': case 'persid': case 'unknown':
+      case 'unknown': page.tags[i] = T_UNKNOWN; return true;
+      case 'bytes': case 'global': case 'ext': case 'persid':
         break;
     }
     if (source >= 0 && source < MAX_SOURCE && (v.k === 'str' || v.k === 'bytes' || v.k === 'int')) {
@@ -172,6 +175,7 @@ export class Memo {
       case T_KEPT: return this.kept[loOf(page)[i]];
       case T_RECENT: return this.ring[this.recentSlot.get(idx)];
       case T_OPAQUE: return OPAQUE;
+      case T_UNKNOWN: return UNKNOWN;
       case T_OBJ: return this.objs.get(idx);
       case T_INT: return { k: 'int', v: loOf(page)[i] | 0 };
       case T_NONE: return NONE;

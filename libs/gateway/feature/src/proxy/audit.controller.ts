@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ArtifactService } from '../artifacts/artifact.service';
 import { RequirePermission } from '../auth/auth.decorators';
@@ -27,9 +28,20 @@ export class AuditController {
   }
 
   @Get('artifacts/:artifact_type/:id/scan-report')
-  async scanReport(@Param('artifact_type') rawType: string, @Param('id') rawId: string): Promise<unknown> {
+  async scanReport(
+    @Param('artifact_type') rawType: string,
+    @Param('id') rawId: string,
+    @Query('version') version: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
     const id = parseArtifactId(rawId);
     await this.artifacts.require(this.dataSource.manager, parseArtifactType(rawType), id);
-    return this.proxy.getJson(this.settings.services.scanUrl, `/internal/artifacts/${encodeURIComponent(id)}/scan-report`, 'the scan service');
+    // The scan service validates the version string itself (400 on garbage); we only pass it on, encoded.
+    const query = typeof version === 'string' && version.length > 0 ? `?version=${encodeURIComponent(version)}` : '';
+    const path = `/internal/artifacts/${encodeURIComponent(id)}/scan-report${query}`;
+    const upstream = await this.proxy.get(this.settings.services.scanUrl, path, 'the scan service');
+    // 202: the version is still queued or being scanned; the body says which.
+    res.status(upstream.status);
+    return upstream.body;
   }
 }

@@ -15,6 +15,11 @@ export class InternalProxyService {
   constructor(@Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings) {}
 
   async getJson(baseUrl: string | undefined, path: string, what: string): Promise<unknown> {
+    return (await this.get(baseUrl, path, what)).body;
+  }
+
+  /** Like getJson, keeping the upstream's 2xx status (e.g. 202 while a scan is still queued). */
+  async get(baseUrl: string | undefined, path: string, what: string): Promise<{ status: number; body: unknown }> {
     if (baseUrl === undefined || baseUrl.length === 0) throw new ClientError(502, `${what} is not configured on this gateway`);
     const url = `${baseUrl.replace(/\/+$/, '')}${path}`;
     let res: Response;
@@ -31,7 +36,7 @@ export class InternalProxyService {
     }
     const text = await readBounded(res);
     try {
-      return JSON.parse(text) as unknown;
+      return { status: res.status, body: JSON.parse(text) as unknown };
     } catch {
       throw new ClientError(502, `${what} returned invalid JSON`);
     }
