@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Topic } from '@modelguard/contracts';
 // Test-only helpers (schemas, polling); the boundary rule has no exemption for test files yet.
-// eslint-disable-next-line @nx/enforce-module-boundaries
+ 
 import { createTestSchemaName, dropSchemas, expectEventually, queryRows, testInfra } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benignPickle, maliciousPickle, sha256Of } from '../test/model-fixtures';

@@ -1,4 +1,5 @@
 import { type ArtifactType, PackageStoredV1 } from '@modelguard/contracts';
+import { leaseFromNow as lease, type LeasedJobStore, returnedRows } from '@modelguard/jobs';
 import { assertSchemaName } from '@modelguard/persistence';
 import type { EntityManager } from 'typeorm';
 
@@ -59,12 +60,6 @@ const toJob = (r: JobRow): IngestJob => ({
   attempts: r.attempts,
 });
 
-/** `UPDATE … RETURNING` through TypeORM's postgres driver yields [rows, affectedCount]. */
-function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && Array.isArray(result[0])) return result[0] as T[];
-  return (result as T[] | undefined) ?? [];
-}
-
 /** Raw SQL must qualify names: TypeORM does not set search_path, and tests use throw-away schemas. */
 function tableOf(manager: EntityManager): string {
   const schema = (manager.connection.options as { schema?: string }).schema;
@@ -72,15 +67,12 @@ function tableOf(manager: EntityManager): string {
   return `"${assertSchemaName(schema)}"."ingestion"`;
 }
 
-/** SQL for "now plus the lease in milliseconds held by parameter $n" (database clock). */
-const lease = (param: number): string => `now() + $${param} * interval '1 millisecond'`;
-
 /**
  * All SQL about ingest jobs. Leases use the database clock (`now()`), so workers with skewed clocks agree on
  * who owns what; every state change after a claim is conditional on the claim token, so a worker that lost
  * its job (lease taken over, request refreshed, registry reset) can never overwrite or announce a result.
  */
-export class IngestJobStore {
+export class IngestJobStore implements LeasedJobStore<EntityManager, IngestJob> {
   /**
    * Runs inside the handler's inbox transaction: records a new job owned by `owner`, refreshes a finished or
    * outdated one, or recognises a duplicate. Locks the row so a worker finishing it concurrently is seen.

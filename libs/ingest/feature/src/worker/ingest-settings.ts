@@ -1,18 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { envInt, envWorkerId, heartbeatIntervalFor, type LeasedWorkerSettings, parseSettingsEnv, uniqueWorkerId } from '@modelguard/jobs';
 import { z } from 'zod';
 
-/** Tuning of one ingest worker process (resolved: every field set). */
-export interface IngestSettings {
-  /** Stored as the owner of jobs, so you can tell which replica downloaded what. */
-  workerId: string;
-  /** Packages downloaded at the same time by this process (INGEST_CONCURRENCY). */
-  concurrency: number;
-  /** A job whose lease is older than this is considered orphaned and taken over. */
-  leaseMs: number;
-  heartbeatMs: number;
-  /** Fallback poll for claimable jobs (the handler also wakes the loop). */
-  pollMs: number;
+/**
+ * Tuning of one ingest worker process (resolved: every field set); `concurrency` is the number of packages
+ * downloaded at the same time (INGEST_CONCURRENCY).
+ */
+export interface IngestSettings extends LeasedWorkerSettings {
   /** Download attempts for transient upstream errors before IngestFailed (retriable: true). */
   maxAttempts: number;
   /** Back-off before the 2nd attempt; doubles per attempt, capped by maxRetryDelayMs. */
@@ -20,8 +13,6 @@ export interface IngestSettings {
   maxRetryDelayMs: number;
   /** On shutdown, how long in-flight downloads may finish before their leases are handed over. */
   shutdownGraceMs: number;
-  /** False in tests that drive (or kill) the worker by hand. */
-  autoStart: boolean;
 }
 
 /**
@@ -32,21 +23,19 @@ export type IngestSettingsInput = Omit<IngestSettings, 'maxAttempts' | 'retryDel
 
 export const INGEST_SETTINGS = Symbol.for('modelguard.ingest.settings');
 
-const int = (min: number, max: number) => z.string().regex(/^\d+$/, 'must be an integer').transform(Number).pipe(z.number().int().min(min).max(max)).optional();
-
 const ENV = z.object({
-  INGEST_WORKER_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits, . _ : - (max 100)').optional(),
-  INGEST_CONCURRENCY: int(1, 64),
-  INGEST_LEASE_MS: int(1_000, 3_600_000),
-  INGEST_POLL_MS: int(50, 60_000),
-  INGEST_MAX_ATTEMPTS: int(1, 20),
-  INGEST_RETRY_DELAY_MS: int(0, 600_000),
-  INGEST_SHUTDOWN_GRACE_MS: int(0, 600_000),
+  INGEST_WORKER_ID: envWorkerId,
+  INGEST_CONCURRENCY: envInt(1, 64),
+  INGEST_LEASE_MS: envInt(1_000, 3_600_000),
+  INGEST_POLL_MS: envInt(50, 60_000),
+  INGEST_MAX_ATTEMPTS: envInt(1, 20),
+  INGEST_RETRY_DELAY_MS: envInt(0, 600_000),
+  INGEST_SHUTDOWN_GRACE_MS: envInt(0, 600_000),
 });
 
 /** Unique per process even when replicas share a hostname (containers restarted in place). */
 export function defaultIngestWorkerId(): string {
-  return `ingest-${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 60)}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  return uniqueWorkerId('ingest-');
 }
 
 /**
@@ -54,19 +43,13 @@ export function defaultIngestWorkerId(): string {
  * values are refused with every problem listed rather than silently replaced by a default.
  */
 export function ingestSettingsFromEnv(env: Record<string, string | undefined>, overrides: Partial<IngestSettings> = {}): IngestSettingsInput {
-  const parsed = ENV.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid ingest settings: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseSettingsEnv(ENV, env, 'ingest');
   const leaseMs = overrides.leaseMs ?? e.INGEST_LEASE_MS ?? 60_000;
   return {
     workerId: e.INGEST_WORKER_ID ?? defaultIngestWorkerId(),
     concurrency: e.INGEST_CONCURRENCY ?? 2,
     leaseMs,
-    // Three heartbeats per lease: one lost beat (GC pause, busy database) does not forfeit the job.
-    heartbeatMs: Math.max(100, Math.floor(leaseMs / 3)),
+    heartbeatMs: heartbeatIntervalFor(leaseMs, 100),
     pollMs: e.INGEST_POLL_MS ?? 1_000,
     maxAttempts: e.INGEST_MAX_ATTEMPTS,
     retryDelayMs: e.INGEST_RETRY_DELAY_MS,

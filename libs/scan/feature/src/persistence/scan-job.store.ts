@@ -1,4 +1,5 @@
 import type { ArtifactType, ManifestEntry } from '@modelguard/contracts';
+import { leaseFromNow, type LeasedJobStore, returnedRows } from '@modelguard/jobs';
 import type { EntityManager } from 'typeorm';
 import { tableOf } from './scan-tables';
 
@@ -52,23 +53,17 @@ const toJob = (row: JobRow): ScanJob => ({
   attempts: row.attempts,
 });
 
-/** `UPDATE … RETURNING` through TypeORM's postgres driver yields [rows, affectedCount]. */
-function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && Array.isArray(result[0])) return result[0] as T[];
-  return (result as T[]) ?? [];
-}
-
 /**
  * All SQL about scan jobs. Leases are computed with the database clock (`now()`), so workers on machines
  * with skewed clocks still agree on who owns what.
  */
-export class ScanJobStore {
+export class ScanJobStore implements LeasedJobStore<EntityManager, ScanJob> {
   /** Record a job owned by `owner`; a second PackageStored for the same artifact+version is a no-op. */
   async enqueue(manager: EntityManager, job: NewScanJob, owner: string, leaseMs: number): Promise<boolean> {
     const rows = (await manager.query(
       `INSERT INTO ${tableOf(manager, 'scan_job')}
          (artifact_id, artifact_type, name, version, files, causation_id, correlation_id, owner, lease_expires_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, now() + $9 * interval '1 millisecond')
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, ${leaseFromNow(9)})
        ON CONFLICT ON CONSTRAINT scan_job_artifact_version_uq DO NOTHING
        RETURNING id`,
       [job.artifactId, job.artifactType, job.name, job.version, JSON.stringify(job.files), job.causationId, job.correlationId, owner, leaseMs],
@@ -94,7 +89,7 @@ export class ScanJobStore {
           FOR UPDATE SKIP LOCKED)
        UPDATE ${table} AS job
           SET status = 'running', owner = $1, attempts = job.attempts + 1,
-              lease_expires_at = now() + $3 * interval '1 millisecond', updated_at = now()
+              lease_expires_at = ${leaseFromNow(3)}, updated_at = now()
          FROM candidate WHERE job.id = candidate.id
        RETURNING job.id, job.artifact_id, job.artifact_type, job.name, job.version, job.files,
                  job.causation_id, job.correlation_id, job.owner, job.attempts`,
@@ -111,7 +106,7 @@ export class ScanJobStore {
   async heartbeat(manager: EntityManager, owner: string, leaseMs: number, workingOn: string[]): Promise<void> {
     await manager.query(
       `UPDATE ${tableOf(manager, 'scan_job')}
-          SET lease_expires_at = now() + $2 * interval '1 millisecond'
+          SET lease_expires_at = ${leaseFromNow(2)}
         WHERE owner = $1 AND (status = 'pending' OR (status = 'running' AND id = ANY($3::uuid[])))`,
       [owner, leaseMs, workingOn],
     );
