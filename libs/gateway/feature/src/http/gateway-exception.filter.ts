@@ -43,6 +43,11 @@ export function mapException(exception: unknown): Mapped {
       typeof body === 'string' ? body : typeof body === 'object' && body !== null && 'message' in body ? String((body as { message: unknown }).message) : exception.message;
     return { status: exception.getStatus(), message, headers: {} };
   }
+  // Every database connection is busy (pg pool wait timed out): the registry is overloaded, not broken. Tell the
+  // client to come back instead of failing the request with a 500.
+  if (exception instanceof Error && /timeout exceeded when trying to connect/i.test(exception.message)) {
+    return { status: 503, message: 'the registry is busy; retry shortly', headers: { 'Retry-After': '1' } };
+  }
   // Errors shaped like body-parser / http-errors (a 4xx `status`): malformed or oversized bodies.
   if (typeof exception === 'object' && exception !== null) {
     const e = exception as { status?: unknown; statusCode?: unknown; message?: unknown; type?: unknown; limit?: unknown; length?: unknown };
