@@ -46,23 +46,10 @@ HEAP="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 PERF="${KAFKA_JVM_PERFORMANCE_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true}"
 LOG4J="-Dkafka.logs.dir=$LOGS -Dlog4j.configuration=file:$CONF/log4j.properties"
 
-log() { echo "[kafka-broker] $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-# bash's /dev/tcp: no dependency on nc/ss being installed.
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-
-# Maven 3.8 prints stray ANSI resets ("\e[0m") even in batch mode; strip them so logs stay readable.
-mvn_run() {
-  # shellcheck disable=SC2086 # MVN is a command line on purpose
-  $MVN "$@" 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' >&2
-}
-
-running_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid; pid="$(cat "$PIDFILE")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
+# shellcheck disable=SC2034 # read by the sourced helpers
+LOG_TAG=kafka-broker
+# shellcheck source=SCRIPTDIR/../lib/java-service.sh
+. "$HERE/../lib/java-service.sh"
 
 cmd_fetch() {
   command -v "$JAVA" >/dev/null 2>&1 || die "java not found (install a JDK 17 or set JAVA_HOME)"
@@ -177,15 +164,7 @@ cmd_start() {
   log "ready on $HOST:$PORT (pid $pid, $((SECONDS - t0))s incl. format); KAFKA_BROKERS=$HOST:$PORT"
 }
 
-cmd_stop() {
-  local pid
-  pid="$(running_pid)" || { log "not running"; rm -f "$PIDFILE"; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true # controlled shutdown
-  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then log "still alive after 30s, sending KILL to $pid"; kill -KILL "$pid" 2>/dev/null || true; fi
-  rm -f "$PIDFILE"
-  log "stopped (pid $pid)"
-}
+cmd_stop() { stop_recorded_pid 30; }
 
 cmd_status() {
   local pid

@@ -41,24 +41,13 @@ HEAP="${S3MOCK_HEAP_OPTS:--Xms64m -Xmx512m}"
 # Serial GC + C1 only: quickest start on a 2-core machine shared with the tests.
 PERF="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true"
 
-log() { echo "[s3mock] $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck disable=SC2034 # read by the sourced helpers
+LOG_TAG=s3mock
+# shellcheck source=SCRIPTDIR/../lib/java-service.sh
+. "$HERE/../lib/java-service.sh"
 
 # An S3 ListBuckets answer, not just an open port: Spring Boot opens the port before the app is usable.
 answers() { curl -sf -o /dev/null --max-time 2 "http://$HOST:$PORT/"; }
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-
-# Maven 3.8 prints stray ANSI resets ("\e[0m") even in batch mode; strip them so logs stay readable.
-mvn_run() {
-  # shellcheck disable=SC2086 # MVN is a command line on purpose
-  $MVN "$@" 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' >&2
-}
-
-running_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid; pid="$(cat "$PIDFILE")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
 
 cmd_fetch() {
   command -v "$JAVA" >/dev/null 2>&1 || die "java not found (install a JDK 17 or set JAVA_HOME)"
@@ -114,15 +103,7 @@ cmd_start() {
   log "ready on http://$HOST:$PORT (pid $pid, $((SECONDS - t0))s); TEST_S3_ENDPOINT=http://$HOST:$PORT"
 }
 
-cmd_stop() {
-  local pid
-  pid="$(running_pid)" || { log "not running"; rm -f "$PIDFILE"; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then log "still alive after 20s, sending KILL to $pid"; kill -KILL "$pid" 2>/dev/null || true; fi
-  rm -f "$PIDFILE"
-  log "stopped (pid $pid)"
-}
+cmd_stop() { stop_recorded_pid 20; }
 
 cmd_status() {
   local pid
