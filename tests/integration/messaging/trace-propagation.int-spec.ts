@@ -1,16 +1,25 @@
 import { trace } from '@opentelemetry/api';
-import { Topic } from '@modelguard/contracts';
+import { ALL_TOPICS, dltTopicOf, Topic } from '@modelguard/contracts';
 import { attachInMemorySpanExporter, startTelemetry } from '@modelguard/observability';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
-import { createTestSchemaName, dropSchemas, expectEventually, queryRows, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
+import {
+  createKafkaTopics,
+  createTestSchemaName,
+  dropSchemas,
+  expectEventually,
+  queryRows,
+  serviceTestEnv,
+  testInfra,
+  uniqueSuffix,
+} from '@modelguard/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBroker, Outbox } from '@modelguard/messaging';
 import { created } from './messaging-scenarios';
 import { probeServiceModule, probeState } from './probe-service.module';
 
-describe('trace context follows request → outbox → broker → consumer', () => {
-  const broker = new InProcessBroker();
+// The same scenario on both transports: on Kafka the traceparent travels in the record headers.
+describe.each(['in-process', 'kafka'] as const)('trace context follows request → outbox → %s → consumer', (transport) => {
   const schema = createTestSchemaName('msg_trace');
   const service = `probe-${uniqueSuffix()}`;
   let running: RunningService;
@@ -20,11 +29,12 @@ describe('trace context follows request → outbox → broker → consumer', () 
     startTelemetry({ serviceName: 'trace-test', instrument: false });
     spans = attachInMemorySpanExporter();
     probeState.prefix = `tr${uniqueSuffix()}-`;
+    if (transport === 'kafka') await createKafkaTopics([...ALL_TOPICS, ...ALL_TOPICS.map(dltTopicOf)]);
     running = await bootstrapService({
       service,
       module: probeServiceModule(service, schema),
-      inProcessBroker: broker,
-      env: serviceTestEnv(),
+      ...(transport === 'in-process' ? { inProcessBroker: new InProcessBroker() } : {}),
+      env: serviceTestEnv(transport === 'kafka' ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_CLIENT_ID: service } : {}),
       shutdownHooks: false,
       exitOnConfigError: false,
     });
