@@ -1,21 +1,22 @@
 import type { Finding, FormatScanner, ScanContext, ScanInput } from '../../../core/types';
-import { memoryInput, sliceInput } from '../common/bytes';
-import { budgetOf, finding, guardedScan } from '../common/findings';
-import { entryDataOffset, readSmallEntry, readZipDirectory, type ZipEntry } from '../common/zip-directory';
+import { InflateLimitError } from '../../../io/inflated-input';
+import type { ZipEntry } from '../../archive/zip-reader';
+import { checkMemberIntegrity, isExtractable, openCheckedZip, scanZipMember, withZipMember } from '../../archive/zip-scanner';
+import { BudgetSignal, budgetOf, finding, FormatError, guardedScan, unscannable } from '../common/findings';
+import { readZipDirectory } from '../common/zip-directory';
 import { scanHdf5 } from './keras-h5.scanner';
 import { kerasConfigFindings } from './keras-findings';
 
 const FORMAT = 'keras-v3';
 const MAX_CONFIG = 64 << 20;
-/** Compressed members are inflated in memory to be scanned; above this they are reported instead. */
-const MAX_INFLATED_MEMBER = 64 << 20;
 /** Members Keras itself writes; anything else in a .keras file is unexpected cargo (e.g. a pickle). */
 const EXPECTED = /^(config\.json|metadata\.json|model\.weights\.(h5|npz)|assets(\/.*)?)$/;
 
 /**
  * Keras 3 `.keras` archives: a zip with config.json + metadata.json + model.weights.h5. Detected by
- * reading the central directory, so the engine must offer zips to this scanner before its generic zip
- * scanner (which should still scan every member for pickles).
+ * reading the central directory, so the engine offers zips to this scanner before its generic zip scanner.
+ * Claiming the archive must not weaken it: the scan starts with the very same archive-level checks and
+ * per-member CRC/size checks the zip scanner runs, then adds the Keras-specific analysis.
  */
 export const kerasV3Scanner: FormatScanner = {
   name: 'keras-v3',
@@ -35,60 +36,76 @@ export const kerasV3Scanner: FormatScanner = {
 
 async function scanKerasV3(input: ScanInput, ctx: ScanContext, sink: Finding[]): Promise<void> {
   const budget = budgetOf(() => ctx.checkBudget());
-  const entries = await readZipDirectory(input);
-  const byName = new Map<string, ZipEntry>();
-  for (const e of entries) {
-    if (byName.has(e.name)) sink.push(finding(input, 'keras-v3.duplicate-member', 'ERROR', `member ${JSON.stringify(e.name)} appears twice (loaders may read a different copy than the scanner)`));
-    byName.set(e.name, e);
+  const zip = await openCheckedZip(input, ctx);
+  sink.push(...zip.findings);
+  if (!zip.dir) return;
+  const seen = new Set<string>();
+  for (const e of zip.dir.entries) {
+    if (seen.has(e.name)) sink.push(finding(input, 'keras-v3.duplicate-member', 'ERROR', `member ${JSON.stringify(e.name)} appears twice (loaders may read a different copy than the scanner)`));
+    seen.add(e.name);
     if (!EXPECTED.test(e.name)) sink.push(finding(input, 'keras-v3.unexpected-member', 'WARNING', `unexpected member ${JSON.stringify(e.name.slice(0, 200))} in a .keras archive`));
   }
-  const config = byName.get('config.json');
-  if (!config) {
-    sink.push(finding(input, 'keras-v3.unscannable', 'ERROR', 'config.json is missing', { unscannable: true }));
-    return;
+  if (!seen.has('config.json')) sink.push(finding(input, 'keras-v3.unscannable', 'ERROR', 'config.json is missing', { unscannable: true }));
+  // A declared bomb is reported by the archive checks; inflating its members is exactly what it wants.
+  if (!zip.membersSafe) return;
+  // Every copy of a duplicated name is scanned: Python's zipfile loads the last one, other readers the first.
+  for (const e of zip.dir.entries) {
+    budget();
+    if (isExtractable(e)) await scanKerasMember(input, e, ctx, budget, sink);
   }
-  sink.push(...kerasConfigFindings(input, 'config.json', await readSmallEntry(input, config, MAX_CONFIG), budget));
-  const weights = byName.get('model.weights.h5');
-  if (weights) await checkWeights(input, ctx, weights, sink);
-  for (const e of byName.values()) {
-    if (e.name === 'config.json' || e.name === 'metadata.json' || e.name === 'model.weights.h5' || e.name.endsWith('/')) continue;
-    await scanMember(input, ctx, e, sink);
+}
+
+async function scanKerasMember(input: ScanInput, e: ZipEntry, ctx: ScanContext, budget: () => void, sink: Finding[]): Promise<void> {
+  switch (e.name) {
+    case 'config.json':
+      sink.push(...(await withZipMember(input, e, ctx, (member, path) => checkConfig(input, member, e, path, budget))));
+      return;
+    case 'metadata.json':
+      sink.push(...(await withZipMember(input, e, ctx, (member, path) => checkMemberIntegrity(member, e, path))));
+      return;
+    case 'model.weights.h5':
+      sink.push(...(await withZipMember(input, e, ctx, (member, path) => checkWeights(member, e, path, ctx, sink))));
+      return;
+    default:
+      // Assets, npz weights and unexpected cargo go back to the engine, which sniffs and scans them:
+      // claiming the archive must not hide a pickle stored next to the config.
+      sink.push(...(await scanZipMember(input, e, 'zip', ctx)));
   }
+}
+
+async function checkConfig(archive: ScanInput, member: ScanInput, e: ZipEntry, path: string, budget: () => void): Promise<Finding[]> {
+  const out: Finding[] = [];
+  if (e.size > MAX_CONFIG) {
+    out.push(finding(archive, 'keras-v3.unscannable', 'ERROR', `config.json is ${e.size} bytes (cap ${MAX_CONFIG}): it was not analysed`, { unscannable: true }));
+  } else {
+    try {
+      out.push(...kerasConfigFindings(archive, 'config.json', await member.read(0, e.size), budget));
+    } catch (err: unknown) {
+      // Caught here, not by withZipMember: a JSON error ("Unexpected end…") is not a corrupt deflate stream.
+      if (!(err instanceof FormatError)) throw err;
+      out.push(unscannable(archive, FORMAT, err));
+    }
+  }
+  out.push(...(await checkMemberIntegrity(member, e, path)));
+  return out;
 }
 
 /**
- * Other members (assets, npz weights, unexpected cargo) go back to the engine, which sniffs and scans them:
- * claiming the archive must not hide a pickle stored next to the config.
+ * HDF5 weights: root attributes and the user block, read through the (stored or streaming-inflated) member.
+ * Findings go straight into `sink` so those seen before a failure stand; the CRC/size checks are returned.
  */
-async function scanMember(input: ScanInput, ctx: ScanContext, e: ZipEntry, sink: Finding[]): Promise<void> {
-  const path = `${input.path}!/${e.name}`;
-  if (ctx.depth + 1 > ctx.options.maxDepth) {
-    sink.push(finding(input, 'keras-v3.member-not-scanned', 'ERROR', `${JSON.stringify(e.name.slice(0, 200))} is nested too deeply to scan`, { unscannable: true }));
-    return;
+async function checkWeights(member: ScanInput, e: ZipEntry, path: string, ctx: ScanContext, sink: Finding[]): Promise<Finding[]> {
+  try {
+    await scanHdf5(member, ctx, sink);
+  } catch (err: unknown) {
+    // Budget and inflation failures belong to the engine / withZipMember (budget.timeout, archive.bomb, zip.malformed).
+    if (err instanceof BudgetSignal || err instanceof InflateLimitError || isZlibError(err)) throw err;
+    sink.push(finding(member, 'keras-v3.weights-unscannable', 'ERROR', `model.weights.h5 is not a valid HDF5 file: ${err instanceof Error ? err.message : String(err)}`, { unscannable: true }));
   }
-  let member: ScanInput;
-  if (e.method === 0 && !(e.flags & 0x01)) member = sliceInput(input, await entryDataOffset(input, e), e.size, path);
-  else if (e.size <= MAX_INFLATED_MEMBER) member = memoryInput(await readSmallEntry(input, e, MAX_INFLATED_MEMBER), path);
-  else {
-    sink.push(finding(input, 'keras-v3.member-not-scanned', 'ERROR', `${JSON.stringify(e.name.slice(0, 200))} is a compressed member of ${e.size} bytes; it was not scanned`, { unscannable: true }));
-    return;
-  }
-  sink.push(...(await ctx.scanNested(member, ctx.depth + 1)));
+  return checkMemberIntegrity(member, e, path);
 }
 
-async function checkWeights(input: ScanInput, ctx: ScanContext, e: ZipEntry, sink: Finding[]): Promise<void> {
-  if (e.method !== 0) {
-    // Random access into a deflated HDF5 member would mean inflating it whole; leave it to the archive scanner.
-    sink.push(finding(input, 'keras-v3.weights-compressed', 'INFO', 'model.weights.h5 is compressed; its HDF5 structure is left to the archive scanner'));
-    return;
-  }
-  const member = sliceInput(input, await entryDataOffset(input, e), e.size, `${input.path}!/model.weights.h5`);
-  const inner: Finding[] = [];
-  try {
-    await scanHdf5(member, ctx, inner);
-  } catch (err: unknown) {
-    if (err instanceof Error && err.name === 'BudgetSignal') throw err;
-    inner.push(finding(member, 'keras-v3.weights-unscannable', 'ERROR', `model.weights.h5 is not a valid HDF5 file: ${err instanceof Error ? err.message : String(err)}`, { unscannable: true }));
-  }
-  sink.push(...inner);
+function isZlibError(err: unknown): boolean {
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('Z_');
 }
