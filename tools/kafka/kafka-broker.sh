@@ -125,6 +125,9 @@ log4j.logger.kafka.Kafka$=INFO
 PROPS
 }
 
+# Ready = the broker logged its start-up line (it waits until unfenced) and the client port accepts.
+broker_ready() { grep -q "Kafka Server started" "$LOGS/kafka.out" 2>/dev/null && port_open "$PORT"; }
+
 cmd_start() {
   local pid
   if pid="$(running_pid)"; then
@@ -151,16 +154,7 @@ cmd_start() {
     >"$LOGS/kafka.out" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$PIDFILE"
-  local deadline=$((SECONDS + START_TIMEOUT))
-  until grep -q "Kafka Server started" "$LOGS/kafka.out" 2>/dev/null && port_open "$PORT"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 60 "$LOGS/kafka.out" >&2; rm -f "$PIDFILE"; die "broker exited during start-up (see $LOGS/kafka.out)"
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      tail -n 60 "$LOGS/kafka.out" >&2; die "not ready after ${START_TIMEOUT}s (pid $pid left running; '$0 stop' ends it)"
-    fi
-    sleep 0.2
-  done
+  wait_until_ready "$pid" "$LOGS/kafka.out" broker "$START_TIMEOUT" broker_ready
   log "ready on $HOST:$PORT (pid $pid, $((SECONDS - t0))s incl. format); KAFKA_BROKERS=$HOST:$PORT"
 }
 

@@ -31,3 +31,19 @@ stop_recorded_pid() {
   rm -f "$PIDFILE"
   log "stopped (pid $pid)"
 }
+
+# wait_until_ready PID LOGFILE WHAT TIMEOUT_S CHECK...: polls CHECK until it succeeds; if the process dies or the
+# timeout passes, prints the log tail and dies (a started-but-stuck process is left for '$0 stop').
+wait_until_ready() {
+  local pid="$1" logfile="$2" what="$3" timeout="$4"; shift 4
+  local deadline=$((SECONDS + timeout))
+  until "$@"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 60 "$logfile" >&2; rm -f "$PIDFILE"; die "$what exited during start-up (see $logfile)"
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      tail -n 60 "$logfile" >&2; die "not ready after ${timeout}s (pid $pid left running; '$0 stop' ends it)"
+    fi
+    sleep 0.2
+  done
+}

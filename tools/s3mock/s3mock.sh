@@ -90,16 +90,7 @@ cmd_start() {
       >"$LOGS/s3mock.out" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$PIDFILE"
-  local deadline=$((SECONDS + START_TIMEOUT))
-  until answers; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 60 "$LOGS/s3mock.out" >&2; rm -f "$PIDFILE"; die "S3Mock exited during start-up (see $LOGS/s3mock.out)"
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      tail -n 60 "$LOGS/s3mock.out" >&2; die "not ready after ${START_TIMEOUT}s (pid $pid left running; '$0 stop' ends it)"
-    fi
-    sleep 0.3
-  done
+  wait_until_ready "$pid" "$LOGS/s3mock.out" S3Mock "$START_TIMEOUT" answers
   log "ready on http://$HOST:$PORT (pid $pid, $((SECONDS - t0))s); TEST_S3_ENDPOINT=http://$HOST:$PORT"
 }
 
