@@ -30,7 +30,8 @@ function boundaryOptions(allowTesting) {
       },
       {
         sourceTag: 'type:contracts',
-        onlyDependOnLibsWithTags: ['type:contracts', ...testing],
+        // Contracts derive their enums and patterns from the domain's constants, so the two cannot drift.
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', ...testing],
         bannedExternalImports: ['@nestjs/*', 'typeorm', 'kafkajs', 'ioredis', '@aws-sdk/*'],
       },
       { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { type PackageStoredV1, Topic } from '@modelguard/contracts';
 import { createEnvelope, KafkaTransportClient, type WireMessage } from '@modelguard/messaging';
 import { FsBlobStore } from '@modelguard/storage';
-import { expectEventually, queryRows, spawnService, type SpawnedService, testInfra } from '@modelguard/testing';
+import { expectEventually, queryRows, spawnService, type SpawnedService, testInfra, waitForKafkaTopics } from '@modelguard/testing';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce } from './support/build-once';
@@ -37,6 +37,8 @@ describe('scan workers over real Kafka: two processes in one consumer group shar
     // Work can only be spread over as many workers as the topic has partitions.
     const [meta] = (await admin.fetchTopicMetadata({ topics: [Topic.PackageStored] })).topics;
     if (meta.partitions.length < PARTITIONS) await admin.createPartitions({ topicPartitions: [{ topic: Topic.PackageStored, count: PARTITIONS }] });
+    // New partitions need leaders that serve them before the workers join and the test publishes.
+    await waitForKafkaTopics([Topic.PackageStored], { minPartitions: PARTITIONS });
   });
 
   afterAll(async () => {

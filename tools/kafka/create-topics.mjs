@@ -1,6 +1,7 @@
 // Creates every ModelGuard topic (libs/contracts ALL_TOPICS) and its dead-letter topic (`<topic>.dlt`) on the
-// broker, with leaders elected before it returns, so the first produce/subscribe of a test or a service
-// never hits LEADER_NOT_AVAILABLE. Idempotent: existing topics are kept, and those with fewer partitions
+// broker and returns only once every partition has a leader that serves it (tools/lib/kafka-topic-readiness.mjs),
+// so the first produce/subscribe of a test or a service never hits LEADER_NOT_AVAILABLE or
+// UNKNOWN_TOPIC_OR_PARTITION. Idempotent: existing topics are kept, and those with fewer partitions
 // than asked (for example auto-created with 1) are grown. Reads the topic names from the BUILT contracts
 // (dist/libs/contracts/src/index.js), so run `node scripts/build.mjs` first; no TypeScript loader needed.
 //
@@ -12,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { createTopicsAndWait, waitForTopicsReady } from '../lib/kafka-topic-readiness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const contractsJs = join(root, 'dist', 'libs', 'contracts', 'src', 'index.js');
@@ -46,22 +48,24 @@ const wanted = ALL_TOPICS.flatMap((topic) => [topic, dltTopicOf(topic)]);
 const kafka = new Kafka({
   clientId: 'modelguard-create-topics',
   brokers,
-  logLevel: logLevel.ERROR,
+  // Quiet: the readiness wait expects (and absorbs) the "not leader yet" answers kafkajs would log as ERROR, and a
+  // real failure is reported once, with its reason, by fail().
+  logLevel: logLevel.NOTHING,
   retry: { initialRetryTime: 200, retries: 8 },
 });
 const admin = kafka.admin();
 
 async function run() {
+  const deadline = Date.now() + timeoutMs;
+  const remaining = () => Math.max(1_000, deadline - Date.now());
   await admin.connect();
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((t) => !existing.has(t));
-  if (missing.length > 0) {
-    await admin.createTopics({
-      topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
-      waitForLeaders: true,
-      timeout: timeoutMs,
-    });
-  }
+  await createTopicsAndWait(
+    kafka,
+    missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
+    { timeoutMs: remaining() },
+  );
   // Grow, never shrink (Kafka cannot remove partitions): a topic auto-created by an early producer has 1.
   const present = wanted.filter((t) => existing.has(t));
   let grown = 0;
@@ -69,13 +73,16 @@ async function run() {
     const { topics } = await admin.fetchTopicMetadata({ topics: present });
     const small = topics.filter((t) => t.partitions.length < partitions);
     if (small.length > 0) {
-      await admin.createPartitions({ topicPartitions: small.map((t) => ({ topic: t.name, count: partitions })), timeout: timeoutMs });
+      await admin.createPartitions({ topicPartitions: small.map((t) => ({ topic: t.name, count: partitions })), timeout: remaining() });
       grown = small.length;
     }
   }
+  // The topics that were already there too: they may have been auto-created or grown a moment ago.
+  await waitForTopicsReady(kafka, present, { minPartitions: partitions, timeoutMs: remaining() });
   console.error(
     `[create-topics] ok: ${wanted.length} topics on ${brokers.join(',')} ` +
-      `(${missing.length} created, ${grown} grown to ${partitions} partitions, ${present.length - grown} unchanged)`,
+      `(${missing.length} created, ${grown} grown to ${partitions} partitions, ${present.length - grown} unchanged), ` +
+      `all partitions led and served`,
   );
 }
 

@@ -10,5 +10,5 @@ export { classifyPath, selectParts, isPackagePart, PACKAGE_PARTS } from './class
 export type { FileKind, PackagePart } from './classify';
 export { streamZip, formatSha256Sums } from './zip-writer';
 export type { StreamZipOptions } from './zip-writer';
-export { parseRangeHeader, contentRange } from './range';
+export { parseRangeHeader, contentRange, clampRange, rangeProblem, rangeRequestHeader } from './range';
 export type { ByteRange } from './range';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PackageError } from './package-error';
-import { contentRange, parseRangeHeader } from './range';
+import { clampRange, contentRange, parseRangeHeader, rangeProblem, rangeRequestHeader } from './range';
 
 describe('parseRangeHeader', () => {
   it('serves the whole body when there is no usable header', () => {
@@ -39,5 +39,25 @@ describe('parseRangeHeader', () => {
   it('formats Content-Range', () => {
     expect(contentRange({ start: 0, end: 9 }, 100)).toBe('bytes 0-9/100');
     expect(contentRange(null, 100)).toBe('bytes */100');
+  });
+
+  it('formats the outgoing request header', () => {
+    expect(rangeRequestHeader({ start: 0, end: 9 })).toBe('bytes=0-9');
+  });
+});
+
+describe('rangeProblem / clampRange', () => {
+  it('accepts whole-number ranges that start inside the resource and clamps their end', () => {
+    expect(rangeProblem({ start: 0, end: 0 }, 1)).toBeUndefined();
+    expect(rangeProblem({ start: 5, end: 500 }, 10)).toBeUndefined();
+    expect(clampRange({ start: 5, end: 500 }, 10)).toEqual({ start: 5, end: 9 });
+    expect(clampRange({ start: 2, end: 3 }, 10)).toEqual({ start: 2, end: 3 });
+  });
+
+  it('names what is wrong with a range that cannot be read', () => {
+    expect(rangeProblem({ start: -1, end: 3 }, 10)).toMatch(/0 <= start <= end/);
+    expect(rangeProblem({ start: 5, end: 4 }, 10)).toMatch(/0 <= start <= end/);
+    expect(rangeProblem({ start: 0.5, end: 4 }, 10)).toMatch(/integers/);
+    expect(rangeProblem({ start: 10, end: 11 }, 10)).toMatch(/beyond the size 10/);
   });
 });

@@ -1,9 +1,32 @@
 import { PackageError } from './package-error';
 
-/** Inclusive byte range, as in HTTP and BlobStore.get. */
+/**
+ * Inclusive byte range, as in HTTP `Range: bytes=start-end`. The one representation used from the download
+ * endpoint through BlobStore.get down to S3 ranged reads, so no layer converts between conventions.
+ */
 export interface ByteRange {
   start: number;
   end: number;
+}
+
+/** Why `range` cannot be read from a resource of `size` bytes, or undefined when it can (see clampRange). */
+export function rangeProblem(range: ByteRange, size: number): string | undefined {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    return `Invalid range ${String(start)}-${String(end)}: need integers with 0 <= start <= end`;
+  }
+  if (start >= size) return `Range start ${start} is beyond the size ${size}`;
+  return undefined;
+}
+
+/** An end beyond the resource is cut to its last byte, as HTTP does. */
+export function clampRange(range: ByteRange, size: number): ByteRange {
+  return { start: range.start, end: Math.min(range.end, size - 1) };
+}
+
+/** The `bytes=start-end` form of a range, for outgoing requests (S3 GetObject Range, UploadPartCopy). */
+export function rangeRequestHeader(range: ByteRange): string {
+  return `bytes=${range.start}-${range.end}`;
 }
 
 /**
@@ -33,11 +56,11 @@ export function parseRangeHeader(header: string | undefined | null, size: number
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(spec[1]);
-  const end = spec[2] === '' ? size - 1 : Number(spec[2]);
   if (!Number.isSafeInteger(start) || start >= size) throw unsatisfiable();
-  if (!Number.isSafeInteger(end)) return { start, end: size - 1 };
+  // An end too large to represent means "to the end", like an open range.
+  const end = spec[2] === '' || !Number.isSafeInteger(Number(spec[2])) ? size - 1 : Number(spec[2]);
   if (end < start) return null; // syntactically invalid → ignore the header
-  return { start, end: Math.min(end, size - 1) };
+  return clampRange({ start, end }, size);
 }
 
 /** `Content-Range` value for a 206 (or `bytes * /size` for a 416 when range is null). */

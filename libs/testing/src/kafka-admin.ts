@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaTopicsAndWait, waitForKafkaTopicsReady } from './kafka-topic-readiness';
 import { testInfra } from './test-infra';
 
 function client(brokers: readonly string[]): Kafka {
@@ -6,24 +7,35 @@ function client(brokers: readonly string[]): Kafka {
 }
 
 /**
- * Creates topics (idempotent) and waits for their partition leaders, so the first produce/subscribe of
- * a test never hits LEADER_NOT_AVAILABLE.
+ * Creates topics (idempotent) and waits until every partition has a leader that serves it, so the first
+ * produce/subscribe of a test never hits LEADER_NOT_AVAILABLE or UNKNOWN_TOPIC_OR_PARTITION. Topics that
+ * already existed are waited for too: another test file or an auto-creating producer may have made them a
+ * moment ago.
  */
-export async function createKafkaTopics(topics: readonly string[], opts: { partitions?: number; brokers?: readonly string[] } = {}): Promise<void> {
-  const admin = client(opts.brokers ?? testInfra.kafkaBrokers).admin();
+export async function createKafkaTopics(topics: readonly string[], opts: { partitions?: number; brokers?: readonly string[]; timeoutMs?: number } = {}): Promise<void> {
+  const kafka = client(opts.brokers ?? testInfra.kafkaBrokers);
+  const partitions = opts.partitions ?? 3;
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const remaining = () => Math.max(1_000, deadline - Date.now());
+  const admin = kafka.admin();
+  let existing: Set<string>;
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: opts.partitions ?? 3, replicationFactor: 1 })),
-      });
-    }
+    existing = new Set(await admin.listTopics());
   } finally {
     await admin.disconnect();
   }
+  await createKafkaTopicsAndWait(
+    kafka,
+    topics.filter((t) => !existing.has(t)).map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    { timeoutMs: remaining() },
+  );
+  await waitForKafkaTopicsReady(kafka, topics.filter((t) => existing.has(t)), { timeoutMs: remaining() });
+}
+
+/** Waits until `topics` have at least `minPartitions` partitions, each led and served (after createPartitions). */
+export async function waitForKafkaTopics(topics: readonly string[], opts: { minPartitions?: number; brokers?: readonly string[]; timeoutMs?: number } = {}): Promise<void> {
+  await waitForKafkaTopicsReady(client(opts.brokers ?? testInfra.kafkaBrokers), topics, opts);
 }
 
 export async function deleteKafkaTopics(topics: readonly string[], brokers: readonly string[] = testInfra.kafkaBrokers): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { type Envelope, type PayloadOf, Topic } from '@modelguard/contracts';
-import { schemaOf } from '@modelguard/persistence';
+import { qualifiedTable, schemaOf } from '@modelguard/persistence';
 import { ServicePlatformModule } from '@modelguard/runtime';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { type EventContext, NonRetriableError, OnEvent } from '@modelguard/messaging';
@@ -32,9 +32,8 @@ export class ProbeHandler {
     const id = event.payload.artifactId;
     if (!id.startsWith(probeState.prefix)) return; // messages of other test runs on a shared broker
     probeState.attempts.set(id, [...(probeState.attempts.get(id) ?? []), ctx.attempt]);
-    const schema = (ctx.manager.connection.options as { schema: string }).schema;
     // Written before failing, to prove a failed attempt's writes roll back with it.
-    await ctx.manager.query(`INSERT INTO "${schema}"."effect" (event_id, artifact_id, attempt) VALUES ($1, $2, $3)`, [event.eventId, id, ctx.attempt]);
+    await ctx.manager.query(`INSERT INTO ${qualifiedTable(ctx.manager, 'effect')} (event_id, artifact_id, attempt) VALUES ($1, $2, $3)`, [event.eventId, id, ctx.attempt]);
     const behaviour = probeState.behaviour.get(id) ?? 'ok';
     if (behaviour === 'fail-always') throw new Error(`scripted failure for ${id}`);
     if (behaviour === 'fail-once' && ctx.attempt === 1) throw new Error(`transient failure for ${id}`);

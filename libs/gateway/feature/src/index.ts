@@ -1,7 +1,7 @@
 export { GatewayModule, GatewayFeatureModule, type GatewayModuleOptions } from './gateway.module';
 export { GATEWAY_SETTINGS, JWT_AUDIENCE, JWT_ISSUER, type GatewaySettings } from './gateway-settings';
 export { gatewayEntities, gatewayMigrations } from './persistence/gateway-entities';
-export { GATEWAY_BLOB_STORE, type ByteRange, type GatewayBlobStore } from './ports/blob-store.port';
+export { GATEWAY_BLOB_STORE, type GatewayBlobStore } from './ports/blob-store.port';
 export { GATEWAY_USE_COUNTER, type UseCounter } from './ports/use-counter.port';
 export { GATEWAY_OUTBOX, type EventOutbox } from './ports/event-outbox.port';
 export { MemoryUseCounter } from './adapters/memory-use-counter.adapter';

@@ -11,11 +11,6 @@ export {
   type IngestSettings,
   type IngestSettingsInput,
 } from './worker/ingest-settings';
-export { SafeFetcher, type SafeFetcherOptions, type FetchOptions, type UpstreamResponse } from './egress/safe-fetcher';
-export { EgressPolicy, type EgressPolicyOptions } from './egress/egress-policy';
-export { forbiddenAddressReason } from './egress/address-policy';
-export { UpstreamError, isUpstreamError, type UpstreamErrorKind } from './egress/upstream-error';
-export { type Resolver, systemResolver } from './egress/guarded-lookup';
 export { parseUpstreamUrl, InvalidUpstreamUrlError, type UpstreamTarget } from './sources/upstream-url';
 export { resolvePackage } from './sources/resolve-package';
 export type { PackageContent, IngestDeps, IngestLimits } from './sources/package-content';

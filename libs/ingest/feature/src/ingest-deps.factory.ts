@@ -1,17 +1,16 @@
 import { join } from 'node:path';
 import type { AppConfig } from '@modelguard/config';
 import type { BlobStore } from '@modelguard/storage';
-import { EgressPolicy } from './egress/egress-policy';
-import type { Resolver } from './egress/guarded-lookup';
-import { SafeFetcher } from './egress/safe-fetcher';
+import { createSafeFetcher, type Resolver } from '@modelguard/egress';
 import { DEFAULT_README_BYTES, type IngestDeps } from './sources/package-content';
+
+const INGEST_USER_AGENT = 'ModelGuard-Ingest/1.0';
 
 /** Builds the ingest dependencies from AppConfig: one egress policy and fetcher for the whole service. */
 export function buildIngestDeps(config: AppConfig, blobs: BlobStore, opts: { resolver?: Resolver; tmpDir?: string } = {}): IngestDeps {
   const { upstream, limits } = config;
-  const policy = new EgressPolicy(upstream);
   return {
-    fetcher: new SafeFetcher(policy, { maxBytes: upstream.maxPackageBytes, timeoutMs: upstream.requestTimeoutMs, resolver: opts.resolver }),
+    fetcher: createSafeFetcher(upstream, { resolver: opts.resolver, userAgent: INGEST_USER_AGENT }),
     blobs,
     hfEndpoint: upstream.hfEndpoint,
     githubApiUrl: upstream.githubApiUrl,

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@modelguard/config';
 import { ServicePlatformModule } from '@modelguard/runtime';
 import { BlobStore, createBlobStore } from '@modelguard/storage';
-import type { Resolver } from './egress/guarded-lookup';
+import type { Resolver } from '@modelguard/egress';
 import { IngestRequestedHandler } from './handlers/ingest-requested.handler';
 import { buildIngestDeps } from './ingest-deps.factory';
 import { INGEST_DEPS } from './ingest.tokens';

@@ -26,7 +26,7 @@ let app: IngestTestApp;
 
 /** Outcome rows as the service wrote them before the job columns existed. */
 async function seedLegacySchema(): Promise<void> {
-  const ds = buildServiceDataSource({ url: testInfra.databaseUrl, schema, entities: [], migrations: [...messagingMigrations(schema), Ingestion1764310000000], poolSize: 2 });
+  const ds = buildServiceDataSource({ url: testInfra.databaseUrl, schema, entities: [], migrations: [...messagingMigrations(), Ingestion1764310000000], poolSize: 2 });
   await ds.initialize();
   try {
     await migrateServiceSchema(ds);

@@ -1,4 +1,5 @@
 import Redis, { type RedisOptions } from 'ioredis';
+import { type Backoff, backoffDelay } from '@modelguard/jobs';
 import type { ComponentHealth } from '@modelguard/observability';
 import { assertKey, assertTtl, assertValue, CacheInputError, CacheStore, DEFAULT_MAX_VALUE_BYTES } from './cache-store';
 
@@ -10,6 +11,9 @@ export interface RedisCacheOptions {
   /** Per-command limit so a stalled Redis fails calls instead of hanging requests. Default 2000 ms. */
   commandTimeoutMs?: number;
 }
+
+/** Reconnect waits: 200 ms doubling to 2 s, so a restarted Redis is found again within seconds. */
+const RECONNECT_BACKOFF: Backoff = { initialMs: 200, maxMs: 2_000 };
 
 /** Redis-backed CacheStore for distributed mode (shared by every service instance). */
 export class RedisCacheStore extends CacheStore {
@@ -25,7 +29,7 @@ export class RedisCacheStore extends CacheStore {
       commandTimeout: opts.commandTimeoutMs ?? 2_000,
       // Fail a command after a couple of reconnect attempts rather than queueing it indefinitely.
       maxRetriesPerRequest: 2,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+      retryStrategy: (attempt) => backoffDelay(RECONNECT_BACKOFF, attempt),
     };
     this.client = new Redis(opts.url, options);
     // Without a listener ioredis logs every connection error as an unhandled 'error' event; failures

@@ -89,4 +89,61 @@ export interface AppConfig {
     maxUnpackedBytes: number;
   };
   services: { auditUrl?: string; scanUrl?: string };
+  /** The scan service's own section (SCAN_*); present only in the config loaded for `scan`. */
+  scan?: ScanSectionConfig;
+  /** The ingest service's own section (INGEST_*); present only in the config loaded for `ingest`. */
+  ingest?: IngestSectionConfig;
+  /** The gateway's own section (GATEWAY_*); present only in the config loaded for `gateway`. */
+  gateway?: GatewaySectionConfig;
+}
+
+/** Tuning of the scan worker (SCAN_*). An unset workerId means "generate one unique to this process". */
+export interface ScanSectionConfig {
+  workerId?: string;
+  /** Package versions scanned at the same time; also the size of the scanner's worker pool. */
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  /** Transient failures (database, scanner crash) before giving up with ScanFailed. */
+  maxAttempts: number;
+  spoolMaxBytes: number;
+  blobAttempts: number;
+  blobRetryDelayMs: number;
+}
+
+/** Tuning of the ingest worker (INGEST_*). Unset attempts/back-off follow the messaging retry policy. */
+export interface IngestSectionConfig {
+  workerId?: string;
+  /** Packages downloaded at the same time. */
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  maxAttempts?: number;
+  retryDelayMs?: number;
+  maxRetryDelayMs: number;
+  /** On shutdown, how long in-flight downloads may finish before their leases are handed over. */
+  shutdownGraceMs: number;
+}
+
+/** The gateway's operational knobs (GATEWAY_*). */
+export interface GatewaySectionConfig {
+  /** How long POST/PUT wait for ingestion before answering 202 instead of 201/200. */
+  ingestWaitMs: number;
+  /** Hard wall-clock budget for one regex search request. */
+  regexBudgetMs: number;
+  /** Timeout of the gateway's calls to internal services (audit, scan). */
+  internalTimeoutMs: number;
+  /** Largest response body accepted from an internal service. */
+  maxInternalResponseBytes: number;
+  /** Directory holding the served OpenAPI documents. */
+  openapiDir: string;
+  /** Scratch directory for streamed uploads (never buffered in memory). */
+  tmpDir: string;
+}
+
+/** Every per-service section, by the name of the service that owns it. */
+export interface ServiceSections {
+  scan: ScanSectionConfig;
+  ingest: IngestSectionConfig;
+  gateway: GatewaySectionConfig;
 }

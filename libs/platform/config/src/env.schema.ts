@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolVar, csvVar, enumVar, hostname, hostPort, httpUrlVar, intVar, stringVar, urlVarWithScheme } from './env-fields';
+import { SECTION_ENV_VARS, SERVICE_SECTION_SCHEMAS } from './service-sections.schema';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -14,8 +15,9 @@ export const CACHE_DRIVERS = ['redis', 'memory'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /**
- * Every environment variable ModelGuard reads, flat, exactly as named in `.env.example`.
- * This object is the single source of truth: a unit test checks that each key is documented.
+ * Every environment variable all services read, flat, exactly as named in `.env.example`. The variables
+ * only one service reads are in `service-sections.schema.ts`; `FULL_ENV_SCHEMA` joins both, and a unit
+ * test checks that each key is documented.
  * All fields are optional here; requirements that depend on other variables are enforced in
  * `build-app-config.ts` so that every problem can be reported in one pass.
  */
@@ -82,7 +84,17 @@ export const ENV_SCHEMA = z.object({
 
 export type ParsedEnv = z.infer<typeof ENV_SCHEMA>;
 
-/** The names of every variable the schema reads (for docs checks and diagnostics). */
-export const CONFIG_ENV_VARS: readonly string[] = Object.keys(ENV_SCHEMA.shape);
+/** The base schema and every service section in one object (documentation checks, `.env` linting). */
+export const FULL_ENV_SCHEMA = ENV_SCHEMA.extend({
+  ...SERVICE_SECTION_SCHEMAS.scan.shape,
+  ...SERVICE_SECTION_SCHEMAS.ingest.shape,
+  ...SERVICE_SECTION_SCHEMAS.gateway.shape,
+});
+
+/** The variables every service reads. */
+export const BASE_ENV_VARS: readonly string[] = Object.keys(ENV_SCHEMA.shape);
+
+/** The names of every variable ModelGuard reads, sections included (for docs checks and diagnostics). */
+export const CONFIG_ENV_VARS: readonly string[] = [...BASE_ENV_VARS, ...SECTION_ENV_VARS];
 
 export const BYTE_UNITS = { KiB, MiB, GiB } as const;

@@ -12,9 +12,14 @@ export type {
   RetryConfig,
   S3StorageConfig,
   StorageConfig,
+  GatewaySectionConfig,
+  IngestSectionConfig,
+  ScanSectionConfig,
+  ServiceSections,
 } from './app-config.types';
-export { ConfigError, loadConfig, loadConfigOrExit } from './load-config';
+export { ConfigError, loadConfig, loadConfigOrExit, loadServiceSection } from './load-config';
+export type { ServiceSectionName } from './service-sections.schema';
 export { APP_CONFIG, ConfigModule } from './config.module';
-export { CONFIG_ENV_VARS, ENV_SCHEMA, LOG_LEVELS } from './env.schema';
+export { CONFIG_ENV_VARS, ENV_SCHEMA, FULL_ENV_SCHEMA, LOG_LEVELS } from './env.schema';
 export { JWT_SECRET_FILE, readOrCreateEmbeddedJwtSecret } from './embedded-jwt-secret';
 export { redactConfig } from './redact-config';

@@ -10,3 +10,4 @@ export {
   heartbeatIntervalFor,
 } from './worker-settings';
 export { returnedRows, leaseFromNow } from './job-sql';
+export { type Backoff, backoffDelay } from './backoff';

@@ -8,7 +8,7 @@ export { OutboxRelay } from './outbox/outbox-relay';
 export { EventPublisher } from './event-publisher';
 export { OnEvent, NonRetriableError, type EventContext, type EventHandlerFn } from './consumer/on-event.decorator';
 export { EventDispatcher, type DltErrorKind } from './consumer/event-dispatcher';
-export { type RetryPolicy, backoffDelay } from './consumer/retry-policy';
+export type { RetryPolicy } from './consumer/retry-policy';
 export { createEnvelope, decodeEnvelope, MessageValidationError, type EnqueueOptions } from './envelope.codec';
 export type { WireMessage, IncomingMessage } from './wire-message';
 export { TRANSPORT_CLIENT, type TransportClient, type TransportStatus } from './transport-client';

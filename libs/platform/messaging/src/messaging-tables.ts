@@ -8,7 +8,7 @@ import { MessagingTables1700000000000 } from './migrations/1700000000000-messagi
  */
 export const messagingEntities = [OutboxMessageEntity, InboxMessageEntity];
 
-/** The migrations read the schema from the DataSource, so the argument only documents intent. */
-export function messagingMigrations(_schema?: string) {
+/** Migrations of the outbox/inbox tables; they write into the schema of the DataSource that runs them (schemaOf). */
+export function messagingMigrations() {
   return [MessagingTables1700000000000];
 }

@@ -4,5 +4,5 @@ export { runInTransaction } from './run-in-transaction';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
 export { PostgresHealthIndicator } from './postgres.health';
 export { buildServiceDataSource, migrateServiceSchema, type ServiceDataSourceOptions } from './service-data-source';
-export { schemaOf, assertSchemaName } from './schema-name';
+export { schemaOf, qualifiedTable, assertSchemaName, type SchemaSource } from './schema-name';
 export type { HealthCheckResult, HealthIndicatorLike } from './health-indicator.types';

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { HealthCheckResult, HealthIndicatorLike } from './health-indicator.types';
 import { DataSource } from 'typeorm';
 import { DATA_SOURCE } from './persistence.tokens';
+import { schemaOf } from './schema-name';
 
 /** Reports whether the service's database answers, and how long a trivial round trip takes. */
 @Injectable()
@@ -19,7 +20,7 @@ export class PostgresHealthIndicator implements HealthIndicatorLike {
       const latencyMs = Date.now() - started;
       return {
         status: latencyMs > 1_000 ? 'degraded' : 'ok',
-        metrics: { latencyMs, schema: String((this.dataSource.options as { schema?: string }).schema ?? '') },
+        metrics: { latencyMs, schema: schemaOf(this.dataSource) },
       };
     } catch (err) {
       return { status: 'critical', description: err instanceof Error ? err.message : String(err) };

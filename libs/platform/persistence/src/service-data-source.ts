@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { PersistenceOptions } from './persistence.tokens';
-import { assertSchemaName } from './schema-name';
+import { assertSchemaName, schemaOf } from './schema-name';
 
 export interface ServiceDataSourceOptions extends PersistenceOptions {
   url: string;
@@ -39,7 +39,7 @@ export function buildServiceDataSource(opts: ServiceDataSourceOptions): DataSour
  * then find nothing left to do.
  */
 export async function migrateServiceSchema(dataSource: DataSource): Promise<void> {
-  const schema = assertSchemaName((dataSource.options as { schema: string }).schema);
+  const schema = schemaOf(dataSource);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

@@ -34,7 +34,7 @@ export class ServicePlatformModule {
         PersistenceModule.forService({
           schema: opts.schema,
           entities: [...messagingEntities, ...opts.entities],
-          migrations: [...messagingMigrations(opts.schema), ...opts.migrations],
+          migrations: [...messagingMigrations(), ...opts.migrations],
         }),
         MessagingModule.forService({ service: opts.service, relayPollMs: opts.relayPollMs, retry: opts.retry }),
         ...(opts.health === false ? [] : [HealthModule.forRoot({ serviceName: opts.service })]),

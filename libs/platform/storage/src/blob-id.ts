@@ -1,3 +1,4 @@
+import { type ByteRange, clampRange, rangeProblem } from '@modelguard/packages';
 import { InvalidBlobIdError, InvalidRangeError } from './blob-errors';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -23,18 +24,9 @@ export function blobKey(sha256: string): string {
   return `sha256/${h.slice(0, 2)}/${h.slice(2, 4)}/${h}`;
 }
 
-export interface ByteRange {
-  start: number;
-  /** Inclusive, as in HTTP Range headers. */
-  end: number;
-}
-
 /** Checks the range against the blob size; an end beyond the blob is clamped (HTTP semantics). */
 export function resolveRange(range: ByteRange, size: number): ByteRange {
-  const { start, end } = range;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-    throw new InvalidRangeError(`Invalid range ${String(start)}-${String(end)}: need integers with 0 <= start <= end`);
-  }
-  if (start >= size) throw new InvalidRangeError(`Range start ${start} is beyond the blob size ${size}`);
-  return { start, end: Math.min(end, size - 1) };
+  const problem = rangeProblem(range, size);
+  if (problem) throw new InvalidRangeError(problem);
+  return clampRange(range, size);
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ComponentHealth } from '@modelguard/observability';
-import type { ByteRange } from './blob-id';
+import type { ByteRange } from '@modelguard/packages';
 
 export interface PutBlobOptions {
   /** When given, the upload is rejected (BlobIntegrityError) and nothing is kept unless it matches. */

@@ -5,8 +5,9 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ComponentHealth } from '@modelguard/observability';
+import type { ByteRange } from '@modelguard/packages';
 import { BlobIntegrityError, BlobNotFoundError } from './blob-errors';
-import { assertSha256, blobKey, type ByteRange, resolveRange } from './blob-id';
+import { assertSha256, blobKey, resolveRange } from './blob-id';
 import { BlobStore, type PutBlobOptions, type PutBlobResult } from './blob-store';
 import { HashingStream } from './hashing-stream';
 

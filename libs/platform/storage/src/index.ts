@@ -8,5 +8,4 @@ export { createBlobStore } from './create-blob-store';
 export { StorageModule } from './storage.module';
 export { BlobStoreHealthIndicator } from './blob-store.health-indicator';
 export { assertSha256, blobKey, isSha256 } from './blob-id';
-export type { ByteRange } from './blob-id';
 export { BlobIntegrityError, BlobNotFoundError, BlobStoreError, BlobTooLargeError, InvalidBlobIdError, InvalidRangeError } from './blob-errors';

@@ -15,8 +15,9 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3StorageConfig } from '@modelguard/config';
 import type { ComponentHealth } from '@modelguard/observability';
+import { type ByteRange, rangeRequestHeader } from '@modelguard/packages';
 import { BlobIntegrityError, BlobNotFoundError, InvalidRangeError } from './blob-errors';
-import { assertSha256, blobKey, type ByteRange, resolveRange } from './blob-id';
+import { assertSha256, blobKey, resolveRange } from './blob-id';
 import { BlobStore, type PutBlobOptions, type PutBlobResult } from './blob-store';
 import { HashingStream } from './hashing-stream';
 import { copyObject, type CopyLimits, DEFAULT_COPY_LIMITS } from './s3-multipart-copy';
@@ -127,7 +128,7 @@ export class S3BlobStore extends BlobStore {
       // Validate shape before asking S3 (which would silently ignore a malformed Range header and
       // return the whole object).
       const r = resolveRange(range, Number.MAX_SAFE_INTEGER);
-      rangeHeader = `bytes=${r.start}-${r.end}`;
+      rangeHeader = rangeRequestHeader(r);
     }
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader }));

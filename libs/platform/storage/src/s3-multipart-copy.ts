@@ -6,6 +6,7 @@ import {
   type S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { rangeRequestHeader } from '@modelguard/packages';
 
 export interface CopyLimits {
   /** Largest object copied with one CopyObject call (S3's own limit is 5 GiB). */
@@ -35,7 +36,7 @@ export async function copyObject(client: S3Client, bucket: string, from: string,
     for (let start = 0, partNumber = 1; start < size; start += partSize, partNumber += 1) {
       const end = Math.min(start + partSize, size) - 1;
       const out = await client.send(
-        new UploadPartCopyCommand({ Bucket: bucket, Key: to, UploadId, PartNumber: partNumber, CopySource: source, CopySourceRange: `bytes=${start}-${end}` }),
+        new UploadPartCopyCommand({ Bucket: bucket, Key: to, UploadId, PartNumber: partNumber, CopySource: source, CopySourceRange: rangeRequestHeader({ start, end }) }),
       );
       const etag = out.CopyPartResult?.ETag;
       if (!etag) throw new Error(`S3 UploadPartCopy returned no ETag for part ${partNumber}`);

@@ -2,8 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Topic } from '@modelguard/contracts';
-// Test-only helpers (schemas, polling); the boundary rule has no exemption for test files yet.
- 
 import { createTestSchemaName, dropSchemas, expectEventually, queryRows, testInfra } from '@modelguard/testing';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';

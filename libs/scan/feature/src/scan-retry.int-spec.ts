@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Topic } from '@modelguard/contracts';
 import type { FileReport } from '@modelguard/scanner';
-// Test-only helpers (schemas, polling); the boundary rule has no exemption for test files yet.
- 
 import { createTestSchemaName, dropSchemas, expectEventually, queryRows, testInfra } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishPackageStored, published, type ScanTestApp, startScanTestApp, storePackage, testSettings } from '../test/scan-test-app';

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Topic } from '@modelguard/contracts';
 import { S3BlobStore } from '@modelguard/storage';
-// Test-only helpers (schemas, polling); the boundary rule has no exemption for test files yet.
- 
 import { createTestSchemaName, dropSchemas, expectEventually, testInfra, uniqueSuffix } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benignPickle, largeMaliciousPickle, sha256Of } from '../test/model-fixtures';

@@ -2,8 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Topic } from '@modelguard/contracts';
-// Test-only helpers (schemas, polling); the boundary rule has no exemption for test files yet.
- 
 import { createTestSchemaName, dropSchemas, expectEventually, queryRows, testInfra } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benignPickle, maliciousPickle, sha256Of } from '../test/model-fixtures';

@@ -64,7 +64,7 @@ export class ScanServiceModule {
         {
           provide: FILE_SCAN_ENGINE,
           // One scanner worker thread per concurrent job: SCAN_CONCURRENCY bounds CPU use end to end.
-          useFactory: () => options.engine ?? createLibraryScanEngine(defaultScanOptions({ concurrency: options.settings.concurrency })),
+          useFactory: () => options.engine ?? createLibraryScanEngine(defaultScanOptions(), { concurrency: options.settings.concurrency }),
         },
         ScanResourcesCloser,
         {

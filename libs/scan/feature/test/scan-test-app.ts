@@ -7,8 +7,6 @@ import { type Envelope, type PackageStoredV1, type PayloadOf, Topic, type TopicN
 import { createEnvelope, InProcessBroker } from '@modelguard/messaging';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
 import { FsBlobStore } from '@modelguard/storage';
-// Test-only helpers (schemas, polling); the boundary rule has no exemption for test files yet.
- 
 import { serviceTestEnv } from '@modelguard/testing';
 import { ScanServiceModule } from '../src/scan-service.module';
 import type { FileScanEngine } from '../src/scanning/scan-engine.port';

@@ -13,8 +13,6 @@ export function defaultScanOptions(overrides: Partial<ScanOptions> = {}): ScanOp
     plugins: [],
     maxCompressionRatio: 1000,
     maxArchiveEntries: 100_000,
-    concurrency: 2,
-    workerMemoryMb: 512,
     ...overrides,
   };
 }

@@ -113,9 +113,13 @@ export interface ScanOptions {
   maxCompressionRatio?: number;
   /** Maximum number of members in one archive. */
   maxArchiveEntries?: number;
-  /** Files scanned in parallel (worker threads). */
+  /**
+   * Files scanned in parallel (worker threads) by scanPaths, which starts a pool of its own (default 2). The
+   * shared pool of scanFile/scanInput/scanBuffer/scanStream is sized by configureScanPool; there these only
+   * assert the size the caller expects.
+   */
   concurrency?: number;
-  /** Heap limit of each scan worker in MiB; a worker that exceeds it is killed and the file is unscannable. */
+  /** Heap limit of each scan worker in MiB (default 512); a worker that exceeds it is killed and the file is unscannable. */
   workerMemoryMb?: number;
 }
 

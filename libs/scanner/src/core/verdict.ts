@@ -1,8 +1,8 @@
 import { SEVERITY_ORDER, type Finding, type FileReport, type Severity, type Verdict } from './types';
 
 /**
- * A real threat outranks "could not read": a file with a dangerous import before a parse error is malicious
- * (notes §4 B6/B14). Otherwise anything unreadable is unscannable, which blocks like malicious and is never
+ * A real threat outranks "could not read": a file with a dangerous import before a parse error is malicious.
+ * Otherwise anything unreadable is unscannable, which blocks like malicious and is never
  * reported clean. Warnings are suspicious, or malicious in strict mode.
  */
 export function computeVerdict(findings: readonly Finding[], strict: boolean): Verdict {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultScanOptions } from '../core/options';
-import { closeSharedPool, scanBuffer, scanPaths, scanStream, type ScanProgress } from './scan-api';
+import { scanBuffer, scanPaths, scanStream, type ScanProgress } from './scan-api';
+import { closeSharedPool } from './shared-scan-pool';
 
 const MALICIOUS = Buffer.from('8002636f730a73797374656d0a8c0269648552942e', 'hex');
 const BENIGN = Buffer.from('80024e2e', 'hex');

@@ -7,7 +7,8 @@ import { SCANNER_VERSION } from '../core/version';
 import { summarize, worstVerdict } from '../core/verdict';
 import { defaultScanOptions } from '../core/options';
 import { bufferInput } from '../io/inputs';
-import { ScanPool } from './scan-pool';
+import { DEFAULT_POOL_LIMITS, ScanPool } from './scan-pool';
+import { sharedScanPool } from './shared-scan-pool';
 
 export interface ScanProgress {
   done: number;
@@ -23,31 +24,17 @@ export interface ReportCache {
   put(path: string, options: ScanOptions, report: FileReport): Promise<void>;
 }
 
-let sharedPool: ScanPool | undefined;
-
-function pool(options: ScanOptions): ScanPool {
-  sharedPool ??= new ScanPool(options.concurrency ?? 2, options.workerMemoryMb ?? 512);
-  return sharedPool;
-}
-
-/** Terminates the shared worker pool used by scanFile/scanInput/scanBuffer/scanStream. */
-export async function closeSharedPool(): Promise<void> {
-  const p = sharedPool;
-  sharedPool = undefined;
-  await p?.close();
-}
-
 /** Scans one file in an isolated worker (hard timeout and heap cap). */
 export async function scanFile(path: string, options: ScanOptions = defaultScanOptions()): Promise<FileReport> {
   const st = await fsp.stat(path);
   if (st.size > options.maxFileBytes) return tooLarge(path, st.size, options);
-  return pool(options).scanFile(resolve(path), options, path);
+  return sharedScanPool(options).scanFile(resolve(path), options, path);
 }
 
 /** Scans a random-access input (object-storage blob) in an isolated worker; reads happen in this thread. */
-export function scanInput(input: ScanInput, options: ScanOptions = defaultScanOptions()): Promise<FileReport> {
-  if (input.size > options.maxFileBytes) return Promise.resolve(tooLarge(input.path, input.size, options));
-  return pool(options).scanInput(input, options);
+export async function scanInput(input: ScanInput, options: ScanOptions = defaultScanOptions()): Promise<FileReport> {
+  if (input.size > options.maxFileBytes) return tooLarge(input.path, input.size, options);
+  return sharedScanPool(options).scanInput(input, options);
 }
 
 export function scanBuffer(buf: Buffer, path: string, options: ScanOptions = defaultScanOptions()): Promise<FileReport> {
@@ -82,7 +69,8 @@ export async function scanPaths(
   const early: FileReport[] = [];
   for (const p of paths) await collect(p, files, early);
   const bytesTotal = files.reduce((a, f) => a + f.size, 0);
-  const local = new ScanPool(options.concurrency ?? 2, options.workerMemoryMb ?? 512);
+  // A pool of its own, sized by these options: the run ends with it.
+  const local = new ScanPool(options.concurrency ?? DEFAULT_POOL_LIMITS.concurrency, options.workerMemoryMb ?? DEFAULT_POOL_LIMITS.workerMemoryMb);
   let done = 0;
   let bytesDone = 0;
   try {

@@ -22,6 +22,16 @@ interface Slot {
 /** Grace period after the cooperative deadline before the worker is killed. */
 const KILL_GRACE_MS = 1_000;
 
+/** How many workers a pool runs and how much heap each may use. */
+export interface ScanPoolLimits {
+  /** Files scanned in parallel (worker threads). */
+  concurrency: number;
+  /** Heap cap of each worker in MiB; a worker that exceeds it is killed and its file is unscannable. */
+  workerMemoryMb: number;
+}
+
+export const DEFAULT_POOL_LIMITS: Readonly<ScanPoolLimits> = Object.freeze({ concurrency: 2, workerMemoryMb: 512 });
+
 /**
  * Runs scans in worker threads so a hostile file can never hang or crash the caller: each task has a
  * wall-clock budget after which its worker is terminated (→ unscannable `budget.timeout`), and each worker a
@@ -35,8 +45,12 @@ export class ScanPool {
 
   constructor(
     private readonly size: number,
-    private readonly memoryMb = 512,
+    private readonly memoryMb = DEFAULT_POOL_LIMITS.workerMemoryMb,
   ) {}
+
+  get limits(): ScanPoolLimits {
+    return { concurrency: this.size, workerMemoryMb: this.memoryMb };
+  }
 
   scanFile(path: string, options: ScanOptions, displayPath = path): Promise<FileReport> {
     return this.submit({ type: 'scan-file', taskId: this.nextId++, path, displayPath, options });

@@ -8,7 +8,7 @@ export type CallableClass =
   | { kind: 'unknown' };
 
 /**
- * Allowlist-first classification of an imported callable (notes §4 B1):
+ * Allowlist-first classification of an imported callable:
  * 1. the user's denyCallables always win;
  * 2. the built-in allowlist (exact module + name) means safe;
  * 3. the denylist turns the rest into dangerous with an explanation;

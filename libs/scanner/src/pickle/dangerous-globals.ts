@@ -2,8 +2,8 @@ import type { Severity } from '../core/types';
 
 /**
  * Known-dangerous imports. The allowlist decides what is *safe*; this list only decides how loudly an unsafe
- * import is reported and with what explanation (notes §4 B1). Union of picklescan, modelscan, fickling and
- * modelaudit lists plus the gadgets from the advisories in notes §3. Whole modules match themselves and every
+ * import is reported and with what explanation. Union of picklescan, modelscan, fickling and
+ * modelaudit lists plus the gadgets from published advisories. Whole modules match themselves and every
  * submodule (CVE-2025-10157).
  */
 const CRITICAL_MODULES = [
@@ -49,7 +49,7 @@ const HARMLESS_BUILTINS = new Set([
   'format', 'all', 'any', 'iter', 'next', 'map', 'filter', 'True', 'False', 'None', 'Ellipsis', 'NotImplemented',
 ]);
 
-/** Aliases that resolve to the same module at runtime (notes §4 B2). */
+/** Aliases that resolve to the same module at runtime. */
 const MODULE_ALIASES: Record<string, string> = {
   __builtin__: 'builtins', __builtins__: 'builtins', posix: 'os', nt: 'os', _operator: 'operator', _io: 'io',
   _pickle: 'pickle', copy_reg: 'copyreg', cpickle: 'pickle', _posixsubprocess: 'subprocess', _thread: 'threading',
@@ -94,7 +94,7 @@ export function dangerOf(module: string, name: string, extraDeny: readonly strin
     }
   }
   // Dotted names walk attributes at load time (`pathlib` + `os.system`, `numpy` + `__builtins__`): every
-  // component counts (notes §4 B3).
+  // component counts.
   for (const part of n.split('.')) {
     const canon = MODULE_ALIASES[part] ?? part;
     if (part.startsWith('__') && part.endsWith('__')) return { severity: 'CRITICAL', reason: `attribute traversal through ${part}` };

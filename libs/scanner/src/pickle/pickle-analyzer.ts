@@ -66,7 +66,7 @@ export class PickleAnalyzer implements VmHooks {
   onCall(fn: Value, args: Value, kwargs: Value | undefined, op: string, at: OpAt): void {
     if (fn.k !== 'global') {
       // Calling the result of another call (getattr(...)(...), attrgetter chains, EXT entries, …) is how
-      // trampolines reach code the import list never names (notes §4 B4).
+      // trampolines reach code the import list never names.
       this.add('pickle.indirect-call', 'ERROR', `${op} calls a computed callable ${describe(fn)}`, at, { callee: describe(fn) });
     }
     const viaLoader = fn.k === 'global' && LOADERS.has(`${fn.module}.${fn.name}`.replace(/^_?pickle\./, 'pickle.'));

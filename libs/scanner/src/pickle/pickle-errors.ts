@@ -1,4 +1,4 @@
-/** A structural error in the stream; everything observed before it still stands (notes §4 B6/B14). */
+/** A structural error in the stream; everything observed before it still stands. */
 export class PickleError extends Error {
   constructor(
     message: string,

@@ -42,7 +42,7 @@ export function vmLimits(ctx: ScanContext, inputBytes = 0): VmLimits {
 
 /**
  * Scans every pickle in `input` from `start` until EOF (multiple concatenated pickles are how legacy torch and
- * joblib files, and "benign first, payload second" attacks, look: notes §4 B9). Findings made before a parse
+ * joblib files, and "benign first, payload second" attacks, look). Findings made before a parse
  * error always stand; the error itself becomes an unscannable `pickle.malformed`.
  */
 export async function scanPickleStream(input: ScanInput, ctx: ScanContext, opts: PickleStreamOptions = {}): Promise<PickleStreamResult> {

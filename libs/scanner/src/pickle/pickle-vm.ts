@@ -107,7 +107,7 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
     const v = ok ? memo.get(idx) : undefined;
     if (v !== undefined) return v;
     const source = ok ? memo.sourceOf(idx) : -1;
-    // A missing key is what crashed other scanners after the payload ran (notes §3a PR #52): keep going.
+    // A missing key is what crashed other scanners after the payload ran: keep going.
     if (source < 0) return { k: 'unknown', why: `memo[${idx}] missing (at ${at})` };
     const r = rereads.get(source);
     return r instanceof Promise ? r.then((x) => remember(x, source)) : remember(r, source);

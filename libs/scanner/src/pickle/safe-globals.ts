@@ -1,7 +1,7 @@
 /**
  * Callables a benign ML pickle legitimately imports (torch state dicts, numpy arrays, sklearn/joblib models).
  * Matching is EXACT on `module` + `name`: a dotted name (`A.b`) or a re-export spelling is never implied, which
- * is what stops "traverse from an allowed module" bypasses (notes §4 B3). Sources: PyTorch's weights_only
+ * is what stops "traverse from an allowed module" bypasses. Sources: PyTorch's weights_only
  * allowlist, picklescan's innocuous set, fickling's ML allowlist, what numpy/joblib/sklearn really emit.
  */
 const TORCH_STORAGES = [

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
+import { type ByteRange, contentRange, parseRangeHeader } from '@modelguard/packages';
 
 /**
  * Fault injection shared by the fakes: make the next N matching requests fail, hang, reset the connection,
@@ -88,16 +89,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 /** Serves bytes with Content-Length, Accept-Ranges and single-range 206 support, like the Hub's CDN. */
 export function sendBytes(req: IncomingMessage, res: ServerResponse, data: Buffer, headers: Record<string, string>): void {
   const base = { 'accept-ranges': 'bytes', 'content-type': headers['content-type'] ?? 'application/octet-stream', ...headers };
-  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-  if (range && (range[1] !== '' || range[2] !== '')) {
-    const start = range[1] === '' ? Math.max(0, data.length - Number(range[2])) : Number(range[1]);
-    const end = range[1] === '' || range[2] === '' ? data.length - 1 : Math.min(Number(range[2]), data.length - 1);
-    if (start >= data.length || end < start) {
-      res.writeHead(416, { ...base, 'content-range': `bytes */${data.length}` }).end();
-      return;
-    }
-    const part = data.subarray(start, end + 1);
-    res.writeHead(206, { ...base, 'content-length': String(part.length), 'content-range': `bytes ${start}-${end}/${data.length}` });
+  let range: ByteRange | null;
+  try {
+    range = parseRangeHeader(req.headers.range, data.length);
+  } catch {
+    res.writeHead(416, { ...base, 'content-range': contentRange(null, data.length) }).end();
+    return;
+  }
+  if (range) {
+    const part = data.subarray(range.start, range.end + 1);
+    res.writeHead(206, { ...base, 'content-length': String(part.length), 'content-range': contentRange(range, data.length) });
     res.end(req.method === 'HEAD' ? undefined : part);
     return;
   }

@@ -1,5 +1,7 @@
-export const PERMISSIONS = ['upload', 'search', 'download', 'admin'] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+import type { Permission } from '@modelguard/domain';
+
+// The permission model is shared domain vocabulary; re-exported because apps and tests read it from the gateway.
+export { PERMISSIONS, type Permission } from '@modelguard/domain';
 
 /** Who is calling. The guard puts it on the request; per-permission checks use `permissions`. */
 export interface RequestActor {

@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { allows } from '@modelguard/domain';
 import { ClientError } from '../domain/client-error';
 import type { Permission } from './actor';
 import { REQUIRED_PERMISSION, type ActorRequest } from './auth.decorators';
@@ -25,7 +26,7 @@ export class AuthGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (needed !== undefined && !actor.isAdmin && !actor.permissions.includes(needed)) {
+    if (needed !== undefined && !allows(actor, needed)) {
       // The spec documents 401 ("no permission") only for admin operations (/reset); elsewhere it lists only 403.
       throw new ClientError(needed === 'admin' ? 401 : 403, `you do not have the "${needed}" permission`);
     }

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
+import { parsePermissions } from '@modelguard/domain';
 import { ClientError } from '../domain/client-error';
 import { GATEWAY_SETTINGS, JWT_AUDIENCE, JWT_ISSUER, type GatewaySettings } from '../gateway-settings';
 import { GATEWAY_USE_COUNTER, type UseCounter } from '../ports/use-counter.port';
-import { PERMISSIONS, type Permission, type RequestActor } from './actor';
+import type { RequestActor } from './actor';
 
 const ALGORITHM = 'HS256';
 
@@ -58,7 +59,7 @@ export class TokenService {
     return {
       name: payload.sub,
       isAdmin: payload['adm'] === true,
-      permissions: perms.filter((p): p is Permission => (PERMISSIONS as readonly unknown[]).includes(p)),
+      permissions: parsePermissions(perms),
     };
   }
 }

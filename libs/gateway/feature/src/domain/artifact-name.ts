@@ -1,21 +1,13 @@
+import { ARTIFACT_NAME_MAX_LENGTH, ENUMERATE_ALL_NAME, artifactNameProblem } from '@modelguard/domain';
 import { ClientError } from './client-error';
 
-export const MAX_NAME_LENGTH = 255;
 export const MAX_URL_LENGTH = 2048;
 
-/**
- * Validates a client-supplied artifact name. Names may contain '/', but never traversal segments, control
- * characters or non-keyboard characters (the spec says "typical keyboard characters"); '*' is reserved.
- */
+/** Validates a client-supplied artifact name by the domain's name rules; a bad name is a 400 saying why. */
 export function validateArtifactName(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.length === 0) throw new ClientError(400, 'name must be a non-empty string');
-  if (raw.length > MAX_NAME_LENGTH) throw new ClientError(400, `name must be at most ${MAX_NAME_LENGTH} characters`);
-  if (raw === '*') throw new ClientError(400, 'the name "*" is reserved for enumerating all artifacts');
-  if (!/^[\x20-\x7e]+$/.test(raw)) throw new ClientError(400, 'name may only contain printable keyboard (ASCII) characters');
-  if (raw.startsWith('/') || raw.split('/').some((seg) => seg === '..' || seg === '.')) {
-    throw new ClientError(400, 'name must not contain path traversal segments');
-  }
-  return raw;
+  const problem = artifactNameProblem(raw);
+  if (problem !== null) throw new ClientError(400, problem);
+  return raw as string;
 }
 
 /** Parses and validates a source URL: absolute http(s) only, bounded length. */
@@ -62,8 +54,8 @@ export function deriveArtifactName(url: URL): string {
     candidate = segments[segments.length - 1];
   }
   const cleaned = (candidate ?? '').replace(/\.git$/i, '').replace(/[^\x21-\x7e]/g, '');
-  if (cleaned.length === 0 || cleaned === '.' || cleaned === '..' || cleaned === '*') return url.hostname;
-  return cleaned.slice(0, MAX_NAME_LENGTH);
+  if (cleaned.length === 0 || cleaned === '.' || cleaned === '..' || cleaned === ENUMERATE_ALL_NAME) return url.hostname;
+  return cleaned.slice(0, ARTIFACT_NAME_MAX_LENGTH);
 }
 
 function safeDecode(segment: string): string {

@@ -1,4 +1,5 @@
 import { Topic, type ArtifactType, type ManifestEntry } from '@modelguard/contracts';
+import type { ByteRange } from '@modelguard/packages';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -8,7 +9,7 @@ import { ClientError } from '../domain/client-error';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import type { ArtifactEntity } from '../persistence/artifact.entity';
 import { DownloadEntity } from '../persistence/download.entity';
-import { GATEWAY_BLOB_STORE, type ByteRange, type GatewayBlobStore } from '../ports/blob-store.port';
+import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 import { checkDownloadGate } from './download-gate';
 

@@ -1,4 +1,5 @@
 import { Topic, type ArtifactType, type ManifestEntry } from '@modelguard/contracts';
+import { manifestTotalBytes } from '@modelguard/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -74,7 +75,7 @@ export class UploadService {
     actor: RequestActor,
     topic: typeof Topic.ArtifactCreated | typeof Topic.ArtifactUpdated,
   ): Promise<void> {
-    const totalBytes = files.reduce((n, f) => n + f.size, 0);
+    const totalBytes = manifestTotalBytes(files);
     await m.getRepository(ArtifactVersionEntity).insert({
       artifactId: a.id, version, ordinal, url: a.url, source: 'upload', ingestState: 'stored', ingestError: null,
       scanState: 'pending', files, totalBytes: String(totalBytes),

@@ -1,8 +1,9 @@
 import type { ManifestEntry } from '@modelguard/contracts';
+import type { ScanState } from '@modelguard/domain';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 export type IngestState = 'ingesting' | 'stored' | 'failed';
-export type ScanState = 'pending' | 'clean' | 'flagged' | 'blocked';
+export type { ScanState };
 
 /** An immutable version of an artifact: PUT adds a row, it never rewrites an old one (only its state columns). */
 @Entity({ name: 'artifact_versions' })

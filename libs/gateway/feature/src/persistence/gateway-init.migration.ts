@@ -1,3 +1,4 @@
+import { schemaOf } from '@modelguard/persistence';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Creates the gateway schema objects. Schema-qualified so several test schemas can share one database. */
@@ -31,9 +32,4 @@ export class GatewayInit1764300000000 implements MigrationInterface {
     const s = schemaOf(q);
     for (const t of ['downloads', 'artifact_versions', 'artifacts', 'users']) await q.query(`DROP TABLE "${s}".${t}`);
   }
-}
-
-function schemaOf(q: QueryRunner): string {
-  const options = q.connection.options as { schema?: string };
-  return options.schema ?? 'gateway';
 }

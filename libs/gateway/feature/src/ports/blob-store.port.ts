@@ -1,10 +1,5 @@
 import type { Readable } from 'node:stream';
-
-/** Inclusive byte range, as in HTTP `Range: bytes=start-end`. */
-export interface ByteRange {
-  start: number;
-  end: number;
-}
+import type { ByteRange } from '@modelguard/packages';
 
 /**
  * Content-addressed blob storage, shaped like @modelguard/storage's BlobStore so the platform store can be bound

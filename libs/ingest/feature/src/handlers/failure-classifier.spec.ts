@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PackageError } from '@modelguard/packages';
 import { BlobIntegrityError } from '@modelguard/storage';
-import { UpstreamError } from '../egress/upstream-error';
+import { UpstreamError } from '@modelguard/egress';
 import { InvalidUpstreamUrlError } from '../sources/upstream-url';
 import { classifyFailure } from './failure-classifier';
 

@@ -1,6 +1,6 @@
 import { isPackageError } from '@modelguard/packages';
 import { BlobStoreError } from '@modelguard/storage';
-import { isUpstreamError } from '../egress/upstream-error';
+import { isUpstreamError } from '@modelguard/egress';
 import { InvalidUpstreamUrlError } from '../sources/upstream-url';
 
 export interface ClassifiedFailure {

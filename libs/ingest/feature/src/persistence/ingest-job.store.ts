@@ -1,6 +1,6 @@
 import { type ArtifactType, PackageStoredV1 } from '@modelguard/contracts';
 import { leaseFromNow as lease, type LeasedJobStore, returnedRows } from '@modelguard/jobs';
-import { assertSchemaName } from '@modelguard/persistence';
+import { qualifiedTable } from '@modelguard/persistence';
 import type { EntityManager } from 'typeorm';
 
 /** What the IngestRequested handler hands to the worker, plus the event it answers. */
@@ -62,9 +62,7 @@ const toJob = (r: JobRow): IngestJob => ({
 
 /** Raw SQL must qualify names: TypeORM does not set search_path, and tests use throw-away schemas. */
 function tableOf(manager: EntityManager): string {
-  const schema = (manager.connection.options as { schema?: string }).schema;
-  if (!schema) throw new Error('ingest DataSource has no schema');
-  return `"${assertSchemaName(schema)}"."ingestion"`;
+  return qualifiedTable(manager, 'ingestion');
 }
 
 /**

@@ -1,26 +1,11 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { ManifestEntry } from '@modelguard/contracts';
+import { manifestTotalBytes } from '@modelguard/domain';
 import { PackageError, ingestZipToBlobStore } from '@modelguard/packages';
-import { UpstreamError } from '../egress/upstream-error';
+import { GitHubClient, UpstreamError, licenseIdOf } from '@modelguard/egress';
 import { IngestDeps, PackageContent } from './package-content';
 import { PrefixCapture } from './stream-taps';
-
-const GitHubRepoSchema = z
-  .object({
-    full_name: z.string().min(1).max(300),
-    default_branch: z.string().min(1).max(255),
-    description: z.string().nullable().optional(),
-    license: z.object({ key: z.string(), spdx_id: z.string().nullable().optional(), name: z.string().optional() }).loose().nullable().optional(),
-    stargazers_count: z.number().optional(),
-    forks_count: z.number().optional(),
-    open_issues_count: z.number().optional(),
-    pushed_at: z.string().nullable().optional(),
-    archived: z.boolean().optional(),
-    language: z.string().nullable().optional(),
-  })
-  .loose();
 
 export interface GitHubTarget {
   owner: string;
@@ -57,26 +42,19 @@ async function readBlobPrefix(deps: IngestDeps, entry: ManifestEntry, limit: num
   return capture;
 }
 
-function encodeRef(ref: string): string {
-  return ref.split('/').map(encodeURIComponent).join('/');
-}
-
 /**
  * Mirrors a GitHub repository (or one subdirectory) at a ref: repo metadata → zipball streamed to a temp file
  * under the package cap → unpacked through the safe zip reader into the blob store.
  */
 export async function ingestGitHub(deps: IngestDeps, target: GitHubTarget): Promise<PackageContent> {
-  const base = `${deps.githubApiUrl}/repos/${encodeURIComponent(target.owner)}/${encodeURIComponent(target.repo)}`;
-  const { data } = await deps.fetcher.getJson(base, { headers: { accept: 'application/vnd.github+json' } });
-  const parsed = GitHubRepoSchema.safeParse(data);
-  if (!parsed.success) throw new UpstreamError('invalid-response', `unexpected repository shape for ${target.owner}/${target.repo}`);
-  const repo = parsed.data;
+  const github = new GitHubClient(deps.fetcher, deps.githubApiUrl);
+  const repo = await github.repo(target.owner, target.repo);
   const ref = target.ref ?? repo.default_branch;
   await mkdir(deps.tmpDir, { recursive: true });
   const work = await mkdtemp(join(deps.tmpDir, 'zipball-'));
   try {
     const zipPath = join(work, 'repo.zip');
-    const download = await deps.fetcher.download(`${base}/zipball/${encodeRef(ref)}`, zipPath, { maxBytes: deps.limits.maxPackageBytes });
+    const download = await github.downloadZipball(target.owner, target.repo, ref, zipPath, { maxBytes: deps.limits.maxPackageBytes });
     const files: ManifestEntry[] = await ingestZipToBlobStore(zipPath, deps.blobs, deps.limits.zip, { mapPath: zipballPathMapper(target.subdir) });
     if (target.subdir && files.length === 0) throw new UpstreamError('not-found', `${target.subdir} does not exist in ${repo.full_name}@${ref}`);
     const readmeEntry = files.find((f) => /^readme(\.md|\.rst|\.txt)?$/i.test(f.path));
@@ -84,7 +62,7 @@ export async function ingestGitHub(deps: IngestDeps, target: GitHubTarget): Prom
     return {
       source: 'github',
       files,
-      totalBytes: files.reduce((n, f) => n + f.size, 0),
+      totalBytes: manifestTotalBytes(files),
       metadata: {
         upstream: {
           repo: repo.full_name,
@@ -100,7 +78,7 @@ export async function ingestGitHub(deps: IngestDeps, target: GitHubTarget): Prom
           language: repo.language ?? undefined,
           zipballSha256: download.sha256,
         },
-        license: repo.license?.spdx_id && repo.license.spdx_id !== 'NOASSERTION' ? repo.license.spdx_id : (repo.license?.key ?? undefined),
+        license: licenseIdOf(repo),
         ...(readme ? { readme: readme.text, readmeTruncated: readme.truncated } : {}),
       },
     };

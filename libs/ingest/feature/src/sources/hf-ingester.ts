@@ -1,10 +1,10 @@
 import type { ManifestEntry } from '@modelguard/contracts';
+import { manifestTotalBytes } from '@modelguard/domain';
 import { classifyPath, validateEntryName } from '@modelguard/packages';
 import { BlobIntegrityError, BlobTooLargeError } from '@modelguard/storage';
 import { Transform } from 'node:stream';
-import { UpstreamError, isUpstreamError } from '../egress/upstream-error';
 import { boundedJson, extractConfig, normaliseBaseModel, parseFrontMatter } from './card-metadata';
-import { HfRepoInfo, HfRepoKind, HfTreeEntry, HuggingFaceClient } from './hf-client';
+import { HfRepoInfo, HfRepoKind, HfTreeEntry, HuggingFaceClient, UpstreamError, isUpstreamError } from '@modelguard/egress';
 import { IngestDeps, PackageContent } from './package-content';
 import { mapBounded } from './bounded-map';
 import { chainStreams } from './stream-chain';
@@ -110,7 +110,7 @@ export async function ingestHuggingFace(deps: IngestDeps, kind: HfRepoKind, repo
   // The canonical id (legacy `bert-base-uncased` → `google-bert/bert-base-uncased`) is what files resolve under.
   const canonical = info.id;
   let files = planFiles(canonical, await client.tree(kind, canonical, revision, deps.limits.maxFiles), deps.limits.maxFiles);
-  const declared = files.reduce((n, f) => n + f.size, 0);
+  const declared = manifestTotalBytes(files);
   let truncated: Record<string, unknown> | undefined;
   if (declared > deps.limits.maxPackageBytes) {
     if (kind === 'model') throw new UpstreamError('too-large', `${canonical} is ${declared} bytes, over the ${deps.limits.maxPackageBytes}-byte package limit`);
@@ -129,7 +129,7 @@ export async function ingestHuggingFace(deps: IngestDeps, kind: HfRepoKind, repo
   return {
     source: 'huggingface',
     files: manifest,
-    totalBytes: manifest.reduce((n, f) => n + f.size, 0),
+    totalBytes: manifestTotalBytes(manifest),
     metadata: truncated ? { ...metadata, truncated } : metadata,
   };
 }

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '@modelguard/storage';
 import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
-import { EgressPolicy } from '../egress/egress-policy';
-import { SafeFetcher } from '../egress/safe-fetcher';
+import { EgressPolicy, SafeFetcher } from '@modelguard/egress';
 import { DEFAULT_README_BYTES } from './package-content';
 import { resolvePackage } from './resolve-package';
 

@@ -1,7 +1,7 @@
 import type { ManifestEntry, PackageStoredV1 } from '@modelguard/contracts';
 import type { ZipLimits } from '@modelguard/packages';
 import type { BlobStore } from '@modelguard/storage';
-import type { SafeFetcher } from '../egress/safe-fetcher';
+import type { SafeFetcher } from '@modelguard/egress';
 
 /** What a source ingester produces; the handler adds the artifact reference and publishes PackageStored. */
 export interface PackageContent {

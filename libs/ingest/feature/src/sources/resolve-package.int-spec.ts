@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '@modelguard/storage';
 import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
-import { EgressPolicy } from '../egress/egress-policy';
-import { SafeFetcher } from '../egress/safe-fetcher';
-import { UpstreamError } from '../egress/upstream-error';
+import { EgressPolicy, SafeFetcher, UpstreamError } from '@modelguard/egress';
 import { DEFAULT_README_BYTES, IngestDeps } from './package-content';
 import { resolvePackage } from './resolve-package';
 

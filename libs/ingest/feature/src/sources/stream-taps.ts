@@ -1,6 +1,6 @@
 import { createHash, Hash } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
-import { UpstreamError } from '../egress/upstream-error';
+import { UpstreamError } from '@modelguard/egress';
 
 /** Passes bytes through while keeping the first `limit` bytes, so small text files can be parsed without a re-read. */
 export class PrefixCapture extends Transform {

@@ -1,4 +1,4 @@
-import { envInt, envWorkerId, heartbeatIntervalFor, type LeasedWorkerSettings, parseSettingsEnv, uniqueWorkerId } from '@modelguard/jobs';
+import { backoffDelay, envInt, envWorkerId, heartbeatIntervalFor, type LeasedWorkerSettings, parseSettingsEnv, uniqueWorkerId } from '@modelguard/jobs';
 import { z } from 'zod';
 
 /**
@@ -67,5 +67,5 @@ export function resolveIngestSettings(input: IngestSettingsInput, retry: { attem
 
 /** Exponential back-off for the attempt that just failed (1-based), capped. */
 export function retryDelayFor(settings: Pick<IngestSettings, 'retryDelayMs' | 'maxRetryDelayMs'>, failedAttempt: number): number {
-  return Math.min(settings.maxRetryDelayMs, settings.retryDelayMs * 2 ** Math.max(0, failedAttempt - 1));
+  return backoffDelay({ initialMs: settings.retryDelayMs, maxMs: settings.maxRetryDelayMs }, failedAttempt);
 }

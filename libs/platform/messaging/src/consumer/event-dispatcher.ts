@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@modelguard/observability';
 import { dltTopicOf, Headers, type TopicName } from '@modelguard/contracts';
-import { DATA_SOURCE } from '@modelguard/persistence';
+import { DATA_SOURCE, schemaOf } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
 import { decodeEnvelope } from '../envelope.codec';
-import { type RetryPolicy, RETRY_POLICY, backoffDelay } from './retry-policy';
+import { type RetryPolicy, RETRY_POLICY, redeliveryDelay } from './retry-policy';
 import { runInExtractedContext } from '../trace-context';
 import { TRANSPORT_CLIENT, type TransportClient } from '../transport-client';
 import type { IncomingMessage } from '../wire-message';
@@ -34,7 +34,7 @@ export class EventDispatcher {
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(MESSAGING_LOGGER) logger: Logger,
   ) {
-    this.schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+    this.schema = schemaOf(dataSource);
     this.logger = logger.child({ component: 'EventDispatcher' });
   }
 
@@ -91,7 +91,7 @@ export class EventDispatcher {
         }
         this.logger.warn('handler failed, retrying', { consumer: handler.consumer, eventId: envelope.eventId, topic: message.topic, attempt, error: reason });
         await message.heartbeat?.().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, backoffDelay(this.retry, attempt)));
+        await new Promise((r) => setTimeout(r, redeliveryDelay(this.retry, attempt)));
       }
     }
   }

@@ -1,3 +1,5 @@
+import { backoffDelay } from '@modelguard/jobs';
+
 export interface RetryPolicy {
   /** Retries after the first attempt (0 = dead-letter on the first failure). */
   attempts: number;
@@ -8,9 +10,9 @@ export interface RetryPolicy {
 
 export const RETRY_POLICY = Symbol.for('modelguard.messaging.retry-policy');
 
-/** Exponential backoff with ±20 % jitter so replicas that failed together do not retry together. */
-export function backoffDelay(policy: RetryPolicy, attempt: number): number {
-  const base = policy.initialDelayMs * 2 ** Math.max(0, attempt - 1);
-  const capped = Math.min(base, policy.maxDelayMs ?? 10_000);
-  return Math.round(capped * (0.8 + Math.random() * 0.4));
+const DEFAULT_MAX_DELAY_MS = 10_000;
+
+/** Wait before redelivering to a handler: ±20 % jitter so replicas that failed together do not retry together. */
+export function redeliveryDelay(policy: RetryPolicy, attempt: number): number {
+  return backoffDelay({ initialMs: policy.initialDelayMs, maxMs: policy.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, jitter: 0.2 }, attempt);
 }

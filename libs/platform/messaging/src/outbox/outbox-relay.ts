@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from '@modelguard/observability';
-import { DATA_SOURCE } from '@modelguard/persistence';
+import { type Backoff, backoffDelay } from '@modelguard/jobs';
+import { DATA_SOURCE, schemaOf } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
 import { MESSAGING_LOGGER, MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.tokens';
 import { TRANSPORT_CLIENT, type TransportClient } from '../transport-client';
@@ -10,7 +11,8 @@ import type { Envelope } from '@modelguard/contracts';
 import { installOutboxCommitHook } from './outbox-commit.subscriber';
 
 const BATCH_SIZE = 100;
-const MAX_ERROR_BACKOFF_MS = 5_000;
+/** Waits after failed relay passes: 100 ms, doubling, at most 5 s (a database or broker outage). */
+const ERROR_BACKOFF: Backoff = { initialMs: 100, maxMs: 5_000 };
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 /**
  * Published outbox rows and inbox rows are kept this long, then deleted. Inbox rows must outlive any
@@ -45,7 +47,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(MESSAGING_LOGGER) logger: Logger,
   ) {
-    this.schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+    this.schema = schemaOf(dataSource);
     this.logger = logger.child({ component: 'OutboxRelay' });
   }
 
@@ -108,7 +110,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async run(): Promise<void> {
     const pollMs = this.options.relayPollMs ?? 1_000;
-    let errorBackoff = 100;
+    let failures = 0;
     let lastPrune = Date.now();
     while (this.running) {
       this.woken = false;
@@ -119,14 +121,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       let published = 0;
       try {
         published = await this.relayOnce();
-        errorBackoff = 100;
+        failures = 0;
         this.lastError = undefined;
       } catch (err) {
         if (!this.running || !this.dataSource.isInitialized) return;
         this.lastError = err instanceof Error ? err.message : String(err);
-        this.logger.warn('outbox relay failed, retrying', { retryInMs: errorBackoff, error: this.lastError });
-        await this.sleep(errorBackoff, false);
-        errorBackoff = Math.min(errorBackoff * 2, MAX_ERROR_BACKOFF_MS);
+        failures += 1;
+        const retryInMs = backoffDelay(ERROR_BACKOFF, failures);
+        this.logger.warn('outbox relay failed, retrying', { retryInMs, error: this.lastError });
+        await this.sleep(retryInMs, false);
         continue;
       }
       if (published === BATCH_SIZE || this.woken) continue;

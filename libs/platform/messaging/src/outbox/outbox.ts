@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Envelope, PayloadOf, TopicName } from '@modelguard/contracts';
-import { DATA_SOURCE } from '@modelguard/persistence';
+import { DATA_SOURCE, schemaOf } from '@modelguard/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createEnvelope, type EnqueueOptions } from '../envelope.codec';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.tokens';
@@ -19,7 +19,7 @@ export class Outbox {
     @Inject(DATA_SOURCE) dataSource: DataSource,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
   ) {
-    this.schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+    this.schema = schemaOf(dataSource);
   }
 
   /** Validates the payload against the topic's schema (throws MessageValidationError) and writes the row. */

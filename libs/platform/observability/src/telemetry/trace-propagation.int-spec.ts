@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createKafkaTopics, deleteKafkaTopics } from '@modelguard/testing';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -42,10 +43,6 @@ const kafka = new Kafka({ clientId: 'trace-test', brokers: process.env.KAFKA_BRO
 const logs = [];
 const logger = createLogger('trace-test', { sink: { write: (l) => logs.push(JSON.parse(l)) } });
 (async () => {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();
   const consumer = kafka.consumer({ groupId: topic + '-g', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
@@ -72,9 +69,6 @@ const logger = createLogger('trace-test', { sink: { write: (l) => logs.push(JSON
   process.stdout.write(JSON.stringify({ spans, logs }));
   await consumer.disconnect();
   await producer.disconnect();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
   server.close();
   process.exit(0);
 })().catch((e) => { console.error(e); process.exit(2); });
@@ -93,14 +87,21 @@ interface ChildOutput {
 }
 
 describe('register + instrumentations (real HTTP and Kafka)', () => {
-  it('carries one trace id from the HTTP request through Kafka to the consumer and into logs', () => {
+  it('carries one trace id from the HTTP request through Kafka to the consumer and into logs', async () => {
     const topic = `mg-trace-${process.pid}-${Date.now()}`;
-    const result = spawnSync(process.execPath, [join(outDir, 'child.js')], {
-      cwd: outDir,
-      env: { PATH: process.env['PATH'] ?? '', NODE_PATH: join(repoRoot, 'node_modules'), KAFKA_BROKERS: brokers, TOPIC: topic, OTEL_SERVICE_NAME: 'trace-it', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-      encoding: 'utf8',
-      timeout: 90_000,
-    });
+    // Created (and waited for until its leader serves it) out here, so the child's first send cannot race it.
+    await createKafkaTopics([topic], { partitions: 1, brokers: brokers.split(',') });
+    let result: SpawnSyncReturns<string>;
+    try {
+      result = spawnSync(process.execPath, [join(outDir, 'child.js')], {
+        cwd: outDir,
+        env: { PATH: process.env['PATH'] ?? '', NODE_PATH: join(repoRoot, 'node_modules'), KAFKA_BROKERS: brokers, TOPIC: topic, OTEL_SERVICE_NAME: 'trace-it', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+        encoding: 'utf8',
+        timeout: 90_000,
+      });
+    } finally {
+      await deleteKafkaTopics([topic], brokers.split(',')).catch(() => undefined);
+    }
     expect(result.status, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout) as ChildOutput;
     const serverSpan = out.spans.find((s) => s.scope.includes('instrumentation-http') && s.kind === 1);

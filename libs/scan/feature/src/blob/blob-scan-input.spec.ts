@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BlobReadError, type BlobSource, type ByteRange } from './blob-source';
+import type { ByteRange } from '@modelguard/packages';
+import { BlobReadError, type BlobSource } from './blob-source';
 import { createBlobScanInput } from './blob-scan-input';
 
 /** An in-memory blob source that records every ranged GET (the thing we want to keep rare). */

@@ -1,10 +1,5 @@
 import type { Readable } from 'node:stream';
-
-/** Inclusive byte range, the convention of the blob store (and of HTTP Range). */
-export interface ByteRange {
-  start: number;
-  end: number;
-}
+import type { ByteRange } from '@modelguard/packages';
 
 /**
  * The slice of the platform `BlobStore` the scan worker needs. Kept narrow so the random-access and

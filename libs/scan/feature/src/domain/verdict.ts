@@ -1,13 +1,7 @@
-import type { ScanVerdict } from '@modelguard/contracts';
+import { emptyFindingCounts, type FindingCounts, type ScanVerdict } from '@modelguard/domain';
 import type { Severity, Verdict } from '@modelguard/scanner';
 
-/** Finding counts in the shape of the ScanCompleted contract (lower-case severities). */
-export interface FindingCounts {
-  info: number;
-  warning: number;
-  error: number;
-  critical: number;
-}
+export type { FindingCounts };
 
 /**
  * How bad a scanner verdict is. `unscannable` ranks with `malicious`: a file we could not read is
@@ -24,7 +18,7 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
   return worst;
 }
 
-/** The registry-facing verdict that gates downloads (the gateway maps it to the version state). */
+/** The file-level scanner verdict as the registry's verdict, which gates downloads (see the domain's ScanVerdict). */
 export function toRegistryVerdict(verdict: Verdict): ScanVerdict {
   switch (verdict) {
     case 'clean':
@@ -44,9 +38,7 @@ const SEVERITY_KEY: Record<Severity, keyof FindingCounts> = {
   CRITICAL: 'critical',
 };
 
-export function emptyCounts(): FindingCounts {
-  return { info: 0, warning: 0, error: 0, critical: 0 };
-}
+export const emptyCounts = emptyFindingCounts;
 
 /** Count findings per severity. Unknown severities (a misbehaving plugin) count as critical, never vanish. */
 export function countFindings(findings: Iterable<{ severity: string }>, into: FindingCounts = emptyCounts()): FindingCounts {

@@ -1,4 +1,15 @@
-import { closeSharedPool, defaultScanOptions, type FileReport, optionsHash, type ScanOptions, scanFile, scanInput, SCANNER_VERSION } from '@modelguard/scanner';
+import {
+  closeSharedPool,
+  configureScanPool,
+  defaultScanOptions,
+  type FileReport,
+  optionsHash,
+  type ScanOptions,
+  type ScanPoolLimits,
+  scanFile,
+  scanInput,
+  SCANNER_VERSION,
+} from '@modelguard/scanner';
 import { scanFingerprint } from '../domain/options-fingerprint';
 import { relocateFindings } from './file-result';
 import type { FileScanEngine } from './scan-engine.port';
@@ -10,10 +21,12 @@ export interface LibraryScanEngine extends FileScanEngine {
 
 /**
  * The production engine: `@modelguard/scanner`, whose worker-thread pool enforces each file's time and memory
- * budget. The fingerprint covers the scanner version and every verdict-relevant option, so upgrading the
- * scanner or changing rules invalidates cached per-blob results.
+ * budget. The pool is the scanner's process-wide one, sized here from the service's settings (`pool`); the
+ * fingerprint covers the scanner version and every verdict-relevant option, so upgrading the scanner or changing
+ * rules invalidates cached per-blob results.
  */
-export function createLibraryScanEngine(options: ScanOptions = defaultScanOptions()): LibraryScanEngine {
+export function createLibraryScanEngine(options: ScanOptions = defaultScanOptions(), pool: Partial<ScanPoolLimits> = {}): LibraryScanEngine {
+  configureScanPool(pool);
   return {
     version: SCANNER_VERSION,
     fingerprint: scanFingerprint(SCANNER_VERSION, optionsHash(options)),

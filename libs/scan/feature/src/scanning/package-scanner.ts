@@ -1,4 +1,5 @@
 import type { ManifestEntry } from '@modelguard/contracts';
+import { backoffDelay } from '@modelguard/jobs';
 import type { FileReport, ScanInput } from '@modelguard/scanner';
 import { createBlobScanInput } from '../blob/blob-scan-input';
 import { BlobOversizeError, BlobReadError, type BlobSource } from '../blob/blob-source';
@@ -70,7 +71,6 @@ export class PackageScanner {
   }
 
   private async scanWithRetries(file: ManifestEntry): Promise<FileResult> {
-    let delay = this.options.blobRetryDelayMs;
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.scanOne(file);
@@ -82,8 +82,7 @@ export class PackageScanner {
         if (attempt >= this.options.blobAttempts) {
           throw new PackageScanError(`file ${file.path} (blob ${file.sha256}) is missing or unreadable after ${attempt} attempts`, error);
         }
-        await sleep(delay);
-        delay *= 2;
+        await sleep(backoffDelay({ initialMs: this.options.blobRetryDelayMs }, attempt));
       }
     }
   }

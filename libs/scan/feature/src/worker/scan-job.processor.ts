@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Topic } from '@modelguard/contracts';
+import { backoffDelay } from '@modelguard/jobs';
 import { Outbox } from '@modelguard/messaging';
 import { DATA_SOURCE, runInTransaction } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
@@ -12,6 +13,9 @@ import { FILE_SCAN_ENGINE, type FileScanEngine } from '../scanning/scan-engine.p
 import { SCAN_SETTINGS, type ScanSettings } from './scan-settings';
 
 export type JobOutcome = 'completed' | 'failed' | 'retry' | 'lost' | 'aborted';
+
+/** 1 s before the second attempt, doubling; SCAN_MAX_ATTEMPTS bounds how far it grows. */
+const JOB_RETRY_BACKOFF = { initialMs: 1_000 };
 
 /** Reasons go to the gateway and to users: one line, bounded, no stack traces. */
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 500) || 'unknown error';
@@ -53,7 +57,7 @@ export class ScanJobProcessor {
         return this.fail(job, `scan failed after ${job.attempts} attempts: ${reasonOf(error)}`);
       }
       this.logger.warn(`scan of ${job.artifactId}@${job.version} failed (attempt ${job.attempts}), retrying: ${reasonOf(error)}`);
-      const delay = 1_000 * 2 ** (job.attempts - 1);
+      const delay = backoffDelay(JOB_RETRY_BACKOFF, job.attempts);
       await this.jobs.retryLater(this.dataSource.manager, job.id, this.settings.workerId, reasonOf(error), delay);
       return 'retry';
     }

@@ -35,30 +35,67 @@ const EOCD64 = 0x06064b50;
 const EOCD64_LOCATOR = 0x07064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
+/** The end record (22 bytes) plus the longest comment it may carry. */
+const MAX_TAIL = 22 + 0xffff;
+
+/** What reading a directory may cost: a hostile archive can declare any count or size. */
+export interface ZipReadLimits {
+  maxEntries: number;
+  /** Refuse a central directory larger than this (unbounded when absent). */
+  maxDirectoryBytes?: number;
+}
+
+/** The central directory alone, without the local headers: enough to list names (format detection). */
+export interface CentralDirectory {
+  entries: ZipEntry[];
+  /** Where the directory starts: the first local header when the archive has no members. */
+  offset: number;
+  problems: string[];
+}
+
+/**
+ * The end-of-central-directory record nearest the end of the input (bytes from the record to the end of the
+ * input), and its absolute offset; undefined when the tail holds none.
+ */
+export async function locateEndRecord(input: ScanInput): Promise<{ record: Buffer; offset: number } | undefined> {
+  const tailLen = Math.min(input.size, MAX_TAIL);
+  const tail = await input.read(input.size - tailLen, tailLen);
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD) return { record: tail.subarray(i), offset: input.size - tailLen + i };
+  }
+  return undefined;
+}
+
+/** True when the end record points at a central directory: random tensor bytes can contain its signature. */
+export async function hasCentralDirectoryAtEnd(input: ScanInput): Promise<boolean> {
+  const end = await locateEndRecord(input);
+  if (!end) return false;
+  const sig = await input.read(end.record.readUInt32LE(16), 4);
+  return sig.length === 4 && sig.readUInt32LE(0) === CENTRAL;
+}
 
 /**
  * A relaxed zip reader keyed on the central directory, like PyTorch's (miniz) rather than Python's zipfile:
  * CRCs and flag bits do not stop it, but every disagreement between the central directory and the local
- * headers is recorded so the scanner can report it (notes §4 B11). Reads only directory structures.
+ * headers is recorded so the scanner can report it. Reads only directory structures.
  */
-export async function readZipDirectory(input: ScanInput, maxEntries: number): Promise<ZipDirectory> {
-  const tailLen = Math.min(input.size, 65_557);
-  const tail = await input.read(input.size - tailLen, tailLen);
-  let eocd = -1;
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === EOCD) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new ZipFormatError('no end-of-central-directory record');
+export async function readZipDirectory(input: ScanInput, limits: ZipReadLimits): Promise<ZipDirectory> {
+  const { entries, offset, problems } = await readCentralDirectory(input, limits);
+  for (const e of entries) await readLocalHeader(input, e);
+  const firstLocalOffset = entries.length ? Math.min(...entries.map((e) => e.localHeaderOffset)) : offset;
+  return { entries, firstLocalOffset, problems };
+}
+
+/** The members the central directory lists (zip64 included), with the local-header fields left unset. */
+export async function readCentralDirectory(input: ScanInput, limits: ZipReadLimits): Promise<CentralDirectory> {
+  const end = await locateEndRecord(input);
+  if (!end) throw new ZipFormatError('no end-of-central-directory record');
   const problems: string[] = [];
-  let count = tail.readUInt16LE(eocd + 10);
-  let cdSize = tail.readUInt32LE(eocd + 12);
-  let cdOffset = tail.readUInt32LE(eocd + 16);
-  const eocdAbs = input.size - tailLen + eocd;
+  let count = end.record.readUInt16LE(10);
+  let cdSize = end.record.readUInt32LE(12);
+  let cdOffset = end.record.readUInt32LE(16);
   if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) {
-    const loc = await input.read(eocdAbs - 20, 20);
+    const loc = await input.read(end.offset - 20, 20);
     if (loc.length === 20 && loc.readUInt32LE(0) === EOCD64_LOCATOR) {
       const recOff = safeNumber(loc.readBigUInt64LE(8));
       const rec = await input.read(recOff, 56);
@@ -68,10 +105,11 @@ export async function readZipDirectory(input: ScanInput, maxEntries: number): Pr
       cdOffset = safeNumber(rec.readBigUInt64LE(48));
     }
   }
-  if (count > maxEntries) throw new ZipFormatError(`archive declares ${count} entries (limit ${maxEntries})`);
+  if (count > limits.maxEntries) throw new ZipFormatError(`archive declares ${count} entries (limit ${limits.maxEntries})`);
+  if (limits.maxDirectoryBytes !== undefined && cdSize > limits.maxDirectoryBytes) {
+    throw new ZipFormatError(`central directory is ${cdSize} bytes (limit ${limits.maxDirectoryBytes})`);
+  }
   if (cdOffset + cdSize > input.size) throw new ZipFormatError('central directory lies outside the file');
-  // Bytes between the directory and the EOCD, or a directory that does not start where declared, mean the
-  // archive was appended to something (self-extracting or polyglot): the declared offset is then adjusted.
   const cd = await input.read(cdOffset, cdSize);
   const entries: ZipEntry[] = [];
   let p = 0;
@@ -101,9 +139,7 @@ export async function readZipDirectory(input: ScanInput, maxEntries: number): Pr
     p += 46 + nameLen + extraLen + commentLen;
   }
   if (entries.length < count) problems.push(`central directory declares ${count} entries but holds ${entries.length}`);
-  for (const e of entries) await readLocalHeader(input, e);
-  const firstLocalOffset = entries.length ? Math.min(...entries.map((e) => e.localHeaderOffset)) : cdOffset;
-  return { entries, firstLocalOffset, problems };
+  return { entries, offset: cdOffset, problems };
 }
 
 async function readLocalHeader(input: ScanInput, e: ZipEntry): Promise<void> {

@@ -5,7 +5,7 @@ import { sliceInput } from '../../io/inputs';
 import { sniffPickle } from '../../pickle/pickle-stream';
 import { archiveLimits, checkZipDirectory } from './zip-checks';
 import { zipMemberInput } from './zip-member';
-import { readZipDirectory, ZipFormatError, type ZipDirectory, type ZipEntry } from './zip-reader';
+import { hasCentralDirectoryAtEnd, readZipDirectory, ZipFormatError, type ZipDirectory, type ZipEntry } from './zip-reader';
 import { scanTorchScriptCode } from './torchscript-code';
 
 const TENSOR_RECORD = /^[^/]+\/data\/\d+$/;
@@ -29,7 +29,8 @@ async function crcOf(input: ScanInput): Promise<number> {
 export const zipScanner: FormatScanner = {
   name: 'zip',
   canHandle(head, input) {
-    return isZipHead(head) || (input.size >= 22 && hasZipTail(input));
+    // A zip whose first bytes are something else (prepended pickle polyglot) still ends with an EOCD record.
+    return isZipHead(head) || (input.size >= 22 && hasCentralDirectoryAtEnd(input));
   },
   async scan(input, ctx) {
     const zip = await openCheckedZip(input, ctx);
@@ -64,7 +65,7 @@ export interface CheckedZip {
 export async function openCheckedZip(input: ScanInput, ctx: ScanContext): Promise<CheckedZip> {
   let dir: ZipDirectory;
   try {
-    dir = await readZipDirectory(input, archiveLimits(ctx.options).maxEntries);
+    dir = await readZipDirectory(input, { maxEntries: archiveLimits(ctx.options).maxEntries });
   } catch (err) {
     if (!(err instanceof ZipFormatError)) throw err;
     return { findings: [{ ruleId: 'zip.malformed', severity: 'ERROR', message: `unreadable zip: ${err.message}`, location: { file: input.path }, unscannable: true }], membersSafe: false };
@@ -151,18 +152,4 @@ export function classifyZip(names: readonly string[]): DetectedFormat {
 
 export function isZipHead(head: Buffer): boolean {
   return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
-}
-
-/** A zip whose first bytes are something else (prepended pickle polyglot) still ends with an EOCD record. */
-async function hasZipTail(input: ScanInput): Promise<boolean> {
-  const len = Math.min(input.size, 65_557);
-  const tail = await input.read(input.size - len, len);
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) !== 0x06054b50) continue;
-    // Random tensor bytes can contain the EOCD signature: require a central directory where it points.
-    const cdOffset = tail.readUInt32LE(i + 16);
-    const sig = await input.read(cdOffset, 4);
-    return sig.length === 4 && sig.readUInt32LE(0) === 0x02014b50;
-  }
-  return false;
 }

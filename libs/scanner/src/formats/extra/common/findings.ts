@@ -52,7 +52,7 @@ export function unscannable(input: ScanInput, format: string, err: unknown): Fin
 
 /**
  * Runs a scanner body and converts any failure into findings. Findings produced before the failure are
- * kept (a payload seen before a parse error must still count, notes §3 B14). Budget errors are rethrown.
+ * kept (a payload seen before a parse error must still count). Budget errors are rethrown.
  */
 export async function guardedScan(
   input: ScanInput,

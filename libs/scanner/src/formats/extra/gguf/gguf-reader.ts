@@ -3,7 +3,7 @@ import { FormatError } from '../common/findings';
 import { SequentialReader } from '../common/sequential-reader';
 import { decodeUtf8Strict } from '../common/strict-json';
 
-/** Caps for hostile headers (notes §4 B12: "GGUF counts 2^62"). Real models stay far below them. */
+/** Caps for hostile headers, which can declare counts like 2^62. Real models stay far below them. */
 export const GGUF_LIMITS = {
   maxTensors: 1 << 20,
   maxKv: 1 << 16,

@@ -1,14 +1,15 @@
 import type { Finding, FormatScanner, ScanContext, ScanInput } from '../../../core/types';
 import { InflateLimitError } from '../../../io/inflated-input';
-import type { ZipEntry } from '../../archive/zip-reader';
+import { readCentralDirectory, type ZipEntry } from '../../archive/zip-reader';
 import { checkMemberIntegrity, isExtractable, openCheckedZip, scanZipMember, withZipMember } from '../../archive/zip-scanner';
 import { BudgetSignal, budgetOf, finding, FormatError, guardedScan, unscannable } from '../common/findings';
-import { readZipDirectory } from '../common/zip-directory';
 import { scanHdf5 } from './keras-h5.scanner';
 import { kerasConfigFindings } from './keras-findings';
 
 const FORMAT = 'keras-v3';
 const MAX_CONFIG = 64 << 20;
+/** Detection reads the directory twice (here, then in the scan): archives above these are not Keras files. */
+const DETECT_LIMITS = { maxEntries: 10_000, maxDirectoryBytes: 16 << 20 };
 /** Members Keras itself writes; anything else in a .keras file is unexpected cargo (e.g. a pickle). */
 const EXPECTED = /^(config\.json|metadata\.json|model\.weights\.(h5|npz)|assets(\/.*)?)$/;
 
@@ -23,7 +24,7 @@ export const kerasV3Scanner: FormatScanner = {
   async canHandle(head: Buffer, input: ScanInput): Promise<boolean> {
     if (head.length < 4 || head.readUInt32LE(0) !== 0x04034b50) return false;
     try {
-      const names = new Set((await readZipDirectory(input)).map((e) => e.name));
+      const names = new Set((await readCentralDirectory(input, DETECT_LIMITS)).entries.map((e) => e.name));
       return names.has('config.json') && names.has('metadata.json');
     } catch {
       return false;

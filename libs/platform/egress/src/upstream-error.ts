@@ -1,6 +1,7 @@
 /**
- * Why an upstream fetch failed. `retriable` drives the ingest worker: transient failures are retried with
- * back-off until the attempts are spent; permanent ones become an IngestFailed event straight away.
+ * Why an upstream fetch failed. `retriable` tells the caller whether trying again can help: transient failures
+ * (timeouts, broken connections, 5xx, 429) are worth a back-off and retry; permanent ones (404, forbidden
+ * destination, too large, malformed answer) will fail the same way again.
  */
 export type UpstreamErrorKind =
   | 'forbidden-destination'

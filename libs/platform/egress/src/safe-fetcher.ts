@@ -14,6 +14,7 @@ export interface SafeFetcherOptions {
   /** Socket idle timeout: no byte for this long (while connecting, waiting or streaming) aborts the fetch. */
   timeoutMs: number;
   resolver?: Resolver;
+  /** Sent on every request; services name themselves so upstream operators can tell callers apart. */
   userAgent?: string;
   /** Aborts every request of this fetcher (see withSignal): a stopping worker cancels its downloads. */
   signal?: AbortSignal;
@@ -38,6 +39,7 @@ export interface UpstreamResponse {
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_JSON_BYTES = 16 * 1024 * 1024;
+const DEFAULT_USER_AGENT = 'ModelGuard/1.0';
 
 /** Enforces the byte cap while streaming and checks the total against Content-Length at the end. */
 class BodyGuard extends Transform {
@@ -80,7 +82,7 @@ function parseContentLength(value: string | undefined): number | null {
 }
 
 /**
- * The only way ingest code talks to the internet. Every hop (including redirects, followed manually) is checked
+ * The only way service code talks to the internet. Every hop (including redirects, followed manually) is checked
  * against the host allow-list and every resolved address against the private-network rules; bodies are capped,
  * length-checked and time-limited. Never uses a shared agent, so no socket checked for one host is reused for another.
  */
@@ -174,7 +176,7 @@ export class SafeFetcher {
           lookup: guardedLookup(this.policy, this.resolver),
           timeout: timeoutMs,
           signal: this.options.signal,
-          headers: { 'user-agent': this.options.userAgent ?? 'ModelGuard-Ingest/1.0', 'accept-encoding': 'identity', ...opts.headers },
+          headers: { 'user-agent': this.options.userAgent ?? DEFAULT_USER_AGENT, 'accept-encoding': 'identity', ...opts.headers },
         });
       } catch (error) {
         reject(new UpstreamError('network', `cannot request ${url.origin}: ${(error as Error).message}`, undefined, { cause: error }));

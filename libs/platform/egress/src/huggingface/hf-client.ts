@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SafeFetcher } from '../egress/safe-fetcher';
-import { UpstreamError } from '../egress/upstream-error';
+import { SafeFetcher } from '../safe-fetcher';
+import { UpstreamError } from '../upstream-error';
 
 export type HfRepoKind = 'model' | 'dataset';
 

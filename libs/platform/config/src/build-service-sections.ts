@@ -1,0 +1,56 @@
+import { join, resolve } from 'node:path';
+import type { GatewaySectionConfig, IngestSectionConfig, ScanSectionConfig, ServiceSections } from './app-config.types';
+import type { ParsedSectionEnv, ServiceSectionName } from './service-sections.schema';
+
+/** What a section's defaults may depend on besides its own variables. */
+export interface SectionContext {
+  dataDir: string;
+}
+
+function buildScan(env: ParsedSectionEnv<'scan'>): ScanSectionConfig {
+  return {
+    workerId: env.SCAN_WORKER_ID,
+    concurrency: env.SCAN_CONCURRENCY ?? 2,
+    leaseMs: env.SCAN_LEASE_MS ?? 60_000,
+    pollMs: env.SCAN_POLL_MS ?? 1_000,
+    maxAttempts: env.SCAN_MAX_ATTEMPTS ?? 3,
+    spoolMaxBytes: env.SCAN_SPOOL_MAX_BYTES ?? 256 * 1024 * 1024,
+    blobAttempts: env.SCAN_BLOB_ATTEMPTS ?? 3,
+    blobRetryDelayMs: env.SCAN_BLOB_RETRY_DELAY_MS ?? 500,
+  };
+}
+
+function buildIngest(env: ParsedSectionEnv<'ingest'>): IngestSectionConfig {
+  return {
+    workerId: env.INGEST_WORKER_ID,
+    concurrency: env.INGEST_CONCURRENCY ?? 2,
+    leaseMs: env.INGEST_LEASE_MS ?? 60_000,
+    pollMs: env.INGEST_POLL_MS ?? 1_000,
+    // Unset: the ingest module follows the messaging retry policy (MESSAGING_RETRY_*), as it always did.
+    maxAttempts: env.INGEST_MAX_ATTEMPTS,
+    retryDelayMs: env.INGEST_RETRY_DELAY_MS,
+    maxRetryDelayMs: env.INGEST_MAX_RETRY_DELAY_MS ?? 60_000,
+    shutdownGraceMs: env.INGEST_SHUTDOWN_GRACE_MS ?? 10_000,
+  };
+}
+
+function buildGateway(env: ParsedSectionEnv<'gateway'>, ctx: SectionContext): GatewaySectionConfig {
+  return {
+    ingestWaitMs: env.GATEWAY_INGEST_WAIT_MS ?? 10_000,
+    regexBudgetMs: env.GATEWAY_REGEX_BUDGET_MS ?? 1_000,
+    internalTimeoutMs: env.GATEWAY_INTERNAL_TIMEOUT_MS ?? 5_000,
+    maxInternalResponseBytes: env.GATEWAY_MAX_INTERNAL_RESPONSE_BYTES ?? 5 * 1024 * 1024,
+    openapiDir: resolve(env.GATEWAY_OPENAPI_DIR ?? 'openapi'),
+    tmpDir: resolve(env.GATEWAY_UPLOAD_TMP_DIR ?? join(ctx.dataDir, 'gateway-uploads')),
+  };
+}
+
+/** Applies a section's defaults to its shape-validated variables. */
+export function buildServiceSection<N extends ServiceSectionName>(name: N, env: ParsedSectionEnv<N>, ctx: SectionContext): ServiceSections[N] {
+  const builders: { [K in ServiceSectionName]: (e: ParsedSectionEnv<K>, c: SectionContext) => ServiceSections[K] } = {
+    scan: buildScan,
+    ingest: buildIngest,
+    gateway: buildGateway,
+  };
+  return builders[name](env, ctx);
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { intVar, stringVar } from './env-fields';
+
+const MiB = 1024 * 1024;
+/** 1 TiB, the same upper bound the base schema uses for byte sizes. */
+const MAX_BYTES = 1024 * 1024 * MiB;
+
+/** A worker id: safe to log, to store on rows and to put in metric labels. */
+const workerIdVar = () => z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 of A-Z a-z 0-9 . _ : -').optional();
+
+/**
+ * Variables that only one service reads, one schema per service. A service validates the base schema plus
+ * its own section (so a typo in SCAN_* stops the scan service, not the audit service that never reads it);
+ * `.env.example` documents all of them.
+ */
+export const SERVICE_SECTION_SCHEMAS = {
+  scan: z.object({
+    SCAN_WORKER_ID: workerIdVar(),
+    SCAN_CONCURRENCY: intVar(1, 64),
+    SCAN_LEASE_MS: intVar(1_000, 3_600_000),
+    SCAN_POLL_MS: intVar(50, 60_000),
+    SCAN_MAX_ATTEMPTS: intVar(1, 20),
+    SCAN_SPOOL_MAX_BYTES: intVar(0, MAX_BYTES),
+    SCAN_BLOB_ATTEMPTS: intVar(1, 20),
+    SCAN_BLOB_RETRY_DELAY_MS: intVar(0, 60_000),
+  }),
+  ingest: z.object({
+    INGEST_WORKER_ID: workerIdVar(),
+    INGEST_CONCURRENCY: intVar(1, 64),
+    INGEST_LEASE_MS: intVar(1_000, 3_600_000),
+    INGEST_POLL_MS: intVar(50, 60_000),
+    INGEST_MAX_ATTEMPTS: intVar(1, 20),
+    INGEST_RETRY_DELAY_MS: intVar(0, 600_000),
+    INGEST_MAX_RETRY_DELAY_MS: intVar(0, 3_600_000),
+    INGEST_SHUTDOWN_GRACE_MS: intVar(0, 600_000),
+  }),
+  gateway: z.object({
+    GATEWAY_INGEST_WAIT_MS: intVar(0, 600_000),
+    GATEWAY_REGEX_BUDGET_MS: intVar(10, 60_000),
+    GATEWAY_INTERNAL_TIMEOUT_MS: intVar(100, 600_000),
+    GATEWAY_MAX_INTERNAL_RESPONSE_BYTES: intVar(1024, 1024 * MiB),
+    GATEWAY_OPENAPI_DIR: stringVar(1),
+    GATEWAY_UPLOAD_TMP_DIR: stringVar(1),
+  }),
+} as const;
+
+export type ServiceSectionName = keyof typeof SERVICE_SECTION_SCHEMAS;
+export type ParsedSectionEnv<N extends ServiceSectionName> = z.infer<(typeof SERVICE_SECTION_SCHEMAS)[N]>;
+
+export function isServiceSectionName(name: string): name is ServiceSectionName {
+  return Object.prototype.hasOwnProperty.call(SERVICE_SECTION_SCHEMAS, name);
+}
+
+/** The names of every section variable, all services together (for `.env.example` and diagnostics). */
+export const SECTION_ENV_VARS: readonly string[] = Object.values(SERVICE_SECTION_SCHEMAS).flatMap((s) => Object.keys(s.shape));

@@ -1,0 +1,8 @@
+export { SafeFetcher, type SafeFetcherOptions, type FetchOptions, type UpstreamResponse } from './safe-fetcher';
+export { createSafeFetcher, type UpstreamSettings, type SafeFetcherExtras } from './safe-fetcher.factory';
+export { EgressPolicy, type EgressPolicyOptions } from './egress-policy';
+export { forbiddenAddressReason } from './address-policy';
+export { UpstreamError, isUpstreamError, type UpstreamErrorKind } from './upstream-error';
+export { type Resolver, systemResolver } from './guarded-lookup';
+export { HuggingFaceClient, HfRepoInfoSchema, encodeRepoId, type HfRepoInfo, type HfRepoKind, type HfTreeEntry } from './huggingface/hf-client';
+export { GitHubClient, GitHubRepoSchema, encodeGitRef, licenseIdOf, type GitHubRepo } from './github/github-client';
