@@ -2,16 +2,27 @@
 // async pitfalls that lose messages in handlers (floating promises, misused promises).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import { createProjectGraphAsync } from '@nx/devkit';
+
+// The boundary rule reads Nx's cached project graph and, when there is none (a fresh clone), prints a warning and
+// skips itself; with a stale one it misjudges files of projects the cache does not know yet. Computing the graph
+// here makes every ESLint run (bare `eslint`, `npm run lint`, an editor) check boundaries against the current
+// projects; if the graph cannot be computed, loading this config fails and so does the run.
+await createProjectGraphAsync({ exitOnError: false });
 
 const services = ['gateway', 'ingest', 'scan', 'scoring', 'lineage', 'audit'];
 const infraClients = ['kafkajs', '@aws-sdk/*', 'ioredis'];
 
-/** Boundary rules; test files may additionally use the `type:testing` harness libraries. */
+/**
+ * Boundary rules; test files may additionally use the `type:testing` harness libraries. Nx forbids importing an
+ * app; the one exception is the embedded app's in-process entry (`@modelguard/embedded-app`), which the
+ * cross-tier tests under tests/ boot instead of spawning seven processes.
+ */
 function boundaryOptions(allowTesting) {
   const testing = allowTesting ? ['type:testing'] : [];
   return {
     enforceBuildableLibDependency: true,
-    allow: [],
+    allow: allowTesting ? ['@modelguard/embedded-app'] : [],
     depConstraints: [
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
       ...services.map((s) => ({ sourceTag: `scope:${s}`, onlyDependOnLibsWithTags: [`scope:${s}`, 'scope:shared'] })),
@@ -35,6 +46,10 @@ function boundaryOptions(allowTesting) {
         bannedExternalImports: ['@nestjs/*', 'typeorm', 'kafkajs', 'ioredis', '@aws-sdk/*'],
       },
       { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },
+      // tests/ (contract, integration, e2e across services) may use any library, through its public index.ts
+      // or its test entry (`@modelguard/<lib>/testing`); nothing may import tests/.
+      { sourceTag: 'scope:tests', onlyDependOnLibsWithTags: ['*'] },
+      { sourceTag: 'type:tests', onlyDependOnLibsWithTags: ['*'] },
     ],
   };
 }
@@ -55,6 +70,25 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'max-lines': ['warn', { max: 300, skipBlankLines: true, skipComments: true }],
+      // Test helpers never reach dist/: production code must not import the harness or a library's test entry.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@modelguard/testing', '@modelguard/*/testing'], message: 'test-only code: import it from specs and test/ folders only' }] },
+      ],
+    },
+  },
+  {
+    // Feature code logs through the injected SERVICE_LOGGER (@modelguard/observability). Nest's static Logger
+    // is process-wide: in embedded mode it names whichever service booted last.
+    files: ['libs/*/feature/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@nestjs/common', importNames: ['Logger', 'ConsoleLogger'], message: 'inject SERVICE_LOGGER from @modelguard/observability instead' }],
+          patterns: [{ group: ['@modelguard/testing', '@modelguard/*/testing'], message: 'test-only code: import it from specs and test/ folders only' }],
+        },
+      ],
     },
   },
   {
@@ -63,6 +97,7 @@ export default [
       'max-lines': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@nx/enforce-module-boundaries': ['error', boundaryOptions(true)],
+      'no-restricted-imports': 'off',
     },
   },
 ];

@@ -2,9 +2,14 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { compilerOptions } from './tsconfig.base.json';
 
-/** Path aliases come from tsconfig.base.json so tests import libraries exactly as the apps do. */
+/**
+ * Path aliases come from tsconfig.base.json so tests import libraries exactly as the apps do. Vite takes the first
+ * alias whose name is a prefix of the import, so longer names (`@modelguard/gateway-feature/testing`) go first.
+ */
 const alias = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(__dirname, target)]),
+  Object.entries(compilerOptions.paths)
+    .sort(([a], [b]) => b.length - a.length)
+    .map(([name, [target]]) => [name, resolve(__dirname, target)]),
 );
 
 const common = { alias, environment: 'node' as const, testTimeout: 30_000, hookTimeout: 120_000 };

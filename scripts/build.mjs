@@ -2,6 +2,7 @@
 // and no runtime hook (no ts-node, no tsconfig-paths):
 //   1. tsc -p tsconfig.build.json        emits dist/apps/**, dist/libs/**, dist/bin/**
 //   2. tsc-alias -p tsconfig.build.json  rewrites `@modelguard/*` imports in the emitted JS to relative paths
+//   3. check-runtime-deps --dist         fails if dist/ holds test code or requires a devDependency
 // The build is skipped when dist/.build-stamp is newer than every input (sources, their folders, so that a
 // deleted file counts as a change, and the tsconfig/package files). `--force` rebuilds anyway.
 //
@@ -50,6 +51,11 @@ function run(label, bin, args) {
   return ok;
 }
 
+/** Runs one of our scripts with this Node; returns whether it exited 0. */
+function runScript(script, args) {
+  return spawnSync(process.execPath, [join(root, 'scripts', script), ...args], { cwd: root, stdio: 'inherit' }).status === 0;
+}
+
 const force = process.argv.includes('--force');
 const newest = newestInput();
 if (!force && existsSync(stampFile) && statSync(stampFile).mtimeMs > newest) {
@@ -63,7 +69,8 @@ const compiled = run(`tsc -p ${tsconfig}`, ['typescript', 'bin', 'tsc'], ['-p', 
 // tsc emits JS even when it reports type errors; alias it anyway so what is in dist/ is at least loadable
 // while debugging, but without a stamp: the next build retries and the build still counts as failed.
 const aliased = existsSync(distDir) && run(`tsc-alias -p ${tsconfig}`, ['tsc-alias', 'dist', 'bin', 'index.js'], ['-p', tsconfig]);
-if (!compiled || !aliased) {
+const shippable = compiled && aliased && runScript('check-runtime-deps.mjs', ['--dist']);
+if (!compiled || !aliased || !shippable) {
   console.error('[build] FAILED: fix the errors above (dist/ is not marked current)');
   process.exit(1);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectEventually, type FakeHuggingFace, startFakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedApp, startEmbedded } from '../../apps/embedded/src/embedded-app';
+import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded-app';
 import { RegistryClient } from './support/registry-client';
 
 describe('embedded mode: one process, PGlite, in-process broker', () => {

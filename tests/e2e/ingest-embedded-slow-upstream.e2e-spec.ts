@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectEventually, type FakeHuggingFace, queryRows, startFakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedApp, startEmbedded } from '../../apps/embedded/src/embedded-app';
-import { type GatedUpstream, startGatedUpstream } from '../../libs/ingest/feature/test/gated-upstream';
+import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded-app';
+import { type GatedUpstream, startGatedUpstream } from '@modelguard/ingest-feature/testing';
 import { RegistryClient } from './support/registry-client';
 
 /**

@@ -5,9 +5,18 @@ import { GatewayModule } from '@modelguard/gateway-feature';
 import { IngestModule } from '@modelguard/ingest-feature';
 import { InProcessBroker } from '@modelguard/messaging';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
-import { expectEventually, queryRows, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
+import {
+  expectEventually,
+  type FakeGitHub,
+  type FakeHuggingFace,
+  queryRows,
+  serviceTestEnv,
+  startFakeGitHub,
+  startFakeHuggingFace,
+  testInfra,
+  uniqueSuffix,
+} from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '../../libs/testing/src/fake-upstreams';
 import { RegistryClient } from './support/registry-client';
 
 /**

@@ -4,9 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD_VARIANTS } from '../../libs/gateway/feature/src/auth/actor';
-import { ContractClient } from '../../libs/gateway/feature/src/testing/contract-client';
-import { loginAsAdmin, type CreatedArtifact } from '../../libs/gateway/feature/src/testing/helpers';
+import { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD_VARIANTS } from '@modelguard/gateway-feature';
+import { ContractClient, loginAsAdmin, type CreatedArtifact } from '@modelguard/gateway-feature/testing';
 
 /**
  * The real gateway process (dist/apps/gateway/src/main.js = observability/register + bootstrapService(GatewayModule))

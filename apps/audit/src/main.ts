@@ -1,11 +1,4 @@
-import '@modelguard/observability/register';
-import { AuditModule } from '@modelguard/audit-feature';
-import { bootstrapService } from '@modelguard/runtime';
+// runService registers telemetry before load() imports the service's code (and with it http, pg, kafkajs).
+import { runService } from '@modelguard/runtime/run';
 
-bootstrapService({ service: 'audit', module: AuditModule.forService() }).then(
-  ({ url }) => process.stdout.write(`audit listening on ${url}\n`),
-  (err: unknown) => {
-    process.stderr.write(`audit failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+void runService('audit', async () => ({ module: (await import('@modelguard/audit-feature')).AuditModule.forService() }));

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from '@modelguard/config';
+import { gatewayReadyMessage } from '@modelguard/gateway-feature';
 import { InProcessBroker } from '@modelguard/messaging';
 import { startEmbeddedPostgres } from '@modelguard/persistence';
-import { bootstrapService, type RunningService } from '@modelguard/runtime';
+import { bootstrapService, type RunningService, type ServiceEntry } from '@modelguard/runtime';
 import type { EmbeddedServiceSpec } from './embedded-services';
 
 export interface EmbeddedApp {
@@ -33,17 +35,18 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const specs = opts.services ?? (await import('./embedded-services')).EMBEDDED_SERVICES;
   const baseEnv = opts.env ?? process.env;
   const dataDir = resolve(baseEnv['DATA_DIR'] ?? './.data');
-  const postgres = await startEmbeddedPostgres({ dataDir });
-  const broker = new InProcessBroker();
-  const env: NodeJS.ProcessEnv = {
+  const embeddedEnv: NodeJS.ProcessEnv = {
     ...baseEnv,
     MODELGUARD_MODE: 'embedded',
     MESSAGING_TRANSPORT: 'in-process',
     DATA_DIR: dataDir,
-    DATABASE_URL: postgres.url,
     // PGlite serialises statements anyway; small pools keep its socket connection count low.
     DATABASE_POOL_SIZE: baseEnv['DATABASE_POOL_SIZE'] ?? '3',
   };
+  validateAll(specs, embeddedEnv);
+  const postgres = await startEmbeddedPostgres({ dataDir });
+  const broker = new InProcessBroker();
+  const env: NodeJS.ProcessEnv = { ...embeddedEnv, DATABASE_URL: postgres.url };
   const started: RunningService[] = [];
   const services: Record<string, RunningService> = {};
   const close = async () => {
@@ -56,7 +59,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
       const isGateway = spec.service === 'gateway';
       const running = await bootstrapService({
         service: spec.service,
-        module: spec.module(env),
+        module: spec.module(),
         httpPort: isGateway ? (opts.httpPort ?? Number(baseEnv['HTTP_PORT'] ?? 3000)) : 0,
         inProcessBroker: broker,
         env,
@@ -79,4 +82,26 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     throw new Error('embedded mode needs a gateway (last in the service list)');
   }
   return { url: gateway.url, broker, services, close };
+}
+
+/**
+ * Every hosted service's config (and own section: SCAN_*, INGEST_*, GATEWAY_*) checked before anything starts,
+ * all problems in one ConfigError, exactly as each service would report them in distributed mode.
+ */
+function validateAll(specs: readonly EmbeddedServiceSpec[], env: NodeJS.ProcessEnv): void {
+  const problems = new Set<string>();
+  for (const spec of specs) {
+    try {
+      loadConfig(env, spec.service);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      err.problems.forEach((p) => problems.add(p));
+    }
+  }
+  if (problems.size > 0) throw new ConfigError('embedded', [...problems]);
+}
+
+/** What apps/embedded's main hands to runService. */
+export function embeddedEntry(opts: EmbeddedOptions = {}): ServiceEntry {
+  return { start: () => startEmbedded(opts), readyMessage: (url) => gatewayReadyMessage(url, 'ModelGuard (embedded)') };
 }

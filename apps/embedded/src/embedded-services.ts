@@ -1,14 +1,15 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { AuditModule } from '@modelguard/audit-feature';
 import { GatewayModule } from '@modelguard/gateway-feature';
-import { IngestModule, ingestSettingsFromEnv } from '@modelguard/ingest-feature';
+import { IngestModule } from '@modelguard/ingest-feature';
 import { LineageModule } from '@modelguard/lineage-feature';
-import { ScanServiceModule, scanSettingsFromEnv } from '@modelguard/scan-feature';
+import { ScanServiceModule } from '@modelguard/scan-feature';
 import { ScoringModule } from '@modelguard/scoring-feature';
 
 export interface EmbeddedServiceSpec {
   service: string;
-  module: (env: NodeJS.ProcessEnv) => Type | DynamicModule;
+  /** The service's root module; its settings come from its own config section, as in distributed mode. */
+  module: () => Type | DynamicModule;
 }
 
 /**
@@ -17,9 +18,9 @@ export interface EmbeddedServiceSpec {
  */
 export const EMBEDDED_SERVICES: readonly EmbeddedServiceSpec[] = [
   { service: 'audit', module: () => AuditModule.forService() },
-  { service: 'scan', module: (env) => ScanServiceModule.forService({ settings: scanSettingsFromEnv(env) }) },
+  { service: 'scan', module: () => ScanServiceModule.forService() },
   { service: 'scoring', module: () => ScoringModule.forService() },
   { service: 'lineage', module: () => LineageModule.forService() },
-  { service: 'ingest', module: (env) => IngestModule.forService({ settings: ingestSettingsFromEnv(env) }) },
+  { service: 'ingest', module: () => IngestModule.forService() },
   { service: 'gateway', module: () => GatewayModule },
 ];

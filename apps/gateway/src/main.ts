@@ -1,6 +1,7 @@
-// Telemetry must patch http/express/pg before anything imports them.
-import '@modelguard/observability/register';
-import { GatewayModule } from '@modelguard/gateway-feature';
-import { bootstrapService } from '@modelguard/runtime';
+// runService registers telemetry before load() imports the service's code (and with it http, pg, kafkajs).
+import { runService } from '@modelguard/runtime/run';
 
-void bootstrapService({ service: 'gateway', module: GatewayModule });
+void runService('gateway', async () => {
+  const { GatewayModule, gatewayReadyMessage } = await import('@modelguard/gateway-feature');
+  return { module: GatewayModule, readyMessage: gatewayReadyMessage };
+});

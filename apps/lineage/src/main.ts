@@ -1,11 +1,4 @@
-import '@modelguard/observability/register';
-import { LineageModule } from '@modelguard/lineage-feature';
-import { bootstrapService } from '@modelguard/runtime';
+// runService registers telemetry before load() imports the service's code (and with it http, pg, kafkajs).
+import { runService } from '@modelguard/runtime/run';
 
-bootstrapService({ service: 'lineage', module: LineageModule.forService() }).then(
-  ({ url }) => process.stdout.write(`lineage listening on ${url}\n`),
-  (err: unknown) => {
-    process.stderr.write(`lineage failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+void runService('lineage', async () => ({ module: (await import('@modelguard/lineage-feature')).LineageModule.forService() }));

@@ -1,8 +1,4 @@
-import { bootstrapService } from '@modelguard/runtime';
-import { ScanModule } from './scan.module';
+// runService registers telemetry before load() imports the service's code (and with it http, pg, kafkajs).
+import { runService } from '@modelguard/runtime/run';
 
-// A worker that cannot start (database down, bad settings) must exit non-zero so the supervisor restarts it.
-bootstrapService({ service: 'scan', module: ScanModule }).catch((error: unknown) => {
-  process.stderr.write(`scan service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+void runService('scan', async () => ({ module: (await import('@modelguard/scan-feature')).ScanServiceModule.forService() }));

@@ -1,11 +1,4 @@
-import '@modelguard/observability/register';
-import { ScoringModule } from '@modelguard/scoring-feature';
-import { bootstrapService } from '@modelguard/runtime';
+// runService registers telemetry before load() imports the service's code (and with it http, pg, kafkajs).
+import { runService } from '@modelguard/runtime/run';
 
-bootstrapService({ service: 'scoring', module: ScoringModule.forService() }).then(
-  ({ url }) => process.stdout.write(`scoring listening on ${url}\n`),
-  (err: unknown) => {
-    process.stderr.write(`scoring failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+void runService('scoring', async () => ({ module: (await import('@modelguard/scoring-feature')).ScoringModule.forService() }));

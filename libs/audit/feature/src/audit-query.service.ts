@@ -1,19 +1,13 @@
+import { type ArtifactAuditEntryV1, type ArtifactType, MAX_AUDIT_ENTRIES_PER_ARTIFACT } from '@modelguard/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import { type DataSource, MoreThan } from 'typeorm';
 import { type ChainVerification, ChainVerifier } from './audit-chain';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
 
-/** The spec's ArtifactAuditEntry. */
-export interface ArtifactAuditEntryDto {
-  user: { name: string; is_admin: boolean };
-  date: string;
-  artifact: { name: string; id: string; type: string };
-  action: 'CREATE' | 'UPDATE' | 'DOWNLOAD' | 'RATE' | 'AUDIT';
-}
+/** The spec's ArtifactAuditEntry, as the AuditTrail query contract serves it. */
+export type ArtifactAuditEntryDto = ArtifactAuditEntryV1;
 
-/** An artifact's history is small; this only bounds a pathological one. */
-const MAX_ENTRIES_PER_ARTIFACT = 10_000;
 const VERIFY_BATCH = 1_000;
 
 @Injectable()
@@ -28,14 +22,15 @@ export class AuditQueryService {
     const rows = await this.dataSource.getRepository(AuditEntryEntity).find({
       where: { artifactId },
       order: { occurredAt: 'ASC', id: 'ASC' },
-      take: MAX_ENTRIES_PER_ARTIFACT,
+      take: MAX_AUDIT_ENTRIES_PER_ARTIFACT,
     });
     return rows
       .filter((r): r is AuditEntryEntity & { action: ArtifactAuditEntryDto['action'] } => r.action !== 'DELETE')
       .map((r) => ({
         user: { name: r.userName, is_admin: r.userIsAdmin },
         date: r.occurredAt.toISOString(),
-        artifact: { name: r.artifactName, id: r.artifactId, type: r.artifactType },
+        // Written from validated events, so the type is one of the contract's.
+        artifact: { name: r.artifactName, id: r.artifactId, type: r.artifactType as ArtifactType },
         action: r.action,
       }));
   }

@@ -1,15 +1,24 @@
-import { Topic } from '@modelguard/contracts';
+import { type ScanPendingV1, type ScanReportV1, Topic } from '@modelguard/contracts';
 import { expectEventually } from '@modelguard/testing';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DownloadEntity } from './persistence/download.entity';
-import { startGatewayTestApp, type GatewayTestApp } from './testing/gateway-test-app';
-import { loginAsAdmin, type CreatedArtifact } from './testing/helpers';
-import { buildTraversalZip, buildZip, sha256, unzipToMap } from './testing/zip-test-utils';
+import { startGatewayTestApp, type GatewayTestApp } from '../test/gateway-test-app';
+import { loginAsAdmin, type CreatedArtifact } from '../test/helpers';
+import { buildTraversalZip, buildZip, sha256, unzipToMap } from '../test/zip-test-utils';
 
 const counts = { info: 0, warning: 2, error: 0, critical: 0 };
+
+/** What the scan service's /internal endpoint answers, per the ScanReport query contract. */
+function fakeScanReport(artifactId: string): ScanReportV1 {
+  const at = new Date().toISOString();
+  return {
+    reportId: 'r-1', artifactId, artifactType: 'model', name: 'audited', version: '1.0.0', verdict: 'flagged', scannerVerdict: 'suspicious',
+    findingCounts: counts, fileCount: 0, cachedFileCount: 0, scanner: { version: 'test', fingerprint: 'f' }, workerId: 'w', startedAt: at, finishedAt: at, files: [],
+  };
+}
 
 /** Download gate, streamed zips and parts, Range, direct upload and the audit/scan proxies. */
 describe('gateway packages API', () => {
@@ -32,10 +41,12 @@ describe('gateway packages API', () => {
     // Fake audit and scan services (their /internal APIs), so the proxies are exercised over real HTTP.
     upstream = createServer((req, res) => {
       const audit = /^\/internal\/artifacts\/([^/]+)\/audit$/.exec(req.url ?? '');
-      const scan = /^\/internal\/artifacts\/([^/]+)\/scan-report$/.exec(req.url ?? '');
+      const scan = /^\/internal\/artifacts\/([^/?]+)\/scan-report(?:\?version=(.+))?$/.exec(req.url ?? '');
       res.setHeader('content-type', 'application/json');
       if (audit) res.end(JSON.stringify(auditLog));
-      else if (scan && scan[1] !== 'missing') res.end(JSON.stringify({ artifactId: scan[1], verdict: 'flagged', findings: [] }));
+      else if (scan?.[2] === '9.9.9') res.writeHead(202).end(JSON.stringify({ artifactId: scan[1], version: '9.9.9', status: 'running' } satisfies ScanPendingV1));
+      else if (scan?.[2] === '6.6.6') res.end(JSON.stringify({ artifactId: scan[1], verdict: 'flagged', findings: [] }));
+      else if (scan && scan[1] !== 'missing') res.end(JSON.stringify(fakeScanReport(scan[1])));
       else res.writeHead(404).end('{}');
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
@@ -157,7 +168,9 @@ describe('gateway packages API', () => {
     expect(files.get('weights/model.bin')).toEqual(weights);
     const found = await call<{ name: string }[]>('POST', '/artifact/byRegEx', { token, json: { regex: 'zebra-crossing' } });
     expect(found.body.map((m) => m.name)).toEqual(['uploaded-model']);
-    await expectEventually(() => expect(app.broker.messages(Topic.PackageStored).some((m) => m.key === up.body.metadata.id && m.value.includes('"upload"'))).toBe(true));
+    // Uploads have their own topic; ingest's package-stored topic carries only what ingest fetched.
+    await expectEventually(() => expect(app.broker.messages(Topic.PackageUploaded).some((m) => m.key === up.body.metadata.id)).toBe(true));
+    expect(app.broker.messages(Topic.PackageStored).some((m) => m.key === up.body.metadata.id && m.value.includes('"upload"'))).toBe(false);
 
     const v2 = await call<{ version: string }>('PUT', `/artifacts/model/${up.body.metadata.id}/package`, { token, rawBody: zip, contentType: 'application/zip' });
     expect(v2.body.version).toBe('1.0.1');
@@ -188,5 +201,10 @@ describe('gateway packages API', () => {
     expect((await call('GET', `/artifact/dataset/${a.metadata.id}/audit`, { token })).status).toBe(404);
     const report = await call<{ verdict: string }>('GET', `/artifacts/model/${a.metadata.id}/scan-report`, { token });
     expect(report.body.verdict).toBe('flagged');
+    const running = await call<ScanPendingV1>('GET', `/artifacts/model/${a.metadata.id}/scan-report?version=9.9.9`, { token });
+    expect([running.status, running.body.status]).toEqual([202, 'running']);
+    // An answer outside the ScanReport contract is the scan service's fault: 502, never passed on.
+    expect((await call('GET', `/artifacts/model/${a.metadata.id}/scan-report?version=6.6.6`, { token })).status).toBe(502);
+    expect((await call('GET', `/artifacts/model/${a.metadata.id}/scan-report?version=..%2Fx`, { token })).status).toBe(400);
   });
 });

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD_VARIANTS } from './auth/actor';
 import { hashPassword } from './auth/password-hasher';
 import { UserEntity } from './persistence/user.entity';
-import { startGatewayTestApp, type GatewayTestApp } from './testing/gateway-test-app';
-import { loginAsAdmin, type CreatedArtifact } from './testing/helpers';
+import { startGatewayTestApp, type GatewayTestApp } from '../test/gateway-test-app';
+import { loginAsAdmin, type CreatedArtifact } from '../test/helpers';
 
 /** Registry core over real HTTP, real Postgres and the in-process broker; every response is contract-checked. */
 describe('gateway registry API', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayTestApp, type GatewayTestApp } from './testing/gateway-test-app';
-import { loginAsAdmin, type CreatedArtifact } from './testing/helpers';
+import { startGatewayTestApp, type GatewayTestApp } from '../test/gateway-test-app';
+import { loginAsAdmin, type CreatedArtifact } from '../test/helpers';
 
 interface Meta {
   name: string;

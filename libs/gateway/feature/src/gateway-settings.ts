@@ -1,5 +1,5 @@
 /**
- * The slice of configuration the gateway needs. Field names mirror `AppConfig` from @modelguard/config
+ * The slice of configuration the gateway needs (the `gateway` part is the GATEWAY_* section of the config). Field names mirror `AppConfig` from @modelguard/config
  * (http.publicUrl, auth.*, limits.*, services.*) so the platform config can be passed in as-is; the gateway-only
  * knobs live under `gateway`.
  */
@@ -23,8 +23,10 @@ export interface GatewaySettings {
     tmpDir: string;
     /** Hard wall-clock budget for one regex search request. */
     regexBudgetMs: number;
-    /** Upstream proxy (audit, scan) timeout. */
+    /** Timeout of calls to internal services (audit, scan). */
     proxyTimeoutMs: number;
+    /** Largest response body accepted from an internal service. */
+    maxProxiedBytes: number;
   };
 }
 

@@ -1,4 +1,4 @@
-import { APP_CONFIG, type AppConfig } from '@modelguard/config';
+import { APP_CONFIG, type AppConfig, loadServiceSection } from '@modelguard/config';
 import { Outbox } from '@modelguard/messaging';
 import { HealthModule } from '@modelguard/observability';
 import { ServicePlatformModule } from '@modelguard/runtime';
@@ -6,8 +6,6 @@ import { BlobStore } from '@modelguard/storage';
 import { CacheStore } from '@modelguard/cache';
 import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { ArtifactService } from './artifacts/artifact.service';
 import { ArtifactsController } from './artifacts/artifacts.controller';
 import { IngestWaiter } from './artifacts/ingest-waiter';
@@ -34,7 +32,7 @@ import { gatewayEntities, gatewayMigrations } from './persistence/gateway-entiti
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from './ports/blob-store.port';
 import { GATEWAY_OUTBOX } from './ports/event-outbox.port';
 import { GATEWAY_USE_COUNTER, type UseCounter } from './ports/use-counter.port';
-import { InternalProxyService } from './proxy/internal-proxy.service';
+import { InternalQueriesService } from './proxy/internal-queries.service';
 import { AuditController } from './proxy/audit.controller';
 
 export interface GatewayModuleOptions {
@@ -62,17 +60,20 @@ const CONTROLLERS = [
 ];
 
 function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySettings {
+  // The GATEWAY_* section is loaded with the config of the `gateway` service; defaults for any other name.
+  const section = config.gateway ?? loadServiceSection('gateway', {}, { dataDir: config.dataDir });
   return {
     http: { publicUrl: config.http.publicUrl },
     auth: config.auth,
     limits: config.limits,
     services: config.services,
     gateway: {
-      ingestWaitMs: 10_000,
-      openapiDir: resolve(process.cwd(), 'openapi'),
-      tmpDir: join(config.dataDir || tmpdir(), 'gateway-uploads'),
-      regexBudgetMs: 1_000,
-      proxyTimeoutMs: 5_000,
+      ingestWaitMs: section.ingestWaitMs,
+      openapiDir: section.openapiDir,
+      tmpDir: section.tmpDir,
+      regexBudgetMs: section.regexBudgetMs,
+      proxyTimeoutMs: section.internalTimeoutMs,
+      maxProxiedBytes: section.maxInternalResponseBytes,
       ...opts.gateway,
     },
   };
@@ -123,7 +124,7 @@ export class GatewayFeatureModule implements NestModule {
         DownloadService,
         UploadService,
         VersionsService,
-        InternalProxyService,
+        InternalQueriesService,
         GatewayEventHandlers,
         JsonBodyMiddleware,
       ],

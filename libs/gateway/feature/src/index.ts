@@ -1,5 +1,6 @@
 export { GatewayModule, GatewayFeatureModule, type GatewayModuleOptions } from './gateway.module';
 export { GATEWAY_SETTINGS, JWT_AUDIENCE, JWT_ISSUER, type GatewaySettings } from './gateway-settings';
+export { gatewayReadyMessage } from './gateway-ready-message';
 export { gatewayEntities, gatewayMigrations } from './persistence/gateway-entities';
 export { GATEWAY_BLOB_STORE, type GatewayBlobStore } from './ports/blob-store.port';
 export { GATEWAY_USE_COUNTER, type UseCounter } from './ports/use-counter.port';

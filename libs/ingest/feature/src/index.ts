@@ -5,6 +5,7 @@ export { IngestionJob1764310000001 } from './persistence/1764310000001-ingestion
 export { IngestWorker } from './worker/ingest-worker.service';
 export {
   INGEST_SETTINGS,
+  ingestSettingsFrom,
   ingestSettingsFromEnv,
   resolveIngestSettings,
   defaultIngestWorkerId,

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@modelguard/config';
+import { APP_CONFIG, type AppConfig, loadServiceSection } from '@modelguard/config';
 import { ServicePlatformModule } from '@modelguard/runtime';
 import { BlobStore, createBlobStore } from '@modelguard/storage';
 import type { Resolver } from '@modelguard/egress';
@@ -10,7 +10,7 @@ import { IngestionEntity } from './persistence/ingestion.entity';
 import { Ingestion1764310000000 } from './persistence/1764310000000-ingestion.migration';
 import { IngestionJob1764310000001 } from './persistence/1764310000001-ingestion-job.migration';
 import { IngestJobProcessor } from './worker/ingest-job.processor';
-import { INGEST_SETTINGS, type IngestSettingsInput, ingestSettingsFromEnv, resolveIngestSettings } from './worker/ingest-settings';
+import { INGEST_SETTINGS, type IngestSettingsInput, ingestSettingsFrom, resolveIngestSettings } from './worker/ingest-settings';
 import { IngestWorker } from './worker/ingest-worker.service';
 
 export interface IngestModuleOptions {
@@ -21,7 +21,7 @@ export interface IngestModuleOptions {
   relayPollMs?: number;
   /** Overrides config.messaging.retry (and, unless settings say otherwise, the download attempts/back-off). */
   retry?: { attempts: number; initialDelayMs: number };
-  /** Worker tuning, normally `ingestSettingsFromEnv(process.env)` from the app; defaults when omitted. */
+  /** Worker tuning; omitted, it comes from the config's INGEST_* section (`config.ingest`, defaults when absent). */
   settings?: IngestSettingsInput;
   /** Use this store instead of building one from config.storage (embedded mode shares the gateway's). */
   blobStore?: BlobStore;
@@ -39,7 +39,6 @@ export interface IngestModuleOptions {
 export class IngestModule {
   static forService(opts: IngestModuleOptions = {}): DynamicModule {
     const service = opts.service ?? 'ingest';
-    const settings = opts.settings ?? ingestSettingsFromEnv({});
     return {
       module: IngestModule,
       imports: [
@@ -63,7 +62,8 @@ export class IngestModule {
         {
           provide: INGEST_SETTINGS,
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => resolveIngestSettings(settings, opts.retry ?? config.messaging.retry),
+          useFactory: (config: AppConfig) =>
+            resolveIngestSettings(opts.settings ?? ingestSettingsFrom(config.ingest ?? loadServiceSection('ingest', {})), opts.retry ?? config.messaging.retry),
         },
         IngestJobProcessor,
         IngestWorker,

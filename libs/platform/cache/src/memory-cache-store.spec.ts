@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCacheStore } from './memory-cache-store';
-import { describeCacheStoreContract } from './testing/cache-store.contract';
+import { describeCacheStoreContract } from '../test/cache-store.contract';
 
 describeCacheStoreContract('MemoryCacheStore', () => new MemoryCacheStore());
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CacheStore } from './cache-store';
 import { CacheModule } from './cache.module';
 import { RedisCacheStore } from './redis-cache-store';
-import { describeCacheStoreContract } from './testing/cache-store.contract';
+import { describeCacheStoreContract } from '../test/cache-store.contract';
 
 const url = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = `mg-test:${process.pid}:${Date.now()}:`;

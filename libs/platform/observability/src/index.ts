@@ -8,7 +8,8 @@ export { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 export { createLogger, isLevel } from './logging/logger';
 export type { Logger, LoggerOptions, LogSink } from './logging/logger';
 export type { Level as LogLevel, LogFields } from './logging/log-record';
-export { JsonNestLogger } from './logging/json-nest-logger';
+export { JsonNestLogger, type JsonNestLoggerOptions, NEST_STARTUP_CONTEXTS } from './logging/json-nest-logger';
+export { SERVICE_LOGGER, ServiceLoggerModule } from './logging/service-logger.module';
 
 // Health.
 export { HealthModule } from './health/health.module';

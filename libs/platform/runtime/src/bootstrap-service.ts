@@ -12,7 +12,7 @@ import {
   RESOLVED_IN_PROCESS_BROKER,
 } from '@modelguard/messaging';
 import { Server } from '@nestjs/microservices';
-import { createLogger, JsonNestLogger } from '@modelguard/observability';
+import { createLogger, JsonNestLogger, ServiceLoggerModule } from '@modelguard/observability';
 
 export interface BootstrapOptions {
   service: string;
@@ -33,6 +33,8 @@ export interface BootstrapOptions {
   shutdownHooks?: boolean;
   /** On invalid config: exit(1) after printing every problem (default), or throw ConfigError (tests). */
   exitOnConfigError?: boolean;
+  /** An already validated config (runService loads it first); `env` is then not read again. */
+  config?: AppConfig;
 }
 
 export interface RunningService {
@@ -61,19 +63,23 @@ function loadOrExit(opts: BootstrapOptions): AppConfig {
  * consumer starts, and the consumer runs before the HTTP port opens, so a healthy service is consuming.
  */
 export async function bootstrapService(opts: BootstrapOptions): Promise<RunningService> {
-  let config = loadOrExit(opts);
+  let config = opts.config ?? loadOrExit(opts);
   if (opts.configure) config = opts.configure(config);
   if (opts.httpPort !== undefined) config = { ...config, http: { ...config.http, port: opts.httpPort } };
 
+  const serviceLogger = createLogger(opts.service, { level: config.log.level });
   const root = {
     module: class ServiceRootModule {},
     imports: [
       ConfigModule.forRoot(config),
+      // Feature code injects SERVICE_LOGGER: its lines carry this service's name even when several share a process.
+      ServiceLoggerModule.forRoot(serviceLogger),
       ...(opts.inProcessBroker ? [InProcessBrokerModule.forBroker(opts.inProcessBroker)] : []),
       opts.module,
     ],
   };
-  const logger = new JsonNestLogger(createLogger(opts.service, { level: config.log.level }));
+  // Nest's per-module and per-route start-up lines go to debug level (NEST_STARTUP_CONTEXTS).
+  const logger = new JsonNestLogger(serviceLogger);
   const app = await NestFactory.create<NestExpressApplication>(root, { logger, abortOnError: false });
   // Registered before init() so Nest skips its own 100 kB JSON parser: the configured cap is the only one.
   app.useBodyParser('json', { limit: config.limits.maxJsonBodyBytes });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from './fs-blob-store';
-import { describeBlobStoreContract, measureUploadRss, MiB, readAll, sha256Of } from './testing/blob-store.contract';
+import { describeBlobStoreContract, measureUploadRss, MiB, readAll, sha256Of } from '../test/blob-store.contract';
 
 const root = mkdtempSync(join(tmpdir(), 'mg-blobs-'));
 const store = new FsBlobStore(root);

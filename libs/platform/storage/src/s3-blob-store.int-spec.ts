@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStore } from './blob-store';
 import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store';
 import { StorageModule } from './storage.module';
-import { describeBlobStoreContract, measureUploadRss, MiB, readAll, sha256Of } from './testing/blob-store.contract';
+import { describeBlobStoreContract, measureUploadRss, MiB, readAll, sha256Of } from '../test/blob-store.contract';
 
 const endpoint = process.env['TEST_S3_ENDPOINT'] ?? 'http://127.0.0.1:9090';
 const runId = `${process.pid}-${Date.now()}`;

@@ -1,4 +1,5 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, loadServiceSection } from '@modelguard/config';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import { ServicePlatformModule } from '@modelguard/runtime';
 import { defaultScanOptions } from '@modelguard/scanner';
@@ -12,11 +13,12 @@ import { createLibraryScanEngine } from './scanning/library-scan-engine';
 import { PackageScanner } from './scanning/package-scanner';
 import { FILE_SCAN_ENGINE, type FileScanEngine } from './scanning/scan-engine.port';
 import { ScanJobProcessor } from './worker/scan-job.processor';
-import { SCAN_SETTINGS, type ScanSettings } from './worker/scan-settings';
+import { SCAN_SETTINGS, type ScanSettings, scanSettingsFrom } from './worker/scan-settings';
 import { ScanWorker } from './worker/scan-worker.service';
 
 export interface ScanServiceOptions {
-  settings: ScanSettings;
+  /** Worker tuning; omitted, it comes from the config's SCAN_* section (`config.scan`, defaults when absent). */
+  settings?: ScanSettings;
   /** Postgres schema; `scan` in production, a throw-away name in tests. */
   schema?: string;
   /** Replaces the @modelguard/scanner engine (tests that need a deterministic or failing engine). */
@@ -40,11 +42,11 @@ class ScanResourcesCloser implements OnApplicationShutdown {
 
 /**
  * The whole scan service as one module: platform (own schema, outbox/inbox, health), blob storage, the
- * PackageStored/RegistryReset handlers, the worker loop and the internal report endpoint.
+ * PackageStored/PackageUploaded/RegistryReset handlers, the worker loop and the internal report endpoint.
  */
 @Module({})
 export class ScanServiceModule {
-  static forService(options: ScanServiceOptions): DynamicModule {
+  static forService(options: ScanServiceOptions = {}): DynamicModule {
     return {
       module: ScanServiceModule,
       imports: [
@@ -60,11 +62,16 @@ export class ScanServiceModule {
       ],
       controllers: [ScanReportController],
       providers: [
-        { provide: SCAN_SETTINGS, useValue: options.settings },
+        {
+          provide: SCAN_SETTINGS,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => options.settings ?? scanSettingsFrom(config.scan ?? loadServiceSection('scan', {})),
+        },
         {
           provide: FILE_SCAN_ENGINE,
+          inject: [SCAN_SETTINGS],
           // One scanner worker thread per concurrent job: SCAN_CONCURRENCY bounds CPU use end to end.
-          useFactory: () => options.engine ?? createLibraryScanEngine(defaultScanOptions(), { concurrency: options.settings.concurrency }),
+          useFactory: (settings: ScanSettings) => options.engine ?? createLibraryScanEngine(defaultScanOptions(), { concurrency: settings.concurrency }),
         },
         ScanResourcesCloser,
         {

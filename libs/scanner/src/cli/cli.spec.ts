@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCorpus, REPO_ROOT } from '../testing/corpus';
+import { generateCorpus, REPO_ROOT } from '../../test/corpus';
 
 /** The CLI is tested as users run it: the built bin/modelguard.js in a child process. */
 let corpus = '';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultScanOptions } from '../core/options';
 import type { FileReport } from '../core/types';
 import { openFileInput } from '../io/inputs';
-import { generateCorpus, type CorpusEntry } from '../testing/corpus';
+import { generateCorpus, type CorpusEntry } from '../../test/corpus';
 import { scanInputInProcess } from './scan-core';
 
 let dir = '';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultScanOptions } from '../core/options';
 import { bufferInput } from '../io/inputs';
-import { generateCorpus } from '../testing/corpus';
+import { generateCorpus } from '../../test/corpus';
 import { scanInputInProcess } from './scan-core';
 
 /** Deterministic PRNG (mulberry32) so every failing case can be replayed from its seed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bufferInput, fuzzScanner, ruleIds, stubContext } from '../formats/extra/testing/scan-harness';
+import { bufferInput, fuzzScanner, ruleIds, stubContext } from '../../test/formats/scan-harness';
 import { inferModelIdentity, matchNamePolicy, namePolicyScanner, parseFrontMatter } from './index';
 
 const CONFIG = JSON.stringify({ _name_or_path: 'evil-org/llama-uncensored', architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: 4096 });

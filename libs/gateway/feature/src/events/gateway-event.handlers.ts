@@ -1,6 +1,7 @@
 import { Topic, type Envelope, type PayloadOf } from '@modelguard/contracts';
 import { OnEvent, type EventContext } from '@modelguard/messaging';
-import { Injectable, Logger } from '@nestjs/common';
+import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
+import { Inject, Injectable } from '@nestjs/common';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { ArtifactEntity } from '../persistence/artifact.entity';
 
@@ -14,7 +15,11 @@ export const MAX_README_CHARS = 256 * 1024;
  */
 @Injectable()
 export class GatewayEventHandlers {
-  private readonly logger = new Logger('GatewayEventHandlers');
+  private readonly logger: Logger;
+
+  constructor(@Inject(SERVICE_LOGGER) logger: Logger) {
+    this.logger = logger.child({ context: 'GatewayEventHandlers' });
+  }
 
   @OnEvent(Topic.PackageStored)
   async onPackageStored(event: Envelope<PayloadOf<typeof Topic.PackageStored>>, ctx: EventContext): Promise<void> {

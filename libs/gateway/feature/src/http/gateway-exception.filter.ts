@@ -1,4 +1,5 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { isPackageError } from '@modelguard/packages';
 import type { Request, Response } from 'express';
 import { ClientError } from '../domain/client-error';
@@ -15,13 +16,17 @@ interface Mapped {
  */
 @Catch()
 export class GatewayExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('GatewayExceptionFilter');
+  private readonly logger: Logger;
+
+  constructor(@Inject(SERVICE_LOGGER) logger: Logger) {
+    this.logger = logger.child({ context: 'GatewayExceptionFilter' });
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     const mapped = mapException(exception);
-    if (mapped.status >= 500 && !(exception instanceof ClientError)) this.logger.error(`${req.method} ${req.url} failed`, exception instanceof Error ? exception.stack : String(exception));
+    if (mapped.status >= 500 && !(exception instanceof ClientError)) this.logger.error(`${req.method} ${req.url} failed`, { err: exception });
     // A streamed download that fails midway cannot change its status any more: cut the connection so the client
     // sees a truncated transfer instead of a corrupt "successful" one.
     if (res.headersSent) {

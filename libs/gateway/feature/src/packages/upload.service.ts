@@ -23,7 +23,8 @@ const README = /^readme(\.(md|txt|rst))?$/i;
 
 /**
  * Direct package upload (extension): spool → safe unzip into the blob store → one transaction that records the
- * version as stored (scan pending) and publishes PackageStored (source "upload") so the scanner picks it up.
+ * version as stored (scan pending) and publishes PackageUploaded so the scanner picks it up. Uploads have their own
+ * topic: ingest.package-stored.v1 is ingest's, and a reader of stored packages subscribes to both.
  */
 @Injectable()
 export class UploadService {
@@ -83,7 +84,7 @@ export class UploadService {
     const ref = { artifactId: a.id, artifactType: a.type, name: a.name };
     const who = { name: actor.name, isAdmin: actor.isAdmin };
     await this.outbox.enqueue(m, topic, { ...ref, url: a.url, version, actor: who }, { key: a.id });
-    await this.outbox.enqueue(m, Topic.PackageStored, { ...ref, version, source: 'upload', url: a.url, files, totalBytes, metadata: {} }, { key: a.id });
+    await this.outbox.enqueue(m, Topic.PackageUploaded, { ...ref, version, url: a.url, files, totalBytes, metadata: {} }, { key: a.id });
   }
 
   private async unpack(body: Readable, length: number | undefined): Promise<ManifestEntry[]> {

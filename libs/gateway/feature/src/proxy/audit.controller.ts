@@ -1,14 +1,14 @@
-import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { type AuditTrailV1, Query, type ScanPendingV1, type ScanReportV1 } from '@modelguard/contracts';
+import { Controller, Get, Param, Query as QueryParam, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ArtifactService } from '../artifacts/artifact.service';
 import { RequirePermission } from '../auth/auth.decorators';
 import { AuthGuard } from '../auth/auth.guard';
 import { parseArtifactId, parseArtifactType } from '../domain/artifact-type';
-import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
-import { InternalProxyService } from './internal-proxy.service';
+import { InternalQueriesService } from './internal-queries.service';
 
-/** Audit trail (spec) and scan report (extension), both owned by other services and proxied after a 404 check here. */
+/** Audit trail (spec) and scan report (extension), both owned by other services and queried after a 404 check here. */
 @Controller()
 @UseGuards(AuthGuard)
 @RequirePermission('search')
@@ -16,32 +16,30 @@ export class AuditController {
   constructor(
     private readonly artifacts: ArtifactService,
     private readonly dataSource: DataSource,
-    private readonly proxy: InternalProxyService,
-    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    private readonly internal: InternalQueriesService,
   ) {}
 
   @Get('artifact/:artifact_type/:id/audit')
-  async audit(@Param('artifact_type') rawType: string, @Param('id') rawId: string): Promise<unknown> {
+  async audit(@Param('artifact_type') rawType: string, @Param('id') rawId: string): Promise<AuditTrailV1> {
     const id = parseArtifactId(rawId);
     await this.artifacts.require(this.dataSource.manager, parseArtifactType(rawType), id);
-    return this.proxy.getJson(this.settings.services.auditUrl, `/internal/artifacts/${encodeURIComponent(id)}/audit`, 'the audit service');
+    return (await this.internal.query(Query.AuditTrail, { id }, 'the audit service')).body;
   }
 
   @Get('artifacts/:artifact_type/:id/scan-report')
   async scanReport(
     @Param('artifact_type') rawType: string,
     @Param('id') rawId: string,
-    @Query('version') version: string | undefined,
+    @QueryParam('version') version: unknown,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<unknown> {
+  ): Promise<ScanReportV1 | ScanPendingV1> {
     const id = parseArtifactId(rawId);
     await this.artifacts.require(this.dataSource.manager, parseArtifactType(rawType), id);
-    // The scan service validates the version string itself (400 on garbage); we only pass it on, encoded.
-    const query = typeof version === 'string' && version.length > 0 ? `?version=${encodeURIComponent(version)}` : '';
-    const path = `/internal/artifacts/${encodeURIComponent(id)}/scan-report${query}`;
-    const upstream = await this.proxy.get(this.settings.services.scanUrl, path, 'the scan service');
+    // An empty ?version= means "the latest", as before; anything else must fit the contract (400 otherwise).
+    const wanted = version === undefined || version === '' ? undefined : (version as string);
+    const result = await this.internal.query(Query.ScanReport, { id, version: wanted }, 'the scan service');
     // 202: the version is still queued or being scanned; the body says which.
-    res.status(upstream.status);
-    return upstream.body;
+    res.status(result.status);
+    return result.body;
   }
 }

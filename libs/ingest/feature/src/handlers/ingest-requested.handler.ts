@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { type Envelope, type PayloadOf, Topic } from '@modelguard/contracts';
 import { type EventContext, OnEvent, Outbox } from '@modelguard/messaging';
 import { IngestJobStore } from '../persistence/ingest-job.store';
@@ -17,14 +18,17 @@ const WAKE_DELAY_MS = 20;
  */
 @Injectable()
 export class IngestRequestedHandler {
-  private readonly logger = new Logger(IngestRequestedHandler.name);
+  private readonly logger: Logger;
   private readonly jobs = new IngestJobStore();
 
   constructor(
     private readonly outbox: Outbox,
     @Inject(IngestWorker) private readonly worker: IngestWorker,
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: 'IngestRequestedHandler' });
+  }
 
   @OnEvent(Topic.IngestRequested)
   async onIngestRequested(event: Envelope<IngestRequested>, ctx: EventContext): Promise<void> {
@@ -46,7 +50,7 @@ export class IngestRequestedHandler {
         return;
       case 'in-flight':
         // The job already queued or running will announce the outcome: one download per artifact version.
-        this.logger.log(`ingest of ${p.artifactId}@${p.version} already in progress; event ${event.eventId} adds nothing`);
+        this.logger.info(`ingest of ${p.artifactId}@${p.version} already in progress; event ${event.eventId} adds nothing`);
         return;
       case 'queued':
         setTimeout(() => this.worker.notify(), WAKE_DELAY_MS).unref();

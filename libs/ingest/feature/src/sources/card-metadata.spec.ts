@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedJson, extractConfig, normaliseBaseModel, parseFrontMatter } from './card-metadata';
+import { baseModelsOf, boundedJson, cardFrontMatterOf, extractAdapterConfig, extractConfig, normaliseBaseModel, parseFrontMatter } from './card-metadata';
 
 describe('parseFrontMatter', () => {
   it('reads scalar and list keys we use, ignoring nested structures and other keys', () => {
@@ -51,5 +51,32 @@ describe('normaliseBaseModel / boundedJson', () => {
   it('drops oversized JSON', () => {
     expect(boundedJson({ a: 1 }, 100)).toEqual({ a: 1 });
     expect(boundedJson({ a: 'x'.repeat(200) }, 100)).toBeUndefined();
+  });
+});
+
+describe('extractAdapterConfig / cardFrontMatterOf / baseModelsOf', () => {
+  it('reads the base model of a PEFT adapter', () => {
+    expect(extractAdapterConfig(JSON.stringify({ base_model_name_or_path: 'meta-llama/Llama-2-7b-hf', peft_type: 'LORA', r: 8 }))).toEqual({
+      base_model_name_or_path: 'meta-llama/Llama-2-7b-hf',
+      peft_type: 'LORA',
+    });
+    expect(extractAdapterConfig('nope')).toEqual({ parseError: 'adapter_config.json is not valid JSON' });
+  });
+
+  it('types the card front matter, dropping what does not fit', () => {
+    const card = cardFrontMatterOf({ license: ['mit', 'apache-2.0'], base_model: 'a/b', base_model_relation: 'bogus', datasets: ['d/1', 7], language: 'en', tags: 'x', extra: 1 });
+    expect(card).toEqual({ license: 'mit', base_model: ['a/b'], datasets: ['d/1'], language: ['en'], tags: ['x'] });
+  });
+
+  it('takes the relation from the card, else infers it like the Hub does', () => {
+    expect(baseModelsOf({ base_model: ['a/b'], base_model_relation: 'quantized' }, undefined, [])).toEqual([{ repo: 'a/b', relation: 'quantized' }]);
+    expect(baseModelsOf({}, { base_model_name_or_path: 'a/b' }, ['adapter_config.json'])).toEqual([{ repo: 'a/b', relation: 'adapter' }]);
+    expect(baseModelsOf({ base_model: ['a/b'] }, undefined, ['model-Q4.gguf'])).toEqual([{ repo: 'a/b', relation: 'quantized' }]);
+    expect(baseModelsOf({ base_model: ['a/b', 'c/d'] }, undefined, [])).toEqual([
+      { repo: 'a/b', relation: 'merge' },
+      { repo: 'c/d', relation: 'merge' },
+    ]);
+    expect(baseModelsOf({ base_model: ['a/b'] }, undefined, ['model.safetensors'])).toEqual([{ repo: 'a/b', relation: 'finetune' }]);
+    expect(baseModelsOf({}, { base_model_name_or_path: '/home/me/llama' }, [])).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ManifestEntry } from '@modelguard/contracts';
+import { type ManifestEntry, PACKAGE_README_MAX_CHARS } from '@modelguard/contracts';
 import { manifestTotalBytes } from '@modelguard/domain';
 import { PackageError, ingestZipToBlobStore } from '@modelguard/packages';
 import { GitHubClient, UpstreamError, licenseIdOf } from '@modelguard/egress';
@@ -69,7 +69,7 @@ export async function ingestGitHub(deps: IngestDeps, target: GitHubTarget): Prom
           ref,
           subdir: target.subdir ?? undefined,
           defaultBranch: repo.default_branch,
-          description: repo.description ?? undefined,
+          description: repo.description?.slice(0, 4096) ?? undefined,
           stars: repo.stargazers_count,
           forks: repo.forks_count,
           openIssues: repo.open_issues_count,
@@ -79,7 +79,7 @@ export async function ingestGitHub(deps: IngestDeps, target: GitHubTarget): Prom
           zipballSha256: download.sha256,
         },
         license: licenseIdOf(repo),
-        ...(readme ? { readme: readme.text, readmeTruncated: readme.truncated } : {}),
+        ...(readme ? { readme: readme.text.slice(0, PACKAGE_README_MAX_CHARS), readmeTruncated: readme.truncated } : {}),
       },
     };
   } finally {

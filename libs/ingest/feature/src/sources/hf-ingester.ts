@@ -1,9 +1,9 @@
-import type { ManifestEntry } from '@modelguard/contracts';
+import { type ManifestEntry, PACKAGE_CARD_DATA_MAX_CHARS, PACKAGE_README_MAX_CHARS, type CardFrontMatter, type PackageMetadata, type UpstreamInfo } from '@modelguard/contracts';
 import { manifestTotalBytes } from '@modelguard/domain';
 import { classifyPath, validateEntryName } from '@modelguard/packages';
 import { BlobIntegrityError, BlobTooLargeError } from '@modelguard/storage';
 import { Transform } from 'node:stream';
-import { boundedJson, extractConfig, normaliseBaseModel, parseFrontMatter } from './card-metadata';
+import { baseModelsOf, boundedJson, cardFrontMatterOf, extractAdapterConfig, extractConfig, parseFrontMatter } from './card-metadata';
 import { HfRepoInfo, HfRepoKind, HfTreeEntry, HuggingFaceClient, UpstreamError, isUpstreamError } from '@modelguard/egress';
 import { IngestDeps, PackageContent } from './package-content';
 import { mapBounded } from './bounded-map';
@@ -56,45 +56,56 @@ async function storeFile(deps: IngestDeps, url: string, file: PlannedFile, captu
   }
 }
 
-function compact(obj: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+function compact<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))) as T;
 }
 
-function licenseOf(info: HfRepoInfo, front: Record<string, unknown>): string | undefined {
-  const fromCard = info.cardData?.license ?? front.license;
-  const value = Array.isArray(fromCard) ? fromCard[0] : fromCard;
-  if (typeof value === 'string') return value.slice(0, 100);
-  return info.tags?.find((t) => t.startsWith('license:'))?.slice('license:'.length);
+function licenseOf(info: HfRepoInfo, card: CardFrontMatter): string | undefined {
+  return card.license ?? info.tags?.find((t) => t.startsWith('license:'))?.slice('license:'.length, 'license:'.length + 100);
 }
 
-function buildMetadata(kind: HfRepoKind, info: HfRepoInfo, revision: string, readme: PrefixCapture | null, config: PrefixCapture | null): Record<string, unknown> {
-  const readmeText = readme?.text;
-  const front = readmeText ? parseFrontMatter(readmeText) : {};
-  const card = info.cardData ?? {};
+/** Small JSON files read while streaming them to the blob store (they are stored like every other file). */
+interface MetadataCaptures {
+  readme: PrefixCapture | null;
+  config: PrefixCapture | null;
+  adapterConfig: PrefixCapture | null;
+}
+
+function upstreamOf(kind: HfRepoKind, info: HfRepoInfo, revision: string): UpstreamInfo {
   return compact({
-    upstream: compact({
-      repo: info.id,
-      kind,
-      revision,
-      author: info.author,
-      lastModified: info.lastModified,
-      createdAt: info.createdAt,
-      downloads: info.downloads,
-      likes: info.likes,
-      tags: info.tags?.slice(0, 200),
-      libraryName: info.library_name,
-      pipelineTag: info.pipeline_tag,
-      gated: info.gated,
-      usedStorage: info.usedStorage,
-    }),
-    license: licenseOf(info, front),
-    baseModel: normaliseBaseModel(card.base_model ?? front.base_model),
-    datasets: normaliseBaseModel(card.datasets ?? front.datasets),
-    config: config ? extractConfig(config.text) : undefined,
-    cardData: boundedJson(info.cardData, 32 * 1024),
+    repo: info.id,
+    kind,
+    revision,
+    author: info.author,
+    lastModified: info.lastModified,
+    createdAt: info.createdAt,
+    downloads: info.downloads,
+    likes: info.likes,
+    tags: info.tags?.slice(0, 200),
+    libraryName: info.library_name,
+    pipelineTag: info.pipeline_tag,
+    gated: info.gated,
+    usedStorage: info.usedStorage,
+  });
+}
+
+function buildMetadata(kind: HfRepoKind, info: HfRepoInfo, revision: string, captured: MetadataCaptures, filePaths: readonly string[]): PackageMetadata {
+  const readmeText = captured.readme?.text.slice(0, PACKAGE_README_MAX_CHARS);
+  // The Hub's parsed cardData wins; the README's front matter is the fallback when the Hub sent none.
+  const card = cardFrontMatterOf(info.cardData ?? (readmeText ? parseFrontMatter(readmeText) : {}));
+  const adapterConfig = captured.adapterConfig ? extractAdapterConfig(captured.adapterConfig.text) : undefined;
+  return compact({
+    upstream: upstreamOf(kind, info, revision),
+    license: licenseOf(info, card),
+    baseModels: kind === 'model' ? baseModelsOf(card, adapterConfig, filePaths) : undefined,
+    datasets: card.datasets,
+    config: captured.config ? extractConfig(captured.config.text) : undefined,
+    adapterConfig,
+    card,
+    cardData: boundedJson(info.cardData, PACKAGE_CARD_DATA_MAX_CHARS),
     description: info.description?.slice(0, 4096),
     readme: readmeText,
-    readmeTruncated: readme ? readme.truncated : undefined,
+    readmeTruncated: captured.readme ? captured.readme.truncated : undefined,
   });
 }
 
@@ -111,7 +122,7 @@ export async function ingestHuggingFace(deps: IngestDeps, kind: HfRepoKind, repo
   const canonical = info.id;
   let files = planFiles(canonical, await client.tree(kind, canonical, revision, deps.limits.maxFiles), deps.limits.maxFiles);
   const declared = manifestTotalBytes(files);
-  let truncated: Record<string, unknown> | undefined;
+  let truncated: PackageMetadata['truncated'];
   if (declared > deps.limits.maxPackageBytes) {
     if (kind === 'model') throw new UpstreamError('too-large', `${canonical} is ${declared} bytes, over the ${deps.limits.maxPackageBytes}-byte package limit`);
     truncated = { reason: 'package exceeds maxPackageBytes', declaredBytes: declared, declaredFiles: files.length };
@@ -120,12 +131,14 @@ export async function ingestHuggingFace(deps: IngestDeps, kind: HfRepoKind, repo
   // One capture per file: a repo may hold both README.md and readme.md, only the first is the card.
   const readmePath = files.find((f) => f.path.toLowerCase() === 'readme.md')?.path;
   const readme = readmePath ? new PrefixCapture(deps.limits.readmeBytes) : null;
-  const config = kind === 'model' && files.some((f) => f.path === 'config.json') ? new PrefixCapture(CONFIG_CAPTURE) : null;
+  const captureOf = (path: string) => (kind === 'model' && files.some((f) => f.path === path) ? new PrefixCapture(CONFIG_CAPTURE) : null);
+  const captured: MetadataCaptures = { readme, config: captureOf('config.json'), adapterConfig: captureOf('adapter_config.json') };
   const manifest: ManifestEntry[] = await mapBounded(files, DOWNLOAD_CONCURRENCY, (file) => {
-    const capture = file.path === readmePath ? readme : file.path === 'config.json' ? config : null;
+    const capture =
+      file.path === readmePath ? readme : file.path === 'config.json' ? captured.config : file.path === 'adapter_config.json' ? captured.adapterConfig : null;
     return storeFile(deps, client.fileUrl(kind, canonical, revision, file.path), file, capture);
   });
-  const metadata = buildMetadata(kind, info, revision, readme, config);
+  const metadata = buildMetadata(kind, info, revision, captured, manifest.map((f) => f.path));
   return {
     source: 'huggingface',
     files: manifest,

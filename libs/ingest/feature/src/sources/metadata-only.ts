@@ -5,5 +5,5 @@ import { PackageContent } from './package-content';
  * They are still registered, with the URL as their only fact, because refusing them would break create.
  */
 export function metadataOnly(url: string, host: string, reason: string): PackageContent {
-  return { source: 'metadata-only', files: [], totalBytes: 0, metadata: { upstream: { host, url }, note: reason } };
+  return { source: 'metadata-only', files: [], totalBytes: 0, metadata: { upstream: { host, url: url.slice(0, 2048) }, note: reason.slice(0, 500) } };
 }

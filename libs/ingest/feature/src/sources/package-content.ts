@@ -1,14 +1,14 @@
-import type { ManifestEntry, PackageStoredV1 } from '@modelguard/contracts';
+import type { ManifestEntry, PackageMetadata, PackageStoredV1 } from '@modelguard/contracts';
 import type { ZipLimits } from '@modelguard/packages';
 import type { BlobStore } from '@modelguard/storage';
 import type { SafeFetcher } from '@modelguard/egress';
 
 /** What a source ingester produces; the handler adds the artifact reference and publishes PackageStored. */
 export interface PackageContent {
-  source: PackageStoredV1['source'];
+  source: Exclude<PackageStoredV1['source'], 'upload'>;
   files: ManifestEntry[];
   totalBytes: number;
-  metadata: Record<string, unknown>;
+  metadata: PackageMetadata;
 }
 
 export interface IngestLimits {

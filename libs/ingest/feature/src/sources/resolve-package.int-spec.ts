@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PackageMetadataSchema } from '@modelguard/contracts';
 import { FsBlobStore } from '@modelguard/storage';
 import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
 import { EgressPolicy, SafeFetcher, UpstreamError } from '@modelguard/egress';
@@ -78,6 +79,8 @@ describe('Hugging Face models', () => {
     expect(md.license).toBe(license);
     expect(md.readme).toMatch(/^---\n/);
     expect(md.upstream.revision).toBe(hf.repoOf(repo).sha);
+    // Every field fits the contract: the consumer-side (lenient) parse drops nothing.
+    expect(JSON.parse(JSON.stringify(PackageMetadataSchema.parse(content.metadata)))).toEqual(content.metadata);
   });
 
   it('stored blobs hold exactly the upstream bytes', async () => {
@@ -89,12 +92,10 @@ describe('Hugging Face models', () => {
   });
 
   it('records lineage facts of a fine-tune (card base_model, config _name_or_path)', async () => {
-    const md = (await resolvePackage(deps(), 'https://huggingface.co/crangana/trained-gender', 'model')).metadata as {
-      baseModel: string[];
-      config: { _name_or_path: string };
-    };
-    expect(md.baseModel).toEqual(['google/vit-base-patch16-224']);
-    expect(md.config._name_or_path).toBe('google/vit-base-patch16-224');
+    const md = (await resolvePackage(deps(), 'https://huggingface.co/crangana/trained-gender', 'model')).metadata;
+    expect(md.baseModels).toEqual([{ repo: 'google/vit-base-patch16-224', relation: 'finetune' }]);
+    expect(md.config?._name_or_path).toBe('google/vit-base-patch16-224');
+    expect(md.card?.base_model).toEqual(['google/vit-base-patch16-224']);
   });
 
   it('follows the paginated tree listing (Link rel="next")', async () => {

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { type PackageStoredV1, Topic } from '@modelguard/contracts';
 import { Outbox } from '@modelguard/messaging';
 import { DATA_SOURCE, runInTransaction } from '@modelguard/persistence';
@@ -23,7 +24,7 @@ export type IngestOutcome = 'stored' | 'failed' | 'retry' | 'lost' | 'aborted';
  */
 @Injectable()
 export class IngestJobProcessor {
-  private readonly logger = new Logger(IngestJobProcessor.name);
+  private readonly logger: Logger;
   private readonly jobs = new IngestJobStore();
 
   constructor(
@@ -31,7 +32,10 @@ export class IngestJobProcessor {
     @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(INGEST_DEPS) private readonly deps: IngestDeps,
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: 'IngestJobProcessor' });
+  }
 
   async process(job: IngestJob, signal?: AbortSignal): Promise<IngestOutcome> {
     // Every request of this job goes through a fetcher bound to the worker's stop signal.

@@ -20,11 +20,10 @@ describe('ingestSettingsFromEnv', () => {
     expect(ingestSettingsFromEnv({}, { leaseMs: 900 }).heartbeatMs).toBe(300);
   });
 
+  // Parsing details are tested with the config (service-sections.spec.ts); this checks the wiring.
   it('refuses nonsense instead of guessing, listing every problem', () => {
     expect(() => ingestSettingsFromEnv({ INGEST_CONCURRENCY: '0' })).toThrow(/INGEST_CONCURRENCY/);
-    expect(() => ingestSettingsFromEnv({ INGEST_CONCURRENCY: '2e3' })).toThrow(/INGEST_CONCURRENCY/);
-    expect(() => ingestSettingsFromEnv({ INGEST_LEASE_MS: '10' })).toThrow(/INGEST_LEASE_MS/);
-    expect(() => ingestSettingsFromEnv({ INGEST_WORKER_ID: 'a b;drop', INGEST_POLL_MS: '-1' })).toThrow(/INGEST_WORKER_ID.*INGEST_POLL_MS/);
+    expect(() => ingestSettingsFromEnv({ INGEST_WORKER_ID: 'a b;drop', INGEST_POLL_MS: '-1' })).toThrow(/INGEST_WORKER_ID[\s\S]*INGEST_POLL_MS/);
   });
 });
 

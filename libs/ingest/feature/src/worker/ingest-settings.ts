@@ -1,5 +1,5 @@
-import { backoffDelay, envInt, envWorkerId, heartbeatIntervalFor, type LeasedWorkerSettings, parseSettingsEnv, uniqueWorkerId } from '@modelguard/jobs';
-import { z } from 'zod';
+import { type IngestSectionConfig, loadServiceSection } from '@modelguard/config';
+import { backoffDelay, heartbeatIntervalFor, type LeasedWorkerSettings, uniqueWorkerId } from '@modelguard/jobs';
 
 /**
  * Tuning of one ingest worker process (resolved: every field set); `concurrency` is the number of packages
@@ -23,41 +23,35 @@ export type IngestSettingsInput = Omit<IngestSettings, 'maxAttempts' | 'retryDel
 
 export const INGEST_SETTINGS = Symbol.for('modelguard.ingest.settings');
 
-const ENV = z.object({
-  INGEST_WORKER_ID: envWorkerId,
-  INGEST_CONCURRENCY: envInt(1, 64),
-  INGEST_LEASE_MS: envInt(1_000, 3_600_000),
-  INGEST_POLL_MS: envInt(50, 60_000),
-  INGEST_MAX_ATTEMPTS: envInt(1, 20),
-  INGEST_RETRY_DELAY_MS: envInt(0, 600_000),
-  INGEST_SHUTDOWN_GRACE_MS: envInt(0, 600_000),
-});
-
 /** Unique per process even when replicas share a hostname (containers restarted in place). */
 export function defaultIngestWorkerId(): string {
   return uniqueWorkerId('ingest-');
 }
 
-/**
- * Settings from INGEST_* variables (the app passes `process.env`; feature code never reads it). Invalid
- * values are refused with every problem listed rather than silently replaced by a default.
- */
-export function ingestSettingsFromEnv(env: Record<string, string | undefined>, overrides: Partial<IngestSettings> = {}): IngestSettingsInput {
-  const e = parseSettingsEnv(ENV, env, 'ingest');
-  const leaseMs = overrides.leaseMs ?? e.INGEST_LEASE_MS ?? 60_000;
+/** The worker settings for the validated INGEST_* section of the config (`config.ingest`). */
+export function ingestSettingsFrom(section: IngestSectionConfig, overrides: Partial<IngestSettings> = {}): IngestSettingsInput {
+  const leaseMs = overrides.leaseMs ?? section.leaseMs;
   return {
-    workerId: e.INGEST_WORKER_ID ?? defaultIngestWorkerId(),
-    concurrency: e.INGEST_CONCURRENCY ?? 2,
+    workerId: section.workerId ?? defaultIngestWorkerId(),
+    concurrency: section.concurrency,
     leaseMs,
     heartbeatMs: heartbeatIntervalFor(leaseMs, 100),
-    pollMs: e.INGEST_POLL_MS ?? 1_000,
-    maxAttempts: e.INGEST_MAX_ATTEMPTS,
-    retryDelayMs: e.INGEST_RETRY_DELAY_MS,
-    maxRetryDelayMs: 60_000,
-    shutdownGraceMs: e.INGEST_SHUTDOWN_GRACE_MS ?? 10_000,
+    pollMs: section.pollMs,
+    maxAttempts: section.maxAttempts,
+    retryDelayMs: section.retryDelayMs,
+    maxRetryDelayMs: section.maxRetryDelayMs,
+    shutdownGraceMs: section.shutdownGraceMs,
     autoStart: true,
     ...overrides,
   };
+}
+
+/**
+ * For tests and tools that run the module without a loaded config: INGEST_* read from `env` through the
+ * same schema as the config (empty = defaults). Bad values throw a ConfigError naming each variable.
+ */
+export function ingestSettingsFromEnv(env: Record<string, string | undefined>, overrides: Partial<IngestSettings> = {}): IngestSettingsInput {
+  return ingestSettingsFrom(loadServiceSection('ingest', env), overrides);
 }
 
 /** Fills attempts and back-off from the messaging retry policy when INGEST_* did not set them. */

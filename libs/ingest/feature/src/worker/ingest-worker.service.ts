@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { bindJobStore, LeasedJobWorker, type LeasedJobPort } from '@modelguard/jobs';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
@@ -32,8 +33,9 @@ export class IngestWorker extends LeasedJobWorker<IngestJob> {
     @Inject(DATA_SOURCE) dataSource: DataSource,
     @Inject(IngestJobProcessor) processor: IngestJobProcessor,
     @Inject(INGEST_SETTINGS) settings: IngestSettings,
+    @Inject(SERVICE_LOGGER) serviceLogger: Logger,
   ) {
-    const logger = new Logger(IngestWorker.name);
-    super(ingestJobPort(dataSource, processor, logger), { ...settings, kind: 'ingest', cancelSettleMs: CANCEL_SETTLE_MS }, logger);
+    const logger = serviceLogger.child({ context: 'IngestWorker' });
+    super(ingestJobPort(dataSource, processor, logger), { ...settings, kind: 'ingest', cancelSettleMs: CANCEL_SETTLE_MS }, { log: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) });
   }
 }

@@ -28,6 +28,21 @@ export function OnEvent<T extends TopicName>(topic: T) {
   };
 }
 
+/**
+ * The @OnEvent methods a class declares and their topics, read from the decorator's metadata without instantiating
+ * anything (the HandlerRegistry does the same on live instances); used to check the contract catalogue's consumers.
+ */
+export function eventHandlersOf(type: abstract new (...args: never[]) => unknown): { method: string; topics: TopicName[] }[] {
+  const handlers: { method: string; topics: TopicName[] }[] = [];
+  for (let proto = type.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    for (const method of Object.getOwnPropertyNames(proto)) {
+      const topics = Reflect.getMetadata(ON_EVENT_METADATA, proto, method) as TopicName[] | undefined;
+      if (topics && !handlers.some((h) => h.method === method)) handlers.push({ method, topics });
+    }
+  }
+  return handlers;
+}
+
 /** A failure that retrying cannot fix (bad reference, business rule): dead-lettered on the first attempt. */
 export class NonRetriableError extends Error {
   override readonly name = 'NonRetriableError';

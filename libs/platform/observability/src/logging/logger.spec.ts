@@ -75,15 +75,28 @@ describe('JsonNestLogger', () => {
   it('maps Nest levels and extracts context and stack', () => {
     const sink = new MemorySink();
     const nest = new JsonNestLogger('gateway', { sink, level: 'trace' });
-    nest.log('Mapped route', 'RouterExplorer');
+    nest.log('Ready', 'ScanWorker');
     nest.error('failed', 'Error: x\n    at y', 'ExceptionsHandler');
     nest.verbose({ some: 'object' });
     nest.warn(new Error('as error'));
     expect(sink.records()).toEqual([
-      expect.objectContaining({ level: 'info', msg: 'Mapped route', context: 'RouterExplorer' }),
+      expect.objectContaining({ level: 'info', msg: 'Ready', context: 'ScanWorker' }),
       expect.objectContaining({ level: 'error', msg: 'failed', context: 'ExceptionsHandler', stack: 'Error: x\n    at y' }),
       expect.objectContaining({ level: 'trace', msg: 'object', data: { some: 'object' } }),
       expect.objectContaining({ level: 'warn', msg: 'as error', err: expect.objectContaining({ message: 'as error' }) }),
     ]);
+  });
+
+  it("writes Nest's per-module and per-route start-up lines at debug level, so info start-up stays short", () => {
+    const sink = new MemorySink();
+    const info = new JsonNestLogger('gateway', { sink, level: 'info' });
+    info.log('AppModule dependencies initialized', 'InstanceLoader');
+    info.log('Mapped {/health, GET} route', 'RouterExplorer');
+    info.log('ArtifactsController {/}:', 'RoutesResolver');
+    info.warn('a warning still shows', 'RouterExplorer');
+    expect(sink.records()).toEqual([expect.objectContaining({ level: 'warn', context: 'RouterExplorer' })]);
+    const debug = new MemorySink();
+    new JsonNestLogger('gateway', { sink: debug, level: 'debug' }).log('Mapped {/health, GET} route', 'RouterExplorer');
+    expect(debug.records()).toEqual([expect.objectContaining({ level: 'debug', msg: 'Mapped {/health, GET} route' })]);
   });
 });

@@ -2,7 +2,8 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createKafkaTopics, deleteKafkaTopics } from '@modelguard/testing';
+import { createServer, type Server } from 'node:http';
+import { createKafkaTopics, deleteKafkaTopics, queryRows, serviceTestEnv, spawnService, testInfra, type SpawnedService } from '@modelguard/testing';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -120,5 +121,89 @@ describe('register + instrumentations (real HTTP and Kafka)', () => {
     expect(requestLog?.trace_id).toBe(traceId);
     expect(consumedLog?.trace_id).toBe(traceId);
     expect(consumedLog?.traceparent).toContain(traceId);
+  }, 120_000);
+});
+
+interface ExportedSpan {
+  service: string;
+  scope: string;
+  name: string;
+  kind: number;
+  traceId: string;
+}
+
+/** A minimal OTLP/HTTP (JSON) trace receiver: what a collector would get from a service. */
+async function startOtlpReceiver(): Promise<{ url: string; spans: ExportedSpan[]; close(): Promise<void> }> {
+  const spans: ExportedSpan[] = [];
+  interface Attr { key: string; value: { stringValue?: string } }
+  interface Body { resourceSpans?: { resource?: { attributes?: Attr[] }; scopeSpans?: { scope?: { name?: string }; spans?: { name: string; kind: number; traceId: string }[] }[] }[] }
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      try {
+        for (const rs of (JSON.parse(raw) as Body).resourceSpans ?? []) {
+          const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
+          for (const ss of rs.scopeSpans ?? []) for (const sp of ss.spans ?? []) spans.push({ service, scope: ss.scope?.name ?? '', name: sp.name, kind: sp.kind, traceId: sp.traceId });
+        }
+      } catch {
+        // not JSON (a protobuf exporter): nothing recorded, the assertions below say so
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, spans, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+describe('a real service process (dist/apps/scan, started by runService)', () => {
+  const database = `mg_trace_scan_${process.pid}_${Date.now()}`;
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let scan: SpawnedService | undefined;
+
+  beforeAll(async () => {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 });
+    expect(build.status, build.stdout + build.stderr).toBe(0);
+    await queryRows(testInfra.databaseUrl, `CREATE DATABASE "${database}"`);
+    receiver = await startOtlpReceiver();
+  }, 600_000);
+
+  afterAll(async () => {
+    await scan?.kill('SIGTERM');
+    await receiver?.close();
+    await queryRows(testInfra.databaseUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  });
+
+  it("exports the scan service's spans, continuing the caller's trace", async () => {
+    const url = new URL(testInfra.databaseUrl);
+    url.pathname = `/${database}`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'mg-trace-scan-'));
+    scan = await spawnService(
+      'scan',
+      serviceTestEnv({
+        DATABASE_URL: url.toString(),
+        DATA_DIR: dataDir,
+        STORAGE_ROOT: join(dataDir, 'blobs'),
+        HTTP_PORT: undefined,
+        OTEL_SDK_DISABLED: 'false',
+        OTEL_SERVICE_NAME: '',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      }),
+    );
+    const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    const res = await fetch(`${scan.url}/internal/artifacts/no-such-artifact/scan-report`, { headers: { traceparent: `00-${traceId}-1122334455667788-01` } });
+    await res.body?.cancel();
+
+    const deadline = Date.now() + 20_000;
+    const fromScan = () => receiver.spans.filter((s) => s.service === 'scan' && s.traceId === traceId);
+    while (!fromScan().some((s) => s.scope.includes('instrumentation-http')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const spans = fromScan();
+    const context = `${JSON.stringify(receiver.spans)}\n${scan.output()}`;
+    // Spans of http and pg in the caller's trace prove the instrumentation was registered before those modules
+    // were loaded (OTLP numbers span kinds from UNSPECIFIED = 0: SERVER = 2, CLIENT = 3).
+    expect(spans.find((s) => s.scope.includes('instrumentation-http') && s.kind === 2), context).toMatchObject({ name: 'GET /internal/artifacts/:id/scan-report' });
+    expect(spans.find((s) => s.scope.includes('instrumentation-pg') && s.kind === 3), context).toBeDefined();
   }, 120_000);
 });

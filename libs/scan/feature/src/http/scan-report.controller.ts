@@ -1,20 +1,17 @@
 import { BadRequestException, Controller, Get, HttpStatus, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ArtifactIdSchema } from '@modelguard/contracts';
+import { ArtifactIdSchema, type ScanPendingV1, type ScanReportV1, ScanReportVersionSchema } from '@modelguard/contracts';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
 import { ScanJobStore } from '../persistence/scan-job.store';
-import { ScanReportStore, type ScanReportView } from '../persistence/scan-report.store';
-
-/** Matches what PackageStored accepts as a version, bounded so a hostile query string cannot bloat the query. */
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9.+_-]{0,127}$/;
+import { ScanReportStore } from '../persistence/scan-report.store';
 
 interface PassthroughResponse {
   status(code: number): unknown;
 }
 
 /**
- * Internal endpoint the gateway proxies as `GET /artifacts/{type}/{id}/scan-report`. Not exposed
- * publicly: authorisation is the gateway's job.
+ * The server of the ScanReport internal query (@modelguard/contracts), which the gateway serves as
+ * `GET /artifacts/{type}/{id}/scan-report`. Not exposed publicly: authorisation is the gateway's job.
  *  - 200 the report (latest scanned version, or `?version=`)
  *  - 202 `{ status: 'pending' | 'running' }` while the scan is queued or in progress
  *  - 400 malformed id/version, 404 nothing known about it
@@ -29,13 +26,13 @@ export class ScanReportController {
   @Get(':id/scan-report')
   async get(
     @Param('id') id: string,
-    @Query('version') version: unknown,
+    @Query('version') rawVersion: unknown,
     @Res({ passthrough: true }) res: PassthroughResponse,
-  ): Promise<ScanReportView | { artifactId: string; version: string; status: string }> {
+  ): Promise<ScanReportV1 | ScanPendingV1> {
     if (!ArtifactIdSchema.safeParse(id).success) throw new BadRequestException('artifact id must match ^[a-zA-Z0-9-]+$ (max 128)');
-    if (version !== undefined && (typeof version !== 'string' || !VERSION.test(version))) {
-      throw new BadRequestException('version must be a single version string (letters, digits, . + _ -; max 128)');
-    }
+    const parsedVersion = ScanReportVersionSchema.optional().safeParse(rawVersion);
+    if (!parsedVersion.success) throw new BadRequestException('version must be a single version string (letters, digits, . + _ -; max 128)');
+    const version = parsedVersion.data;
     const manager = this.dataSource.manager;
     // "Latest" means the most recently stored version: while it is being scanned the answer is 202, not an
     // older version's report that could be mistaken for the current one.

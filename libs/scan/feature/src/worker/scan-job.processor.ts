@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { Topic } from '@modelguard/contracts';
 import { backoffDelay } from '@modelguard/jobs';
 import { Outbox } from '@modelguard/messaging';
@@ -27,7 +28,7 @@ const reasonOf = (error: unknown): string => (error instanceof Error ? error.mes
  */
 @Injectable()
 export class ScanJobProcessor {
-  private readonly logger = new Logger(ScanJobProcessor.name);
+  private readonly logger: Logger;
   private readonly jobs = new ScanJobStore();
   private readonly reports = new ScanReportStore();
 
@@ -37,7 +38,10 @@ export class ScanJobProcessor {
     @Inject(PackageScanner) private readonly scanner: PackageScanner,
     @Inject(FILE_SCAN_ENGINE) private readonly engine: FileScanEngine,
     @Inject(SCAN_SETTINGS) private readonly settings: ScanSettings,
-  ) {}
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: 'ScanJobProcessor' });
+  }
 
   async process(job: ScanJob, signal: AbortSignal): Promise<JobOutcome> {
     const startedAt = new Date();
@@ -92,7 +96,7 @@ export class ScanJobProcessor {
         { artifactId: job.artifactId, artifactType: job.artifactType, name: job.name, version: job.version, verdict, reportId, findingCounts: counts },
         { key: job.artifactId, causationId: job.causationId, correlationId: job.correlationId },
       );
-      this.logger.log(`scanned ${job.artifactId}@${job.version}: ${verdict} (${files.length} files, report ${reportId})`);
+      this.logger.info(`scanned ${job.artifactId}@${job.version}: ${verdict} (${files.length} files, report ${reportId})`);
       return 'completed' as const;
     });
   }

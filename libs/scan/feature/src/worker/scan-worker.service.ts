@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { bindJobStore, LeasedJobWorker, type LeasedJobPort } from '@modelguard/jobs';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
@@ -29,8 +30,9 @@ export class ScanWorker extends LeasedJobWorker<ScanJob> {
     @Inject(DATA_SOURCE) dataSource: DataSource,
     @Inject(ScanJobProcessor) processor: ScanJobProcessor,
     @Inject(SCAN_SETTINGS) settings: ScanSettings,
+    @Inject(SERVICE_LOGGER) serviceLogger: Logger,
   ) {
-    const logger = new Logger(ScanWorker.name);
-    super(scanJobPort(dataSource, processor, logger), { ...settings, kind: 'scan', shutdownGraceMs: 0, cancelSettleMs: Infinity }, logger);
+    const logger = serviceLogger.child({ context: 'ScanWorker' });
+    super(scanJobPort(dataSource, processor, logger), { ...settings, kind: 'scan', shutdownGraceMs: 0, cancelSettleMs: Infinity }, { log: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) });
   }
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildGguf } from './testing/gguf-samples';
-import { benignOnnx } from './testing/onnx-samples';
-import { benignSafetensors } from './testing/safetensors-samples';
-import { benignSavedModel } from './testing/savedmodel-samples';
-import { bufferInput } from './testing/scan-harness';
+import { buildGguf } from '../../../test/formats/gguf-samples';
+import { benignOnnx } from '../../../test/formats/onnx-samples';
+import { benignSafetensors } from '../../../test/formats/safetensors-samples';
+import { benignSavedModel } from '../../../test/formats/savedmodel-samples';
+import { bufferInput } from '../../../test/formats/scan-harness';
 import { EXTRA_SCANNERS } from './index';
 
 /** Content detection must be unambiguous: each sample is claimed by exactly its own scanner. */

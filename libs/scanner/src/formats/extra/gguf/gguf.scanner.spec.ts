@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BENIGN_TEMPLATES, MALICIOUS_TEMPLATES, buildGguf, type GgufSpec } from '../testing/gguf-samples';
-import { bufferInput, fuzzScanner, hasErrorOrWorse, ruleIds, scanBuffer, stubContext } from '../testing/scan-harness';
+import { BENIGN_TEMPLATES, MALICIOUS_TEMPLATES, buildGguf, type GgufSpec } from '../../../../test/formats/gguf-samples';
+import { bufferInput, fuzzScanner, hasErrorOrWorse, ruleIds, scanBuffer, stubContext } from '../../../../test/formats/scan-harness';
 import { scanJinjaTemplate } from './chat-template';
 import { ggufScanner } from './gguf.scanner';
 

@@ -8,9 +8,9 @@ import type { Finding } from '../../../core/types';
 import { computeVerdict } from '../../../core/verdict';
 import { scanInputInProcess } from '../../../engine/scan-core';
 import { zipScanner } from '../../archive/zip-scanner';
-import { bufferInput, ruleIds, stubContext } from '../testing/scan-harness';
+import { bufferInput, ruleIds, stubContext } from '../../../../test/formats/scan-harness';
 import { kerasV3Scanner } from './keras-v3.scanner';
-import { buildZip, kerasMembers, type ZipMemberSpec } from './keras-zip-samples';
+import { buildZip, kerasMembers, type ZipMemberSpec } from '../../../../test/formats/keras-zip-samples';
 
 /**
  * A .keras-looking archive is claimed by the Keras v3 scanner before the generic zip scanner runs: these

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bufferInput, fileInput, fuzzScanner, hasErrorOrWorse, ruleIds, stubContext } from '../testing/scan-harness';
+import { bufferInput, fileInput, fuzzScanner, hasErrorOrWorse, ruleIds, stubContext } from '../../../../test/formats/scan-harness';
 import { analyzeKerasConfig } from './keras-config.analyzer';
 import { kerasH5Scanner } from './keras-h5.scanner';
 import { kerasV3Scanner } from './keras-v3.scanner';

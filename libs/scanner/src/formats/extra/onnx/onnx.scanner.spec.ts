@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { benignOnnx, maliciousOnnx } from '../testing/onnx-samples';
-import { bufferInput, fuzzScanner, ruleIds, scanBuffer, stubContext } from '../testing/scan-harness';
+import { benignOnnx, maliciousOnnx } from '../../../../test/formats/onnx-samples';
+import { bufferInput, fuzzScanner, ruleIds, scanBuffer, stubContext } from '../../../../test/formats/scan-harness';
 import { externalPathProblem } from './external-data-path';
 import { onnxScanner } from './onnx.scanner';
 
@@ -41,14 +41,14 @@ describe('onnxScanner', () => {
   });
 
   it('skips initializer payloads instead of reading them', async () => {
-    const { model, graph, node, initializer } = await import('../testing/onnx-samples');
+    const { model, graph, node, initializer } = await import('../../../../test/formats/onnx-samples');
     const input = bufferInput(model(graph([node('MatMul'), initializer('big', undefined, 4 << 20)])));
     expect(await onnxScanner.scan(input, stubContext())).toEqual([]);
     expect(input.maxRead).toBeLessThanOrEqual(64 * 1024);
   });
 
   it('walks a 50k-node graph within a few seconds', async () => {
-    const { model, graph, node } = await import('../testing/onnx-samples');
+    const { model, graph, node } = await import('../../../../test/formats/onnx-samples');
     const sample = model(graph(Array.from({ length: 50_000 }, (_, i) => node('Add', { name: `n${i}` }))));
     const started = performance.now();
     expect(await scanBuffer(onnxScanner, sample)).toEqual([]);

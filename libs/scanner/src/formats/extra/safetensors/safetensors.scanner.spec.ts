@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { benignSafetensors, maliciousSafetensors, safetensorsFile } from '../testing/safetensors-samples';
-import { bufferInput, fuzzScanner, hasErrorOrWorse, ruleIds, scanBuffer, stubContext } from '../testing/scan-harness';
+import { benignSafetensors, maliciousSafetensors, safetensorsFile } from '../../../../test/formats/safetensors-samples';
+import { bufferInput, fuzzScanner, hasErrorOrWorse, ruleIds, scanBuffer, stubContext } from '../../../../test/formats/scan-harness';
 import { safetensorsScanner } from './safetensors.scanner';
 
 describe('safetensorsScanner', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { encode } from '../testing/protobuf-encoder';
-import { benignSavedModel, graphDef, maliciousSavedModels, tfNode } from '../testing/savedmodel-samples';
-import { benignOnnx } from '../testing/onnx-samples';
-import { bufferInput, fuzzScanner, ruleIds, scanBuffer } from '../testing/scan-harness';
+import { encode } from '../../../../test/formats/protobuf-encoder';
+import { benignSavedModel, graphDef, maliciousSavedModels, tfNode } from '../../../../test/formats/savedmodel-samples';
+import { benignOnnx } from '../../../../test/formats/onnx-samples';
+import { bufferInput, fuzzScanner, ruleIds, scanBuffer } from '../../../../test/formats/scan-harness';
 import { savedModelScanner } from './savedmodel.scanner';
 
 describe('savedModelScanner', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { encode, type PbField } from '../testing/protobuf-encoder';
-import { benignSavedModel } from '../testing/savedmodel-samples';
-import { bufferInput, fuzzScanner, ruleIds, scanBuffer } from '../testing/scan-harness';
+import { encode, type PbField } from '../../../../test/formats/protobuf-encoder';
+import { benignSavedModel } from '../../../../test/formats/savedmodel-samples';
+import { bufferInput, fuzzScanner, ruleIds, scanBuffer } from '../../../../test/formats/scan-harness';
 import { savedModelScanner } from './savedmodel.scanner';
 import { tfCompanionScanner } from './tf-companion.scanner';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BENIGN_TEMPLATES, MALICIOUS_TEMPLATES } from '../testing/gguf-samples';
-import { bufferInput, fuzzScanner, ruleIds, stubContext } from '../testing/scan-harness';
+import { BENIGN_TEMPLATES, MALICIOUS_TEMPLATES } from '../../../../test/formats/gguf-samples';
+import { bufferInput, fuzzScanner, ruleIds, stubContext } from '../../../../test/formats/scan-harness';
 import { chatTemplateScanner } from './chat-template.scanner';
 
 async function scan(text: string) {

@@ -1,0 +1,31 @@
+import { IngestFailedEvent } from './ingest.ingest-failed/v1';
+import { PackageStoredEvent } from './ingest.package-stored/v1';
+import { ArtifactCreatedEvent } from './registry.artifact-created/v1';
+import { ArtifactDeletedEvent } from './registry.artifact-deleted/v1';
+import { ArtifactDownloadedEvent } from './registry.artifact-downloaded/v1';
+import { ArtifactUpdatedEvent } from './registry.artifact-updated/v1';
+import { IngestRequestedEvent } from './registry.ingest-requested/v1';
+import { PackageUploadedEvent } from './registry.package-uploaded/v1';
+import { RegistryResetEvent } from './registry.registry-reset/v1';
+import { ScanCompletedEvent } from './scan.scan-completed/v1';
+import { ScanFailedEvent } from './scan.scan-failed/v1';
+
+/**
+ * Every event of the registry, one contract per topic (`src/events/<topic>/v<major>.ts`, JSON Schema snapshot
+ * next to it). The Topic map, TopicSchemas and the architecture page are generated from this list.
+ */
+export const EVENT_CATALOGUE = [
+  ArtifactCreatedEvent,
+  ArtifactUpdatedEvent,
+  ArtifactDeletedEvent,
+  ArtifactDownloadedEvent,
+  RegistryResetEvent,
+  IngestRequestedEvent,
+  PackageStoredEvent,
+  PackageUploadedEvent,
+  IngestFailedEvent,
+  ScanCompletedEvent,
+  ScanFailedEvent,
+] as const;
+
+export type CataloguedEvent = (typeof EVENT_CATALOGUE)[number];

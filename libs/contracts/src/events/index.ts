@@ -1,0 +1,13 @@
+export * from './package-metadata';
+export * from './registry.artifact-created/v1';
+export * from './registry.artifact-updated/v1';
+export * from './registry.artifact-deleted/v1';
+export * from './registry.artifact-downloaded/v1';
+export * from './registry.registry-reset/v1';
+export * from './registry.ingest-requested/v1';
+export * from './registry.package-uploaded/v1';
+export * from './ingest.package-stored/v1';
+export * from './ingest.ingest-failed/v1';
+export * from './scan.scan-completed/v1';
+export * from './scan.scan-failed/v1';
+export { EVENT_CATALOGUE, type CataloguedEvent } from './catalogue';

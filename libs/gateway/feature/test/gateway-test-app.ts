@@ -1,0 +1,73 @@
+import type { PayloadOf, TopicName } from '@modelguard/contracts';
+import { InProcessBroker, Outbox } from '@modelguard/messaging';
+import { runInTransaction } from '@modelguard/persistence';
+import { bootstrapService, type RunningService } from '@modelguard/runtime';
+import { createTestSchemaName, dropSchemas, expectEventually, serviceTestEnv, testInfra } from '@modelguard/testing';
+import { Module } from '@nestjs/common';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { expect } from 'vitest';
+import { FsBlobStore } from '@modelguard/storage';
+import { GatewayFeatureModule, type GatewayModuleOptions } from '../src/gateway.module';
+import { ContractClient } from './contract-client';
+import { FakeIngestHandler } from './fake-ingest.handler';
+
+export interface GatewayTestApp {
+  service: RunningService;
+  client: ContractClient;
+  dataSource: DataSource;
+  broker: InProcessBroker;
+  schema: string;
+  /** Publishes an event as if another service had (real outbox → relay → broker path); resolves once handled. */
+  publish<T extends TopicName>(topic: T, payload: PayloadOf<T>, key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Boots the real GatewayFeatureModule on real Postgres (unique schema) with the in-process broker and port 0. */
+export async function startGatewayTestApp(opts: { gateway?: GatewayModuleOptions['gateway']; env?: Record<string, string> } = {}): Promise<GatewayTestApp> {
+  const schema = createTestSchemaName('gateway');
+  const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
+  const blobStore = new FsBlobStore(join(dir, 'blobs'));
+  const broker = new InProcessBroker();
+
+  @Module({
+    imports: [GatewayFeatureModule.forRoot({ schema, blobStore, gateway: { ingestWaitMs: 8_000, tmpDir: join(dir, 'tmp'), ...opts.gateway } })],
+    providers: [FakeIngestHandler],
+  })
+  class GatewayTestRootModule {}
+
+  const service = await bootstrapService({
+    service: 'gateway',
+    module: GatewayTestRootModule,
+    httpPort: 0,
+    inProcessBroker: broker,
+    env: serviceTestEnv({ DATA_DIR: dir, STORAGE_ROOT: join(dir, 'blobs'), PUBLIC_URL: 'http://registry.test', ...opts.env }),
+    shutdownHooks: false,
+    exitOnConfigError: false,
+  });
+  const dataSource = service.app.get(DataSource);
+  const outbox = service.app.get(Outbox, { strict: false });
+  return {
+    service,
+    client: new ContractClient(service.url),
+    dataSource,
+    broker,
+    schema,
+    publish: async (topic, payload, key) => {
+      const envelope = await runInTransaction(dataSource, (m) => outbox.enqueue(m, topic, payload, { key }));
+      // The relay publishes after commit, asynchronously: wait until the broker has the message, then until every
+      // consumer (the gateway's handlers) has processed it.
+      await expectEventually(() => {
+        expect(broker.messages(topic).some((msg) => msg.headers['x-event-id'] === envelope.eventId)).toBe(true);
+      });
+      await broker.whenIdle();
+    },
+    close: async () => {
+      await service.close();
+      await dropSchemas(testInfra.databaseUrl, [schema]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, loadServiceSection } from './load-config';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'mg-config-sections-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function problemsOf(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('service sections', () => {
+  it('a service finds its own section under its name, and no other', () => {
+    const scan = loadConfig({ DATA_DIR: dataDir, SCAN_CONCURRENCY: '4', INGEST_CONCURRENCY: '8' }, 'scan');
+    expect(scan.scan?.concurrency).toBe(4);
+    expect(scan.ingest).toBeUndefined();
+    expect(scan.gateway).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: dataDir }, 'audit')).not.toHaveProperty('scan');
+  });
+
+  it('a bad value stops only the service that reads it, reported with the base problems in one list', () => {
+    const env = { DATA_DIR: dataDir, SCAN_CONCURRENCY: '0', HTTP_PORT: 'x' };
+    expect(problemsOf(() => loadConfig(env, 'scan'))).toEqual(['HTTP_PORT: must be an integer between 0 and 65535', 'SCAN_CONCURRENCY: must be >= 1']);
+    expect(loadConfig({ ...env, HTTP_PORT: '1' }, 'audit').http.port).toBe(1);
+  });
+
+  it('scan: defaults, SCAN_* values, refusals', () => {
+    expect(loadServiceSection('scan', {})).toEqual({
+      workerId: undefined,
+      concurrency: 2,
+      leaseMs: 60_000,
+      pollMs: 1_000,
+      maxAttempts: 3,
+      spoolMaxBytes: 256 * 1024 * 1024,
+      blobAttempts: 3,
+      blobRetryDelayMs: 500,
+    });
+    expect(loadServiceSection('scan', { SCAN_CONCURRENCY: '4', SCAN_WORKER_ID: 'scan-a', SCAN_LEASE_MS: '3000' })).toMatchObject({ concurrency: 4, workerId: 'scan-a', leaseMs: 3000 });
+    expect(problemsOf(() => loadServiceSection('scan', { SCAN_CONCURRENCY: '2e3', SCAN_WORKER_ID: 'a b;drop' }))).toEqual([
+      'SCAN_WORKER_ID: must be 1-100 of A-Z a-z 0-9 . _ : -',
+      'SCAN_CONCURRENCY: must be an integer between 1 and 64',
+    ]);
+  });
+
+  it('ingest: attempts and back-off stay unset unless INGEST_* set them', () => {
+    const section = loadServiceSection('ingest', {});
+    expect(section).toMatchObject({ concurrency: 2, leaseMs: 60_000, maxRetryDelayMs: 60_000, shutdownGraceMs: 10_000 });
+    expect(section.maxAttempts).toBeUndefined();
+    expect(section.retryDelayMs).toBeUndefined();
+    const own = loadServiceSection('ingest', { INGEST_MAX_ATTEMPTS: '5', INGEST_RETRY_DELAY_MS: '250', INGEST_WORKER_ID: 'ingest-a' });
+    expect(own).toMatchObject({ maxAttempts: 5, retryDelayMs: 250, workerId: 'ingest-a' });
+    const problems = problemsOf(() => loadServiceSection('ingest', { INGEST_LEASE_MS: '10', INGEST_POLL_MS: '-1' }));
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['INGEST_LEASE_MS', 'INGEST_POLL_MS']);
+  });
+
+  it('gateway: the former hard-coded values are the defaults; the upload scratch dir follows DATA_DIR', () => {
+    const section = loadConfig({ DATA_DIR: dataDir }, 'gateway').gateway;
+    expect(section).toMatchObject({ ingestWaitMs: 10_000, regexBudgetMs: 1_000, internalTimeoutMs: 5_000, maxInternalResponseBytes: 5 * 1024 * 1024 });
+    expect(section?.tmpDir).toBe(join(dataDir, 'gateway-uploads'));
+    expect(section?.openapiDir).toBe(join(process.cwd(), 'openapi'));
+    expect(problemsOf(() => loadConfig({ DATA_DIR: dataDir, GATEWAY_INGEST_WAIT_MS: 'soon' }, 'gateway'))).toEqual([
+      'GATEWAY_INGEST_WAIT_MS: must be an integer between 0 and 600000',
+    ]);
+  });
+});
