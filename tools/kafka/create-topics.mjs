@@ -1,5 +1,5 @@
 // Creates every ModelGuard topic (libs/contracts ALL_TOPICS) and its dead-letter topic (`<topic>.dlt`) on the
-// broker and returns only once every partition has a leader that serves it (tools/lib/kafka-topic-readiness.mjs),
+// broker and returns only once every partition has a leader that serves it (libs/platform/messaging kafka-topic-readiness),
 // so the first produce/subscribe of a test or a service never hits LEADER_NOT_AVAILABLE or
 // UNKNOWN_TOPIC_OR_PARTITION. Idempotent: existing topics are kept, and those with fewer partitions
 // than asked (for example auto-created with 1) are grown. Reads the topic names from the BUILT contracts

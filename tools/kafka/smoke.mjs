@@ -29,7 +29,7 @@ const consumer = kafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterv
 async function run() {
   const t0 = Date.now();
   await admin.connect();
-  // Leaders elected AND served by the broker: see tools/lib/kafka-topic-readiness.mjs for why that takes a wait.
+  // Leaders elected AND served by the broker: see libs/platform/messaging/src/kafka/kafka-topic-readiness.ts for why that takes a wait.
   await createTopicsAndWait(kafka, [{ topic, numPartitions: 2, replicationFactor: 1 }], { timeoutMs: TIMEOUT_MS / 2 });
   await producer.connect();
   const sent = Array.from({ length: COUNT }, (_, i) => `message-${i}`);

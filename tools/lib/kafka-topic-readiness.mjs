@@ -1,129 +1,21 @@
-// Creating a topic is not the same as being able to use it. On a KRaft broker, CreateTopics answers once the
-// controller has committed the topic, but the broker serves it only after it has replayed that record: until
-// then Metadata and Produce answer UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this
-// topic-partition"), and kafkajs' own `createTopics({ waitForLeaders: true })` gives up on that error, because it
-// only retries LEADER_NOT_AVAILABLE. On a cold JVM sharing two cores that window is long enough to break the
-// first use of a topic. So the scripts under tools/ create and grow topics through this module, which waits
-// until every partition has a leader and an in-sync replica AND the leader really serves it (a ListOffsets
-// round trip, the same partition lookup a Produce does, without writing anything), within one deadline.
-//
-// The TypeScript test helpers have the same routine in libs/testing/src/kafka-topic-readiness.ts.
+// The tools/kafka scripts wait for new topics with the same routine as the tests and services: the built copy of
+// libs/platform/messaging/src/kafka/kafka-topic-readiness.ts (see there for why creating a topic on KRaft needs
+// a wait). dist/ is CommonJS, so it is loaded with require; run `node scripts/build.mjs` first, as `npm test`
+// and the compose `kafka-init` service do.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Errors that mean "not ready yet" on a topic that was just created or grown, not "broken". */
-const NOT_READY_YET = new Set([
-  'UNKNOWN_TOPIC_OR_PARTITION',
-  'LEADER_NOT_AVAILABLE',
-  'NOT_LEADER_FOR_PARTITION',
-  'REPLICA_NOT_AVAILABLE',
-  'BROKER_NOT_AVAILABLE',
-  'REQUEST_TIMED_OUT',
-]);
-
-/**
- * True when waiting may help: a "not ready yet" protocol error, or any kafkajs error that kafkajs itself marks
- * retriable (connection refused during a restart, timeouts), also when it is wrapped in a "retries exceeded".
- */
-export function isRetriableKafkaError(error) {
-  if (!error || typeof error !== 'object') return false;
-  if (NOT_READY_YET.has(error.type)) return true;
-  if (Array.isArray(error.errors) && error.errors.length > 0) return error.errors.every(isRetriableKafkaError);
-  if (error.retriable === true && typeof error.name === 'string' && error.name.startsWith('KafkaJS')) return true;
-  return error.cause !== undefined && error.cause !== error && isRetriableKafkaError(error.cause);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const builtJs = join(root, 'dist', 'libs', 'platform', 'messaging', 'src', 'kafka', 'kafka-topic-readiness.js');
+if (!existsSync(builtJs)) {
+  console.error(`[kafka] ${builtJs} is missing: build first (node scripts/build.mjs)`);
+  process.exit(1);
 }
+const built = createRequire(import.meta.url)(builtJs);
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const describe = (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-
-/**
- * One look at the topics with a fresh admin (a reused one would answer from its cached metadata, which does
- * not show partitions added since). Returns why they are not usable yet, or null when they are.
- */
-async function notReadyReason(kafka, topics, minPartitions) {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-    for (const name of topics) {
-      const topic = metadata.find((t) => t.name === name);
-      if (!topic) return `${name} is not in the broker's metadata yet`;
-      if (topic.partitions.length < minPartitions) return `${name} has ${topic.partitions.length} of ${minPartitions} partitions`;
-      for (const p of topic.partitions) {
-        if (p.partitionErrorCode) return `${name}[${p.partitionId}] reports error code ${p.partitionErrorCode}`;
-        if (!(p.leader >= 0)) return `${name}[${p.partitionId}] has no leader`;
-        if (!p.isr || p.isr.length === 0) return `${name}[${p.partitionId}] has no in-sync replica`;
-      }
-    }
-    // Metadata can run ahead of the leader itself: ask every leader for its offsets, as a producer would write.
-    for (const name of topics) {
-      const offsets = await admin.fetchTopicOffsets(name);
-      if (offsets.length < minPartitions) return `${name}: only ${offsets.length} of ${minPartitions} partitions answered ListOffsets`;
-    }
-    return null;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
-/**
- * Waits until every topic in `topics` exists with at least `minPartitions` partitions, each with a leader and an
- * in-sync replica that serves it. Retriable errors are waited out until `timeoutMs`; anything else is thrown at
- * once. On timeout, throws an error that names the topic and partition still missing and the last error seen.
- */
-export async function waitForTopicsReady(kafka, topics, { minPartitions = 1, timeoutMs = 60_000, intervalMs = 200 } = {}) {
-  const names = [...new Set(topics)];
-  if (names.length === 0) return;
-  const t0 = Date.now();
-  let reason = 'not checked yet';
-  for (;;) {
-    try {
-      reason = await notReadyReason(kafka, names, minPartitions);
-      if (reason === null) return;
-    } catch (error) {
-      if (!isRetriableKafkaError(error)) throw error;
-      reason = describe(error);
-    }
-    if (Date.now() - t0 >= timeoutMs) {
-      throw new Error(`${names.length} topic(s) not usable after ${timeoutMs} ms: ${reason}`);
-    }
-    await sleep(intervalMs);
-  }
-}
-
-/**
- * Creates `specs` (kafkajs topic specs; topics that already exist are left alone) and returns only once they are
- * usable, see waitForTopicsReady. kafkajs' waitForLeaders stays off: it fails on KRaft's
- * UNKNOWN_TOPIC_OR_PARTITION instead of waiting, and the readiness check covers what it checked.
- */
-export async function createTopicsAndWait(kafka, specs, { timeoutMs = 60_000 } = {}) {
-  if (specs.length === 0) return;
-  const deadline = Date.now() + timeoutMs;
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.createTopics({ topics: specs, waitForLeaders: false, timeout: timeoutMs });
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-  const minPartitions = Math.min(...specs.map((s) => (s.numPartitions > 0 ? s.numPartitions : 1)));
-  await waitForTopicsReady(
-    kafka,
-    specs.map((s) => s.topic),
-    { minPartitions, timeoutMs: Math.max(1_000, deadline - Date.now()) },
-  );
-}
-
-/**
- * Runs `fn` until it succeeds, retrying only errors for which waiting may help, within `timeoutMs`.
- * For the first use of a topic right after it became ready (a producer's own retries are short).
- */
-export async function retryWhileNotReady(fn, { timeoutMs = 30_000, intervalMs = 250 } = {}) {
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!isRetriableKafkaError(error) || Date.now() - t0 >= timeoutMs) throw error;
-      await sleep(intervalMs);
-    }
-  }
-}
+export const createTopicsAndWait = built.createKafkaTopicsAndWait;
+export const waitForTopicsReady = built.waitForKafkaTopicsReady;
+export const retryWhileNotReady = built.retryWhileNotReady;
+export const isRetriableKafkaError = built.isRetriableKafkaError;

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { createKafkaTopicsAndWait, waitForKafkaTopicsReady } from './kafka-topic-readiness';
+import { createKafkaTopicsAndWait, waitForKafkaTopicsReady } from '@modelguard/messaging';
 import { testInfra } from './test-infra';
 
 function client(brokers: readonly string[]): Kafka {

@@ -17,6 +17,13 @@ export { InProcessMessagingServer } from './in-process/in-process-messaging.serv
 export { redriveInProcessDeadLetters } from './in-process/in-process-redrive';
 export { KafkaMessagingServer } from './kafka/kafka-messaging.server';
 export { KafkaTransportClient } from './kafka/kafka-transport.client';
+export {
+  createKafkaTopicsAndWait,
+  waitForKafkaTopicsReady,
+  retryWhileNotReady,
+  isRetriableKafkaError,
+  type TopicReadinessOptions,
+} from './kafka/kafka-topic-readiness';
 export { redriveKafkaDeadLetters, type KafkaRedriveOptions } from './kafka/kafka-redrive';
 export { kafkaClientConfig, kafkaConsumerConfig, kafkaProducerConfig, type KafkaConnectionOptions } from './kafka/kafka-client-options';
 export { createMessagingServer, type MessagingServerOptions } from './messaging-server.factory';

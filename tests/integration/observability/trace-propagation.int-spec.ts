@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * request handler and consumes it. One trace id must cover the HTTP server span, the Kafka send, the
  * consumer's processing span and the log lines written inside them.
  */
-const srcDir = resolve(__dirname, '..');
-const repoRoot = resolve(srcDir, '../../../..');
+// The observability library's sources, transpiled as they are into a child process (see transpileTree).
+const repoRoot = resolve(__dirname, '../../..');
+const srcDir = join(repoRoot, 'libs/platform/observability/src');
 const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 let outDir: string;
 

@@ -4,10 +4,10 @@ import type { ITopicConfig, Kafka } from 'kafkajs';
 // controller has committed the topic, but the broker serves it only after it has replayed that record: until
 // then Metadata and Produce answer UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this
 // topic-partition"), and kafkajs' own `createTopics({ waitForLeaders: true })` gives up on that error because it
-// only retries LEADER_NOT_AVAILABLE. So tests create and grow topics through this routine, which waits until
-// every partition has a leader and an in-sync replica AND the leader really serves it (a ListOffsets round trip,
-// the same partition lookup a Produce does, without writing anything), within one deadline.
-// tools/lib/kafka-topic-readiness.mjs is the same routine for the plain-Node scripts under tools/.
+// only retries LEADER_NOT_AVAILABLE. So tests and the tools/kafka scripts (which load the built copy of this
+// file) create and grow topics through this routine: it waits until every partition has a leader and an
+// in-sync replica AND the leader really serves it (a ListOffsets round trip, the same partition lookup a
+// Produce does, without writing anything), within one deadline.
 
 /** Errors that mean "not ready yet" on a topic that was just created or grown, not "broken". */
 const NOT_READY_YET = new Set([
@@ -126,4 +126,21 @@ export async function createKafkaTopicsAndWait(kafka: Kafka, specs: readonly ITo
     specs.map((s) => s.topic),
     { minPartitions, timeoutMs: Math.max(1_000, deadline - Date.now()) },
   );
+}
+
+/**
+ * Runs `fn` until it succeeds, retrying only errors for which waiting may help, within `timeoutMs`.
+ * For the first use of a topic right after it became ready (a producer's own retries are short).
+ */
+export async function retryWhileNotReady<T>(fn: () => Promise<T>, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<T> {
+  const { timeoutMs = 30_000, intervalMs = 250 } = opts;
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isRetriableKafkaError(error) || Date.now() - t0 >= timeoutMs) throw error;
+      await sleep(intervalMs);
+    }
+  }
 }
