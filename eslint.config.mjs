@@ -14,20 +14,20 @@ const services = ['gateway', 'ingest', 'scan', 'scoring', 'lineage', 'audit'];
 const infraClients = ['kafkajs', '@aws-sdk/*', 'ioredis'];
 
 /**
- * Boundary rules; test files may additionally use the `type:testing` harness libraries. Nx forbids importing an
- * app; the one exception is the embedded app's in-process entry (`@modelguard/embedded-app`), which the
- * cross-tier tests under tests/ boot instead of spawning seven processes.
+ * Boundary rules; test files may additionally use the `type:testing` harness libraries. Nothing imports an app:
+ * the embedded host that composes every service is a library (`type:composition`), used by its app and by tests.
  */
 function boundaryOptions(allowTesting) {
   const testing = allowTesting ? ['type:testing'] : [];
   return {
     enforceBuildableLibDependency: true,
-    allow: allowTesting ? ['@modelguard/embedded-app'] : [],
+    allow: [],
     depConstraints: [
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
       ...services.map((s) => ({ sourceTag: `scope:${s}`, onlyDependOnLibsWithTags: [`scope:${s}`, 'scope:shared'] })),
       { sourceTag: 'scope:embedded', onlyDependOnLibsWithTags: ['*'] },
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:contracts', ...testing] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:composition', 'type:feature', 'type:platform', 'type:contracts', ...testing] },
+      { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:contracts', 'type:domain'] },
       {
         sourceTag: 'type:feature',
         onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform', ...testing],

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectEventually, type FakeHuggingFace, startFakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded-app';
+import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded';
+import { OpenApiContract } from '@modelguard/gateway-feature/testing';
 import { RegistryClient } from './support/registry-client';
 
 describe('embedded mode: one process, PGlite, in-process broker', () => {
+  const contract = new OpenApiContract();
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-embedded-'));
   let env: NodeJS.ProcessEnv;
   let hf: FakeHuggingFace;
@@ -31,7 +33,7 @@ describe('embedded mode: one process, PGlite, in-process broker', () => {
     }
   });
 
-  it('creates an artifact and shows its CREATE audit entry through the gateway, and keeps it across a restart', async () => {
+  it('creates an artifact, shows its CREATE audit entry and its rating through the gateway, and keeps both across a restart', async () => {
     const client = new RegistryClient(app.url);
     const id = await client.createArtifact('model', 'https://huggingface.co/HuggingFaceTB/SmolLM-135M');
     await app.broker.whenIdle();
@@ -45,6 +47,16 @@ describe('embedded mode: one process, PGlite, in-process broker', () => {
       { timeoutMs: 15_000 },
     );
     expect(entries[0].user.name).toBeTruthy();
+    // Scoring rated the ingested model; /rate answers from the gateway's read model, valid against the spec.
+    const rated = await expectEventually(
+      async () => {
+        const res = await client.rate(id);
+        expect(res.status).toBe(200);
+        return res;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(contract.check('GET', `/artifact/model/${id}/rate`, rated.status, rated.contentType, rated.body)).toEqual([]);
 
     // Same DATA_DIR: PGlite reopens its files, so the audit log (and the artifact) survive.
     await app.close();
@@ -53,5 +65,6 @@ describe('embedded mode: one process, PGlite, in-process broker', () => {
     const after = await again.audit('model', id);
     expect(after.status).toBe(200);
     expect(after.body).toHaveLength(1);
+    expect((await again.rate(id)).body).toEqual(rated.body);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectEventually, type FakeHuggingFace, queryRows, startFakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded-app';
+import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded';
 import { type GatedUpstream, startGatedUpstream } from '@modelguard/ingest-feature/testing';
 import { RegistryClient } from './support/registry-client';
 

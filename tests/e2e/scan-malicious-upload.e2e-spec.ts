@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expectEventually } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
-import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded-app';
+import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded';
 import { RegistryClient } from './support/registry-client';
 
 /** pickle.dumps only (never loads): what `torch.save` of an object with a hostile __reduce__ produces. */

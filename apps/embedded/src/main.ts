@@ -2,4 +2,4 @@
 import { runService } from '@modelguard/runtime/run';
 
 /** `npm start`: the whole registry in one process, data kept under DATA_DIR (default ./.data). */
-void runService('embedded', async () => (await import('./embedded-app')).embeddedEntry());
+void runService('embedded', async () => (await import('@modelguard/embedded')).embeddedEntry());

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ENTRY = 'apps/embedded/src/embedded-app.js';
+const ENTRY = 'libs/embedded/src/embedded-app.js';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Compiles apps/libs into `<into>/dist`; throws unless the embedded app came out with its aliases rewritten. */

@@ -8,7 +8,7 @@ const { join } = require('node:path');
 const dist = process.env.BENCH_DIST;
 if (!dist) throw new Error('BENCH_DIST must point at a compiled dist/ folder (see private-dist.mjs)');
 require(join(dist, 'libs/platform/observability/src/register.js'));
-const { startEmbedded } = require(join(dist, 'apps/embedded/src/embedded-app.js'));
+const { startEmbedded } = require(join(dist, 'libs/embedded/src/embedded-app.js'));
 const { seedArtifacts } = require('./seed-artifacts.cjs');
 
 let app = null;

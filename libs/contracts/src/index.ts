@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './common';
+export * from './model-rating';
 export * from './topics';
 export * from './events';
 export * from './queries';

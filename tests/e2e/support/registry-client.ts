@@ -39,6 +39,13 @@ export class RegistryClient {
     return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
   }
 
+  /** GET /artifact/model/{id}/rate (the rating read model). */
+  async rate(id: string): Promise<{ status: number; contentType: string | null; body: unknown }> {
+    const res = await fetch(`${this.baseUrl}/artifact/model/${id}/rate`, { headers: { 'x-authorization': await this.auth() }, signal: AbortSignal.timeout(10_000) });
+    const contentType = res.headers.get('content-type');
+    return { status: res.status, contentType, body: contentType?.includes('json') ? await res.json() : await res.text() };
+  }
+
   private async auth(): Promise<string> {
     return this.token ?? (await this.login());
   }

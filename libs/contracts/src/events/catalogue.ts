@@ -9,6 +9,7 @@ import { PackageUploadedEvent } from './registry.package-uploaded/v1';
 import { RegistryResetEvent } from './registry.registry-reset/v1';
 import { ScanCompletedEvent } from './scan.scan-completed/v1';
 import { ScanFailedEvent } from './scan.scan-failed/v1';
+import { RatingComputedEvent } from './scoring.rating-computed/v1';
 
 /**
  * Every event of the registry, one contract per topic (`src/events/<topic>/v<major>.ts`, JSON Schema snapshot
@@ -26,6 +27,7 @@ export const EVENT_CATALOGUE = [
   IngestFailedEvent,
   ScanCompletedEvent,
   ScanFailedEvent,
+  RatingComputedEvent,
 ] as const;
 
 export type CataloguedEvent = (typeof EVENT_CATALOGUE)[number];

@@ -10,4 +10,5 @@ export * from './ingest.package-stored/v1';
 export * from './ingest.ingest-failed/v1';
 export * from './scan.scan-completed/v1';
 export * from './scan.scan-failed/v1';
+export * from './scoring.rating-computed/v1';
 export { EVENT_CATALOGUE, type CataloguedEvent } from './catalogue';

@@ -1,6 +1,5 @@
 import { ArtifactLineageQuery } from './artifact-lineage/v1';
 import { AuditTrailQuery } from './audit-trail/v1';
-import { ModelRatingQuery } from './model-rating/v1';
 import { ScanReportQuery } from './scan-report/v1';
 
 /**
@@ -8,7 +7,7 @@ import { ScanReportQuery } from './scan-report/v1';
  * (`src/queries/<name>/v<major>.ts`, response JSON Schema snapshot next to it). Performed with
  * `@modelguard/internal-client`; the architecture page is generated from this list.
  */
-export const QUERY_CATALOGUE = [ScanReportQuery, AuditTrailQuery, ModelRatingQuery, ArtifactLineageQuery] as const;
+export const QUERY_CATALOGUE = [ScanReportQuery, AuditTrailQuery, ArtifactLineageQuery] as const;
 
 export type CataloguedQuery = (typeof QUERY_CATALOGUE)[number];
 

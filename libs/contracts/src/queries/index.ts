@@ -1,5 +1,4 @@
 export * from './scan-report/v1';
 export * from './audit-trail/v1';
-export * from './model-rating/v1';
 export * from './artifact-lineage/v1';
 export { QUERY_CATALOGUE, Query, queryFolderOf, type CataloguedQuery } from './catalogue';

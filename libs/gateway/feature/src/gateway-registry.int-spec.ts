@@ -174,8 +174,9 @@ describe('gateway registry API', () => {
     });
   });
 
-  describe('rating-dependent endpoints (pending their services)', () => {
-    it('answer clear spec-listed errors; cost is computed from the stored package', async () => {
+  describe('rating-dependent endpoints', () => {
+    // /rate answers once scoring has rated the model (gateway-rating.int-spec.ts); nothing rates here, so 404.
+    it('answer clear spec-listed errors (/rate 404 while unrated); cost is computed from the stored package', async () => {
       const created = await call<CreatedArtifact>('POST', '/artifact/model', { token, json: { url: 'https://huggingface.co/acme/costly' } });
       const { id } = created.body.metadata;
       expect((await call('GET', `/artifact/model/${id}/rate`, { token })).status).toBe(404);

@@ -20,6 +20,7 @@ import { TokenService } from './auth/token.service';
 import { UsersService } from './auth/users.service';
 import { DocsController } from './docs/docs.controller';
 import { GatewayEventHandlers } from './events/gateway-event.handlers';
+import { RatingComputedHandler } from './events/rating-computed.handler';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway-settings';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
@@ -126,6 +127,7 @@ export class GatewayFeatureModule implements NestModule {
         VersionsService,
         InternalQueriesService,
         GatewayEventHandlers,
+        RatingComputedHandler,
         JsonBodyMiddleware,
       ],
       // Re-exported so the app (embedded mode, tests) can reach the platform's Outbox and the gateway's blob store.

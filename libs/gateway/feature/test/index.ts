@@ -6,3 +6,5 @@
 export { CONTRACT_DOCUMENTS, OpenApiContract, type ContractViolation } from './openapi-contract';
 export { ContractClient, type CallOptions, type CallResult } from './contract-client';
 export { loginAsAdmin, type CreatedArtifact } from './helpers';
+export { buildZip } from './zip-test-utils';
+export { sampleModelRating, sampleRatingComputed } from './rating-fixtures';

@@ -75,6 +75,8 @@ export interface AppConfig {
   upstream: {
     hfEndpoint: string;
     githubApiUrl: string;
+    /** Sent as `Authorization: Bearer` on GitHub API calls (60 calls an hour without one, 5,000 with). */
+    githubToken?: string;
     /** Extra hosts beyond those of hfEndpoint/githubApiUrl that upstream fetches may reach. */
     allowedHosts: string[];
     allowPrivateNetworks: boolean;

@@ -76,6 +76,7 @@ export function buildAppConfig(env: ParsedEnv, serviceName: string, problems: Pr
     upstream: {
       hfEndpoint: stripTrailingSlash(env.HF_ENDPOINT ?? 'https://huggingface.co'),
       githubApiUrl: stripTrailingSlash(env.GITHUB_API_URL ?? 'https://api.github.com'),
+      ...(env.GITHUB_TOKEN ? { githubToken: env.GITHUB_TOKEN } : {}),
       allowedHosts: (env.UPSTREAM_ALLOWED_HOSTS ?? []).map((h) => h.toLowerCase()),
       allowPrivateNetworks: env.UPSTREAM_ALLOW_PRIVATE ?? false,
       maxPackageBytes: env.MAX_PACKAGE_BYTES ?? 10 * GiB,

@@ -67,6 +67,7 @@ export const ENV_SCHEMA = z.object({
 
   HF_ENDPOINT: httpUrlVar(),
   GITHUB_API_URL: httpUrlVar(),
+  GITHUB_TOKEN: stringVar(1, 1024),
   UPSTREAM_ALLOWED_HOSTS: csvVar(hostname),
   UPSTREAM_ALLOW_PRIVATE: boolVar(),
   MAX_PACKAGE_BYTES: intVar(1, MAX_BYTES),

@@ -20,11 +20,12 @@ describe('redactConfig', () => {
         S3_ACCESS_KEY_ID: 'AKIA123',
         S3_SECRET_ACCESS_KEY: 'topsecret',
         REDIS_URL: 'redis://:redispass@cache:6379/0',
+        GITHUB_TOKEN: 'ghp_tokenvalue',
       },
       'gateway',
     );
     const text = JSON.stringify(redactConfig(cfg));
-    for (const secret of ['hunter2', 's'.repeat(40), 'AKIA123', 'topsecret', 'redispass']) expect(text).not.toContain(secret);
+    for (const secret of ['hunter2', 's'.repeat(40), 'AKIA123', 'topsecret', 'redispass', 'ghp_tokenvalue']) expect(text).not.toContain(secret);
     const red = redactConfig(cfg) as { database: { url: string }; cache: { url: string }; messaging: { brokers: string[] } };
     expect(red.database.url).toBe('postgres://app:***@db:5432/mg');
     expect(red.cache.url).toBe('redis://:***@cache:6379/0');

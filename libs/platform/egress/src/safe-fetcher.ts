@@ -104,31 +104,38 @@ export class SafeFetcher {
   /** GET with redirects; resolves on a 2xx with a guarded body stream, throws UpstreamError otherwise. */
   async get(rawUrl: string, opts: FetchOptions = {}): Promise<UpstreamResponse> {
     let url = this.parse(rawUrl);
+    let hopOpts = opts;
     for (let hop = 0; ; hop += 1) {
       this.policy.check(url);
-      const res = await this.send(url, opts);
+      const res = await this.send(url, hopOpts);
       const status = res.statusCode ?? 0;
       if (REDIRECTS.has(status) && res.headers.location) {
         res.resume();
         if (hop >= MAX_REDIRECTS) throw new UpstreamError('too-many-redirects', `more than ${MAX_REDIRECTS} redirects from ${rawUrl}`);
-        url = this.parse(res.headers.location, url);
+        const next = this.parse(res.headers.location, url);
+        // Credentials are for the origin they were given to (as browsers and curl do): a redirect to codeload or a
+        // CDN must not carry the GitHub token along.
+        if (next.origin !== url.origin) hopOpts = { ...hopOpts, headers: withoutCredentials(hopOpts.headers) };
+        url = next;
         continue;
       }
       if (status < 200 || status >= 300) {
         res.resume();
         const kind = status === 404 || status === 410 ? 'not-found' : 'http-status';
-        throw new UpstreamError(kind, `${url.origin}${url.pathname} answered ${status}`, status);
+        throw new UpstreamError(kind, `${url.origin}${url.pathname} answered ${status}`, status, { headers: res.headers });
       }
       return this.guard(url, res, opts.maxBytes ?? this.options.maxBytes);
     }
   }
 
   /** GET a JSON document (small cap by default); invalid JSON is a non-retriable invalid-response. */
-  async getJson(rawUrl: string, opts: FetchOptions = {}): Promise<{ data: unknown; headers: IncomingHttpHeaders }> {
+  async getJson(rawUrl: string, opts: FetchOptions = {}): Promise<{ data: unknown; headers: IncomingHttpHeaders; status: number }> {
     const res = await this.get(rawUrl, { ...opts, headers: { accept: 'application/json', ...opts.headers }, maxBytes: opts.maxBytes ?? DEFAULT_JSON_BYTES });
     const text = await readText(res.body);
+    // 204 No Content has no body by definition (GitHub answers it for the contributors of an empty repository).
+    if (res.status === 204) return { data: null, headers: res.headers, status: res.status };
     try {
-      return { data: JSON.parse(text) as unknown, headers: res.headers };
+      return { data: JSON.parse(text) as unknown, headers: res.headers, status: res.status };
     } catch (error) {
       throw new UpstreamError('invalid-response', `${res.url} did not return valid JSON`, res.status, { cause: error });
     }
@@ -211,6 +218,11 @@ export class SafeFetcher {
     res.pipe(guard);
     return { url: url.toString(), status: res.statusCode ?? 0, headers: res.headers, contentLength: declared, body: guard };
   }
+}
+
+function withoutCredentials(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!headers) return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !/^(authorization|cookie|proxy-authorization)$/i.test(name)));
 }
 
 async function readText(body: Readable): Promise<string> {

@@ -1,21 +1,54 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { ServicePlatformModule } from '@modelguard/runtime';
+import { githubEvidenceProvider } from './evidence';
+import { ScoringEventsHandler } from './handlers/scoring-events.handler';
+import { SCORING_MIGRATIONS } from './persistence/create-scoring-tables.migration';
+import { GITHUB_EVIDENCE_SOURCE, type GithubEvidenceSource } from './worker/evidence-assembler';
+import { RatingJobProcessor } from './worker/rating-job.processor';
+import { RatingWorker } from './worker/rating-worker.service';
+import { SCORING_SETTINGS, type ScoringSettings, scoringSettings } from './worker/scoring-settings';
 
 export interface ScoringModuleOptions {
   service?: string;
+  /** Postgres schema; `scoring` in production, a throw-away name in tests. */
   schema?: string;
+  /** Worker tuning (defaults: scoringSettings()). */
+  settings?: Partial<ScoringSettings>;
+  /** Replaces the GitHub evidence collector (default: GithubEvidenceCollector over GITHUB_API_URL). */
+  github?: GithubEvidenceSource;
+  relayPollMs?: number;
+  retry?: { attempts: number; initialDelayMs: number };
 }
 
 /**
- * The scoring service. For now it only boots with its own schema (outbox/inbox), messaging and health;
- * its handlers and read model arrive with their own issue.
+ * The scoring service: platform (own schema, outbox/inbox, health), the handlers that record every stored
+ * package version (PackageStored, PackageUploaded) and queue a rating job per model version, the worker loop
+ * that computes the rating and publishes RatingComputed, and the ArtifactDeleted/RegistryReset clean-up.
  */
 @Module({})
 export class ScoringModule {
   static forService(opts: ScoringModuleOptions = {}): DynamicModule {
+    const settings = scoringSettings(opts.settings);
+    // GitHub history through the guarded egress client (GITHUB_API_URL), bounded by the same evidence timeout.
+    const github: Provider = opts.github
+      ? { provide: GITHUB_EVIDENCE_SOURCE, useValue: opts.github }
+      : githubEvidenceProvider(GITHUB_EVIDENCE_SOURCE, { collector: { totalTimeoutMs: settings.evidenceTimeoutMs } });
     return {
       module: ScoringModule,
-      imports: [ServicePlatformModule.forService({ service: opts.service ?? 'scoring', schema: opts.schema ?? 'scoring', entities: [], migrations: [] })],
+      imports: [
+        ServicePlatformModule.forService({
+          service: opts.service ?? 'scoring',
+          schema: opts.schema ?? 'scoring',
+          entities: [],
+          migrations: SCORING_MIGRATIONS,
+          relayPollMs: opts.relayPollMs,
+          retry: opts.retry,
+          // Uploaded packages carry no card in their event: the README is read from the stored files.
+          storage: true,
+        }),
+      ],
+      providers: [{ provide: SCORING_SETTINGS, useValue: settings }, github, RatingJobProcessor, RatingWorker, ScoringEventsHandler],
+      exports: [RatingWorker, SCORING_SETTINGS],
     };
   }
 }

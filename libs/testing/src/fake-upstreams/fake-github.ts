@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
+import { FakeGitHubApiRecording, GITHUB_NOT_FOUND, readApiRecording, serveRecordedApi } from './fake-github-api';
 import { buildRepo, FakeFile, FakeRepoSpec, fixturesRoot, readFixtureSpec } from './fixture-loader';
 import { FakeServerHandle, sendJson, startServer } from './http-helpers';
 
@@ -13,17 +14,31 @@ export interface FakeGitHubRepoSpec {
   license?: { key: string; name: string; spdx_id: string } | null;
   files: Record<string, string | Buffer>;
   repo?: Record<string, unknown>;
+  /** Contributors, pulls, reviews and commit statistics; recorded fixtures read theirs from `api/`. */
+  api?: FakeGitHubApiRecording;
 }
 
 export interface FakeGitHubOptions {
   /** `owner/repo` names of recorded fixtures, or inline specs. Default: all recorded fixtures. */
   repos?: Array<string | FakeGitHubRepoSpec>;
+  /** The API budget reported in `x-ratelimit-*` headers; once spent, API calls answer GitHub's 403. Default 5000. */
+  rateLimit?: number;
 }
+
+/** How matching API calls misbehave: 404 as for a missing or private repository, GitHub's rate-limit 403, or silence. */
+export type FakeGitHubFailure = 'not-found' | 'rate-limited' | 'hang';
 
 export interface FakeGitHub extends FakeServerHandle {
   filesOf(fullName: string): FakeFile[];
   /** The top folder GitHub puts in zipballs: `<owner>-<repo>-<short sha>`. */
   zipRootOf(fullName: string): string;
+  /** Until cleared, API calls whose path (with query) matches answer with `failure`; default match: every `/repos/` call. */
+  failWith(failure: FakeGitHubFailure, match?: string | RegExp): void;
+  clearFailures(): void;
+  /** Sets what is left of the API budget (0 = every further API call is rate limited). */
+  setRateLimitRemaining(remaining: number): void;
+  /** The next `calls` requests to `stats/contributors` answer 202 (GitHub computing statistics), as on a cold cache. */
+  setStatsPending(calls: number): void;
 }
 
 interface LoadedRepo {
@@ -33,18 +48,33 @@ interface LoadedRepo {
   json: Record<string, unknown>;
   files: FakeFile[];
   zip: Buffer;
+  api?: FakeGitHubApiRecording;
 }
 
-const NOT_FOUND = { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' };
+const NOT_FOUND = GITHUB_NOT_FOUND;
+const RATE_LIMITED = {
+  message:
+    "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)",
+  documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+};
 
 function recorded(fullName: string): FakeGitHubRepoSpec {
-  const spec = readFixtureSpec(join(fixturesRoot(), 'github', fullName.replace('/', '__'))) as FakeRepoSpec & {
+  const dir = join(fixturesRoot(), 'github', fullName.replace('/', '__'));
+  const spec = readFixtureSpec(dir) as FakeRepoSpec & {
     full_name: string;
     commit: string;
     repo: Record<string, unknown>;
   };
   const license = (spec.repo.license as FakeGitHubRepoSpec['license']) ?? null;
-  return { fullName: spec.full_name, commit: spec.commit, defaultBranch: spec.repo.default_branch as string, license, files: spec.files ?? {}, repo: spec.repo };
+  return {
+    fullName: spec.full_name,
+    commit: spec.commit,
+    defaultBranch: spec.repo.default_branch as string,
+    license,
+    files: spec.files ?? {},
+    repo: spec.repo,
+    api: readApiRecording(dir),
+  };
 }
 
 async function zipball(root: string, files: readonly FakeFile[]): Promise<Buffer> {
@@ -83,23 +113,48 @@ async function load(spec: FakeGitHubRepoSpec): Promise<LoadedRepo> {
     license: spec.license === undefined ? null : spec.license,
     ...spec.repo,
   };
-  return { fullName: spec.fullName, commit, defaultBranch, json, files: built.files, zip: await zipball(root, built.files) };
+  return { fullName: spec.fullName, commit, defaultBranch, json, files: built.files, zip: await zipball(root, built.files), api: spec.api };
 }
 
 /**
- * A local GitHub REST API for repo metadata, license and zipball downloads. Like api.github.com, the zipball
- * endpoint 302s to a codeload-style URL that streams a real zip whose single top folder is `<owner>-<repo>-<sha7>/`.
+ * A local GitHub REST API for repo metadata, license, zipball downloads, and the contributor/pull/review/statistics
+ * endpoints scoring reads. Like api.github.com, the zipball endpoint 302s to a codeload-style URL that streams a
+ * real zip whose single top folder is `<owner>-<repo>-<sha7>/`, API answers carry `x-ratelimit-*` headers, lists
+ * paginate with `Link`, and a spent budget answers 403 with `x-ratelimit-remaining: 0`.
  */
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
-  const specs = (options.repos ?? ['google-research/bert', 'openai/whisper']).map((r) => (typeof r === 'string' ? recorded(r) : r));
+  const defaults = ['google-research/bert', 'openai/whisper', 'modelguard-fixtures/tiny-classifier'];
+  const specs = (options.repos ?? defaults).map((r) => (typeof r === 'string' ? recorded(r) : r));
   const repos = await Promise.all(specs.map((s) => load(s)));
   const find = (owner: string, name: string): LoadedRepo | undefined =>
     repos.find((r) => r.fullName.toLowerCase() === `${owner}/${name}`.toLowerCase());
   const refOk = (repo: LoadedRepo, ref: string): boolean =>
     ref === repo.defaultBranch || ref === `refs/heads/${repo.defaultBranch}` || (ref.length >= 7 && repo.commit.startsWith(ref));
 
+  const limit = options.rateLimit ?? 5000;
+  const budget = { remaining: limit, reset: Math.floor(Date.now() / 1000) + 3600 };
+  let failures: Array<{ failure: FakeGitHubFailure; match: string | RegExp }> = [];
+  let statsPending = 0;
+  const rateHeaders = (): Record<string, string> => ({
+    'x-ratelimit-limit': String(limit),
+    'x-ratelimit-remaining': String(budget.remaining),
+    'x-ratelimit-reset': String(budget.reset),
+    'x-ratelimit-used': String(Math.max(0, limit - budget.remaining)),
+    'x-ratelimit-resource': 'core',
+  });
+
   const handle: FakeServerHandle = await startServer((_req, res, url) => {
     const p = decodeURIComponent(url.pathname);
+    if (p.startsWith('/repos/')) {
+      const failure = failures.find((f) => (typeof f.match === 'string' ? (url.pathname + url.search).includes(f.match) : f.match.test(url.pathname + url.search)));
+      if (failure?.failure === 'hang') return;
+      if (failure?.failure === 'not-found') return sendJson(res, 404, NOT_FOUND);
+      if (failure?.failure === 'rate-limited' || budget.remaining <= 0) {
+        return sendJson(res, 403, RATE_LIMITED, { ...rateHeaders(), 'x-ratelimit-remaining': '0' });
+      }
+      budget.remaining -= 1;
+      for (const [name, value] of Object.entries(rateHeaders())) res.setHeader(name, value);
+    }
     const codeload = /^\/codeload\/([^/]+)\/([^/]+)\/legacy\.zip\/(.+)$/.exec(p);
     if (codeload) {
       const repo = find(codeload[1], codeload[2]);
@@ -114,6 +169,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const repo = m ? find(m[1], m[2]) : undefined;
     if (!m || !repo) return sendJson(res, 404, NOT_FOUND);
     const rest = m[3] ?? '';
+    const served = serveRecordedApi(res, url, rest, repo.api, {
+      baseUrl: handle.url,
+      statsPending: () => statsPending > 0 && (statsPending -= 1) >= 0,
+    });
+    if (served) return;
     if (rest === '') return sendJson(res, 200, { ...repo.json, html_url: `https://github.com/${repo.fullName}`, url: `${handle.url}/repos/${repo.fullName}` });
     if (rest === 'license') {
       const file = repo.files.find((f) => /^(LICENSE|LICENCE|COPYING)(\.md|\.txt)?$/i.test(f.path));
@@ -149,5 +209,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     ...handle,
     filesOf: (fullName) => get(fullName).files,
     zipRootOf: (fullName) => `${get(fullName).fullName.replace('/', '-')}-${get(fullName).commit.slice(0, 7)}`,
+    failWith: (failure, match = '/repos/') => failures.push({ failure, match }),
+    clearFailures: () => {
+      failures = [];
+    },
+    setRateLimitRemaining: (remaining) => {
+      budget.remaining = remaining;
+    },
+    setStatsPending: (calls) => {
+      statsPending = calls;
+    },
   };
 }

@@ -96,4 +96,42 @@ describe('fake GitHub', () => {
     expect((await get(`${gh.url}/repos/openai/whisper/zipball/nope`)).status).toBe(404);
     expect((await get(`${gh.url}/repos/nobody/nothing`)).status).toBe(404);
   });
+
+  it('serves recorded contributors, pulls, reviews and statistics in GitHub\'s wire format, paginated by Link', async () => {
+    const first = await get(`${gh.url}/repos/google-research/bert/contributors?per_page=20`);
+    expect(first.headers.get('link')).toMatch(/<http:\/\/127\.0\.0\.1:\d+\/repos\/google-research\/bert\/contributors\?per_page=20&page=2>; rel="next"/);
+    expect(first.headers.get('x-ratelimit-resource')).toBe('core');
+    const people = (await first.json()) as Array<{ login: string; contributions: number }>;
+    expect(people[0]).toMatchObject({ login: 'jacobdevlin-google', contributions: 63 });
+    const list = (await (await get(`${gh.url}/repos/google-research/bert/pulls?state=closed&sort=updated&direction=desc&base=master`)).json()) as Array<Record<string, unknown>>;
+    expect(list[0].number).toBe(1050);
+    expect(list.every((p) => !('additions' in p) && (p.base as { ref: string }).ref === 'master')).toBe(true);
+    expect(((await (await get(`${gh.url}/repos/google-research/bert/pulls`)).json()) as unknown[]).length).toBe(0); // state=open by default
+    const pull = (await (await get(`${gh.url}/repos/google-research/bert/pulls/923`)).json()) as { additions: number; merged: boolean };
+    expect(pull).toMatchObject({ additions: 210, merged: true });
+    const reviews = (await (await get(`${gh.url}/repos/google-research/bert/pulls/923/reviews`)).json()) as Array<{ state: string }>;
+    expect(reviews.map((r) => r.state)).toEqual(['APPROVED']);
+    gh.setStatsPending(1);
+    expect((await get(`${gh.url}/repos/google-research/bert/stats/contributors`)).status).toBe(202);
+    const stats = (await (await get(`${gh.url}/repos/google-research/bert/stats/contributors`)).json()) as Array<{ weeks: unknown[] }>;
+    expect(stats.length).toBeGreaterThan(5);
+    // Fixtures without a recording say so with a 404 rather than pretend to have no history.
+    expect((await get(`${gh.url}/repos/openai/whisper/contributors`)).status).toBe(404);
+  });
+
+  it('switches to 404, rate-limited 403 or silence, and spends a rate-limit budget', async () => {
+    gh.failWith('not-found', '/contributors');
+    expect((await get(`${gh.url}/repos/google-research/bert/contributors`)).status).toBe(404);
+    expect((await get(`${gh.url}/repos/google-research/bert`)).status).toBe(200);
+    gh.clearFailures();
+    gh.setRateLimitRemaining(1);
+    expect((await get(`${gh.url}/repos/google-research/bert`)).status).toBe(200);
+    const limited = await get(`${gh.url}/repos/google-research/bert`);
+    expect([limited.status, limited.headers.get('x-ratelimit-remaining')]).toEqual([403, '0']);
+    expect(((await limited.json()) as { message: string }).message).toMatch(/^API rate limit exceeded/);
+    gh.setRateLimitRemaining(5000);
+    gh.failWith('hang', '/stats/');
+    await expect(get(`${gh.url}/repos/google-research/bert/stats/contributors`, { signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    gh.clearFailures();
+  });
 });

@@ -1,3 +1,4 @@
+import type { ModelRating } from '@modelguard/domain';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RequirePermission } from '../auth/auth.decorators';
@@ -5,14 +6,16 @@ import { AuthGuard } from '../auth/auth.guard';
 import { parseArtifactId, parseArtifactType } from '../domain/artifact-type';
 import { ClientError } from '../domain/client-error';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
+import { ModelRatingEntity } from '../persistence/model-rating.entity';
 import { ArtifactService } from './artifact.service';
 
 const BYTES_PER_MB = 1_000_000;
 
 /**
- * Rate / cost / lineage / license-check. Scoring, lineage and license analysis belong to other services whose issues
- * have not landed: until then these answer a clear, spec-listed error (openapi/README.md). Cost is computed here from
- * the stored package size, which the gateway already knows.
+ * Rate / cost / lineage / license-check. Ratings come from the scoring service through the gateway's read model.
+ * Lineage and license analysis belong to services whose issues have not landed: until then these answer a clear,
+ * spec-listed error (openapi/README.md). Cost is computed here from the stored package size, which the gateway
+ * already knows.
  */
 @Controller()
 @UseGuards(AuthGuard)
@@ -23,11 +26,23 @@ export class RatingFeaturesController {
     private readonly dataSource: DataSource,
   ) {}
 
+  /**
+   * The rating of the model's latest stored version, from the read model the scoring service's RatingComputed
+   * events fill: a /rate call reads one row and never computes anything. Spec: "requests to /rate … should
+   * return 404 until a rating result exists".
+   */
   @Get('artifact/model/:id/rate')
-  async rate(@Param('id') rawId: string): Promise<never> {
-    await this.artifacts.require(this.dataSource.manager, 'model', parseArtifactId(rawId));
-    // Spec: "requests to /rate … should return 404 until a rating result exists".
-    throw new ClientError(404, 'no rating exists for this model yet (the scoring service is not integrated)');
+  async rate(@Param('id') rawId: string): Promise<ModelRating> {
+    const id = parseArtifactId(rawId);
+    const artifact = await this.artifacts.require(this.dataSource.manager, 'model', id);
+    const stored = await this.dataSource.getRepository(ArtifactVersionEntity).findOne({
+      where: { artifactId: id, ingestState: 'stored' },
+      order: { ordinal: 'DESC' },
+    });
+    if (stored === null) throw new ClientError(404, `${artifact.name} has no stored package yet, so it has no rating`);
+    const rating = await this.dataSource.getRepository(ModelRatingEntity).findOneBy({ artifactId: id, version: stored.version });
+    if (rating === null) throw new ClientError(404, `no rating exists yet for ${artifact.name} version ${stored.version} (it is being rated)`);
+    return rating.rating;
   }
 
   @Get('artifact/:artifact_type/:id/cost')

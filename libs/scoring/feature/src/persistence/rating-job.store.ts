@@ -1,0 +1,129 @@
+import { leaseFromNow, type LeasedJobStore, returnedRows } from '@modelguard/jobs';
+import type { EntityManager } from 'typeorm';
+import { tableOf } from './scoring-tables';
+
+export interface NewRatingJob {
+  artifactId: string;
+  version: string;
+  /** The stored-package event id: the rating is caused by it. */
+  causationId: string;
+  /** Carried over so the whole upload → scoring → /rate chain shares one correlation id. */
+  correlationId: string;
+}
+
+export interface RatingJob extends NewRatingJob {
+  id: string;
+  owner: string;
+  attempts: number;
+}
+
+interface JobRow {
+  id: string;
+  artifact_id: string;
+  version: string;
+  causation_id: string;
+  correlation_id: string;
+  owner: string;
+  attempts: number;
+}
+
+const toJob = (row: JobRow): RatingJob => ({
+  id: row.id,
+  artifactId: row.artifact_id,
+  version: row.version,
+  causationId: row.causation_id,
+  correlationId: row.correlation_id,
+  owner: row.owner,
+  attempts: row.attempts,
+});
+
+/**
+ * All SQL about rating jobs (the same leasing protocol as the scan service's jobs). Leases use the database
+ * clock (`now()`), so workers on machines with skewed clocks still agree on who owns what.
+ */
+export class RatingJobStore implements LeasedJobStore<EntityManager, RatingJob> {
+  /** Record a job owned by `owner`; a second event for the same model version is a no-op. */
+  async enqueue(manager: EntityManager, job: NewRatingJob, owner: string, leaseMs: number): Promise<boolean> {
+    const rows = (await manager.query(
+      `INSERT INTO ${tableOf(manager, 'rating_job')} (artifact_id, version, causation_id, correlation_id, owner, lease_expires_at)
+       VALUES ($1, $2, $3, $4, $5, ${leaseFromNow(6)})
+       ON CONFLICT ON CONSTRAINT rating_job_artifact_version_uq DO NOTHING
+       RETURNING id`,
+      [job.artifactId, job.version, job.causationId, job.correlationId, owner, leaseMs],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** Claim up to `limit` jobs: own pending ones first, then anyone's whose lease lapsed. */
+  async claim(manager: EntityManager, owner: string, limit: number, leaseMs: number): Promise<RatingJob[]> {
+    const table = tableOf(manager, 'rating_job');
+    const result: unknown = await manager.query(
+      `WITH candidate AS (
+         SELECT id FROM ${table}
+          WHERE status IN ('pending', 'running')
+            AND next_attempt_at <= now()
+            AND ((owner = $1 AND status = 'pending') OR lease_expires_at < now())
+          ORDER BY (owner = $1) DESC, created_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED)
+       UPDATE ${table} AS job
+          SET status = 'running', owner = $1, attempts = job.attempts + 1,
+              lease_expires_at = ${leaseFromNow(3)}, updated_at = now()
+         FROM candidate WHERE job.id = candidate.id
+       RETURNING job.id, job.artifact_id, job.version, job.causation_id, job.correlation_id, job.owner, job.attempts`,
+      [owner, limit, leaseMs],
+    );
+    return returnedRows<JobRow>(result).map(toJob);
+  }
+
+  /** Extend the leases of this worker's queued jobs and of the running ones it is still working on. */
+  async heartbeat(manager: EntityManager, owner: string, leaseMs: number, workingOn: string[]): Promise<void> {
+    await manager.query(
+      `UPDATE ${tableOf(manager, 'rating_job')}
+          SET lease_expires_at = ${leaseFromNow(2)}
+        WHERE owner = $1 AND (status = 'pending' OR (status = 'running' AND id = ANY($3::uuid[])))`,
+      [owner, leaseMs, workingOn],
+    );
+  }
+
+  /** Finish a job if this worker still holds it; false means the lease was lost and the result must be discarded. */
+  async finish(manager: EntityManager, jobId: string, owner: string, status: 'done' | 'failed', error?: string): Promise<boolean> {
+    const result: unknown = await manager.query(
+      `UPDATE ${tableOf(manager, 'rating_job')}
+          SET status = $3, last_error = COALESCE($4, last_error), updated_at = now()
+        WHERE id = $1 AND owner = $2 AND status = 'running'
+       RETURNING id`,
+      [jobId, owner, status, error ?? null],
+    );
+    return returnedRows(result).length > 0;
+  }
+
+  /** Put a job back in the queue after a transient failure, keeping ownership, after `delayMs`. */
+  async retryLater(manager: EntityManager, jobId: string, owner: string, error: string, delayMs: number): Promise<void> {
+    await manager.query(
+      `UPDATE ${tableOf(manager, 'rating_job')}
+          SET status = 'pending', last_error = $3, updated_at = now(),
+              next_attempt_at = now() + $4 * interval '1 millisecond'
+        WHERE id = $1 AND owner = $2 AND status = 'running'`,
+      [jobId, owner, error, delayMs],
+    );
+  }
+
+  /** On shutdown: hand unfinished jobs over immediately instead of waiting for their lease to lapse. */
+  async releaseAll(manager: EntityManager, owner: string): Promise<void> {
+    await manager.query(
+      `UPDATE ${tableOf(manager, 'rating_job')}
+          SET status = 'pending', lease_expires_at = now(), updated_at = now()
+        WHERE owner = $1 AND status IN ('pending', 'running')`,
+      [owner],
+    );
+  }
+
+  async deleteArtifact(manager: EntityManager, artifactId: string): Promise<void> {
+    await manager.query(`DELETE FROM ${tableOf(manager, 'rating_job')} WHERE artifact_id = $1`, [artifactId]);
+  }
+
+  async deleteAll(manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM ${tableOf(manager, 'rating_job')}`);
+  }
+}

@@ -1,0 +1,102 @@
+import type { ManifestEntry, PackageMetadata } from '@modelguard/contracts';
+import type { ArtifactType } from '@modelguard/domain';
+import type { EntityManager } from 'typeorm';
+import { tableOf } from './scoring-tables';
+
+/** One stored artifact version as scoring keeps it. */
+export interface ScoredArtifact {
+  artifactId: string;
+  version: string;
+  type: ArtifactType;
+  name: string;
+  url: string;
+  source: string;
+  files: ManifestEntry[];
+  metadata: PackageMetadata;
+  totalBytes: number;
+  /** Arrival order across every artifact (what "stored before" means when linking). */
+  seq: number;
+}
+
+export type NewScoredArtifact = Omit<ScoredArtifact, 'seq'> & { matchKeys: string[] };
+
+interface ArtifactRow {
+  artifact_id: string;
+  version: string;
+  artifact_type: ArtifactType;
+  name: string;
+  url: string;
+  source: string;
+  files: ManifestEntry[];
+  metadata: PackageMetadata;
+  total_bytes: string;
+  seq: string;
+}
+
+const COLUMNS = 'artifact_id, version, artifact_type, name, url, source, files, metadata, total_bytes, seq';
+
+const toArtifact = (row: ArtifactRow): ScoredArtifact => ({
+  artifactId: row.artifact_id,
+  version: row.version,
+  type: row.artifact_type,
+  name: row.name,
+  url: row.url,
+  source: row.source,
+  files: row.files,
+  metadata: row.metadata,
+  totalBytes: Number(row.total_bytes),
+  seq: Number(row.seq),
+});
+
+/** All SQL about the artifact versions scoring has seen. */
+export class ScoredArtifactStore {
+  /** Records a stored version; a redelivery (or a second event for the same version) keeps the first record. */
+  async record(manager: EntityManager, a: NewScoredArtifact): Promise<boolean> {
+    const rows = (await manager.query(
+      `INSERT INTO ${tableOf(manager, 'scored_artifact')}
+         (artifact_id, version, artifact_type, name, url, source, files, metadata, total_bytes, match_keys)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10::text[])
+       ON CONFLICT (artifact_id, version) DO NOTHING
+       RETURNING seq`,
+      [a.artifactId, a.version, a.type, a.name, a.url, a.source, JSON.stringify(a.files), JSON.stringify(a.metadata), a.totalBytes, a.matchKeys],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  async find(manager: EntityManager, artifactId: string, version: string): Promise<ScoredArtifact | null> {
+    const rows = (await manager.query(`SELECT ${COLUMNS} FROM ${tableOf(manager, 'scored_artifact')} WHERE artifact_id = $1 AND version = $2`, [
+      artifactId,
+      version,
+    ])) as ArtifactRow[];
+    return rows[0] ? toArtifact(rows[0]) : null;
+  }
+
+  /**
+   * The artifact of `type` to link a model to: the most recent one the model's card names (any of `namedKeys`),
+   * else the most recent one stored before the model (`beforeSeq`). See linking/artifact-links.ts for the rule.
+   */
+  async findLinked(manager: EntityManager, type: 'code' | 'dataset', namedKeys: string[], beforeSeq: number): Promise<ScoredArtifact | null> {
+    const table = tableOf(manager, 'scored_artifact');
+    if (namedKeys.length > 0) {
+      const named = (await manager.query(
+        `SELECT ${COLUMNS} FROM ${table} WHERE artifact_type = $1 AND match_keys && $2::text[] ORDER BY seq DESC LIMIT 1`,
+        [type, namedKeys],
+      )) as ArtifactRow[];
+      if (named[0]) return toArtifact(named[0]);
+    }
+    const before = (await manager.query(`SELECT ${COLUMNS} FROM ${table} WHERE artifact_type = $1 AND seq < $2 ORDER BY seq DESC LIMIT 1`, [
+      type,
+      beforeSeq,
+    ])) as ArtifactRow[];
+    return before[0] ? toArtifact(before[0]) : null;
+  }
+
+  /** A deleted artifact must no longer be linked to anything. */
+  async deleteArtifact(manager: EntityManager, artifactId: string): Promise<void> {
+    await manager.query(`DELETE FROM ${tableOf(manager, 'scored_artifact')} WHERE artifact_id = $1`, [artifactId]);
+  }
+
+  async deleteAll(manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM ${tableOf(manager, 'scored_artifact')}`);
+  }
+}
