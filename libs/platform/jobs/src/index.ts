@@ -10,4 +10,5 @@ export {
   heartbeatIntervalFor,
 } from './worker-settings';
 export { returnedRows, leaseFromNow } from './job-sql';
+export { leaseQueries } from './lease-queries';
 export { type Backoff, backoffDelay } from './backoff';

@@ -1,5 +1,5 @@
 import type { ArtifactType, ManifestEntry } from '@modelguard/contracts';
-import { leaseFromNow, type LeasedJobStore, returnedRows } from '@modelguard/jobs';
+import { leaseFromNow, leaseQueries, type LeasedJobStore, returnedRows } from '@modelguard/jobs';
 import type { EntityManager } from 'typeorm';
 import { tableOf } from './scan-tables';
 
@@ -26,6 +26,9 @@ export interface ScanJobStatus {
   version: string;
   lastError: string | null;
 }
+
+/** The columns a claim returns: one per JobRow field. */
+const RETURNED_COLUMNS = ['id', 'artifact_id', 'artifact_type', 'name', 'version', 'files', 'causation_id', 'correlation_id', 'owner', 'attempts'] as const;
 
 interface JobRow {
   id: string;
@@ -71,45 +74,15 @@ export class ScanJobStore implements LeasedJobStore<EntityManager, ScanJob> {
     return rows.length > 0;
   }
 
-  /**
-   * Claim up to `limit` jobs: this worker's own pending jobs first (so work follows the Kafka partitions
-   * the worker was assigned), then anyone's job whose lease expired (its worker died). SKIP LOCKED lets
-   * concurrent claimers pass each other instead of queueing on the same rows.
-   */
+  /** Claim up to `limit` jobs: own pending ones first, then anyone's whose lease lapsed (see leaseQueries). */
   async claim(manager: EntityManager, owner: string, limit: number, leaseMs: number): Promise<ScanJob[]> {
-    const table = tableOf(manager, 'scan_job');
-    const result: unknown = await manager.query(
-      `WITH candidate AS (
-         SELECT id FROM ${table}
-          WHERE status IN ('pending', 'running')
-            AND next_attempt_at <= now()
-            AND ((owner = $1 AND status = 'pending') OR lease_expires_at < now())
-          ORDER BY (owner = $1) DESC, created_at
-          LIMIT $2
-          FOR UPDATE SKIP LOCKED)
-       UPDATE ${table} AS job
-          SET status = 'running', owner = $1, attempts = job.attempts + 1,
-              lease_expires_at = ${leaseFromNow(3)}, updated_at = now()
-         FROM candidate WHERE job.id = candidate.id
-       RETURNING job.id, job.artifact_id, job.artifact_type, job.name, job.version, job.files,
-                 job.causation_id, job.correlation_id, job.owner, job.attempts`,
-      [owner, limit, leaseMs],
-    );
+    const result: unknown = await manager.query(leaseQueries.claim(tableOf(manager, 'scan_job'), RETURNED_COLUMNS), [owner, limit, leaseMs]);
     return returnedRows<JobRow>(result).map(toJob);
   }
 
-  /**
-   * Extend the leases this worker still stands behind: its queued jobs (it is alive and will claim them) and
-   * the running jobs it is actually working on. A running job whose processing died in a way nobody recorded
-   * is left out, so its lease lapses and it is claimed again instead of staying stuck forever.
-   */
+  /** Extend the leases of this worker's queued jobs and of the running ones it is still working on. */
   async heartbeat(manager: EntityManager, owner: string, leaseMs: number, workingOn: string[]): Promise<void> {
-    await manager.query(
-      `UPDATE ${tableOf(manager, 'scan_job')}
-          SET lease_expires_at = ${leaseFromNow(2)}
-        WHERE owner = $1 AND (status = 'pending' OR (status = 'running' AND id = ANY($3::uuid[])))`,
-      [owner, leaseMs, workingOn],
-    );
+    await manager.query(leaseQueries.heartbeat(tableOf(manager, 'scan_job')), [owner, leaseMs, workingOn]);
   }
 
   /**
@@ -117,35 +90,18 @@ export class ScanJobStore implements LeasedJobStore<EntityManager, ScanJob> {
    * or a registry reset removed it): the caller must then discard its result.
    */
   async finish(manager: EntityManager, jobId: string, owner: string, status: 'done' | 'failed', error?: string): Promise<boolean> {
-    const result: unknown = await manager.query(
-      `UPDATE ${tableOf(manager, 'scan_job')}
-          SET status = $3, last_error = COALESCE($4, last_error), updated_at = now()
-        WHERE id = $1 AND owner = $2 AND status = 'running'
-       RETURNING id`,
-      [jobId, owner, status, error ?? null],
-    );
+    const result: unknown = await manager.query(leaseQueries.finish(tableOf(manager, 'scan_job')), [jobId, owner, status, error ?? null]);
     return returnedRows(result).length > 0;
   }
 
   /** Put a job back in the queue after a transient failure, keeping ownership, after `delayMs`. */
   async retryLater(manager: EntityManager, jobId: string, owner: string, error: string, delayMs: number): Promise<void> {
-    await manager.query(
-      `UPDATE ${tableOf(manager, 'scan_job')}
-          SET status = 'pending', last_error = $3, updated_at = now(),
-              next_attempt_at = now() + $4 * interval '1 millisecond'
-        WHERE id = $1 AND owner = $2 AND status = 'running'`,
-      [jobId, owner, error, delayMs],
-    );
+    await manager.query(leaseQueries.retryLater(tableOf(manager, 'scan_job')), [jobId, owner, error, delayMs]);
   }
 
   /** On shutdown: hand unfinished jobs over immediately instead of waiting for their lease to lapse. */
   async releaseAll(manager: EntityManager, owner: string): Promise<void> {
-    await manager.query(
-      `UPDATE ${tableOf(manager, 'scan_job')}
-          SET status = 'pending', lease_expires_at = now(), updated_at = now()
-        WHERE owner = $1 AND status IN ('pending', 'running')`,
-      [owner],
-    );
+    await manager.query(leaseQueries.releaseAll(tableOf(manager, 'scan_job')), [owner]);
   }
 
   async status(manager: EntityManager, artifactId: string, version?: string): Promise<ScanJobStatus | null> {

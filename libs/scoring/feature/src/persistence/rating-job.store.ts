@@ -1,4 +1,4 @@
-import { leaseFromNow, type LeasedJobStore, returnedRows } from '@modelguard/jobs';
+import { leaseFromNow, leaseQueries, type LeasedJobStore, returnedRows } from '@modelguard/jobs';
 import type { EntityManager } from 'typeorm';
 import { tableOf } from './scoring-tables';
 
@@ -16,6 +16,9 @@ export interface RatingJob extends NewRatingJob {
   owner: string;
   attempts: number;
 }
+
+/** The columns a claim returns: one per JobRow field. */
+const RETURNED_COLUMNS = ['id', 'artifact_id', 'version', 'causation_id', 'correlation_id', 'owner', 'attempts'] as const;
 
 interface JobRow {
   id: string;
@@ -54,69 +57,34 @@ export class RatingJobStore implements LeasedJobStore<EntityManager, RatingJob> 
     return rows.length > 0;
   }
 
-  /** Claim up to `limit` jobs: own pending ones first, then anyone's whose lease lapsed. */
+  /** Claim up to `limit` jobs: own pending ones first, then anyone's whose lease lapsed (see leaseQueries). */
   async claim(manager: EntityManager, owner: string, limit: number, leaseMs: number): Promise<RatingJob[]> {
-    const table = tableOf(manager, 'rating_job');
-    const result: unknown = await manager.query(
-      `WITH candidate AS (
-         SELECT id FROM ${table}
-          WHERE status IN ('pending', 'running')
-            AND next_attempt_at <= now()
-            AND ((owner = $1 AND status = 'pending') OR lease_expires_at < now())
-          ORDER BY (owner = $1) DESC, created_at
-          LIMIT $2
-          FOR UPDATE SKIP LOCKED)
-       UPDATE ${table} AS job
-          SET status = 'running', owner = $1, attempts = job.attempts + 1,
-              lease_expires_at = ${leaseFromNow(3)}, updated_at = now()
-         FROM candidate WHERE job.id = candidate.id
-       RETURNING job.id, job.artifact_id, job.version, job.causation_id, job.correlation_id, job.owner, job.attempts`,
-      [owner, limit, leaseMs],
-    );
+    const result: unknown = await manager.query(leaseQueries.claim(tableOf(manager, 'rating_job'), RETURNED_COLUMNS), [owner, limit, leaseMs]);
     return returnedRows<JobRow>(result).map(toJob);
   }
 
   /** Extend the leases of this worker's queued jobs and of the running ones it is still working on. */
   async heartbeat(manager: EntityManager, owner: string, leaseMs: number, workingOn: string[]): Promise<void> {
-    await manager.query(
-      `UPDATE ${tableOf(manager, 'rating_job')}
-          SET lease_expires_at = ${leaseFromNow(2)}
-        WHERE owner = $1 AND (status = 'pending' OR (status = 'running' AND id = ANY($3::uuid[])))`,
-      [owner, leaseMs, workingOn],
-    );
+    await manager.query(leaseQueries.heartbeat(tableOf(manager, 'rating_job')), [owner, leaseMs, workingOn]);
   }
 
-  /** Finish a job if this worker still holds it; false means the lease was lost and the result must be discarded. */
+  /**
+   * Finish a job if this worker still holds it. False means the lease was lost (another worker took over,
+   * or a registry reset removed it): the caller must then discard its result.
+   */
   async finish(manager: EntityManager, jobId: string, owner: string, status: 'done' | 'failed', error?: string): Promise<boolean> {
-    const result: unknown = await manager.query(
-      `UPDATE ${tableOf(manager, 'rating_job')}
-          SET status = $3, last_error = COALESCE($4, last_error), updated_at = now()
-        WHERE id = $1 AND owner = $2 AND status = 'running'
-       RETURNING id`,
-      [jobId, owner, status, error ?? null],
-    );
+    const result: unknown = await manager.query(leaseQueries.finish(tableOf(manager, 'rating_job')), [jobId, owner, status, error ?? null]);
     return returnedRows(result).length > 0;
   }
 
   /** Put a job back in the queue after a transient failure, keeping ownership, after `delayMs`. */
   async retryLater(manager: EntityManager, jobId: string, owner: string, error: string, delayMs: number): Promise<void> {
-    await manager.query(
-      `UPDATE ${tableOf(manager, 'rating_job')}
-          SET status = 'pending', last_error = $3, updated_at = now(),
-              next_attempt_at = now() + $4 * interval '1 millisecond'
-        WHERE id = $1 AND owner = $2 AND status = 'running'`,
-      [jobId, owner, error, delayMs],
-    );
+    await manager.query(leaseQueries.retryLater(tableOf(manager, 'rating_job')), [jobId, owner, error, delayMs]);
   }
 
   /** On shutdown: hand unfinished jobs over immediately instead of waiting for their lease to lapse. */
   async releaseAll(manager: EntityManager, owner: string): Promise<void> {
-    await manager.query(
-      `UPDATE ${tableOf(manager, 'rating_job')}
-          SET status = 'pending', lease_expires_at = now(), updated_at = now()
-        WHERE owner = $1 AND status IN ('pending', 'running')`,
-      [owner],
-    );
+    await manager.query(leaseQueries.releaseAll(tableOf(manager, 'rating_job')), [owner]);
   }
 
   async deleteArtifact(manager: EntityManager, artifactId: string): Promise<void> {
