@@ -33,6 +33,7 @@ describe('a service started with bad settings', () => {
     ['scan', { SCAN_WORKER_ID: 'a b;drop' }, '- SCAN_WORKER_ID: must be 1-100 of A-Z a-z 0-9 . _ : -'],
     ['ingest', { INGEST_LEASE_MS: '10' }, '- INGEST_LEASE_MS: must be >= 1000'],
     ['ingest', { INGEST_CONCURRENCY: 'many' }, '- INGEST_CONCURRENCY: must be an integer between 1 and 64'],
+    ['scoring', { SCORING_EVIDENCE_TIMEOUT_MS: 'soon' }, '- SCORING_EVIDENCE_TIMEOUT_MS: must be an integer between 100 and 600000'],
     ['gateway', { GATEWAY_INGEST_WAIT_MS: '-5' }, '- GATEWAY_INGEST_WAIT_MS: must be an integer between 0 and 600000'],
     ['embedded', { SCAN_POLL_MS: '1' }, '- SCAN_POLL_MS: must be >= 50'],
   ])('%s with %o exits 1 naming the variable', (app, env, line) => {

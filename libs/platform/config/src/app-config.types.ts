@@ -95,6 +95,8 @@ export interface AppConfig {
   scan?: ScanSectionConfig;
   /** The ingest service's own section (INGEST_*); present only in the config loaded for `ingest`. */
   ingest?: IngestSectionConfig;
+  /** The scoring service's own section (SCORING_*); present only in the config loaded for `scoring`. */
+  scoring?: ScoringSectionConfig;
   /** The gateway's own section (GATEWAY_*); present only in the config loaded for `gateway`. */
   gateway?: GatewaySectionConfig;
 }
@@ -127,6 +129,19 @@ export interface IngestSectionConfig {
   shutdownGraceMs: number;
 }
 
+/** Tuning of the scoring worker (SCORING_*). An unset workerId means "generate one unique to this process". */
+export interface ScoringSectionConfig {
+  workerId?: string;
+  /** Model versions rated at the same time. */
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  /** Transient failures (database, evidence collection crash) before the rating job is given up. */
+  maxAttempts: number;
+  /** Upper bound on collecting upstream evidence (GitHub) for one rating; past it the metrics use their fallbacks. */
+  evidenceTimeoutMs: number;
+}
+
 /** The gateway's operational knobs (GATEWAY_*). */
 export interface GatewaySectionConfig {
   /** How long POST/PUT wait for ingestion before answering 202 instead of 201/200. */
@@ -147,5 +162,6 @@ export interface GatewaySectionConfig {
 export interface ServiceSections {
   scan: ScanSectionConfig;
   ingest: IngestSectionConfig;
+  scoring: ScoringSectionConfig;
   gateway: GatewaySectionConfig;
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { GatewaySectionConfig, IngestSectionConfig, ScanSectionConfig, ServiceSections } from './app-config.types';
+import type { GatewaySectionConfig, IngestSectionConfig, ScanSectionConfig, ScoringSectionConfig, ServiceSections } from './app-config.types';
 import type { ParsedSectionEnv, ServiceSectionName } from './service-sections.schema';
 
 /** What a section's defaults may depend on besides its own variables. */
@@ -34,6 +34,17 @@ function buildIngest(env: ParsedSectionEnv<'ingest'>): IngestSectionConfig {
   };
 }
 
+function buildScoring(env: ParsedSectionEnv<'scoring'>): ScoringSectionConfig {
+  return {
+    workerId: env.SCORING_WORKER_ID,
+    concurrency: env.SCORING_CONCURRENCY ?? 2,
+    leaseMs: env.SCORING_LEASE_MS ?? 60_000,
+    pollMs: env.SCORING_POLL_MS ?? 1_000,
+    maxAttempts: env.SCORING_MAX_ATTEMPTS ?? 3,
+    evidenceTimeoutMs: env.SCORING_EVIDENCE_TIMEOUT_MS ?? 20_000,
+  };
+}
+
 function buildGateway(env: ParsedSectionEnv<'gateway'>, ctx: SectionContext): GatewaySectionConfig {
   return {
     ingestWaitMs: env.GATEWAY_INGEST_WAIT_MS ?? 10_000,
@@ -50,6 +61,7 @@ export function buildServiceSection<N extends ServiceSectionName>(name: N, env: 
   const builders: { [K in ServiceSectionName]: (e: ParsedSectionEnv<K>, c: SectionContext) => ServiceSections[K] } = {
     scan: buildScan,
     ingest: buildIngest,
+    scoring: buildScoring,
     gateway: buildGateway,
   };
   return builders[name](env, ctx);

@@ -89,6 +89,7 @@ export type ParsedEnv = z.infer<typeof ENV_SCHEMA>;
 export const FULL_ENV_SCHEMA = ENV_SCHEMA.extend({
   ...SERVICE_SECTION_SCHEMAS.scan.shape,
   ...SERVICE_SECTION_SCHEMAS.ingest.shape,
+  ...SERVICE_SECTION_SCHEMAS.scoring.shape,
   ...SERVICE_SECTION_SCHEMAS.gateway.shape,
 });
 

@@ -15,6 +15,7 @@ export type {
   GatewaySectionConfig,
   IngestSectionConfig,
   ScanSectionConfig,
+  ScoringSectionConfig,
   ServiceSections,
 } from './app-config.types';
 export { ConfigError, loadConfig, loadConfigOrExit, loadServiceSection } from './load-config';

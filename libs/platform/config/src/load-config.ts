@@ -20,7 +20,7 @@ export class ConfigError extends Error {
  * Validates the environment and returns the nested AppConfig. All problems are collected first and
  * thrown together, so an operator fixes a broken deployment in one round trip instead of one per
  * variable. Empty strings count as "unset" (a common artefact of `.env` templates and compose files).
- * A service that owns a section (scan: SCAN_*, ingest: INGEST_*, gateway: GATEWAY_*) gets it validated in
+ * A service that owns a section (scan: SCAN_*, ingest: INGEST_*, scoring: SCORING_*, gateway: GATEWAY_*) gets it validated in
  * the same pass and finds it under its own name (`config.scan`).
  */
 export function loadConfig(env: NodeJS.ProcessEnv, serviceName: string): AppConfig {

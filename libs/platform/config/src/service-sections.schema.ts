@@ -34,6 +34,14 @@ export const SERVICE_SECTION_SCHEMAS = {
     INGEST_MAX_RETRY_DELAY_MS: intVar(0, 3_600_000),
     INGEST_SHUTDOWN_GRACE_MS: intVar(0, 600_000),
   }),
+  scoring: z.object({
+    SCORING_WORKER_ID: workerIdVar(),
+    SCORING_CONCURRENCY: intVar(1, 64),
+    SCORING_LEASE_MS: intVar(1_000, 3_600_000),
+    SCORING_POLL_MS: intVar(50, 60_000),
+    SCORING_MAX_ATTEMPTS: intVar(1, 20),
+    SCORING_EVIDENCE_TIMEOUT_MS: intVar(100, 600_000),
+  }),
   gateway: z.object({
     GATEWAY_INGEST_WAIT_MS: intVar(0, 600_000),
     GATEWAY_REGEX_BUDGET_MS: intVar(10, 60_000),

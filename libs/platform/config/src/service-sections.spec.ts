@@ -50,6 +50,22 @@ describe('service sections', () => {
     ]);
   });
 
+  it('scoring: defaults, SCORING_* values, refusals', () => {
+    expect(loadServiceSection('scoring', {})).toEqual({
+      workerId: undefined,
+      concurrency: 2,
+      leaseMs: 60_000,
+      pollMs: 1_000,
+      maxAttempts: 3,
+      evidenceTimeoutMs: 20_000,
+    });
+    expect(loadServiceSection('scoring', { SCORING_CONCURRENCY: '3', SCORING_EVIDENCE_TIMEOUT_MS: '5000' })).toMatchObject({ concurrency: 3, evidenceTimeoutMs: 5_000 });
+    expect(problemsOf(() => loadServiceSection('scoring', { SCORING_LEASE_MS: '10', SCORING_EVIDENCE_TIMEOUT_MS: 'soon' })).map((p) => p.split(':')[0])).toEqual([
+      'SCORING_LEASE_MS',
+      'SCORING_EVIDENCE_TIMEOUT_MS',
+    ]);
+  });
+
   it('ingest: attempts and back-off stay unset unless INGEST_* set them', () => {
     const section = loadServiceSection('ingest', {});
     expect(section).toMatchObject({ concurrency: 2, leaseMs: 60_000, maxRetryDelayMs: 60_000, shutdownGraceMs: 10_000 });

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, loadServiceSection } from '@modelguard/config';
 import { ServicePlatformModule } from '@modelguard/runtime';
 import { githubEvidenceProvider } from './evidence';
 import { ScoringEventsHandler } from './handlers/scoring-events.handler';
@@ -6,13 +7,13 @@ import { SCORING_MIGRATIONS } from './persistence/create-scoring-tables.migratio
 import { GITHUB_EVIDENCE_SOURCE, type GithubEvidenceSource } from './worker/evidence-assembler';
 import { RatingJobProcessor } from './worker/rating-job.processor';
 import { RatingWorker } from './worker/rating-worker.service';
-import { SCORING_SETTINGS, type ScoringSettings, scoringSettings } from './worker/scoring-settings';
+import { SCORING_SETTINGS, type ScoringSettings, scoringSettings, scoringSettingsFrom } from './worker/scoring-settings';
 
 export interface ScoringModuleOptions {
   service?: string;
   /** Postgres schema; `scoring` in production, a throw-away name in tests. */
   schema?: string;
-  /** Worker tuning (defaults: scoringSettings()). */
+  /** Worker tuning; omitted, it comes from the config's SCORING_* section (`config.scoring`, defaults when absent). */
   settings?: Partial<ScoringSettings>;
   /** Replaces the GitHub evidence collector (default: GithubEvidenceCollector over GITHUB_API_URL). */
   github?: GithubEvidenceSource;
@@ -28,11 +29,15 @@ export interface ScoringModuleOptions {
 @Module({})
 export class ScoringModule {
   static forService(opts: ScoringModuleOptions = {}): DynamicModule {
-    const settings = scoringSettings(opts.settings);
-    // GitHub history through the guarded egress client (GITHUB_API_URL), bounded by the same evidence timeout.
-    const github: Provider = opts.github
-      ? { provide: GITHUB_EVIDENCE_SOURCE, useValue: opts.github }
-      : githubEvidenceProvider(GITHUB_EVIDENCE_SOURCE, { collector: { totalTimeoutMs: settings.evidenceTimeoutMs } });
+    const settings: Provider = {
+      provide: SCORING_SETTINGS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): ScoringSettings =>
+        opts.settings ? scoringSettings(opts.settings) : scoringSettingsFrom(config.scoring ?? loadServiceSection('scoring', {})),
+    };
+    // GitHub history through the guarded egress client (GITHUB_API_URL); the rating job bounds the whole
+    // collection by the settings' evidence timeout (EvidenceAssembler), the collector bounds each call.
+    const github: Provider = opts.github ? { provide: GITHUB_EVIDENCE_SOURCE, useValue: opts.github } : githubEvidenceProvider(GITHUB_EVIDENCE_SOURCE);
     return {
       module: ScoringModule,
       imports: [
@@ -47,7 +52,7 @@ export class ScoringModule {
           storage: true,
         }),
       ],
-      providers: [{ provide: SCORING_SETTINGS, useValue: settings }, github, RatingJobProcessor, RatingWorker, ScoringEventsHandler],
+      providers: [settings, github, RatingJobProcessor, RatingWorker, ScoringEventsHandler],
       exports: [RatingWorker, SCORING_SETTINGS],
     };
   }

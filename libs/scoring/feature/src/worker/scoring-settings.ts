@@ -1,9 +1,7 @@
+import type { ScoringSectionConfig } from '@modelguard/config';
 import { heartbeatIntervalFor, type LeasedWorkerSettings, uniqueWorkerId } from '@modelguard/jobs';
 
-/**
- * Tuning of one scoring worker process. There is no SCORING_* config section yet: these defaults suit every
- * deployment so far (a rating is pure computation plus a few bounded upstream calls), and tests pass overrides.
- */
+/** Tuning of one scoring worker process: the config's SCORING_* section, or test overrides. */
 export interface ScoringSettings extends LeasedWorkerSettings {
   /** Transient failures (database, evidence collection crash) before the job is given up as failed. */
   maxAttempts: number;
@@ -26,4 +24,10 @@ export function scoringSettings(overrides: Partial<ScoringSettings> = {}): Scori
     autoStart: true,
     ...overrides,
   };
+}
+
+/** The worker settings of the config's SCORING_* section (`config.scoring`). */
+export function scoringSettingsFrom(section: ScoringSectionConfig): ScoringSettings {
+  const { workerId, ...rest } = section;
+  return scoringSettings({ ...rest, ...(workerId !== undefined ? { workerId } : {}) });
 }
