@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// @ts-check
+// Scoring benchmark (issue 8): ratings per second, in-process and end to end, and /rate latency under 14 concurrent
+// clients against references measured in the same run. Prints tables and writes bench/.out/scoring-<timestamp>.json.
+//
+//   node bench/scoring/run.mjs [--packages 100] [--compute-rounds 20] [--clients 14] [--rounds 150]
+//
+// Compiles a private copy of the registry (bench/registry/lib/private-dist.mjs; BENCH_DIST reuses one) and starts the
+// embedded registry (all services in one process, as `npm start` runs it) with a fresh DATA_DIR. See README.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { authenticate, makeAgent } from '../registry/lib/client.mjs';
+import { startRegistry } from '../registry/lib/registry-server.mjs';
+import { printLogDigest, digestServerLog } from '../registry/lib/server-log.mjs';
+import { fmt, load1, MiB, printTable } from '../registry/lib/stats.mjs';
+import { createWorkspace, repoRoot } from '../registry/lib/workspace.mjs';
+import { measureComputeRating } from './lib/compute-throughput.mjs';
+import { measureRateLatency } from './lib/rate-latency.mjs';
+import { uploadAndWaitForRatings, writePackages } from './lib/rating-pipeline.mjs';
+import { evidenceVariants } from './lib/sample-evidence.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    packages: { type: 'string', default: '100' },
+    'compute-rounds': { type: 'string', default: '20' },
+    clients: { type: 'string', default: '14' },
+    rounds: { type: 'string', default: '150' },
+  },
+});
+const packages = Number(args.packages);
+const clients = Number(args.clients);
+const TARGET_MS = 100;
+
+function commit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  } catch {
+    return '?';
+  }
+}
+
+async function main() {
+  const startedAt = new Date();
+  const result = {
+    startedAt: startedAt.toISOString(),
+    node: process.version,
+    cores: cpus().length,
+    commit: `${commit()} (+ working tree)`,
+    loadavgAtStart: loadavg(),
+  };
+  const ws = await createWorkspace('scoring');
+  try {
+    console.error(`rating ${packages} evidences in-process (${args['compute-rounds']} rounds)`);
+    const compute = await measureComputeRating(ws.dist, evidenceVariants(ws.dist, packages), Number(args['compute-rounds']));
+    const computeLoad = load1();
+
+    const pkgDir = ws.dataDir('packages');
+    mkdirSync(pkgDir, { recursive: true });
+    const pkgs = await writePackages(ws.dist, pkgDir, packages);
+    const logFile = join(ws.tmp, 'server.log');
+    console.error('starting the embedded registry');
+    const server = await startRegistry({ dist: ws.dist, dataDir: ws.dataDir('registry'), env: { AUTH_TOKEN_MAX_USES: '1000000' }, logFile });
+    ws.onCleanup(() => server.stop());
+    const agent = makeAgent(8);
+    const token = await authenticate(server.url, agent);
+
+    console.error(`uploading ${packages} packages and waiting for their ratings`);
+    const e2eLoadBefore = load1();
+    const e2e = await uploadAndWaitForRatings({ base: server.url, token, agent, packages: pkgs });
+    const e2eLoad = `${e2eLoadBefore} / ${load1()}`;
+    agent.destroy();
+
+    console.error(`/rate latency: ${clients} clients x ${args.rounds} rounds per target`);
+    const latencyLoadBefore = load1();
+    const rated = e2e.ratedIds;
+    const latency = await measureRateLatency({ base: server.url, modelIds: rated, clients, rounds: Number(args.rounds) });
+    const latencyLoad = `${latencyLoadBefore} / ${load1()}`;
+    const rss = server.memory();
+
+    printTable(
+      `Ratings per second (${packages} packages; load1 at start ${result.loadavgAtStart.map((l) => l.toFixed(2)).join(' ')})`,
+      ['measurement', 'ratings/s', 'detail', 'load1'],
+      [
+        ['computeRating in-process, one after another', fmt(compute.sequential.ratingsPerSecond, 0), `per rating p50 ${fmt(compute.sequential.perRatingMs.p50, 2)} ms, p99 ${fmt(compute.sequential.perRatingMs.p99, 2)} ms`, computeLoad],
+        ['computeRating in-process, 100 at once', fmt(compute.concurrent.ratingsPerSecond, 0), `median of ${compute.rounds} rounds`, computeLoad],
+        ['embedded registry: upload -> /rate 200', fmt(e2e.ratingsPerSecond, 1), `all ${e2e.packages} rated in ${fmt(e2e.totalMs / 1000, 1)} s`, e2eLoad],
+      ],
+    );
+    console.log(`  end to end: upload p50 ${fmt(e2e.uploadMs.p50, 0)} ms; lag from upload 201 to first /rate 200 p50 ${fmt(e2e.lagMs.p50 / 1000, 2)} s, p99 ${fmt(e2e.lagMs.p99 / 1000, 2)} s; last rating ${fmt(e2e.afterLastUploadMs / 1000, 2)} s after the last upload`);
+    console.log(`  computeRating inside the service (net_score_latency): mean ${fmt(e2e.computeMsInService.mean, 1)} ms, p99 ${fmt(e2e.computeMsInService.p99, 1)} ms`);
+    console.log(`  in-process: ${compute.distinctNetScores} distinct net scores in [${compute.netScoreRange.join(', ')}]; fallbacks used: ${JSON.stringify(compute.fallbacks)}`);
+
+    printTable(
+      `Latency under ${clients} concurrent clients (${args.rounds} requests each per row, interleaved in blocks; ms; load1 ${latencyLoad})`,
+      ['request', 'HTTP', 'mean', 'median', 'p99', 'max', 'req/s', `x /health p50`],
+      latency.map((row) => [
+        row.label,
+        Object.entries(row.statuses).map(([code, n]) => `${code}x${n}`).join(' '),
+        fmt(row.mean, 1),
+        fmt(row.p50, 1),
+        fmt(row.p99, 1),
+        fmt(row.max, 1),
+        fmt(row.requestsPerSecond, 0),
+        fmt(row.p50 / latency[latency.length - 1].p50, 2),
+      ]),
+    );
+    const rate = latency[0];
+    console.log(`\n/rate p99 ${fmt(rate.p99, 1)} ms: ${rate.p99 < TARGET_MS ? 'under' : 'OVER'} the ${TARGET_MS} ms target; server VmRSS ${fmt(rss.rss / MiB, 0)} MiB`);
+    printLogDigest(logFile);
+
+    Object.assign(result, {
+      finishedAt: new Date().toISOString(),
+      loadavgAtEnd: loadavg(),
+      compute,
+      endToEnd: { ...e2e, ratedIds: undefined, load1: e2eLoad },
+      rateLatency: { clients, rounds: Number(args.rounds), load1: latencyLoad, rows: latency },
+      serverRssMiB: rss.rss / MiB,
+      serverLog: digestServerLog(logFile),
+    });
+    const outDir = join(repoRoot, 'bench/.out');
+    mkdirSync(outDir, { recursive: true });
+    const outFile = join(outDir, `scoring-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`\nwrote ${outFile}`);
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
