@@ -14,6 +14,7 @@ export function buildIngestDeps(config: AppConfig, blobs: BlobStore, opts: { res
     blobs,
     hfEndpoint: upstream.hfEndpoint,
     githubApiUrl: upstream.githubApiUrl,
+    githubToken: upstream.githubToken,
     tmpDir: opts.tmpDir ?? join(config.dataDir, 'ingest-tmp'),
     limits: {
       maxPackageBytes: upstream.maxPackageBytes,

@@ -47,7 +47,7 @@ async function readBlobPrefix(deps: IngestDeps, entry: ManifestEntry, limit: num
  * under the package cap → unpacked through the safe zip reader into the blob store.
  */
 export async function ingestGitHub(deps: IngestDeps, target: GitHubTarget): Promise<PackageContent> {
-  const github = new GitHubClient(deps.fetcher, deps.githubApiUrl);
+  const github = new GitHubClient(deps.fetcher, deps.githubApiUrl, { token: deps.githubToken });
   const repo = await github.repo(target.owner, target.repo);
   const ref = target.ref ?? repo.default_branch;
   await mkdir(deps.tmpDir, { recursive: true });

@@ -27,6 +27,8 @@ export interface IngestDeps {
   blobs: BlobStore;
   hfEndpoint: string;
   githubApiUrl: string;
+  /** GITHUB_TOKEN, sent on GitHub API calls (5,000 calls an hour instead of 60); never to other hosts. */
+  githubToken?: string;
   limits: IngestLimits;
   /** Directory for temporary downloads (zipballs); created if missing. */
   tmpDir: string;
