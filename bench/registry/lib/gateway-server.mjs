@@ -115,6 +115,8 @@ export async function startStandaloneGateway({ dist, dataDir, env = {}, logFile 
     memory: () => procMemory(child.pid),
     ...sampler.api,
     heapBreakdown: null, // no IPC channel into a plain `node main.js`
+    /** The gateway's own database, for benchmarks that write rows a missing service would have written. */
+    databaseUrl: dbUrl.toString(),
     /** Same rows as the embedded registry's IPC seeding, written over a plain pg connection to the gateway's database. */
     seed: async (options) => {
       const t0 = performance.now();

@@ -20,6 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * @property {(options: { prefix: string, count: number, readmeBytes?: number }) => Promise<{ count: number, ms: number }>} seed
  * @property {(() => Promise<NodeJS.MemoryUsage>) | null} heapBreakdown process.memoryUsage() inside the server, when reachable
  * @property {((artifactId: string) => Promise<unknown>) | null} markScanned records a clean verdict when no scanner runs
+ * @property {string} [databaseUrl] the gateway's Postgres database, when it runs on one (standalone gateway)
  * @property {() => Promise<void>} stop
  */
 const BOOT_TIMEOUT_MS = 180_000;

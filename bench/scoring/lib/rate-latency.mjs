@@ -3,6 +3,7 @@
 // clients, each with its own login and keep-alive connection and its own rated model, send one request after
 // another. The targets take turns in blocks of rounds (rate, references, rate, ...) so a burst of outside load on
 // this shared machine lands on all of them alike, and the ratio between them stays meaningful.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { authenticate, makeAgent, request } from '../../registry/lib/client.mjs';
 import { pool, summarize } from '../../registry/lib/stats.mjs';
 
@@ -23,10 +24,10 @@ export const TARGETS = [
 ];
 
 /**
- * @param {{ base: string, modelIds: string[], clients: number, rounds: number, block?: number, warmup?: number }} options
- * rounds = requests per client per target; block = rounds per turn.
+ * @param {{ base: string, modelIds: string[], clients: number, rounds: number, mode?: 'closed' | 'burst', gapMs?: number, block?: number, warmup?: number }} options
+ * rounds = requests per client per target; block = rounds per turn; gapMs = idle time between bursts.
  */
-export async function measureRateLatency({ base, modelIds, clients, rounds, block = 25, warmup = 5 }) {
+export async function measureRateLatency({ base, modelIds, clients, rounds, mode = 'closed', gapMs = 50, block = 25, warmup = 5 }) {
   if (modelIds.length < clients) throw new Error(`need ${clients} rated models, have ${modelIds.length}`);
   const agents = Array.from({ length: clients }, () => makeAgent(1));
   // Logins run scrypt (32 MiB each), so they go a few at a time and are not timed.
@@ -42,21 +43,37 @@ export async function measureRateLatency({ base, modelIds, clients, rounds, bloc
   /** @type {Map<string, number>} */
   const busyMs = new Map(TARGETS.map((t) => [t.label, 0]));
 
-  /** All clients send `n` requests each to `target`, one after another; returns the phase's wall time. */
+  /** One request of client `c` to `target`, recorded unless warming up. */
+  const call = async (/** @type {Target} */ target, /** @type {number} */ c, /** @type {boolean} */ record) => {
+    const res = await request(base, { path: target.path(modelIds[c]), token: target.auth ? tokens[c] : undefined, agent: agents[c], timeoutMs: 30_000 });
+    if (!record) return;
+    latencies.get(target.label)?.push(res.ms);
+    const codes = statuses.get(target.label);
+    codes?.set(res.status, (codes.get(res.status) ?? 0) + 1);
+  };
+
+  /**
+   * `n` rounds against `target`. closed: every client sends its next request as soon as its last one is answered
+   * (the server is saturated; latency includes queueing behind the other 13). burst: all clients send one request
+   * at the same instant, the round ends when all 14 are answered, then the server idles `gapMs` (the issue's "14
+   * concurrent /rate calls"). Returns nothing; adds the phase's wall time (minus idle gaps) to busyMs.
+   */
   const phase = async (/** @type {Target} */ target, /** @type {number} */ n, /** @type {boolean} */ record) => {
-    const t0 = performance.now();
-    await Promise.all(
-      agents.map(async (agent, c) => {
-        for (let k = 0; k < n; k++) {
-          const res = await request(base, { path: target.path(modelIds[c]), token: target.auth ? tokens[c] : undefined, agent, timeoutMs: 30_000 });
-          if (!record) continue;
-          latencies.get(target.label)?.push(res.ms);
-          const codes = statuses.get(target.label);
-          codes?.set(res.status, (codes.get(res.status) ?? 0) + 1);
-        }
-      }),
-    );
-    const ms = performance.now() - t0;
+    let ms = 0;
+    if (mode === 'closed') {
+      const t0 = performance.now();
+      await Promise.all(agents.map(async (_, c) => {
+        for (let k = 0; k < n; k++) await call(target, c, record);
+      }));
+      ms = performance.now() - t0;
+    } else {
+      for (let k = 0; k < n; k++) {
+        const t0 = performance.now();
+        await Promise.all(agents.map((_, c) => call(target, c, record)));
+        ms += performance.now() - t0;
+        await sleep(gapMs);
+      }
+    }
     if (record) busyMs.set(target.label, (busyMs.get(target.label) ?? 0) + ms);
   };
 

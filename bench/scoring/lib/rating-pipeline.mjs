@@ -48,6 +48,7 @@ export async function uploadAndWaitForRatings({ base, token, agent, packages, up
   let uploadsDone = false;
   let lastUploadAt = 0;
   let polls = 0;
+  let unratedAtLastUpload = 0;
   const t0 = performance.now();
 
   const uploads = pool(packages.length, uploadConcurrency, async (i) => {
@@ -62,6 +63,7 @@ export async function uploadAndWaitForRatings({ base, token, agent, packages, up
     pending.set(res.body.metadata.id, { uploadedAt: lastUploadAt });
   }).finally(() => {
     uploadsDone = true;
+    unratedAtLastUpload = pending.size;
   });
 
   const poller = (async () => {
@@ -94,6 +96,9 @@ export async function uploadAndWaitForRatings({ base, token, agent, packages, up
     totalMs,
     ratingsPerSecond: packages.length / (totalMs / 1000),
     afterLastUploadMs: tEnd - lastUploadAt,
+    // The backlog left when uploading stopped, and how fast it drained with nothing else arriving.
+    unratedAtLastUpload,
+    drainRatingsPerSecond: unratedAtLastUpload / ((tEnd - lastUploadAt) / 1000),
     uploadMs: summarize(uploadMs),
     lagMs: summarize(lags),
     computeMsInService: summarize(ratedLatencies),

@@ -2,6 +2,7 @@ import { ServerKafka } from '@nestjs/microservices';
 import type { Consumer, EachMessagePayload, IHeaders } from '@nestjs/microservices/external/kafka.interface';
 import type { EventDispatcher } from '../consumer/event-dispatcher';
 import { kafkaClientConfig, kafkaConsumerConfig, type KafkaConnectionOptions } from './kafka-client-options';
+import { ConsumerRestarter } from './consumer-restarter';
 
 /**
  * Nest's Kafka server, narrowed to our model: one consumer group per service (deterministic id, no Nest
@@ -10,6 +11,8 @@ import { kafkaClientConfig, kafkaConsumerConfig, type KafkaConnectionOptions } f
  * mid-handler means redelivery, and the inbox makes that harmless.
  */
 export class KafkaMessagingServer extends ServerKafka {
+  private restarter: ConsumerRestarter | undefined;
+
   /**
    * @param groupId the service's consumer group: deterministic (config.messaging.clientId, which defaults to
    *   `modelguard-<service>`), so every replica of a service shares one group and a restart resumes from
@@ -34,11 +37,32 @@ export class KafkaMessagingServer extends ServerKafka {
   /** Consumer only: our publishing goes through the outbox relay's own producer. */
   override async start(callback: () => void): Promise<void> {
     const client = this.client as NonNullable<typeof this.client>;
-    this.consumer = client.consumer({ ...this.options.consumer, groupId: this.groupId });
+    const consumer = client.consumer({ ...this.options.consumer, groupId: this.groupId });
+    this.consumer = consumer;
     this.registerConsumerEventListeners();
+    this.restarter = new ConsumerRestarter(
+      {
+        connectAndRun: async () => {
+          await consumer.connect();
+          await this.bindEvents(consumer);
+        },
+        disconnect: () => consumer.disconnect(),
+      },
+      {
+        onRestartFailed: (error, nextMs) =>
+          this.logger.warn(`consumer restart failed (${error instanceof Error ? error.message : String(error)}), next try in ${nextMs} ms`),
+        onRestarted: (attempts) => this.logger.warn(`consumer restarted after kafkajs gave up on it (attempt ${attempts})`),
+      },
+    );
+    consumer.on(consumer.events.CRASH, (event) => this.restarter?.onCrash(event.payload.restart));
     await this.consumer.connect();
     await this.bindEvents(this.consumer);
     callback();
+  }
+
+  override async close(): Promise<void> {
+    this.restarter?.close();
+    await super.close();
   }
 
   override async bindEvents(consumer: Consumer): Promise<void> {
