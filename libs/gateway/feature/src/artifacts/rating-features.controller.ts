@@ -1,5 +1,6 @@
 import type { ModelRating } from '@modelguard/domain';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { qualifiedTable } from '@modelguard/persistence';
 import { DataSource } from 'typeorm';
 import { RequirePermission } from '../auth/auth.decorators';
 import { AuthGuard } from '../auth/auth.guard';
@@ -34,6 +35,18 @@ export class RatingFeaturesController {
   @Get('artifact/model/:id/rate')
   async rate(@Param('id') rawId: string): Promise<ModelRating> {
     const id = parseArtifactId(rawId);
+    // The common case in one round trip: the rating of the latest stored version. Only when there is none do
+    // the lookups below run, to answer 404 with the precise reason.
+    const ratings = qualifiedTable(this.dataSource, 'model_ratings');
+    const versions = qualifiedTable(this.dataSource, 'artifact_versions');
+    const [hit] = (await this.dataSource.query(
+      `SELECT r.rating FROM ${ratings} r
+        WHERE r.artifact_id = $1
+          AND r.version = (SELECT v.version FROM ${versions} v
+                            WHERE v.artifact_id = $1 AND v.ingest_state = 'stored' ORDER BY v.ordinal DESC LIMIT 1)`,
+      [id],
+    )) as Array<{ rating: ModelRating }>;
+    if (hit !== undefined) return hit.rating;
     const artifact = await this.artifacts.require(this.dataSource.manager, 'model', id);
     const stored = await this.dataSource.getRepository(ArtifactVersionEntity).findOne({
       where: { artifactId: id, ingestState: 'stored' },
