@@ -45,7 +45,7 @@ describe('OpenAPI contract validator', () => {
   });
 
   it('validates extension responses, including nullable fields and $ref responses', () => {
-    const version = { version: '1.0.0', url: 'u', source: null, ingest_state: 'stored', scan_state: 'clean', scan_reason: null, override_by: null, total_bytes: 3, file_count: 1, created_at: new Date().toISOString() };
+    const version = { version: '1.2.0', version_key: '1.0.0', version_label: '1.2.0', url: 'u', source: null, ingest_state: 'stored', scan_state: 'clean', scan_reason: null, override_by: null, total_bytes: 3, file_count: 1, created_at: new Date().toISOString() };
     expect(contract.check('GET', '/artifacts/model/abc/versions', 200, 'application/json', [version])).toEqual([]);
     expect(contract.check('GET', '/artifacts/model/abc/download', 409, 'application/json', { error: 'pending' })).toEqual([]);
     expect(contract.check('GET', '/artifacts/model/abc/download', 409, 'application/json', { message: 'x' })[0]?.problem).toMatch(/error/);

@@ -50,6 +50,8 @@ describe('ingest through the gateway (fake upstreams)', () => {
       GITHUB_API_URL: gh.url,
       UPSTREAM_ALLOW_PRIVATE: 'true',
       UPSTREAM_REQUEST_TIMEOUT_MS: '5000',
+      // No scoring service in this composition: the ingest gate would hold every Hugging Face model until the wait ends.
+      GATEWAY_RATING_GATE: 'false',
     });
     const common = { httpPort: 0, inProcessBroker: broker, shutdownHooks: false, exitOnConfigError: false, env };
     ingest = await bootstrapService({ ...common, service: 'ingest', module: IngestModule.forService() });

@@ -4,27 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectEventually } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZipFile } from 'yazl';
 import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded';
 import { RegistryClient } from './support/registry-client';
+import { zipOf } from './support/zip-of';
 
 /** pickle.dumps only (never loads): what `torch.save` of an object with a hostile __reduce__ produces. */
 const maliciousPickle = () =>
   execFileSync('python3', ['-c', "import os,pickle,sys\nclass P:\n    def __reduce__(self): return (os.system, ('echo pwned',))\nsys.stdout.buffer.write(pickle.dumps(P(), protocol=2))"]);
 const benignPickle = () =>
   execFileSync('python3', ['-c', "import pickle,sys\nsys.stdout.buffer.write(pickle.dumps({'w': [0.5, 0.25], 'b': [0.0]}, protocol=4))"]);
-
-function zipOf(files: Record<string, Buffer | string>): Promise<Buffer> {
-  const zip = new ZipFile();
-  for (const [name, content] of Object.entries(files)) zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
-}
 
 describe('a malicious model uploaded to the registry cannot be downloaded as if it were clean (embedded mode)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-scan-e2e-'));

@@ -1,6 +1,7 @@
 // @ts-check
 // Rating evidence for the benchmark, built from the scoring tests' fixtures of the three course sample models
-// (libs/scoring/feature/test/fixtures: evidence.json plus the cards as Markdown). The loader there is TypeScript under
+// (libs/scoring/feature/test/fixtures: evidence.json plus the cards as Markdown, bert's and whisper's with the fake
+// Hub's recordings in tests/fixtures/upstreams). The loader there is TypeScript under
 // test/, which the build does not compile, so this reads the same files the same way, through the compiled contract
 // parser, exactly as metadata arrives in events.
 import { readFileSync } from 'node:fs';
@@ -10,6 +11,15 @@ import { repoRoot } from '../../registry/lib/workspace.mjs';
 
 export const SAMPLE_MODELS = ['bert-base-uncased', 'audience_classifier_model', 'whisper-tiny'];
 export const FIXTURES = join(repoRoot, 'libs/scoring/feature/test/fixtures');
+/** Cards the fake Hugging Face also serves live with its recordings (as in test/rating-fixtures.ts). */
+const UPSTREAM_CARDS = { 'bert-base-uncased': 'google-bert__bert-base-uncased', 'whisper-tiny': 'openai__whisper-tiny' };
+const UPSTREAM_MODELS = join(repoRoot, 'tests/fixtures/upstreams/huggingface/models');
+
+/** @param {string} name */
+function cardPath(name) {
+  const upstream = UPSTREAM_CARDS[/** @type {keyof typeof UPSTREAM_CARDS} */ (name)];
+  return upstream ? join(UPSTREAM_MODELS, upstream, 'README.md') : join(FIXTURES, name, 'README.md');
+}
 
 /** @param {string} path */
 function readOptional(path) {
@@ -22,7 +32,7 @@ function readOptional(path) {
 
 /** The card (README.md) of a sample model, as the Hub serves it. */
 export function sampleCard(name) {
-  return readFileSync(join(FIXTURES, name, 'README.md'), 'utf8');
+  return readFileSync(cardPath(name), 'utf8');
 }
 
 /** The evidence of one sample model, metadata parsed by the compiled PackageMetadataSchema from `dist`. */
@@ -30,7 +40,7 @@ export function loadSampleEvidence(dist, name) {
   const { PackageMetadataSchema } = createRequire(import.meta.url)(join(dist, 'libs/contracts/src/index.js'));
   const dir = join(FIXTURES, name);
   const raw = JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8'));
-  const evidence = { ...raw, metadata: PackageMetadataSchema.parse({ ...raw.metadata, readme: readOptional(join(dir, 'README.md')) }) };
+  const evidence = { ...raw, metadata: PackageMetadataSchema.parse({ ...raw.metadata, readme: readOptional(cardPath(name)) }) };
   if (raw.linkedCode) evidence.linkedCode = { ...raw.linkedCode, metadata: PackageMetadataSchema.parse({ ...raw.linkedCode.metadata, readme: readOptional(join(dir, 'code-README.md')) }) };
   if (raw.linkedDataset) {
     evidence.linkedDataset = { ...raw.linkedDataset, metadata: PackageMetadataSchema.parse({ ...raw.linkedDataset.metadata, readme: readOptional(join(dir, 'dataset-README.md')) }) };

@@ -34,4 +34,5 @@ export {
   type LatencyField,
   type ModelRating,
 } from './trust-metric';
+export { RELEASE_VERSION_MAX_LENGTH, compareReleaseVersions, parseReleaseVersion, releaseVersionProblem } from './release-version';
 export { PERMISSIONS, isPermission, parsePermissions, allows, type Permission, type PermissionHolder } from './permission';

@@ -23,7 +23,7 @@ export interface EmbeddedOptions {
 }
 
 /** Internal URLs the gateway calls, by the service that serves them. */
-const PEER_URL_VARS: Record<string, string> = { audit: 'AUDIT_URL', scan: 'SCAN_URL' };
+const PEER_URL_VARS: Record<string, string> = { audit: 'AUDIT_URL', scan: 'SCAN_URL', lineage: 'LINEAGE_URL', scoring: 'SCORING_URL' };
 
 /**
  * Every service in one process: PGlite (persisted under DATA_DIR) instead of a Postgres server, one

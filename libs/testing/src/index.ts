@@ -4,5 +4,6 @@ export { testInfra, dropSchemas, queryRows } from './test-infra';
 export { createKafkaTopics, deleteKafkaTopics, readAllKafkaMessages, recordKafkaTopics, waitForKafkaTopics, type ConsumedMessage, type TopicRecorder } from './kafka-admin';
 export { spawnService, freePort, type SpawnedService } from './spawn-service';
 export { serviceTestEnv } from './service-test-env';
+export { deliverEvent, publishedEvents, redeliverEvent } from './in-process-events';
 // Fake HuggingFace / GitHub servers (owned by the ingest engineer).
 export * from './fake-upstreams';

@@ -33,7 +33,7 @@ export async function startFleet(
     );
     services['gateway'] = await spawnService(
       'gateway',
-      run.envFor('gateway', { ...extraEnv, AUDIT_URL: services['audit']?.url, SCAN_URL: services['scan']?.url }),
+      run.envFor('gateway', { ...extraEnv, AUDIT_URL: services['audit']?.url, SCAN_URL: services['scan']?.url, LINEAGE_URL: services['lineage']?.url, SCORING_URL: services['scoring']?.url }),
     );
   } catch (err) {
     await stop();

@@ -10,6 +10,7 @@ import { RegistryResetEvent } from './registry.registry-reset/v1';
 import { ScanCompletedEvent } from './scan.scan-completed/v1';
 import { ScanFailedEvent } from './scan.scan-failed/v1';
 import { RatingComputedEvent } from './scoring.rating-computed/v1';
+import { LineageChangedEvent } from './lineage.lineage-changed/v1';
 
 /**
  * Every event of the registry, one contract per topic (`src/events/<topic>/v<major>.ts`, JSON Schema snapshot
@@ -28,6 +29,7 @@ export const EVENT_CATALOGUE = [
   ScanCompletedEvent,
   ScanFailedEvent,
   RatingComputedEvent,
+  LineageChangedEvent,
 ] as const;
 
 export type CataloguedEvent = (typeof EVENT_CATALOGUE)[number];

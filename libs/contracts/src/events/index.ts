@@ -1,4 +1,5 @@
 export * from './package-metadata';
+export * from './package-links';
 export * from './registry.artifact-created/v1';
 export * from './registry.artifact-updated/v1';
 export * from './registry.artifact-deleted/v1';
@@ -11,4 +12,5 @@ export * from './ingest.ingest-failed/v1';
 export * from './scan.scan-completed/v1';
 export * from './scan.scan-failed/v1';
 export * from './scoring.rating-computed/v1';
+export * from './lineage.lineage-changed/v1';
 export { EVENT_CATALOGUE, type CataloguedEvent } from './catalogue';

@@ -38,6 +38,11 @@ export const UpstreamInfoSchema = z.object({
   kind: lenient(z.enum(['model', 'dataset'])),
   /** The commit sha the files were read at. */
   revision: lenient(text(200)),
+  /**
+   * The git tag naming that commit as a release (`v1.2.0` or `1.2.0`, as upstream wrote it; the highest when several
+   * do). Absent when no semver tag points at the commit. The gateway shows it as the version's label.
+   */
+  versionTag: lenient(text(256)),
   author: lenient(text(200)),
   lastModified: lenient(text(64)),
   createdAt: lenient(text(64)),

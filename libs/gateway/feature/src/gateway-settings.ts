@@ -5,7 +5,14 @@
  */
 export interface GatewaySettings {
   http: { publicUrl: string };
-  auth: { jwtSecret: string; tokenTtlSeconds: number; tokenMaxUses: number };
+  auth: {
+    jwtSecret: string;
+    tokenTtlSeconds: number;
+    tokenMaxUses: number;
+    loginMaxFailuresPerUser: number;
+    loginMaxFailuresPerAddress: number;
+    loginWindowSeconds: number;
+  };
   limits: {
     maxJsonBodyBytes: number;
     maxUploadBytes: number;
@@ -13,7 +20,7 @@ export interface GatewaySettings {
     maxZipRatio: number;
     maxUnpackedBytes: number;
   };
-  services: { auditUrl?: string; scanUrl?: string };
+  services: { auditUrl?: string; scanUrl?: string; lineageUrl?: string; scoringUrl?: string };
   gateway: {
     /** How long POST/PUT wait for ingestion before answering 202 instead of 201/200. */
     ingestWaitMs: number;
@@ -21,6 +28,8 @@ export interface GatewaySettings {
     openapiDir: string;
     /** Scratch directory for streamed uploads (never buffered in memory). */
     tmpDir: string;
+    /** Hold Hugging Face models to the ingest gate (artifacts/rating-gate.ts); on unless configured off. */
+    ratingGate: boolean;
     /** Hard wall-clock budget for one regex search request. */
     regexBudgetMs: number;
     /** Timeout of calls to internal services (audit, scan). */

@@ -9,6 +9,8 @@ import { APP_FILTER } from '@nestjs/core';
 import { ArtifactService } from './artifacts/artifact.service';
 import { ArtifactsController } from './artifacts/artifacts.controller';
 import { IngestWaiter } from './artifacts/ingest-waiter';
+import { LicenseCheckController } from './artifacts/license-check.controller';
+import { LineageController } from './artifacts/lineage.controller';
 import { RatingFeaturesController } from './artifacts/rating-features.controller';
 import { RegistryResetService } from './artifacts/registry-reset.service';
 import { RegistryController } from './artifacts/registry.controller';
@@ -16,7 +18,10 @@ import { SearchController } from './artifacts/search.controller';
 import { SearchService } from './artifacts/search.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { LoginThrottle } from './auth/login-throttle';
+import { TokenLedger } from './auth/token-ledger';
 import { TokenService } from './auth/token.service';
+import { UsersController } from './auth/users.controller';
 import { UsersService } from './auth/users.service';
 import { DocsController } from './docs/docs.controller';
 import { GatewayEventHandlers } from './events/gateway-event.handlers';
@@ -32,7 +37,8 @@ import { VersionsService } from './packages/versions.service';
 import { gatewayEntities, gatewayMigrations } from './persistence/gateway-entities';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from './ports/blob-store.port';
 import { GATEWAY_OUTBOX } from './ports/event-outbox.port';
-import { GATEWAY_USE_COUNTER, type UseCounter } from './ports/use-counter.port';
+import { GATEWAY_CLOCK, systemClock, type Clock } from './ports/clock.port';
+import { GATEWAY_COUNTER_CACHE, type CounterCache } from './ports/counter-cache.port';
 import { InternalQueriesService } from './proxy/internal-queries.service';
 import { AuditController } from './proxy/audit.controller';
 
@@ -43,7 +49,9 @@ export interface GatewayModuleOptions {
   gateway?: Partial<GatewaySettings['gateway']>;
   /** Port overrides (tests, embedded mode sharing one store). */
   blobStore?: GatewayBlobStore;
-  useCounter?: UseCounter;
+  counterCache?: CounterCache;
+  /** Wall clock for token expiry and sign-in windows (tests move it instead of sleeping). */
+  clock?: Clock;
 }
 
 // Order matters: Express matches in registration order, so fixed paths (/artifact/byRegEx, /artifacts) must be
@@ -51,12 +59,15 @@ export interface GatewayModuleOptions {
 const CONTROLLERS = [
   DocsController,
   AuthController,
+  UsersController,
   RegistryController,
   SearchController,
   VersionsController,
   PackagesController,
   AuditController,
   RatingFeaturesController,
+  LineageController,
+  LicenseCheckController,
   ArtifactsController,
 ];
 
@@ -72,6 +83,7 @@ function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySet
       ingestWaitMs: section.ingestWaitMs,
       openapiDir: section.openapiDir,
       tmpDir: section.tmpDir,
+      ratingGate: section.ratingGate,
       regexBudgetMs: section.regexBudgetMs,
       proxyTimeoutMs: section.internalTimeoutMs,
       maxProxiedBytes: section.maxInternalResponseBytes,
@@ -111,10 +123,14 @@ export class GatewayFeatureModule implements NestModule {
         { provide: GATEWAY_SETTINGS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => settingsFrom(c, opts) },
         { provide: GATEWAY_OUTBOX, useExisting: Outbox },
         { provide: GATEWAY_BLOB_STORE, inject: [BlobStore], useFactory: (store: BlobStore) => opts.blobStore ?? store },
-        // Token use counts live in the shared cache (Redis when distributed) so every gateway replica sees them.
-        { provide: GATEWAY_USE_COUNTER, inject: [CacheStore], useFactory: (cache: CacheStore) => opts.useCounter ?? cache },
+        // Token use counts and sign-in failures live in the shared cache (Redis when distributed) so every gateway
+        // replica sees them; what must survive a cache restart is kept in the database (auth/token-ledger.ts).
+        { provide: GATEWAY_COUNTER_CACHE, inject: [CacheStore], useFactory: (cache: CacheStore) => opts.counterCache ?? cache },
+        { provide: GATEWAY_CLOCK, useValue: opts.clock ?? systemClock },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         TokenService,
+        TokenLedger,
+        LoginThrottle,
         UsersService,
         AuthGuard,
         DefaultAdminSeeder,

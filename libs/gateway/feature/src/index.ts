@@ -3,9 +3,9 @@ export { GATEWAY_SETTINGS, JWT_AUDIENCE, JWT_ISSUER, type GatewaySettings } from
 export { gatewayReadyMessage } from './gateway-ready-message';
 export { gatewayEntities, gatewayMigrations } from './persistence/gateway-entities';
 export { GATEWAY_BLOB_STORE, type GatewayBlobStore } from './ports/blob-store.port';
-export { GATEWAY_USE_COUNTER, type UseCounter } from './ports/use-counter.port';
+export { GATEWAY_COUNTER_CACHE, type CounterCache } from './ports/counter-cache.port';
+export { GATEWAY_CLOCK, type Clock } from './ports/clock.port';
 export { GATEWAY_OUTBOX, type EventOutbox } from './ports/event-outbox.port';
-export { MemoryUseCounter } from './adapters/memory-use-counter.adapter';
 export { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_PASSWORD_VARIANTS, PERMISSIONS, type Permission, type RequestActor } from './auth/actor';
 export { deriveArtifactName } from './domain/artifact-name';
 export { parseVersionQuery, versionMatches } from './domain/version-query';

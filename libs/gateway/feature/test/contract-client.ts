@@ -24,9 +24,10 @@ const META_PATHS = /^\/(openapi(\.yaml|\.json|\/extensions\.(yaml|json))|docs)$/
 
 /**
  * 413 answers an oversized request body on any endpoint before routing (RFC 9110); the ECE 461 spec lists it only for
- * POST /artifacts. This is a deliberate, documented deviation (openapi/README.md) and the only one allowed here.
+ * POST /artifacts. 429 answers throttled requests (sign-in guessing) with Retry-After on any endpoint; the course spec
+ * cannot list it. These are deliberate, documented deviations (openapi/README.md) and the only ones allowed here.
  */
-const TRANSPORT_STATUSES = new Set([413]);
+const TRANSPORT_STATUSES = new Set([413, 429]);
 
 /**
  * fetch() against the running gateway that checks EVERY response against the OpenAPI documents (status documented,
@@ -57,6 +58,10 @@ export class ContractClient {
     if (type?.includes('json') && raw.length > 0) parsed = JSON.parse(raw.toString('utf8'));
     else if (type?.startsWith('text/')) parsed = raw.toString('utf8');
     const checked = !META_PATHS.test(path.split('?')[0] ?? path) && !TRANSPORT_STATUSES.has(res.status);
+    if (res.status === 429) {
+      expect(res.headers.get('retry-after'), `${method} ${path} answered 429 without Retry-After`).toMatch(/^\d+$/);
+      expect(parsed, `${method} ${path} answered 429 without an error body`).toMatchObject({ error: expect.any(String) });
+    }
     const found = checked ? contract.check(method, path, res.status, type, parsed) : [];
     this.violations.push(...found);
     expect(found, `contract violation for ${method} ${path}`).toEqual([]);

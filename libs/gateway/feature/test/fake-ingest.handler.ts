@@ -10,7 +10,8 @@ export const FAKE_README = 'This model card mentions the quantum-banana architec
 /**
  * Test double of the ingest service (HuggingFace/GitHub are unreachable here). It reacts to the gateway's real events
  * over the in-process broker: URLs containing `slow` never finish (→ 202), `fail` fail (→ 424), others get a small
- * stored package; non-HF/GitHub URLs get a metadata-only PackageStored, as the real ingest does.
+ * stored package; non-HF/GitHub URLs get a metadata-only PackageStored, as the real ingest does. A URL containing
+ * `tagged-<tag>` (`…/model-tagged-v1.2.0`) is reported as carrying that git tag (metadata.upstream.versionTag).
  */
 @Injectable()
 export class FakeIngestHandler {
@@ -41,7 +42,9 @@ export class FakeIngestHandler {
     }
     const totalBytes = files.reduce((n, f) => n + f.size, 0);
     const source = p.url.includes('github.com') ? 'github' : 'huggingface';
-    await this.outbox.enqueue(ctx.manager, Topic.PackageStored, { ...ref, version: p.version, source, url: p.url, files, totalBytes, metadata: { readme } }, { key: p.artifactId });
+    const versionTag = /tagged-([^/?#]+)/.exec(p.url)?.[1];
+    const metadata = versionTag === undefined ? { readme } : { readme, upstream: { versionTag } };
+    await this.outbox.enqueue(ctx.manager, Topic.PackageStored, { ...ref, version: p.version, source, url: p.url, files, totalBytes, metadata }, { key: p.artifactId });
   }
 
   @OnEvent(Topic.ArtifactCreated)

@@ -25,15 +25,29 @@ export interface GatewayTestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real GatewayFeatureModule on real Postgres (unique schema) with the in-process broker and port 0. */
-export async function startGatewayTestApp(opts: { gateway?: GatewayModuleOptions['gateway']; env?: Record<string, string> } = {}): Promise<GatewayTestApp> {
-  const schema = createTestSchemaName('gateway');
+/**
+ * Boots the real GatewayFeatureModule on real Postgres (unique schema) with the in-process broker and port 0. No
+ * scoring service runs here, so the ingest gate is off unless a test turns it on (and publishes the ratings itself).
+ */
+export interface GatewayTestAppOptions {
+  gateway?: GatewayModuleOptions['gateway'];
+  env?: Record<string, string>;
+  /** Injected wall clock (token expiry, sign-in windows). */
+  clock?: GatewayModuleOptions['clock'];
+  /** Boot on an existing schema (a restart of an earlier app that was closed with `keepSchema`). */
+  schema?: string;
+  /** Leave the schema in place on close, so a later app can restart on it (the caller drops it). */
+  keepSchema?: boolean;
+}
+
+export async function startGatewayTestApp(opts: GatewayTestAppOptions = {}): Promise<GatewayTestApp> {
+  const schema = opts.schema ?? createTestSchemaName('gateway');
   const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
   const blobStore = new FsBlobStore(join(dir, 'blobs'));
   const broker = new InProcessBroker();
 
   @Module({
-    imports: [GatewayFeatureModule.forRoot({ schema, blobStore, gateway: { ingestWaitMs: 8_000, tmpDir: join(dir, 'tmp'), ...opts.gateway } })],
+    imports: [GatewayFeatureModule.forRoot({ schema, blobStore, clock: opts.clock, gateway: { ingestWaitMs: 8_000, tmpDir: join(dir, 'tmp'), ratingGate: false, ...opts.gateway } })],
     providers: [FakeIngestHandler],
   })
   class GatewayTestRootModule {}
@@ -66,7 +80,7 @@ export async function startGatewayTestApp(opts: { gateway?: GatewayModuleOptions
     },
     close: async () => {
       await service.close();
-      await dropSchemas(testInfra.databaseUrl, [schema]);
+      if (!opts.keepSchema) await dropSchemas(testInfra.databaseUrl, [schema]);
       await rm(dir, { recursive: true, force: true });
     },
   };

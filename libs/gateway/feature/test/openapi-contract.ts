@@ -52,7 +52,7 @@ export class OpenApiContract {
     addFormats(this.ajv);
     for (const f of ['double', 'float', 'int32', 'int64', 'binary']) this.ajv.addFormat(f, true);
     for (const file of files) {
-      const doc = parse(readFileSync(join(dir, file), 'utf8')) as OpenApiDoc;
+      const doc = relaxIntegerOrNumber(parse(readFileSync(join(dir, file), 'utf8'))) as OpenApiDoc;
       this.docs.set(file, doc);
       this.ajv.addSchema(doc as object, file);
       for (const template of Object.keys(doc.paths)) this.routes.push(routeOf(file, template));
@@ -105,6 +105,23 @@ export class OpenApiContract {
     if (shared === undefined) throw new Error(`${doc}: unresolved response $ref ${response.$ref}`);
     return { pointer: `/components/responses/${pointerEscape(name)}`, response: shared };
   }
+}
+
+/**
+ * The course spec's HealthMetricValue is `oneOf: [integer, number, string, boolean]`: in JSON Schema every integer
+ * is also a number, so an integer matches two branches and fails `oneOf` — no health metric that is a whole number
+ * could ever conform. The evident intent is "any scalar", so the integer branch is dropped when a number branch is
+ * beside it (the served document stays byte-identical; only the checker reads it this way).
+ */
+function relaxIntegerOrNumber(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(relaxIntegerOrNumber);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) out[key] = relaxIntegerOrNumber(value);
+  const branches = out['oneOf'];
+  const isType = (b: unknown, t: string) => typeof b === 'object' && b !== null && (b as { type?: unknown }).type === t && Object.keys(b).length === 1;
+  if (Array.isArray(branches) && branches.some((b) => isType(b, 'number'))) out['oneOf'] = branches.filter((b) => !isType(b, 'integer'));
+  return out;
 }
 
 function routeOf(doc: string, template: string): Route {

@@ -12,7 +12,11 @@ export function sampleModelRating(name: string, score = 0.75): ModelRating {
 }
 
 /** The RatingComputed payload the scoring service would publish for a model version. */
-export function sampleRatingComputed(ref: { artifactId: string; name: string }, version: string, opts: { score?: number; computedAt?: Date } = {}): RatingComputedV1 {
+export function sampleRatingComputed(
+  ref: { artifactId: string; name: string },
+  version: string,
+  opts: { score?: number; computedAt?: Date; gate?: RatingComputedV1['gate'] } = {},
+): RatingComputedV1 {
   return {
     artifactId: ref.artifactId,
     artifactType: 'model',
@@ -22,5 +26,6 @@ export function sampleRatingComputed(ref: { artifactId: string; name: string }, 
     reasons: Object.fromEntries(RATING_METRICS.map((m) => [m, `fixture reason for ${m}`])) as RatingComputedV1['reasons'],
     fallbacks: ['reviewedness'],
     computedAt: (opts.computedAt ?? new Date()).toISOString(),
+    ...(opts.gate ? { gate: opts.gate } : {}),
   };
 }

@@ -56,7 +56,8 @@ function sharedSchema(): string {
   return schema;
 }
 
-const infoRequests = (proxy: GatedUpstream, repo: string): number => proxy.requests.filter((p) => p.startsWith(`/api/models/acme/${repo}-model`) && !p.includes('/tree/')).length;
+const infoRequests = (proxy: GatedUpstream, repo: string): number =>
+  proxy.requests.filter((p) => p.startsWith(`/api/models/acme/${repo}-model`) && !p.includes('/tree/') && !p.endsWith('/refs')).length;
 
 describe('ingest worker: downloads run outside the message handler transaction (real Postgres)', () => {
   it('commits the request at once and keeps the service responsive while a download is slow', async () => {

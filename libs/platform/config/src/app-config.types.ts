@@ -71,7 +71,15 @@ export interface AppConfig {
   cache: CacheConfig;
   otel: { enabled: boolean; endpoint?: string; serviceName: string };
   log: { level: LogLevel };
-  auth: { jwtSecret: string; tokenTtlSeconds: number; tokenMaxUses: number };
+  auth: {
+    jwtSecret: string;
+    tokenTtlSeconds: number;
+    tokenMaxUses: number;
+    /** Failed sign-ins per user name, and per client address, within one window before 429. */
+    loginMaxFailuresPerUser: number;
+    loginMaxFailuresPerAddress: number;
+    loginWindowSeconds: number;
+  };
   upstream: {
     hfEndpoint: string;
     githubApiUrl: string;
@@ -90,7 +98,7 @@ export interface AppConfig {
     maxZipRatio: number;
     maxUnpackedBytes: number;
   };
-  services: { auditUrl?: string; scanUrl?: string };
+  services: { auditUrl?: string; scanUrl?: string; lineageUrl?: string; scoringUrl?: string };
   /** The scan service's own section (SCAN_*); present only in the config loaded for `scan`. */
   scan?: ScanSectionConfig;
   /** The ingest service's own section (INGEST_*); present only in the config loaded for `ingest`. */
@@ -140,6 +148,19 @@ export interface ScoringSectionConfig {
   maxAttempts: number;
   /** Upper bound on collecting upstream evidence (GitHub) for one rating; past it the metrics use their fallbacks. */
   evidenceTimeoutMs: number;
+  /** The LLM card analyser (LLM_*); absent when LLM_BASE_URL is unset, and ratings use the deterministic rules. */
+  llm?: ScoringLlmConfig;
+}
+
+/** An OpenAI-compatible chat-completions endpoint that reads model cards (LLM_*). */
+export interface ScoringLlmConfig {
+  /** Base URL; requests go to `<baseUrl>/chat/completions`. Its host is allowed by the egress guard. */
+  baseUrl: string;
+  model: string;
+  /** Sent as `Authorization: Bearer`; a secret (masked by redactConfig, never logged). */
+  apiKey?: string;
+  /** Whole-request deadline; past it the rating uses the deterministic rules. */
+  timeoutMs: number;
 }
 
 /** The gateway's operational knobs (GATEWAY_*). */
@@ -156,6 +177,11 @@ export interface GatewaySectionConfig {
   openapiDir: string;
   /** Scratch directory for streamed uploads (never buffered in memory). */
   tmpDir: string;
+  /**
+   * Refuse Hugging Face models whose rating fails the ingest gate (the spec's 424). Needs the scoring service; turn
+   * it off only for a deployment without one, where creates would otherwise wait out ingestWaitMs and answer 202.
+   */
+  ratingGate: boolean;
 }
 
 /** Every per-service section, by the name of the service that owns it. */

@@ -72,6 +72,9 @@ export function buildAppConfig(env: ParsedEnv, serviceName: string, problems: Pr
       jwtSecret,
       tokenTtlSeconds: env.AUTH_TOKEN_TTL_SECONDS ?? 36_000,
       tokenMaxUses: env.AUTH_TOKEN_MAX_USES ?? 1000,
+      loginMaxFailuresPerUser: env.AUTH_LOGIN_MAX_FAILURES_PER_USER ?? 10,
+      loginMaxFailuresPerAddress: env.AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS ?? 50,
+      loginWindowSeconds: env.AUTH_LOGIN_WINDOW_SECONDS ?? 300,
     },
     upstream: {
       hfEndpoint: stripTrailingSlash(env.HF_ENDPOINT ?? 'https://huggingface.co'),
@@ -89,7 +92,12 @@ export function buildAppConfig(env: ParsedEnv, serviceName: string, problems: Pr
       maxZipRatio: env.MAX_ZIP_RATIO ?? 200,
       maxUnpackedBytes: env.MAX_UNPACKED_BYTES ?? 20 * GiB,
     },
-    services: { auditUrl: env.AUDIT_URL && stripTrailingSlash(env.AUDIT_URL), scanUrl: env.SCAN_URL && stripTrailingSlash(env.SCAN_URL) },
+    services: {
+      auditUrl: env.AUDIT_URL && stripTrailingSlash(env.AUDIT_URL),
+      scanUrl: env.SCAN_URL && stripTrailingSlash(env.SCAN_URL),
+      lineageUrl: env.LINEAGE_URL && stripTrailingSlash(env.LINEAGE_URL),
+      scoringUrl: env.SCORING_URL && stripTrailingSlash(env.SCORING_URL),
+    },
   };
 }
 

@@ -42,6 +42,16 @@ function buildScoring(env: ParsedSectionEnv<'scoring'>): ScoringSectionConfig {
     pollMs: env.SCORING_POLL_MS ?? 1_000,
     maxAttempts: env.SCORING_MAX_ATTEMPTS ?? 3,
     evidenceTimeoutMs: env.SCORING_EVIDENCE_TIMEOUT_MS ?? 20_000,
+    ...(env.LLM_BASE_URL && env.LLM_MODEL
+      ? {
+          llm: {
+            baseUrl: env.LLM_BASE_URL.replace(/\/+$/, ''),
+            model: env.LLM_MODEL,
+            ...(env.LLM_API_KEY ? { apiKey: env.LLM_API_KEY } : {}),
+            timeoutMs: env.LLM_TIMEOUT_MS ?? 5_000,
+          },
+        }
+      : {}),
   };
 }
 
@@ -53,6 +63,7 @@ function buildGateway(env: ParsedSectionEnv<'gateway'>, ctx: SectionContext): Ga
     maxInternalResponseBytes: env.GATEWAY_MAX_INTERNAL_RESPONSE_BYTES ?? 5 * 1024 * 1024,
     openapiDir: resolve(env.GATEWAY_OPENAPI_DIR ?? 'openapi'),
     tmpDir: resolve(env.GATEWAY_UPLOAD_TMP_DIR ?? join(ctx.dataDir, 'gateway-uploads')),
+    ratingGate: env.GATEWAY_RATING_GATE ?? true,
   };
 }
 

@@ -64,6 +64,9 @@ export const ENV_SCHEMA = z.object({
   JWT_SECRET: stringVar(32, 4096),
   AUTH_TOKEN_TTL_SECONDS: intVar(1, 365 * 24 * 3600),
   AUTH_TOKEN_MAX_USES: intVar(1, 1_000_000_000),
+  AUTH_LOGIN_MAX_FAILURES_PER_USER: intVar(1, 1_000_000),
+  AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: intVar(1, 1_000_000),
+  AUTH_LOGIN_WINDOW_SECONDS: intVar(1, 24 * 3600),
 
   HF_ENDPOINT: httpUrlVar(),
   GITHUB_API_URL: httpUrlVar(),
@@ -81,6 +84,8 @@ export const ENV_SCHEMA = z.object({
 
   AUDIT_URL: httpUrlVar(),
   SCAN_URL: httpUrlVar(),
+  LINEAGE_URL: httpUrlVar(),
+  SCORING_URL: httpUrlVar(),
 });
 
 export type ParsedEnv = z.infer<typeof ENV_SCHEMA>;

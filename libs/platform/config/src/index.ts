@@ -16,6 +16,7 @@ export type {
   IngestSectionConfig,
   ScanSectionConfig,
   ScoringSectionConfig,
+  ScoringLlmConfig,
   ServiceSections,
 } from './app-config.types';
 export { ConfigError, loadConfig, loadConfigOrExit, loadServiceSection } from './load-config';

@@ -32,4 +32,11 @@ describe('redactConfig', () => {
     expect(red.messaging.brokers).toEqual(['k:9092']);
     expect(cfg.auth.jwtSecret).toBe('s'.repeat(40)); // the original is untouched
   });
+
+  it("masks the scoring section's LLM API key", () => {
+    const cfg = loadConfig({ DATA_DIR: dir, LLM_BASE_URL: 'https://llm.example.com/v1', LLM_MODEL: 'm', LLM_API_KEY: 'sk-llm-secret' }, 'scoring');
+    expect(cfg.scoring?.llm?.apiKey).toBe('sk-llm-secret');
+    expect(JSON.stringify(redactConfig(cfg))).not.toContain('sk-llm-secret');
+    expect((redactConfig(cfg) as { scoring: { llm: { apiKey: string; baseUrl: string } } }).scoring.llm).toMatchObject({ apiKey: '***', baseUrl: 'https://llm.example.com/v1' });
+  });
 });

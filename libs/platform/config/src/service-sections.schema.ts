@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intVar, stringVar } from './env-fields';
+import { boolVar, httpUrlVar, intVar, stringVar } from './env-fields';
 
 const MiB = 1024 * 1024;
 /** 1 TiB, the same upper bound the base schema uses for byte sizes. */
@@ -7,6 +7,16 @@ const MAX_BYTES = 1024 * 1024 * MiB;
 
 /** A worker id: safe to log, to store on rows and to put in metric labels. */
 const workerIdVar = () => z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 of A-Z a-z 0-9 . _ : -').optional();
+
+/** A URL's user:password part would end up in logs and error messages; secrets have their own variables. */
+const withoutCredentials = (url: string): boolean => {
+  try {
+    const parsed = new URL(url);
+    return parsed.username === '' && parsed.password === '';
+  } catch {
+    return true; // not a URL at all: httpUrlVar already reports it
+  }
+};
 
 /**
  * Variables that only one service reads, one schema per service. A service validates the base schema plus
@@ -41,6 +51,13 @@ export const SERVICE_SECTION_SCHEMAS = {
     SCORING_POLL_MS: intVar(50, 60_000),
     SCORING_MAX_ATTEMPTS: intVar(1, 20),
     SCORING_EVIDENCE_TIMEOUT_MS: intVar(100, 600_000),
+    // The optional LLM card analyser (an OpenAI-compatible endpoint); unset, ratings use the deterministic rules.
+    LLM_BASE_URL: httpUrlVar().refine((url) => url === undefined || withoutCredentials(url), 'must not carry credentials (put the key in LLM_API_KEY)'),
+    LLM_MODEL: stringVar(1, 200),
+    LLM_API_KEY: stringVar(1, 4096),
+    LLM_TIMEOUT_MS: intVar(100, 60_000),
+  }).superRefine((env, ctx) => {
+    if (env.LLM_BASE_URL && !env.LLM_MODEL) ctx.addIssue({ code: 'custom', path: ['LLM_MODEL'], message: 'is required when LLM_BASE_URL is set' });
   }),
   gateway: z.object({
     GATEWAY_INGEST_WAIT_MS: intVar(0, 600_000),
@@ -49,6 +66,7 @@ export const SERVICE_SECTION_SCHEMAS = {
     GATEWAY_MAX_INTERNAL_RESPONSE_BYTES: intVar(1024, 1024 * MiB),
     GATEWAY_OPENAPI_DIR: stringVar(1),
     GATEWAY_UPLOAD_TMP_DIR: stringVar(1),
+    GATEWAY_RATING_GATE: boolVar(),
   }),
 } as const;
 

@@ -66,6 +66,26 @@ describe('service sections', () => {
     ]);
   });
 
+  it('scoring: the LLM analyser is off unless LLM_BASE_URL is set; then it needs a model and no URL credentials', () => {
+    expect(loadServiceSection('scoring', { LLM_MODEL: 'm', LLM_API_KEY: 'k' }).llm).toBeUndefined();
+    expect(loadServiceSection('scoring', { LLM_BASE_URL: 'https://llm.example.com/v1/', LLM_MODEL: 'qwen2.5-7b-instruct', LLM_API_KEY: 'sk-test' }).llm).toEqual({
+      baseUrl: 'https://llm.example.com/v1',
+      model: 'qwen2.5-7b-instruct',
+      apiKey: 'sk-test',
+      timeoutMs: 5_000,
+    });
+    expect(loadServiceSection('scoring', { LLM_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_MODEL: 'llama3', LLM_TIMEOUT_MS: '2000' }).llm).toEqual({
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      model: 'llama3',
+      timeoutMs: 2_000,
+    });
+    expect(problemsOf(() => loadServiceSection('scoring', { LLM_BASE_URL: 'https://llm.example.com/v1' }))).toEqual(['LLM_MODEL: is required when LLM_BASE_URL is set']);
+    const refused = problemsOf(() => loadServiceSection('scoring', { LLM_BASE_URL: 'https://user:sk-secret@llm.example.com', LLM_MODEL: 'm', LLM_TIMEOUT_MS: '0' }));
+    expect(refused.map((p) => p.split(':')[0])).toEqual(['LLM_BASE_URL', 'LLM_TIMEOUT_MS']);
+    expect(refused.join('\n')).not.toContain('sk-secret');
+    expect(problemsOf(() => loadServiceSection('scoring', { LLM_BASE_URL: 'file:///etc/passwd', LLM_MODEL: 'm' }))[0]).toMatch(/^LLM_BASE_URL: must be an absolute http\(s\) URL/);
+  });
+
   it('ingest: attempts and back-off stay unset unless INGEST_* set them', () => {
     const section = loadServiceSection('ingest', {});
     expect(section).toMatchObject({ concurrency: 2, leaseMs: 60_000, maxRetryDelayMs: 60_000, shutdownGraceMs: 10_000 });

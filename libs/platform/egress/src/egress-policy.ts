@@ -5,6 +5,8 @@ import { UpstreamError } from './upstream-error';
 export interface EgressPolicyOptions {
   hfEndpoint: string;
   githubApiUrl: string;
+  /** Further operator-configured base URLs (the scoring service's LLM_BASE_URL): their hosts are allowed like hfEndpoint's. */
+  extraEndpoints?: readonly string[];
   allowedHosts: readonly string[];
   allowPrivateNetworks: boolean;
 }
@@ -24,7 +26,7 @@ export class EgressPolicy {
 
   constructor(readonly options: EgressPolicyOptions) {
     const hosts = new Set<string>(options.allowedHosts.map((h) => h.toLowerCase()));
-    for (const endpoint of [options.hfEndpoint, options.githubApiUrl]) {
+    for (const endpoint of [options.hfEndpoint, options.githubApiUrl, ...(options.extraEndpoints ?? [])]) {
       const host = new URL(endpoint).hostname.toLowerCase();
       hosts.add(host);
       for (const extra of REDIRECT_HOSTS[host] ?? []) hosts.add(extra);

@@ -4,7 +4,7 @@ export { EgressPolicy, type EgressPolicyOptions } from './egress-policy';
 export { forbiddenAddressReason } from './address-policy';
 export { UpstreamError, isUpstreamError, type UpstreamErrorKind, type UpstreamHeaders } from './upstream-error';
 export { type Resolver, systemResolver } from './guarded-lookup';
-export { HuggingFaceClient, HfRepoInfoSchema, encodeRepoId, type HfRepoInfo, type HfRepoKind, type HfTreeEntry } from './huggingface/hf-client';
+export { HuggingFaceClient, HfRepoInfoSchema, encodeRepoId, type HfGitRef, type HfRefs, type HfRepoInfo, type HfRepoKind, type HfTreeEntry } from './huggingface/hf-client';
 export {
   GitHubClient,
   GitHubRepoSchema,
@@ -19,6 +19,8 @@ export {
   GITHUB_REVIEW_STATES,
   type GitHubContributor,
   type GitHubContributorStats,
+  type GitHubLicenseFile,
+  type GitHubLicenseRef,
   type GitHubPullDetail,
   type GitHubPullSummary,
   type GitHubReview,

@@ -74,6 +74,18 @@ function route(req: IncomingMessage, res: ServerResponse): void {
     case '/boom':
       res.writeHead(503).end('down');
       return;
+    case '/limited':
+      res.writeHead(429, { 'retry-after': '7' }).end('slow down');
+      return;
+    case '/echo': {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.stringify({ method: req.method, type: req.headers['content-type'], auth: req.headers.authorization, received: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
+      });
+      return;
+    }
     default:
       res.writeHead(400).end();
   }
@@ -185,6 +197,26 @@ describe('SafeFetcher', () => {
     const boom = await failure(fetcher().get(`${base}/boom`));
     expect([boom.kind, boom.status, boom.retriable]).toEqual(['http-status', 503, true]);
     expect((await failure(fetcher().getJson(`${base}/bad-json`))).kind).toBe('invalid-response');
+  });
+
+  it('POSTs JSON to an allowed API and reads its JSON answer; never follows a redirect; keeps error headers', async () => {
+    const answer = await fetcher().postJson(`${base}/echo`, { model: 'm', n: 1 }, { headers: { authorization: 'Bearer k' } });
+    expect(answer.data).toEqual({ method: 'POST', type: 'application/json', auth: 'Bearer k', received: { model: 'm', n: 1 } });
+    const redirected = await failure(fetcher().postJson(`${base}/chain?n=0`, {}));
+    expect([redirected.kind, redirected.status]).toEqual(['http-status', 302]);
+    const limited = await failure(fetcher().postJson(`${base}/limited`, {}));
+    expect([limited.status, limited.retriable, limited.headers?.['retry-after']]).toEqual([429, true, '7']);
+    expect((await failure(fetcher().postJson(`${base}/hang`, {}))).kind).toBe('timeout');
+    expect((await failure(fetcher().postJson('http://evil.example.com/v1/chat/completions', {}))).kind).toBe('forbidden-destination');
+  });
+
+  it('allows the host of an extra operator-configured endpoint, and only with the private-network rules', async () => {
+    const llm = base.replace('127.0.0.1', 'localhost');
+    expect((await failure(fetcher().postJson(`${llm}/echo`, {}))).message).toMatch(/not on the upstream allow-list/);
+    expect((await fetcher({ extraEndpoints: [`${llm}/v1`] }).postJson(`${llm}/echo`, { ok: true })).data).toMatchObject({ received: { ok: true } });
+    const guarded = new EgressPolicy({ hfEndpoint: 'https://huggingface.co', githubApiUrl: 'https://api.github.com', extraEndpoints: ['https://llm.internal/v1'], allowedHosts: [], allowPrivateNetworks: false });
+    expect(() => guarded.check(new URL('https://llm.internal/v1/chat/completions'))).not.toThrow();
+    expect(() => guarded.checkAddresses('llm.internal', ['10.0.0.5'])).toThrow(/refusing to connect/);
   });
 
   it('refuses names resolving to private addresses when private networks are not allowed (DNS rebinding)', async () => {

@@ -119,11 +119,7 @@ export class SafeFetcher {
         url = next;
         continue;
       }
-      if (status < 200 || status >= 300) {
-        res.resume();
-        const kind = status === 404 || status === 410 ? 'not-found' : 'http-status';
-        throw new UpstreamError(kind, `${url.origin}${url.pathname} answered ${status}`, status, { headers: res.headers });
-      }
+      if (status < 200 || status >= 300) throw statusError(url, res);
       return this.guard(url, res, opts.maxBytes ?? this.options.maxBytes);
     }
   }
@@ -131,14 +127,22 @@ export class SafeFetcher {
   /** GET a JSON document (small cap by default); invalid JSON is a non-retriable invalid-response. */
   async getJson(rawUrl: string, opts: FetchOptions = {}): Promise<{ data: unknown; headers: IncomingHttpHeaders; status: number }> {
     const res = await this.get(rawUrl, { ...opts, headers: { accept: 'application/json', ...opts.headers }, maxBytes: opts.maxBytes ?? DEFAULT_JSON_BYTES });
-    const text = await readText(res.body);
-    // 204 No Content has no body by definition (GitHub answers it for the contributors of an empty repository).
-    if (res.status === 204) return { data: null, headers: res.headers, status: res.status };
-    try {
-      return { data: JSON.parse(text) as unknown, headers: res.headers, status: res.status };
-    } catch (error) {
-      throw new UpstreamError('invalid-response', `${res.url} did not return valid JSON`, res.status, { cause: error });
-    }
+    return jsonOf(res);
+  }
+
+  /**
+   * POST a JSON document to an API and read its JSON answer (the scoring service's LLM endpoint). The destination is
+   * checked like any GET; redirects are not followed, since a POST re-sent elsewhere would carry its body and
+   * credentials to a host nobody configured, so a 3xx is an error like any other non-2xx.
+   */
+  async postJson(rawUrl: string, body: unknown, opts: FetchOptions = {}): Promise<{ data: unknown; headers: IncomingHttpHeaders; status: number }> {
+    const url = this.parse(rawUrl);
+    this.policy.check(url);
+    const headers = { accept: 'application/json', 'content-type': 'application/json', ...opts.headers };
+    const res = await this.send(url, { ...opts, headers }, { method: 'POST', body: Buffer.from(JSON.stringify(body)) });
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) throw statusError(url, res);
+    return jsonOf(this.guard(url, res, opts.maxBytes ?? DEFAULT_JSON_BYTES));
   }
 
   /** GET a text document; callers pick a small cap (README, config.json). */
@@ -171,19 +175,20 @@ export class SafeFetcher {
     }
   }
 
-  private send(url: URL, opts: FetchOptions): Promise<IncomingMessage> {
+  private send(url: URL, opts: FetchOptions, request: { method: 'GET' | 'POST'; body?: Buffer } = { method: 'GET' }): Promise<IncomingMessage> {
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
     return new Promise((resolve, reject) => {
-      const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const length = request.body ? { 'content-length': String(request.body.length) } : {};
       let req: ClientRequest;
       try {
-        req = request(url, {
-          method: 'GET',
+        req = send(url, {
+          method: request.method,
           agent: false,
           lookup: guardedLookup(this.policy, this.resolver),
           timeout: timeoutMs,
           signal: this.options.signal,
-          headers: { 'user-agent': this.options.userAgent ?? DEFAULT_USER_AGENT, 'accept-encoding': 'identity', ...opts.headers },
+          headers: { 'user-agent': this.options.userAgent ?? DEFAULT_USER_AGENT, 'accept-encoding': 'identity', ...opts.headers, ...length },
         });
       } catch (error) {
         reject(new UpstreamError('network', `cannot request ${url.origin}: ${(error as Error).message}`, undefined, { cause: error }));
@@ -194,7 +199,7 @@ export class SafeFetcher {
         reject(isUpstreamError(error) ? error : new UpstreamError('network', `${url.origin} failed: ${error.message}`, undefined, { cause: error }));
       });
       req.on('response', resolve);
-      req.end();
+      req.end(request.body);
     });
   }
 
@@ -217,6 +222,25 @@ export class SafeFetcher {
     guard.on('error', () => res.destroy());
     res.pipe(guard);
     return { url: url.toString(), status: res.statusCode ?? 0, headers: res.headers, contentLength: declared, body: guard };
+  }
+}
+
+/** A non-2xx answer as an UpstreamError (its body discarded, its headers kept for Retry-After and rate limits). */
+function statusError(url: URL, res: IncomingMessage): UpstreamError {
+  res.resume();
+  const status = res.statusCode ?? 0;
+  const kind = status === 404 || status === 410 ? 'not-found' : 'http-status';
+  return new UpstreamError(kind, `${url.origin}${url.pathname} answered ${status}`, status, { headers: res.headers });
+}
+
+async function jsonOf(res: UpstreamResponse): Promise<{ data: unknown; headers: IncomingHttpHeaders; status: number }> {
+  const text = await readText(res.body);
+  // 204 No Content has no body by definition (GitHub answers it for the contributors of an empty repository).
+  if (res.status === 204) return { data: null, headers: res.headers, status: res.status };
+  try {
+    return { data: JSON.parse(text) as unknown, headers: res.headers, status: res.status };
+  } catch (error) {
+    throw new UpstreamError('invalid-response', `${res.url} did not return valid JSON`, res.status, { cause: error });
   }
 }
 

@@ -2,7 +2,12 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, loadServiceSection } from '@modelguard/config';
 import { ServicePlatformModule } from '@modelguard/runtime';
 import { githubEvidenceProvider } from './evidence';
+import { LineageChangedHandler } from './handlers/lineage-changed.handler';
 import { ScoringEventsHandler } from './handlers/scoring-events.handler';
+import { githubLicenseReaderProvider } from './license-check/github-license.provider';
+import { LicenseCheckController } from './license-check/license-check.controller';
+import { LicenseCheckService } from './license-check/license-check.service';
+import { ratingOptionsProvider } from './llm/rating-options.provider';
 import { SCORING_MIGRATIONS } from './persistence/create-scoring-tables.migration';
 import { GITHUB_EVIDENCE_SOURCE, type GithubEvidenceSource } from './worker/evidence-assembler';
 import { RatingJobProcessor } from './worker/rating-job.processor';
@@ -24,7 +29,8 @@ export interface ScoringModuleOptions {
 /**
  * The scoring service: platform (own schema, outbox/inbox, health), the handlers that record every stored
  * package version (PackageStored, PackageUploaded) and queue a rating job per model version, the worker loop
- * that computes the rating and publishes RatingComputed, and the ArtifactDeleted/RegistryReset clean-up.
+ * that computes the rating and publishes RatingComputed, the ArtifactDeleted/RegistryReset clean-up, and the
+ * LicenseCheck internal query (license-check/).
  */
 @Module({})
 export class ScoringModule {
@@ -52,7 +58,9 @@ export class ScoringModule {
           storage: true,
         }),
       ],
-      providers: [settings, github, RatingJobProcessor, RatingWorker, ScoringEventsHandler],
+      // The LicenseCheck internal query, served over the service's HTTP port (the gateway is its caller).
+      controllers: [LicenseCheckController],
+      providers: [settings, github, ratingOptionsProvider(), RatingJobProcessor, RatingWorker, ScoringEventsHandler, LineageChangedHandler, githubLicenseReaderProvider(), LicenseCheckService],
       exports: [RatingWorker, SCORING_SETTINGS],
     };
   }

@@ -14,11 +14,22 @@ export const SAMPLE_MODELS = ['bert-base-uncased', 'audience_classifier_model', 
 export type SampleModel = (typeof SAMPLE_MODELS)[number];
 
 const FIXTURES = join(__dirname, 'fixtures');
+/**
+ * The cards of models the fake Hugging Face also serves live with its recordings (one copy: the end-to-end gate test
+ * ingests exactly the card calibrated here).
+ */
+const UPSTREAM_CARDS: Partial<Record<SampleModel, string>> = {
+  'bert-base-uncased': 'google-bert__bert-base-uncased',
+  'whisper-tiny': 'openai__whisper-tiny',
+};
+const UPSTREAM_MODELS = join(__dirname, '../../../../tests/fixtures/upstreams/huggingface/models');
 
 export function loadRatingFixture(name: SampleModel): RatingEvidence {
   const dir = join(FIXTURES, name);
   const raw = JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as RatingEvidence;
-  const evidence: RatingEvidence = { ...raw, metadata: PackageMetadataSchema.parse({ ...raw.metadata, readme: readOptional(join(dir, 'README.md')) }) };
+  const upstream = UPSTREAM_CARDS[name];
+  const card = upstream ? join(UPSTREAM_MODELS, upstream, 'README.md') : join(dir, 'README.md');
+  const evidence: RatingEvidence = { ...raw, metadata: PackageMetadataSchema.parse({ ...raw.metadata, readme: readOptional(card) }) };
   if (raw.linkedCode) evidence.linkedCode = { ...raw.linkedCode, metadata: PackageMetadataSchema.parse({ ...raw.linkedCode.metadata, readme: readOptional(join(dir, 'code-README.md')) }) };
   if (raw.linkedDataset) evidence.linkedDataset = { ...raw.linkedDataset, metadata: PackageMetadataSchema.parse({ ...raw.linkedDataset.metadata, readme: readOptional(join(dir, 'dataset-README.md')) }) };
   return evidence;

@@ -21,7 +21,13 @@ export interface ScoringTestApp {
 }
 
 /** Boots the real scoring service (real Postgres schema, in-process broker) in this process, with fast knobs. */
-export async function startScoringTestApp(opts: { schema: string; settings?: Partial<ScoringSettings>; github?: GithubEvidenceSource }): Promise<ScoringTestApp> {
+export async function startScoringTestApp(opts: {
+  schema: string;
+  settings?: Partial<ScoringSettings>;
+  github?: GithubEvidenceSource;
+  /** Extra environment (GITHUB_API_URL of a fake GitHub, UPSTREAM_ALLOW_PRIVATE, LLM_*, ...). */
+  env?: Record<string, string>;
+}): Promise<ScoringTestApp> {
   const broker = new InProcessBroker();
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-scoring-data-'));
   const blobRoot = join(dataDir, 'blobs');
@@ -34,7 +40,7 @@ export async function startScoringTestApp(opts: { schema: string; settings?: Par
     inProcessBroker: broker,
     shutdownHooks: false,
     exitOnConfigError: false,
-    env: serviceTestEnv({ DATA_DIR: dataDir, STORAGE_DRIVER: 'fs', STORAGE_ROOT: blobRoot }),
+    env: serviceTestEnv({ DATA_DIR: dataDir, STORAGE_DRIVER: 'fs', STORAGE_ROOT: blobRoot, ...opts.env }),
   });
   return { service, broker, blobRoot, close: () => service.close() };
 }

@@ -117,6 +117,32 @@ async function load(spec: FakeGitHubRepoSpec): Promise<LoadedRepo> {
 }
 
 /**
+ * `GET /repos/{o}/{r}/license` as api.github.com answers it: the contents-API entry of the license file (content in
+ * base64, wrapped every 60 characters like GitHub's) plus the license GitHub detected in it, which is
+ * `{ key: 'other', spdx_id: 'NOASSERTION', url: null }` for a license file it could not classify.
+ */
+function licenseFileBody(baseUrl: string, repo: LoadedRepo, file: FakeFile): Record<string, unknown> {
+  const self = `${baseUrl}/repos/${repo.fullName}/contents/${file.path}?ref=${repo.defaultBranch}`;
+  const html = `https://github.com/${repo.fullName}/blob/${repo.defaultBranch}/${file.path}`;
+  const git = `${baseUrl}/repos/${repo.fullName}/git/blobs/${file.gitOid}`;
+  return {
+    name: file.path,
+    path: file.path,
+    sha: file.gitOid,
+    size: file.data.length,
+    url: self,
+    html_url: html,
+    git_url: git,
+    download_url: `https://raw.githubusercontent.com/${repo.fullName}/${repo.defaultBranch}/${file.path}`,
+    type: 'file',
+    content: (file.data.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n',
+    encoding: 'base64',
+    _links: { self, git, html },
+    license: repo.json.license,
+  };
+}
+
+/**
  * A local GitHub REST API for repo metadata, license, zipball downloads, and the contributor/pull/review/statistics
  * endpoints scoring reads. Like api.github.com, the zipball endpoint 302s to a codeload-style URL that streams a
  * real zip whose single top folder is `<owner>-<repo>-<sha7>/`, API answers carry `x-ratelimit-*` headers, lists
@@ -178,16 +204,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (rest === 'license') {
       const file = repo.files.find((f) => /^(LICENSE|LICENCE|COPYING)(\.md|\.txt)?$/i.test(f.path));
       if (!file || repo.json.license == null) return sendJson(res, 404, NOT_FOUND);
-      return sendJson(res, 200, {
-        name: file.path,
-        path: file.path,
-        sha: file.gitOid,
-        size: file.data.length,
-        type: 'file',
-        content: file.data.toString('base64'),
-        encoding: 'base64',
-        license: repo.json.license,
-      });
+      return sendJson(res, 200, licenseFileBody(handle.url, repo, file));
     }
     const zip = /^zipball(?:\/(.+))?$/.exec(rest);
     if (zip) {

@@ -64,11 +64,17 @@ function treeJson(repo: FakeRepo, dir: string, recursive: boolean): unknown[] {
   return [...dirs, ...files].sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** `/api/models/<repo>/refs`: `main` and the repo's tags, each with the commit it points at (`converts` empty). */
+function refsJson(repo: FakeRepo): Record<string, unknown> {
+  const ref = (kind: 'heads' | 'tags', name: string, targetCommit: string) => ({ name, ref: `refs/${kind}/${name}`, targetCommit });
+  return { branches: [ref('heads', 'main', repo.sha)], converts: [], tags: repo.tags.map((t) => ref('tags', t.name, t.commit)) };
+}
+
 const NOT_FOUND = { 'x-error-code': 'RepoNotFound' };
 
 /**
  * A local Hugging Face Hub speaking the real wire format for the endpoints ModelGuard uses:
- * model/dataset info, tree listing, and `resolve` downloads (LFS files 302 to a CDN path with
+ * model/dataset info, refs (branches and tags), tree listing, and `resolve` downloads (LFS files 302 to a CDN path with
  * X-Linked-Etag/X-Linked-Size, others served directly with the git blob id as ETag; Range → 206).
  */
 export async function startFakeHuggingFace(options: FakeHuggingFaceOptions = {}): Promise<FakeHuggingFace> {
@@ -96,6 +102,7 @@ export async function startFakeHuggingFace(options: FakeHuggingFaceOptions = {})
     if (!found) return sendJson(res, 404, { error: 'Repository not found' }, NOT_FOUND);
     const { repo, rest } = found;
     if (rest === '' || rest === 'revision/main' || rest === `revision/${repo.sha}`) return sendJson(res, 200, infoJson(repo, kind));
+    if (rest === 'refs') return sendJson(res, 200, refsJson(repo));
     const tree = /^tree\/(main|[0-9a-f]{40})(?:\/(.*))?$/.exec(rest);
     if (tree) {
       const all = treeJson(repo, tree[2] ?? '', url.searchParams.get('recursive') === 'true');

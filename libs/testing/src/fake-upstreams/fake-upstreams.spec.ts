@@ -71,6 +71,22 @@ describe('fake Hugging Face', () => {
     expect(missing.headers.get('x-error-code')).toBe('RepoNotFound');
   });
 
+  it('lists refs the Hub way: main and the tags, each with its target commit', async () => {
+    const refs = (await (await get(`${hf.url}/api/models/distilbert/distilbert-base-uncased-distilled-squad/refs`)).json()) as {
+      branches: Array<{ name: string; ref: string; targetCommit: string }>;
+      tags: Array<{ name: string; ref: string; targetCommit: string }>;
+      converts: unknown[];
+    };
+    const sha = hf.repoOf('distilbert/distilbert-base-uncased-distilled-squad').sha;
+    expect(refs.branches).toEqual([{ name: 'main', ref: 'refs/heads/main', targetCommit: sha }]);
+    expect(refs.converts).toEqual([]);
+    expect(refs.tags).toContainEqual({ name: 'v1.1.0', ref: 'refs/tags/v1.1.0', targetCommit: sha });
+    expect(refs.tags.find((t) => t.name === 'v2.0.0')?.targetCommit).not.toBe(sha);
+    const untagged = (await (await get(`${hf.url}/api/datasets/rajpurkar/squad/refs`)).json()) as { tags: unknown[] };
+    expect(untagged.tags).toEqual([]);
+    expect((await get(`${hf.url}/api/models/nobody/nothing/refs`)).status).toBe(404);
+  });
+
   it('injects faults', async () => {
     hf.inject({ match: '/api/models/microsoft/resnet-50', status: 503, times: 1 });
     expect((await get(`${hf.url}/api/models/microsoft/resnet-50`)).status).toBe(503);
@@ -85,6 +101,10 @@ describe('fake GitHub', () => {
     expect(repo.license.spdx_id).toBe('MIT');
     const license = (await (await get(`${gh.url}/repos/openai/whisper/license`)).json()) as { content: string };
     expect(Buffer.from(license.content, 'base64').toString()).toMatch(/^MIT License/);
+    // GitHub's shape: the contents-API entry, base64 wrapped every 60 characters, and the detected license.
+    expect(license).toMatchObject({ name: 'LICENSE', path: 'LICENSE', type: 'file', encoding: 'base64', license: { key: 'mit', spdx_id: 'MIT' } });
+    expect(license).toHaveProperty('download_url', 'https://raw.githubusercontent.com/openai/whisper/main/LICENSE');
+    expect(license.content.split('\n').every((line) => line.length <= 60)).toBe(true);
     const redirect = await get(`${gh.url}/repos/openai/whisper/zipball/main`);
     expect(redirect.status).toBe(302);
     const zip = Buffer.from(await (await get(redirect.headers.get('location') ?? '')).arrayBuffer());

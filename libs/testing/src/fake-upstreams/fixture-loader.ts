@@ -24,6 +24,8 @@ export interface FakeRepoSpec {
   generated?: Array<{ path: string; size: number; format?: GeneratedFormat }>;
   /** Listed in the tree with these sizes but never served (for huge datasets). */
   virtual?: Array<{ path: string; size: number }>;
+  /** Git tags (`/refs`); `commit` defaults to the served `sha`, another value is an older commit. */
+  tags?: Array<{ name: string; commit?: string }>;
 }
 
 export interface FakeRepo {
@@ -33,6 +35,7 @@ export interface FakeRepo {
   info: Record<string, unknown>;
   files: FakeFile[];
   virtual: Array<{ path: string; size: number }>;
+  tags: Array<{ name: string; commit: string }>;
 }
 
 /** tests/fixtures/upstreams, found by walking up from this file so it works from any cwd. */
@@ -89,5 +92,7 @@ export function buildRepo(spec: FakeRepoSpec): FakeRepo {
     files.push({ path: gen.path, data, lfs: true, sha256, gitOid: gitBlobSha1(lfsPointer(sha256, data.length)) });
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { id: spec.id, sha: spec.sha ?? fakeSha(spec.id), aliases: spec.aliases ?? [], info: spec.info ?? {}, files, virtual: spec.virtual ?? [] };
+  const sha = spec.sha ?? fakeSha(spec.id);
+  const tags = (spec.tags ?? []).map((t) => ({ name: t.name, commit: t.commit ?? sha }));
+  return { id: spec.id, sha, aliases: spec.aliases ?? [], info: spec.info ?? {}, files, virtual: spec.virtual ?? [], tags };
 }

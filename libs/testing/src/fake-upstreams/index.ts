@@ -7,3 +7,5 @@ export type { FakeFile, FakeRepo, FakeRepoSpec } from './fixture-loader';
 export type { FakeFault, FakeServerHandle, RequestLogEntry } from './http-helpers';
 export { generateContent, sha256Hex, gitBlobSha1 } from './generated-content';
 export type { GeneratedFormat } from './generated-content';
+export { startFakeLlm } from './fake-llm';
+export type { FakeChatRequest, FakeLlm, FakeLlmMode, FakeLlmOptions } from './fake-llm';

@@ -5,7 +5,8 @@ import { PackageMetadataSchema } from '../package-metadata';
 
 /**
  * A package version fetched from upstream is stored in the blob store, every file content-addressed.
- * Producer: ingest. Consumers: gateway (version state, README for search), scan, scoring (rates models). Uploads have their own event
+ * Producer: ingest. Consumers: gateway (version state, README for search), scan, scoring (rates models), lineage
+ * (reads the parents the metadata names and the package size). Uploads have their own event
  * (registry.package-uploaded.v1): a reader of stored packages subscribes to both.
  */
 export const PackageStoredV1 = ArtifactRefSchema.extend({
@@ -26,5 +27,5 @@ export const PackageStoredEvent = defineEvent({
   schema: PackageStoredV1,
   summary: 'an upstream package version is stored',
   producers: ['ingest'],
-  consumers: ['gateway', 'scan', 'scoring'],
+  consumers: ['gateway', 'scan', 'scoring', 'lineage'],
 });

@@ -5,7 +5,7 @@ import { PackageMetadataSchema } from '../package-metadata';
 
 /**
  * A package version uploaded directly to the gateway is stored in the blob store (the gateway already recorded the
- * version as stored, scan pending, in the same transaction). Producer: gateway. Consumers: scan, scoring. The twin of
+ * version as stored, scan pending, in the same transaction). Producer: gateway. Consumers: scan, scoring, lineage. The twin of
  * ingest.package-stored.v1 for uploads: a reader of stored packages subscribes to both.
  */
 export const PackageUploadedV1 = ArtifactRefSchema.extend({
@@ -24,5 +24,5 @@ export const PackageUploadedEvent = defineEvent({
   schema: PackageUploadedV1,
   summary: 'an uploaded package version is stored',
   producers: ['gateway'],
-  consumers: ['scan', 'scoring'],
+  consumers: ['scan', 'scoring', 'lineage'],
 });

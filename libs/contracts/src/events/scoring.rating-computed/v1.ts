@@ -15,12 +15,25 @@ export const RATING_REASON_MAX_CHARS = 1_000;
  * (the read model `GET /artifact/model/{id}/rate` answers from). A later rating of the same version (re-rated
  * when its lineage changes) replaces the earlier one: readers keep the one with the latest `computedAt`.
  */
+/**
+ * The ingest gate's verdict on the rating (scoring README, "The ingest gate"): every non-latency metric ≥ 0.5
+ * except the exempt ones. The gateway applies it to models fetched from Hugging Face (the spec's 424).
+ */
+export const IngestGateVerdictV1 = z.object({
+  passed: z.boolean(),
+  failures: z.array(z.object({ metric: RatingMetricSchema, value: z.number(), threshold: z.number() })).max(RATING_METRICS.length),
+  exempt: z.array(RatingMetricSchema).max(RATING_METRICS.length),
+});
+export type IngestGateVerdictV1 = z.infer<typeof IngestGateVerdictV1>;
+
 export const RatingComputedV1 = ArtifactRefSchema.extend({
   version: z.string().min(1),
   rating: ModelRatingV1,
   reasons: z.record(RatingMetricSchema, z.string().max(RATING_REASON_MAX_CHARS)),
   fallbacks: z.array(RatingMetricSchema).max(RATING_METRICS.length),
   computedAt: z.string().datetime({ offset: true }),
+  /** Added within v1 (optional, so earlier payloads still parse): absent means no verdict, never "passed". */
+  gate: IngestGateVerdictV1.optional(),
 });
 export type RatingComputedV1 = z.infer<typeof RatingComputedV1>;
 

@@ -2,12 +2,14 @@ import { Topic, type ArtifactType } from '@modelguard/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { RequestActor } from '../auth/actor';
+import { assertMayModifyArtifact } from '../auth/ownership';
 import { newArtifactId } from '../domain/artifact-id';
 import { ClientError } from '../domain/client-error';
 import { assignedVersion } from '../domain/version-query';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { ArtifactEntity } from '../persistence/artifact.entity';
+import { nextCounterVersion } from '../packages/version-lookup';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 import { parseCreateRequest, parseUpdateRequest } from './artifact-request';
 import { artifactView, type ArtifactView } from './artifact-view';
@@ -35,7 +37,7 @@ export class ArtifactService {
     const version = assignedVersion(0);
     const href = url.toString();
     const artifact = await this.writeTx(async (m) => {
-      const row = m.getRepository(ArtifactEntity).create({ id, type, name, url: href, latestVersion: version, readme: null });
+      const row = m.getRepository(ArtifactEntity).create({ id, type, name, url: href, latestVersion: version, readme: null, owner: actor.name });
       await m.getRepository(ArtifactEntity).insert(row);
       await m.getRepository(ArtifactVersionEntity).insert(newVersionRow(id, version, 0, href));
       const ref = { artifactId: id, artifactType: type, name };
@@ -46,9 +48,10 @@ export class ArtifactService {
       return row;
     }, 409, 'an artifact of this type with this url already exists');
     const outcome = await this.waiter.wait(id, version);
-    if (outcome.state === 'failed') {
+    if (outcome.state === 'failed' || outcome.state === 'rejected') {
       await this.dropFailedCreate(artifact, actor);
-      throw new ClientError(424, `artifact was not registered: ${outcome.reason}`);
+      const details = outcome.state === 'rejected' ? { failing_metrics: outcome.failures } : {};
+      throw new ClientError(424, `artifact was not registered: ${outcome.reason}`, {}, details);
     }
     return { completed: outcome.state === 'stored', artifact: artifactView(artifact, this.settings.http.publicUrl) };
   }
@@ -63,10 +66,12 @@ export class ArtifactService {
     const href = req.url.toString();
     const { artifact, version } = await this.writeTx(async (m) => {
       const current = await this.require(m, type, id, true);
+      assertMayModifyArtifact(actor, current, 'update');
       if (current.name !== req.name) throw new ClientError(400, 'metadata.name must match the name of this artifact');
       const last = await m.getRepository(ArtifactVersionEntity).maximum('ordinal', { artifactId: id });
       const ordinal = (last ?? -1) + 1;
-      const v = assignedVersion(ordinal);
+      // Past any version an upload named itself (packages/version-lookup.ts).
+      const v = await nextCounterVersion(m, id, ordinal);
       await m.getRepository(ArtifactVersionEntity).insert(newVersionRow(id, v, ordinal, href));
       await m.getRepository(ArtifactEntity).update({ id }, { url: href, latestVersion: v });
       const ref = { artifactId: id, artifactType: type, name: current.name };
@@ -77,12 +82,17 @@ export class ArtifactService {
     }, 400, 'this url is already registered by another artifact of this type');
     const outcome = await this.waiter.wait(id, version);
     if (outcome.state === 'failed') throw new ClientError(400, `the new content could not be ingested (${outcome.reason}); the previous version is kept`);
+    if (outcome.state === 'rejected') {
+      // The spec lists no 424 for PUT: the new version is refused as invalid content and the previous one stays current.
+      throw new ClientError(400, `the new version was not registered: ${outcome.reason}; the previous version is kept`, {}, { failing_metrics: outcome.failures });
+    }
     return { completed: outcome.state === 'stored', artifact: artifactView(artifact, this.settings.http.publicUrl) };
   }
 
   async delete(type: ArtifactType, id: string, actor: RequestActor): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const current = await this.require(m, type, id, true);
+      assertMayModifyArtifact(actor, current, 'delete');
       await m.getRepository(ArtifactEntity).delete({ id });
       await this.outbox.enqueue(
         m,

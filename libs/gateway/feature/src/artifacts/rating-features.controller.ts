@@ -1,22 +1,18 @@
 import type { ModelRating } from '@modelguard/domain';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { qualifiedTable } from '@modelguard/persistence';
 import { DataSource } from 'typeorm';
 import { RequirePermission } from '../auth/auth.decorators';
 import { AuthGuard } from '../auth/auth.guard';
-import { parseArtifactId, parseArtifactType } from '../domain/artifact-type';
+import { parseArtifactId } from '../domain/artifact-type';
 import { ClientError } from '../domain/client-error';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { ModelRatingEntity } from '../persistence/model-rating.entity';
 import { ArtifactService } from './artifact.service';
 
-const BYTES_PER_MB = 1_000_000;
-
 /**
- * Rate / cost / lineage / license-check. Ratings come from the scoring service through the gateway's read model.
- * Lineage and license analysis belong to services whose issues have not landed: until then these answer a clear,
- * spec-listed error (openapi/README.md). Cost is computed here from the stored package size, which the gateway
- * already knows.
+ * Rate. Ratings come from the scoring service through the gateway's read model. Lineage and cost are in
+ * lineage.controller.ts, the license check in license-check.controller.ts.
  */
 @Controller()
 @UseGuards(AuthGuard)
@@ -56,39 +52,5 @@ export class RatingFeaturesController {
     const rating = await this.dataSource.getRepository(ModelRatingEntity).findOneBy({ artifactId: id, version: stored.version });
     if (rating === null) throw new ClientError(404, `no rating exists yet for ${artifact.name} version ${stored.version} (it is being rated)`);
     return rating.rating;
-  }
-
-  @Get('artifact/:artifact_type/:id/cost')
-  async cost(@Param('artifact_type') rawType: string, @Param('id') rawId: string, @Query('dependency') dep: unknown): Promise<Record<string, { total_cost: number; standalone_cost?: number }>> {
-    const type = parseArtifactType(rawType);
-    const id = parseArtifactId(rawId);
-    if (dep !== undefined && dep !== 'true' && dep !== 'false') throw new ClientError(400, 'dependency must be true or false');
-    const artifact = await this.artifacts.require(this.dataSource.manager, type, id);
-    const stored = await this.dataSource.getRepository(ArtifactVersionEntity).findOne({
-      where: { artifactId: id, ingestState: 'stored' },
-      order: { ordinal: 'DESC' },
-    });
-    if (stored === null) throw new ClientError(404, `${artifact.name} has no stored package yet, so its size is unknown`);
-    const mb = Math.round((Number(stored.totalBytes) / BYTES_PER_MB) * 1000) / 1000;
-    // Dependencies (lineage parents, linked code/datasets) come from the lineage service; until then the closure is
-    // the artifact itself, so total = standalone.
-    return { [id]: dep === 'true' ? { standalone_cost: mb, total_cost: mb } : { total_cost: mb } };
-  }
-
-  @Get('artifact/model/:id/lineage')
-  async lineage(@Param('id') rawId: string): Promise<never> {
-    await this.artifacts.require(this.dataSource.manager, 'model', parseArtifactId(rawId));
-    throw new ClientError(400, 'lineage metadata is not available yet (the lineage service is not integrated)');
-  }
-
-  @Post('artifact/model/:id/license-check')
-  @HttpCode(200)
-  async licenseCheck(@Param('id') rawId: string, @Body() body: unknown): Promise<never> {
-    const url = typeof body === 'object' && body !== null ? (body as { github_url?: unknown }).github_url : undefined;
-    if (typeof url !== 'string' || !/^https?:\/\/(www\.)?github\.com\/[^/]+\/[^/]+/.test(url)) {
-      throw new ClientError(400, 'body must be {"github_url": "https://github.com/<owner>/<repo>"}');
-    }
-    await this.artifacts.require(this.dataSource.manager, 'model', parseArtifactId(rawId));
-    throw new ClientError(502, 'license compatibility cannot be assessed yet (the license service is not integrated)');
   }
 }

@@ -5,7 +5,6 @@ import type { RequestActor } from '../auth/actor';
 import { UsersService } from '../auth/users.service';
 import { ArtifactEntity } from '../persistence/artifact.entity';
 import { DownloadEntity } from '../persistence/download.entity';
-import { UserEntity } from '../persistence/user.entity';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 
 /**
@@ -25,8 +24,8 @@ export class RegistryResetService {
       // Versions go with their artifact (ON DELETE CASCADE).
       await m.createQueryBuilder().delete().from(ArtifactEntity).execute();
       await m.createQueryBuilder().delete().from(DownloadEntity).execute();
-      await m.createQueryBuilder().delete().from(UserEntity).execute();
-      await this.users.ensureDefaultAdmin(m);
+      // Every account but the default admin goes, and every token but the default admin's is revoked.
+      await this.users.resetToDefaultAdmin(m);
       await this.outbox.enqueue(
         m,
         Topic.RegistryReset,

@@ -7,9 +7,11 @@ import { REQUIRED_PERMISSION, type ActorRequest } from './auth.decorators';
 import { TokenService } from './token.service';
 
 /**
- * Authenticates X-Authorization (403 when missing/invalid, as the spec says) and authorises the permission declared
- * with @RequirePermission. Lacking admin answers 401 (the spec's "You do not have permission" on /reset); lacking
- * another permission answers 403, the only auth failure those operations document.
+ * Authenticates X-Authorization (403 when missing, invalid, expired, revoked or used up, as the spec says) and
+ * authorises the permission declared with @RequirePermission (routes without one need only a valid token; checks on
+ * the object itself, such as ownership, are the handler's: see ownership.ts). Lacking admin answers 401 (the spec's
+ * "You do not have permission" on /reset); lacking another permission answers 403, the only auth failure those
+ * operations document.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -21,7 +23,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ActorRequest & { headers: Record<string, string | string[] | undefined> }>();
     const header = request.headers['x-authorization'];
-    const actor = await this.tokens.authenticate(Array.isArray(header) ? header[0] : header);
+    const { tokenId, ...actor } = await this.tokens.authenticate(Array.isArray(header) ? header[0] : header);
     const needed = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, [
       context.getHandler(),
       context.getClass(),
@@ -31,6 +33,7 @@ export class AuthGuard implements CanActivate {
       throw new ClientError(needed === 'admin' ? 401 : 403, `you do not have the "${needed}" permission`);
     }
     request.actor = actor;
+    request.tokenId = tokenId;
     return true;
   }
 }

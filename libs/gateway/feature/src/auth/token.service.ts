@@ -1,18 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
 import { parsePermissions } from '@modelguard/domain';
 import { ClientError } from '../domain/client-error';
 import { GATEWAY_SETTINGS, JWT_AUDIENCE, JWT_ISSUER, type GatewaySettings } from '../gateway-settings';
-import { GATEWAY_USE_COUNTER, type UseCounter } from '../ports/use-counter.port';
+import { GATEWAY_CLOCK, type Clock } from '../ports/clock.port';
 import type { RequestActor } from './actor';
+import { TokenLedger } from './token-ledger';
 
 const ALGORITHM = 'HS256';
+/** Our token ids are UUIDs; anything else in a correctly signed token is refused before it reaches the cache. */
+const TOKEN_ID = /^[0-9a-f-]{36}$/;
+
+/** The caller plus the id of the token it presented (logout revokes exactly that one). */
+export interface AuthenticatedActor extends RequestActor {
+  tokenId: string;
+}
 
 /**
  * Issues and checks bearer tokens: HS256 JWTs with the algorithm pinned (alg=none and every other alg are refused by
- * jose because we pass `algorithms`), bound to our issuer/audience, expiring after auth.tokenTtlSeconds and usable at
- * most auth.tokenMaxUses times (counted per token id in the cache).
+ * jose because we pass `algorithms`), bound to our issuer/audience, expiring after auth.tokenTtlSeconds, usable at
+ * most auth.tokenMaxUses times and revocable (token-ledger.ts). Every failure is a 403 (the spec's "Authentication
+ * failed") whose message says which check failed.
  */
 @Injectable()
 export class TokenService {
@@ -20,46 +29,64 @@ export class TokenService {
 
   constructor(
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
-    @Inject(GATEWAY_USE_COUNTER) private readonly uses: UseCounter,
+    @Inject(GATEWAY_CLOCK) private readonly clock: Clock,
+    private readonly ledger: TokenLedger,
   ) {
     this.key = new TextEncoder().encode(settings.auth.jwtSecret);
   }
 
   async issue(actor: RequestActor): Promise<string> {
+    const now = this.clock.now();
+    const issuedAt = Math.floor(now / 1000);
+    const expiresAt = issuedAt + this.settings.auth.tokenTtlSeconds;
+    const id = randomUUID();
     const jwt = await new SignJWT({ adm: actor.isAdmin, perms: actor.permissions })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(actor.name)
       .setIssuer(JWT_ISSUER)
       .setAudience(JWT_AUDIENCE)
-      .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime(`${this.settings.auth.tokenTtlSeconds}s`)
+      .setJti(id)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
       .sign(this.key);
+    await this.ledger.record({ id, userName: actor.name, issuedAt: new Date(now), expiresAt: new Date(expiresAt * 1000) });
     return `bearer ${jwt}`;
   }
 
-  /** Verifies an X-Authorization value and counts one use. Any failure is a 403 (spec: "Authentication failed"). */
-  async authenticate(header: string | undefined): Promise<RequestActor> {
+  /** Verifies an X-Authorization value and counts one use of it. */
+  async authenticate(header: string | undefined): Promise<AuthenticatedActor> {
     if (header === undefined || header.trim().length === 0) throw new ClientError(403, 'missing X-Authorization token');
     const raw = header.trim().replace(/^bearer\s+/i, '');
     if (raw.length > 4096) throw new ClientError(403, 'invalid authentication token');
-    let payload;
-    try {
-      ({ payload } = await jwtVerify(raw, this.key, { algorithms: [ALGORITHM], issuer: JWT_ISSUER, audience: JWT_AUDIENCE }));
-    } catch {
-      throw new ClientError(403, 'invalid or expired authentication token');
-    }
-    if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
+    const payload = await this.verify(raw);
+    const { sub, jti, exp } = payload;
+    if (typeof sub !== 'string' || typeof jti !== 'string' || !TOKEN_ID.test(jti) || typeof exp !== 'number') {
       throw new ClientError(403, 'invalid authentication token');
     }
-    const ttl = Math.max(1, payload.exp - Math.floor(Date.now() / 1000));
-    const used = await this.uses.incr(`gateway:token-uses:${payload.jti}`, ttl);
-    if (used > this.settings.auth.tokenMaxUses) throw new ClientError(403, 'authentication token has exceeded its maximum number of uses');
+    const use = await this.ledger.consume(jti, new Date(exp * 1000));
+    if (!use.ok) throw new ClientError(403, refusal(use.reason, this.settings.auth.tokenMaxUses));
     const perms = Array.isArray(payload['perms']) ? payload['perms'] : [];
-    return {
-      name: payload.sub,
-      isAdmin: payload['adm'] === true,
-      permissions: parsePermissions(perms),
-    };
+    return { name: sub, isAdmin: payload['adm'] === true, permissions: parsePermissions(perms), tokenId: jti };
+  }
+
+  private async verify(raw: string): Promise<JWTPayload> {
+    try {
+      const options = { algorithms: [ALGORITHM], issuer: JWT_ISSUER, audience: JWT_AUDIENCE, currentDate: new Date(this.clock.now()) };
+      return (await jwtVerify(raw, this.key, options)).payload;
+    } catch (error: unknown) {
+      if (error instanceof errors.JWTExpired) throw new ClientError(403, 'authentication token has expired; sign in again');
+      throw new ClientError(403, 'invalid authentication token');
+    }
+  }
+}
+
+function refusal(reason: 'revoked' | 'used up' | 'unknown', maxUses: number): string {
+  switch (reason) {
+    case 'revoked':
+      return 'authentication token has been revoked; sign in again';
+    case 'used up':
+      return `authentication token has exceeded its maximum number of uses (${maxUses}); sign in again`;
+    case 'unknown':
+      return 'authentication token is not known to this registry (revoked or from before a reset); sign in again';
   }
 }

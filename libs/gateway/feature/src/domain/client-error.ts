@@ -7,6 +7,8 @@ export class ClientError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** Structured facts added to the JSON body next to `error` (for example the metrics that failed a gate). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'ClientError';

@@ -1,3 +1,4 @@
+import { parseReleaseVersion, releaseVersionProblem } from '@modelguard/domain';
 import semver from 'semver';
 import { ClientError } from './client-error';
 
@@ -33,4 +34,46 @@ export function versionMatches(version: string, range: string): boolean {
 /** Versions assigned by the registry: 1.0.0 for the first, then 1.0.1, 1.0.2… on each PUT. */
 export function assignedVersion(ordinal: number): string {
   return `1.0.${ordinal}`;
+}
+
+/**
+ * The counter's version for the next row, skipping values already taken as a key or shown as a label (an upload
+ * may have named `1.0.1` itself, or a Hugging Face tag may read `1.0.1`): keys must stay unique, and a counter
+ * value equal to another version's label would make both answer to the same name.
+ */
+export function nextAssignedVersion(ordinal: number, taken: ReadonlySet<string>): string {
+  let n = ordinal;
+  while (taken.has(assignedVersion(n))) n += 1;
+  return assignedVersion(n);
+}
+
+/** What a version key row says about its name: the key every service uses and the source's label, if any. */
+export interface NamedVersion {
+  version: string;
+  versionLabel: string | null;
+  ordinal: number;
+}
+
+/** The version a user recognises: the source's release label when it gave one, else the registry's key. */
+export function shownVersion(v: Pick<NamedVersion, 'version' | 'versionLabel'>): string {
+  return v.versionLabel ?? v.version;
+}
+
+/** An upload's optional `?version=`: absent → null (the counter decides), else a release version or a 400. */
+export function parseRequestedVersion(raw: unknown): string | null {
+  if (raw === undefined || raw === '') return null;
+  const problem = releaseVersionProblem(raw);
+  if (problem !== null) throw new ClientError(400, problem);
+  return parseReleaseVersion(raw);
+}
+
+/**
+ * Exact selection (`?version=` on downloads, the override path): the version shown as `wanted` (`v1.2.0` and
+ * `1.2.0` alike), the latest one when two share a label; failing that, the version whose key it is, since keys
+ * appear in events, the audit trail and the X-ModelGuard-Version header.
+ */
+export function pickExactVersion<T extends NamedVersion>(rows: readonly T[], wanted: string): T | null {
+  const name = parseReleaseVersion(wanted) ?? wanted;
+  const latest = (xs: T[]): T | null => xs.reduce<T | null>((best, x) => (best === null || x.ordinal > best.ordinal ? x : best), null);
+  return latest(rows.filter((r) => shownVersion(r) === name)) ?? latest(rows.filter((r) => r.version === name || r.version === wanted));
 }

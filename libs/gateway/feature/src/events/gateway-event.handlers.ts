@@ -1,9 +1,12 @@
 import { Topic, type Envelope, type PayloadOf } from '@modelguard/contracts';
+import { parseReleaseVersion } from '@modelguard/domain';
 import { OnEvent, type EventContext } from '@modelguard/messaging';
 import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { Inject, Injectable } from '@nestjs/common';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { ArtifactEntity } from '../persistence/artifact.entity';
+import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
+import { gatedSource, settleRatingGate } from './rating-gate';
 
 /** README text kept for regex search; bounded so one huge model card cannot bloat every search. */
 export const MAX_README_CHARS = 256 * 1024;
@@ -17,7 +20,10 @@ export const MAX_README_CHARS = 256 * 1024;
 export class GatewayEventHandlers {
   private readonly logger: Logger;
 
-  constructor(@Inject(SERVICE_LOGGER) logger: Logger) {
+  constructor(
+    @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+  ) {
     this.logger = logger.child({ context: 'GatewayEventHandlers' });
   }
 
@@ -29,13 +35,18 @@ export class GatewayEventHandlers {
     const versions = ctx.manager.getRepository(ArtifactVersionEntity);
     const existing = await versions.findOneBy({ artifactId: p.artifactId, version: p.version });
     const stored = { source: p.source, files: p.files, totalBytes: String(p.totalBytes), ingestState: 'stored' as const, ingestError: null };
+    // The release the source calls this (a Hugging Face tag): shown and queried; the key stays the counter's.
+    const versionLabel = parseReleaseVersion(p.metadata.upstream?.versionTag);
+    // The ingest gate holds a Hugging Face model until its rating's verdict (rating-gate.ts).
+    const ratingState = this.settings.gateway.ratingGate && gatedSource(p.artifactType, p.source) ? ('pending' as const) : null;
     if (existing === null) {
       const last = await versions.maximum('ordinal', { artifactId: p.artifactId });
-      await versions.insert({ artifactId: p.artifactId, version: p.version, ordinal: (last ?? -1) + 1, url: p.url, scanState: 'pending', ...stored });
+      await versions.insert({ artifactId: p.artifactId, version: p.version, ordinal: (last ?? -1) + 1, url: p.url, scanState: 'pending', ratingState, versionLabel, ...stored });
     } else if (existing.ingestState !== 'stored') {
       // First time stored: the scan starts now. A redelivery must not reset a verdict that already arrived.
-      await versions.update({ artifactId: p.artifactId, version: p.version }, { ...stored, scanState: 'pending', scanReason: null });
+      await versions.update({ artifactId: p.artifactId, version: p.version }, { ...stored, scanState: 'pending', scanReason: null, ratingState, versionLabel });
     }
+    await settleRatingGate(ctx.manager, p.artifactId, p.version);
     const readme = p.metadata['readme'];
     if (typeof readme === 'string' && artifact.latestVersion === p.version) {
       await ctx.manager.getRepository(ArtifactEntity).update({ id: p.artifactId }, { readme: readme.slice(0, MAX_README_CHARS) });

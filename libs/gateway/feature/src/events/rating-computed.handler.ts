@@ -4,6 +4,7 @@ import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { Inject, Injectable } from '@nestjs/common';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { ModelRatingEntity } from '../persistence/model-rating.entity';
+import { settleRatingGate } from './rating-gate';
 
 /**
  * Keeps the rating read model `/rate` answers from: one row per rated model version. The payload arrives validated
@@ -31,6 +32,7 @@ export class RatingComputedHandler {
     const computedAt = new Date(p.computedAt);
     const existing = await ratings.findOneBy({ artifactId: p.artifactId, version: p.version });
     if (existing !== null && existing.computedAt.getTime() > computedAt.getTime()) return;
-    await ratings.save({ artifactId: p.artifactId, version: p.version, rating: p.rating, reasons: p.reasons, fallbacks: p.fallbacks, computedAt });
+    await ratings.save({ artifactId: p.artifactId, version: p.version, rating: p.rating, reasons: p.reasons, fallbacks: p.fallbacks, gate: p.gate ?? null, computedAt });
+    await settleRatingGate(ctx.manager, p.artifactId, p.version);
   }
 }

@@ -5,7 +5,12 @@ import { mapException } from './gateway-exception.filter';
 describe('mapException', () => {
   it('keeps client errors with their status, message and headers', () => {
     const mapped = mapException(new ClientError(409, 'still scanning', { 'Retry-After': '5' }));
-    expect(mapped).toEqual({ status: 409, message: 'still scanning', headers: { 'Retry-After': '5' } });
+    expect(mapped).toEqual({ status: 409, message: 'still scanning', headers: { 'Retry-After': '5' }, details: {} });
+  });
+
+  it('keeps the structured details a client error adds to its body (the 424 gate names its failing metrics)', () => {
+    const failing = [{ metric: 'license', value: 0, threshold: 0.5 }];
+    expect(mapException(new ClientError(424, 'not registered', {}, { failing_metrics: failing })).details).toEqual({ failing_metrics: failing });
   });
 
   it('turns an exhausted database pool into 503 with Retry-After instead of a 500', () => {

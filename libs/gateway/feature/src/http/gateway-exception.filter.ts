@@ -8,6 +8,7 @@ interface Mapped {
   status: number;
   message: string;
   headers: Readonly<Record<string, string>>;
+  details?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -34,12 +35,12 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       return;
     }
     for (const [name, value] of Object.entries(mapped.headers)) res.setHeader(name, value);
-    res.status(mapped.status).json({ error: mapped.message });
+    res.status(mapped.status).json({ ...mapped.details, error: mapped.message });
   }
 }
 
 export function mapException(exception: unknown): Mapped {
-  if (exception instanceof ClientError) return { status: exception.status, message: exception.message, headers: exception.headers };
+  if (exception instanceof ClientError) return { status: exception.status, message: exception.message, headers: exception.headers, details: exception.details };
   // Hostile or broken archives (bombs, traversal, symlinks, corrupt data) are the uploader's fault.
   if (isPackageError(exception)) return { status: 400, message: exception.message, headers: {} };
   if (exception instanceof HttpException) {

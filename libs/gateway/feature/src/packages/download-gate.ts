@@ -3,6 +3,7 @@ import type { ArtifactVersionEntity } from '../persistence/artifact-version.enti
 
 export const INGEST_RETRY_AFTER_SECONDS = 10;
 export const SCAN_RETRY_AFTER_SECONDS = 30;
+export const RATING_RETRY_AFTER_SECONDS = 10;
 
 /**
  * Decides whether a version may be downloaded. Returns a warning for content served despite findings (flagged, or
@@ -13,6 +14,11 @@ export function checkDownloadGate(v: ArtifactVersionEntity): { warning: string |
     throw new ClientError(409, `version ${v.version} is still being ingested; retry later`, { 'Retry-After': String(INGEST_RETRY_AFTER_SECONDS) });
   }
   if (v.ingestState === 'failed') throw new ClientError(404, `version ${v.version} has no package: ingestion failed (${v.ingestError ?? 'unknown reason'})`);
+  // The ingest gate (events/rating-gate.ts): a refused model is never served, not even with a scan override.
+  if (v.ratingState === 'rejected') throw new ClientError(403, `download refused: version ${v.version} was rejected by the ingest gate (${v.ratingReason ?? 'disqualified rating'})`);
+  if (v.ratingState === 'pending') {
+    throw new ClientError(409, `version ${v.version} is waiting for its trust rating; retry later`, { 'Retry-After': String(RATING_RETRY_AFTER_SECONDS) });
+  }
   switch (v.scanState) {
     case 'pending':
       throw new ClientError(409, `version ${v.version} is waiting for its security scan; retry later`, { 'Retry-After': String(SCAN_RETRY_AFTER_SECONDS) });

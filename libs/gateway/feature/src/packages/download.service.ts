@@ -12,6 +12,7 @@ import { DownloadEntity } from '../persistence/download.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 import { checkDownloadGate } from './download-gate';
+import { findVersion } from './version-lookup';
 
 export interface ResolvedDownload {
   artifact: ArtifactEntity;
@@ -34,9 +35,12 @@ export class DownloadService {
     if (rawVersion !== undefined && (typeof rawVersion !== 'string' || rawVersion.length === 0 || rawVersion.length > 64)) {
       throw new ClientError(400, 'version must be a version string');
     }
-    const wanted = typeof rawVersion === 'string' ? rawVersion : artifact.latestVersion;
-    const version = await this.dataSource.getRepository(ArtifactVersionEntity).findOneBy({ artifactId: id, version: wanted });
-    if (version === null) throw new ClientError(404, `${artifact.name} has no version ${wanted}`);
+    // No ?version= → the latest (a key); else the version shown under that name (label, else key).
+    const version =
+      rawVersion === undefined
+        ? await this.dataSource.getRepository(ArtifactVersionEntity).findOneBy({ artifactId: id, version: artifact.latestVersion })
+        : await findVersion(this.dataSource.manager, id, rawVersion as string);
+    if (version === null) throw new ClientError(404, `${artifact.name} has no version ${String(rawVersion ?? artifact.latestVersion)}`);
     return { artifact, version, warning: checkDownloadGate(version).warning };
   }
 

@@ -7,6 +7,7 @@ import { CurrentActor, RequirePermission } from '../auth/auth.decorators';
 import { AuthGuard } from '../auth/auth.guard';
 import { parseArtifactId, parseArtifactType } from '../domain/artifact-type';
 import { ClientError } from '../domain/client-error';
+import { shownVersion } from '../domain/version-query';
 import { contentRange, isPackageError, parseRangeHeader, streamZip, type ByteRange } from '@modelguard/packages';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { DownloadService, type ResolvedDownload } from './download.service';
@@ -40,7 +41,8 @@ export class PackagesController {
     setWarning(res, d);
     const suffix = selection.label === 'full' ? '' : `-${selection.label.replace(/[^a-zA-Z0-9]+/g, '_').slice(0, 40)}`;
     res.status(200).setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Disposition', `attachment; filename="${d.artifact.id}-${d.version.version}${suffix}.zip"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${d.artifact.id}-${shownVersion(d.version)}${suffix}.zip"`);
+    // The key, as events and the audit trail name it; the file name carries the version users see.
     res.setHeader('X-ModelGuard-Version', d.version.version);
     await streamZip(selection.files, (sha256) => this.blobs.get(sha256), res);
   }
@@ -81,11 +83,12 @@ export class PackagesController {
   async uploadNew(
     @Param('artifact_type') rawType: string,
     @Query('name') name: unknown,
+    @Query('version') version: unknown,
     @CurrentActor() actor: RequestActor,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ArtifactView> {
-    const view = await this.uploads.createFromUpload(parseArtifactType(rawType), name, req, declaredLength(req), actor);
+    const view = await this.uploads.createFromUpload(parseArtifactType(rawType), name, version, req, declaredLength(req), actor);
     res.status(201);
     return view;
   }
@@ -95,10 +98,11 @@ export class PackagesController {
   uploadVersion(
     @Param('artifact_type') rawType: string,
     @Param('id') rawId: string,
+    @Query('version') version: unknown,
     @CurrentActor() actor: RequestActor,
     @Req() req: Request,
   ): Promise<{ version: string }> {
-    return this.uploads.addVersionFromUpload(parseArtifactType(rawType), parseArtifactId(rawId), req, declaredLength(req), actor);
+    return this.uploads.addVersionFromUpload(parseArtifactType(rawType), parseArtifactId(rawId), version, req, declaredLength(req), actor);
   }
 }
 

@@ -7,9 +7,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ArtifactService } from '../artifacts/artifact.service';
 import { artifactView, downloadUrlOf, type ArtifactView } from '../artifacts/artifact-view';
 import type { RequestActor } from '../auth/actor';
+import { assertMayModifyArtifact } from '../auth/ownership';
 import { newArtifactId } from '../domain/artifact-id';
 import { validateArtifactName } from '../domain/artifact-name';
-import { assignedVersion } from '../domain/version-query';
+import { assignedVersion, parseRequestedVersion } from '../domain/version-query';
 import { MAX_README_CHARS } from '../events/gateway-event.handlers';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
@@ -18,6 +19,7 @@ import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.p
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 import { ingestZipToBlobStore } from '@modelguard/packages';
 import { spoolToTempFile } from './upload-spool';
+import { nextCounterVersion, requireVersionFree } from './version-lookup';
 
 const README = /^readme(\.(md|txt|rst))?$/i;
 
@@ -36,15 +38,23 @@ export class UploadService {
     @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
   ) {}
 
-  async createFromUpload(type: ArtifactType, rawName: unknown, body: Readable, length: number | undefined, actor: RequestActor): Promise<ArtifactView> {
+  /** `rawVersion`: the uploader's own name for the version (`?version=1.2.0`), else the counter's 1.0.0. */
+  async createFromUpload(
+    type: ArtifactType,
+    rawName: unknown,
+    rawVersion: unknown,
+    body: Readable,
+    length: number | undefined,
+    actor: RequestActor,
+  ): Promise<ArtifactView> {
     const name = validateArtifactName(rawName);
+    const version = parseRequestedVersion(rawVersion) ?? assignedVersion(0);
     const files = await this.unpack(body, length);
     const readme = await this.readReadme(files);
     const id = newArtifactId();
-    const version = assignedVersion(0);
     const url = downloadUrlOf(this.settings.http.publicUrl, type, id);
     const artifact = await this.dataSource.transaction(async (m) => {
-      const row = m.getRepository(ArtifactEntity).create({ id, type, name, url, latestVersion: version, readme });
+      const row = m.getRepository(ArtifactEntity).create({ id, type, name, url, latestVersion: version, readme, owner: actor.name });
       await m.getRepository(ArtifactEntity).insert(row);
       await this.storeVersion(m, row, version, 0, files, actor, Topic.ArtifactCreated);
       return row;
@@ -52,15 +62,28 @@ export class UploadService {
     return artifactView(artifact, this.settings.http.publicUrl);
   }
 
-  async addVersionFromUpload(type: ArtifactType, id: string, body: Readable, length: number | undefined, actor: RequestActor): Promise<{ version: string }> {
-    await this.artifacts.require(this.dataSource.manager, type, id); // 404 before reading a large body
+  /** A named version must be new to the artifact (409); without a name the counter picks the next free one. */
+  async addVersionFromUpload(
+    type: ArtifactType,
+    id: string,
+    rawVersion: unknown,
+    body: Readable,
+    length: number | undefined,
+    actor: RequestActor,
+  ): Promise<{ version: string }> {
+    const named = parseRequestedVersion(rawVersion);
+    // 404 and 409 before reading a large body; the transaction checks the name again under the artifact's lock.
+    assertMayModifyArtifact(actor, await this.artifacts.require(this.dataSource.manager, type, id), 'update');
+    if (named !== null) await requireVersionFree(this.dataSource.manager, id, named);
     const files = await this.unpack(body, length);
     const readme = await this.readReadme(files);
     return this.dataSource.transaction(async (m) => {
       const artifact = await this.artifacts.require(m, type, id, true);
+      assertMayModifyArtifact(actor, artifact, 'update');
       const last = await m.getRepository(ArtifactVersionEntity).maximum('ordinal', { artifactId: id });
       const ordinal = (last ?? -1) + 1;
-      const version = assignedVersion(ordinal);
+      if (named !== null) await requireVersionFree(m, id, named);
+      const version = named ?? (await nextCounterVersion(m, id, ordinal));
       await m.getRepository(ArtifactEntity).update({ id }, { latestVersion: version, readme: readme ?? artifact.readme });
       await this.storeVersion(m, artifact, version, ordinal, files, actor, Topic.ArtifactUpdated);
       return { version };

@@ -3,6 +3,11 @@ import type { ScanState } from '@modelguard/domain';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 export type IngestState = 'ingesting' | 'stored' | 'failed';
+/**
+ * The ingest gate (artifacts/rating-gate.ts) for a model fetched from Hugging Face: `pending` until its rating's
+ * verdict arrives, then `passed` or `rejected` for good. NULL for versions the gate does not apply to.
+ */
+export type RatingGateState = 'pending' | 'passed' | 'rejected';
 export type { ScanState };
 
 /** An immutable version of an artifact: PUT adds a row, it never rewrites an old one (only its state columns). */
@@ -17,6 +22,13 @@ export class ArtifactVersionEntity {
   /** 0 for the first version, then 1, 2… — orders versions without parsing them. */
   @Column({ type: 'int' })
   ordinal!: number;
+
+  /**
+   * The release the source says this is (a Hugging Face git tag `v1.2.0` → `1.2.0`), when it says one. `version`
+   * stays the key every service uses; users see and query the label (domain/version-query.ts `shownVersion`).
+   */
+  @Column({ name: 'version_label', type: 'varchar', length: 64, nullable: true })
+  versionLabel!: string | null;
 
   @Column({ type: 'text' })
   url!: string;
@@ -42,6 +54,13 @@ export class ArtifactVersionEntity {
 
   @Column({ name: 'override_reason', type: 'text', nullable: true })
   overrideReason!: string | null;
+
+  @Column({ name: 'rating_state', type: 'varchar', length: 16, nullable: true })
+  ratingState!: RatingGateState | null;
+
+  /** Why the gate rejected the version: each failing metric and its value. */
+  @Column({ name: 'rating_reason', type: 'text', nullable: true })
+  ratingReason!: string | null;
 
   @Column({ type: 'jsonb', default: () => "'[]'" })
   files!: ManifestEntry[];

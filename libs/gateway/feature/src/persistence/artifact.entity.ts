@@ -28,6 +28,10 @@ export class ArtifactEntity {
   @Column({ type: 'text', nullable: true })
   readme!: string | null;
 
+  /** The user who registered it: only they or an admin may update or delete it (null: admins only). */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  owner!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

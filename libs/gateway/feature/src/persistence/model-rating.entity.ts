@@ -1,3 +1,4 @@
+import type { IngestGateVerdictV1 } from '@modelguard/contracts';
 import type { ModelRating, RatingMetric } from '@modelguard/domain';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
@@ -23,6 +24,10 @@ export class ModelRatingEntity {
 
   @Column({ type: 'jsonb' })
   fallbacks!: RatingMetric[];
+
+  /** The ingest gate's verdict scoring sent with the rating (NULL when it sent none). */
+  @Column({ type: 'jsonb', nullable: true })
+  gate!: IngestGateVerdictV1 | null;
 
   /** When scoring computed it: a re-rating replaces the row only if it is newer. */
   @Column({ name: 'computed_at', type: 'timestamptz' })

@@ -6,6 +6,7 @@ import { ArtifactService } from '../artifacts/artifact.service';
 import { RequirePermission } from '../auth/auth.decorators';
 import { AuthGuard } from '../auth/auth.guard';
 import { parseArtifactId, parseArtifactType } from '../domain/artifact-type';
+import { findVersion } from '../packages/version-lookup';
 import { InternalQueriesService } from './internal-queries.service';
 
 /** Audit trail (spec) and scan report (extension), both owned by other services and queried after a 404 check here. */
@@ -37,7 +38,9 @@ export class AuditController {
     await this.artifacts.require(this.dataSource.manager, parseArtifactType(rawType), id);
     // An empty ?version= means "the latest", as before; anything else must fit the contract (400 otherwise).
     const wanted = version === undefined || version === '' ? undefined : (version as string);
-    const result = await this.internal.query(Query.ScanReport, { id, version: wanted }, 'the scan service');
+    // The scan service knows versions by key; a label users see (a Hugging Face tag) is translated here.
+    const named = typeof wanted === 'string' ? await findVersion(this.dataSource.manager, id, wanted) : null;
+    const result = await this.internal.query(Query.ScanReport, { id, version: named?.version ?? wanted }, 'the scan service');
     // 202: the version is still queued or being scanned; the body says which.
     res.status(result.status);
     return result.body;

@@ -6,7 +6,7 @@ import { ClientError } from '../domain/client-error';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 
 /**
- * The gateway's side of the internal queries (audit trail, scan report): performs them with the platform's typed
+ * The gateway's side of the internal queries (audit trail, scan report, lineage, cost): performs them with the platform's typed
  * client and turns its failures into the gateway's answers. Upstream 404 stays 404, a request the contract refuses
  * is 400, any other failure is a 502 (never a hang, never the upstream's raw error body).
  */
@@ -17,7 +17,7 @@ export class InternalQueriesService {
 
   constructor(@Inject(GATEWAY_SETTINGS) settings: GatewaySettings, @Inject(SERVICE_LOGGER) logger: Logger) {
     this.client = new InternalClient({
-      baseUrls: { audit: settings.services.auditUrl, scan: settings.services.scanUrl },
+      baseUrls: { audit: settings.services.auditUrl, scan: settings.services.scanUrl, lineage: settings.services.lineageUrl, scoring: settings.services.scoringUrl },
       timeoutMs: settings.gateway.proxyTimeoutMs,
       maxResponseBytes: settings.gateway.maxProxiedBytes,
     });

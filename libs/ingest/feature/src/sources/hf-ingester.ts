@@ -9,6 +9,7 @@ import { IngestDeps, PackageContent } from './package-content';
 import { mapBounded } from './bounded-map';
 import { chainStreams } from './stream-chain';
 import { GitBlobVerifier, PrefixCapture } from './stream-taps';
+import { versionTagOf } from './hf-version-tag';
 
 /** Files we still keep from a dataset too large to mirror: its card and small descriptive files. */
 const PARTIAL_FILE_MAX = 1024 * 1024;
@@ -71,11 +72,12 @@ interface MetadataCaptures {
   adapterConfig: PrefixCapture | null;
 }
 
-function upstreamOf(kind: HfRepoKind, info: HfRepoInfo, revision: string): UpstreamInfo {
+function upstreamOf(kind: HfRepoKind, info: HfRepoInfo, revision: string, versionTag: string | null): UpstreamInfo {
   return compact({
     repo: info.id,
     kind,
     revision,
+    versionTag: versionTag ?? undefined,
     author: info.author,
     lastModified: info.lastModified,
     createdAt: info.createdAt,
@@ -89,13 +91,20 @@ function upstreamOf(kind: HfRepoKind, info: HfRepoInfo, revision: string): Upstr
   });
 }
 
-function buildMetadata(kind: HfRepoKind, info: HfRepoInfo, revision: string, captured: MetadataCaptures, filePaths: readonly string[]): PackageMetadata {
+function buildMetadata(
+  kind: HfRepoKind,
+  info: HfRepoInfo,
+  revision: string,
+  versionTag: string | null,
+  captured: MetadataCaptures,
+  filePaths: readonly string[],
+): PackageMetadata {
   const readmeText = captured.readme?.text.slice(0, PACKAGE_README_MAX_CHARS);
   // The Hub's parsed cardData wins; the README's front matter is the fallback when the Hub sent none.
   const card = cardFrontMatterOf(info.cardData ?? (readmeText ? parseFrontMatter(readmeText) : {}));
   const adapterConfig = captured.adapterConfig ? extractAdapterConfig(captured.adapterConfig.text) : undefined;
   return compact({
-    upstream: upstreamOf(kind, info, revision),
+    upstream: upstreamOf(kind, info, revision, versionTag),
     license: licenseOf(info, card),
     baseModels: kind === 'model' ? baseModelsOf(card, adapterConfig, filePaths) : undefined,
     datasets: card.datasets,
@@ -113,6 +122,7 @@ function buildMetadata(kind: HfRepoKind, info: HfRepoInfo, revision: string, cap
  * Mirrors a Hub model or dataset at one pinned revision: info → recursive tree → every file streamed from
  * `resolve/<sha>` into the blob store (LFS files verified by sha256, git files by blob id, sizes exact).
  * A model over maxPackageBytes is refused; a dataset over it is kept as card + small files (metadata.truncated).
+ * The refs listing says which release tag names the commit (metadata.upstream.versionTag).
  */
 export async function ingestHuggingFace(deps: IngestDeps, kind: HfRepoKind, repo: string): Promise<PackageContent> {
   const client = new HuggingFaceClient(deps.fetcher, deps.hfEndpoint);
@@ -120,6 +130,8 @@ export async function ingestHuggingFace(deps: IngestDeps, kind: HfRepoKind, repo
   const revision = info.sha ?? 'main';
   // The canonical id (legacy `bert-base-uncased` → `google-bert/bert-base-uncased`) is what files resolve under.
   const canonical = info.id;
+  // Read alongside the files (it never rejects): which release tag, if any, names this commit.
+  const versionTag = versionTagOf(client, kind, canonical, info.sha);
   let files = planFiles(canonical, await client.tree(kind, canonical, revision, deps.limits.maxFiles), deps.limits.maxFiles);
   const declared = manifestTotalBytes(files);
   let truncated: PackageMetadata['truncated'];
@@ -138,7 +150,7 @@ export async function ingestHuggingFace(deps: IngestDeps, kind: HfRepoKind, repo
       file.path === readmePath ? readme : file.path === 'config.json' ? captured.config : file.path === 'adapter_config.json' ? captured.adapterConfig : null;
     return storeFile(deps, client.fileUrl(kind, canonical, revision, file.path), file, capture);
   });
-  const metadata = buildMetadata(kind, info, revision, captured, manifest.map((f) => f.path));
+  const metadata = buildMetadata(kind, info, revision, await versionTag, captured, manifest.map((f) => f.path));
   return {
     source: 'huggingface',
     files: manifest,

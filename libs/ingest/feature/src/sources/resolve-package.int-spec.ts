@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PackageMetadataSchema } from '@modelguard/contracts';
+import { PackageMetadataSchema, type UpstreamInfo } from '@modelguard/contracts';
 import { FsBlobStore } from '@modelguard/storage';
 import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
 import { EgressPolicy, SafeFetcher, UpstreamError } from '@modelguard/egress';
@@ -209,6 +209,40 @@ describe('GitHub code', () => {
   it('refuses a zipball over the package limit while streaming it', async () => {
     const error = await upstreamFailure(resolvePackage(deps({ maxPackageBytes: 1000 }), 'https://github.com/openai/whisper', 'code'));
     expect(error.kind).toBe('too-large');
+  });
+});
+
+/** The release a Hugging Face model is, from its git tags (fixtures: tests/fixtures/upstreams/README.md). */
+describe('Hugging Face version tags', () => {
+  const TAGGED = 'distilbert/distilbert-base-uncased-distilled-squad';
+  const upstreamOf = async (repo: string): Promise<UpstreamInfo> => {
+    const content = await resolvePackage(deps(), `https://huggingface.co/${repo}`, 'model');
+    expect(content.files).toHaveLength(hf.filesOf(repo).length);
+    return content.metadata.upstream ?? {};
+  };
+
+  it('reports the highest semver tag on the ingested commit, as written upstream', async () => {
+    const upstream = await upstreamOf(TAGGED);
+    expect(upstream.revision).toBe(hf.repoOf(TAGGED).sha);
+    // v2.0.0 is higher but tags an older commit; onnx-export is not a version.
+    expect(upstream.versionTag).toBe('v1.1.0');
+    expect(hf.requests.some((r) => r.path === `/api/models/${TAGGED}/refs`)).toBe(true);
+  });
+
+  it('reports no tag when the only tag names another commit, or there are none', async () => {
+    expect((await upstreamOf('microsoft/resnet-50')).versionTag).toBeUndefined();
+    expect((await upstreamOf('google-bert/bert-base-uncased')).versionTag).toBeUndefined();
+  });
+
+  it.each([
+    ['a 404', { status: 404 }],
+    ['a 500', { status: 500 }],
+    ['a hang (timeout)', { action: 'hang' as const }],
+    ['a reset connection', { action: 'reset' as const }],
+  ])('stores the package without a tag after %s on refs', async (_label, fault) => {
+    hf.inject({ match: `/api/models/${TAGGED}/refs`, ...fault });
+    const upstream = await upstreamOf(TAGGED);
+    expect([upstream.repo, upstream.versionTag]).toEqual([TAGGED, undefined]);
   });
 });
 

@@ -17,6 +17,10 @@ beforeAll(async () => {
     seen.push({ path: req.url ?? '', accept: req.headers.accept });
     if (req.url === '/repos/o%20x/r') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ full_name: 'o x/r', default_branch: 'main', license: { key: 'mit', spdx_id: 'MIT' } }));
     else if (req.url === '/repos/o/broken') res.writeHead(200, { 'content-type': 'application/json' }).end('{"full_name": 7}');
+    else if (req.url === '/repos/o/r/license') {
+      const body = { name: 'LICENSE', path: 'LICENSE', sha: 'abc', size: 4, content: 'TUlU\n', encoding: 'base64', license: { key: 'other', name: 'Other', spdx_id: 'NOASSERTION', url: null } };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    } else if (req.url === '/repos/o/broken/license') res.writeHead(200, { 'content-type': 'application/json' }).end('{"name": 5}');
     else if (req.url === '/repos/o/r/zipball/feature/a%20b') res.writeHead(200, { 'content-length': '3' }).end('zip');
     else res.writeHead(404).end();
   });
@@ -37,6 +41,13 @@ describe('GitHubClient', () => {
     expect(repo.default_branch).toBe('main');
     expect(licenseIdOf(repo)).toBe('MIT');
     expect(seen.at(-1)).toEqual({ path: '/repos/o%20x/r', accept: 'application/vnd.github+json' });
+  });
+
+  it('reads the license file with the license GitHub detected in it, and refuses a license answer of the wrong shape', async () => {
+    const file = await client().license('o', 'r');
+    expect([file.path, file.license?.spdx_id, Buffer.from(file.content ?? '', 'base64').toString()]).toEqual(['LICENSE', 'NOASSERTION', 'MIT']);
+    await expect(client().license('o', 'broken')).rejects.toMatchObject({ kind: 'invalid-response' });
+    await expect(client().license('o', 'missing')).rejects.toMatchObject({ kind: 'not-found' });
   });
 
   it('refuses a repository answer of the wrong shape', async () => {

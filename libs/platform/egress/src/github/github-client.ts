@@ -7,6 +7,8 @@ import {
   GitHubContributorSchema,
   type GitHubContributorStats,
   GitHubContributorStatsSchema,
+  type GitHubLicenseFile,
+  GitHubLicenseFileSchema,
   type GitHubPullDetail,
   GitHubPullDetailSchema,
   type GitHubPullSummary,
@@ -99,6 +101,18 @@ export class GitHubClient {
     const { data } = await this.getJson(this.repoUrl(owner, repo));
     const parsed = GitHubRepoSchema.safeParse(data);
     if (!parsed.success) throw new UpstreamError('invalid-response', `unexpected repository shape for ${owner}/${repo}`);
+    return parsed.data;
+  }
+
+  /**
+   * The repository's license file and the license GitHub detected in it (`GET /repos/{o}/{r}/license`). GitHub
+   * answers 404 both for a repository that does not exist and for one without a license file it can find, so a
+   * `not-found` here needs `repo()` to tell the two apart.
+   */
+  async license(owner: string, repo: string): Promise<GitHubLicenseFile> {
+    const { data } = await this.getJson(`${this.repoUrl(owner, repo)}/license`);
+    const parsed = GitHubLicenseFileSchema.safeParse(data);
+    if (!parsed.success) throw new UpstreamError('invalid-response', `unexpected license shape for ${owner}/${repo}`);
     return parsed.data;
   }
 

@@ -86,3 +86,32 @@ export const GitHubContributorStatsSchema = z
   })
   .loose();
 export type GitHubContributorStats = z.infer<typeof GitHubContributorStatsSchema>;
+
+/** `license` of a repository or of its license file: GitHub's detection (`spdx_id` NOASSERTION = a license file it could not classify). */
+export const GitHubLicenseRefSchema = z
+  .object({
+    key: z.string().max(100),
+    name: z.string().max(300).optional(),
+    spdx_id: z.string().max(100).nullable().optional(),
+    url: z.string().max(500).nullable().optional(),
+    node_id: z.string().max(100).optional(),
+  })
+  .loose();
+export type GitHubLicenseRef = z.infer<typeof GitHubLicenseRefSchema>;
+
+/**
+ * `GET /repos/{o}/{r}/license`: the repository's license file (the one GitHub detected, at the root) with its
+ * content, base64 with line breaks as GitHub sends it, and the license GitHub detected in it.
+ */
+export const GitHubLicenseFileSchema = z
+  .object({
+    name: z.string().max(255),
+    path: z.string().max(1024),
+    sha: z.string().max(64).optional(),
+    size: count,
+    content: z.string().optional(),
+    encoding: z.string().max(20).optional(),
+    license: GitHubLicenseRefSchema.nullable().optional(),
+  })
+  .loose();
+export type GitHubLicenseFile = z.infer<typeof GitHubLicenseFileSchema>;

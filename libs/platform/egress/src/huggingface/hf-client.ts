@@ -35,6 +35,14 @@ const TreeEntrySchema = z.object({
 });
 export type HfTreeEntry = z.infer<typeof TreeEntrySchema>;
 
+/** One git ref of `/api/{models,datasets}/<repo>/refs`: `{name: "v1.0", ref: "refs/tags/v1.0", targetCommit}`. */
+const GitRefSchema = z.object({ name: z.string().min(1).max(256), ref: z.string().max(512).optional(), targetCommit: z.string().regex(/^[0-9a-f]{40}$/) }).loose();
+export type HfGitRef = z.infer<typeof GitRefSchema>;
+
+/** The Hub's refs listing; `converts` (and `pullRequests` with `include_prs=1`) are passed through unread. */
+const RefsSchema = z.object({ branches: z.array(GitRefSchema).max(10_000), tags: z.array(GitRefSchema).max(10_000) }).loose();
+export type HfRefs = z.infer<typeof RefsSchema>;
+
 const MAX_TREE_PAGES = 200;
 
 /** Encodes a repo id (`org/name`) segment by segment so it can never add path components. */
@@ -63,6 +71,14 @@ export class HuggingFaceClient {
     const { data } = await this.fetcher.getJson(this.apiBase(kind, repo));
     const parsed = HfRepoInfoSchema.safeParse(data);
     if (!parsed.success) throw new UpstreamError('invalid-response', `unexpected ${kind} info shape for ${repo}`);
+    return parsed.data;
+  }
+
+  /** Branches and tags of a repo with the commit each points at (`GET /api/models/<repo>/refs`). */
+  async refs(kind: HfRepoKind, repo: string): Promise<HfRefs> {
+    const { data } = await this.fetcher.getJson(`${this.apiBase(kind, repo)}/refs`);
+    const parsed = RefsSchema.safeParse(data);
+    if (!parsed.success) throw new UpstreamError('invalid-response', `unexpected refs shape for ${repo}`);
     return parsed.data;
   }
 

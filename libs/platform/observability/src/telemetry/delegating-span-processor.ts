@@ -18,6 +18,11 @@ export class DelegatingSpanProcessor implements SpanProcessor {
     };
   }
 
+  /** Whether any processor receives spans (RecordWhileExportingSampler records spans only then). */
+  hasDelegates(): boolean {
+    return this.delegates.length > 0;
+  }
+
   /** Exports each span synchronously on end (suited to in-memory test exporters). */
   addExporter(exporter: SpanExporter): () => Promise<void> {
     return this.add(new SimpleSpanProcessor(exporter));

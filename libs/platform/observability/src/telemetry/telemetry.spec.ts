@@ -7,7 +7,7 @@ import { attachInMemorySpanExporter, attachSpanExporter, isTelemetryStarted, shu
 afterAll(() => shutdownTelemetry());
 
 describe('telemetry', () => {
-  it('records real spans without an exporter and lets a test attach an in-memory exporter later', async () => {
+  it('records real spans once a test attaches an in-memory exporter', async () => {
     startTelemetry({ serviceName: 'svc-under-test', instrument: false });
     expect(isTelemetryStarted()).toBe(true);
     expect(startTelemetry({ serviceName: 'ignored', instrument: false }).serviceName).toBe('svc-under-test');
@@ -29,6 +29,27 @@ describe('telemetry', () => {
     expect(spans[1]!.spanContext().traceId).toBe(spans[0]!.spanContext().traceId);
     expect(spans[0]!.resource.attributes['service.name']).toBe('svc-under-test');
 
+    await detach();
+  });
+
+  it('gives spans real trace ids but records nothing while no exporter receives them', async () => {
+    startTelemetry({ serviceName: 'svc-under-test', instrument: false });
+    const tracer = trace.getTracer('t');
+    const carrier: Record<string, string> = {};
+    tracer.startActiveSpan('unexported', (span) => {
+      expect(span.isRecording()).toBe(false);
+      expect(span.spanContext().traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+      propagation.inject(context.active(), carrier);
+      span.end();
+    });
+    // The trace still propagates (not sampled: nobody downstream needs to record it either).
+    expect(carrier['traceparent']).toMatch(/^00-(?!0{32})[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    const { exporter, detach } = attachInMemorySpanExporter();
+    tracer.startActiveSpan('exported', (span) => {
+      expect(span.isRecording()).toBe(true);
+      span.end();
+    });
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['exported']);
     await detach();
   });
 

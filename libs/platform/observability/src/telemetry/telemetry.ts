@@ -11,6 +11,7 @@ import { envDetector, processDetector } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, InMemorySpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { DelegatingSpanProcessor } from './delegating-span-processor';
+import { RecordWhileExportingSampler } from './record-while-exporting.sampler';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -30,8 +31,9 @@ let state: TelemetryState | null = null;
 
 /**
  * Starts the OpenTelemetry SDK once per process. Safe to call again: later calls return the running
- * instance (register.ts and a test may both call it). Spans are always recorded so that trace ids
- * reach logs and `traceparent` headers; they are only *exported* when an OTLP endpoint is given.
+ * instance (register.ts and a test may both call it). Every span gets real trace ids, so they reach logs and
+ * `traceparent` headers; spans are only *recorded* while an exporter receives them (an OTLP endpoint, or an
+ * exporter a test attaches), see RecordWhileExportingSampler.
  */
 export function startTelemetry(opts: TelemetryOptions): { serviceName: string } {
   if (state) return { serviceName: state.serviceName };
@@ -47,6 +49,7 @@ export function startTelemetry(opts: TelemetryOptions): { serviceName: string } 
   const sdk = new NodeSDK({
     serviceName: opts.serviceName,
     spanProcessors: [processor],
+    sampler: new RecordWhileExportingSampler(() => processor.hasDelegates()),
     // Explicit empty lists stop the SDK from configuring OTLP metrics/log exporters from env defaults.
     metricReaders: [],
     logRecordProcessors: [],

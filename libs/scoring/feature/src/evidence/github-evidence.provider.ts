@@ -18,13 +18,17 @@ export interface GithubEvidenceProviderOptions {
  * upstream settings (the same allow-list and address rules as ingest), GITHUB_API_URL, and GITHUB_TOKEN if set.
  */
 export function buildGithubEvidenceCollector(config: AppConfig, opts: GithubEvidenceProviderOptions = {}): GithubEvidenceCollector {
+  return new GithubEvidenceCollector(buildScoringGithubClient(config, opts.resolver), opts.collector);
+}
+
+/** The scoring service's GitHub API client (evidence and license check): guarded fetcher, GITHUB_TOKEN, bounded calls. */
+export function buildScoringGithubClient(config: AppConfig, resolver?: Resolver): GitHubClient {
   const { upstream } = config;
-  const fetcher = createSafeFetcher(upstream, { resolver: opts.resolver, userAgent: SCORING_USER_AGENT });
-  const client = new GitHubClient(fetcher, upstream.githubApiUrl, {
+  const fetcher = createSafeFetcher(upstream, { resolver, userAgent: SCORING_USER_AGENT });
+  return new GitHubClient(fetcher, upstream.githubApiUrl, {
     token: upstream.githubToken,
     timeoutMs: Math.min(upstream.requestTimeoutMs, MAX_CALL_TIMEOUT_MS),
   });
-  return new GithubEvidenceCollector(client, opts.collector);
 }
 
 /** A Nest provider of the collector under `provide` (the scoring module's GitHub evidence token). */

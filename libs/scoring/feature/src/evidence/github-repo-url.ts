@@ -1,14 +1,10 @@
+import { GITHUB_OWNER_PATTERN as OWNER, GITHUB_REPO_NAME_PATTERN as REPO, GITHUB_RESERVED_OWNERS as RESERVED_OWNERS } from '@modelguard/contracts';
+
 /** A GitHub repository named by a URL. */
 export interface GithubRepoRef {
   owner: string;
   repo: string;
 }
-
-// GitHub's own rules: owners are 1-39 alphanumerics or single hyphens; repository names 1-100 of [A-Za-z0-9._-].
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-/** First path segments on github.com that are site pages, not owners. */
-const RESERVED_OWNERS = new Set(['orgs', 'topics', 'features', 'marketplace', 'sponsors', 'settings', 'login', 'about', 'apps', 'search', 'explore', 'collections']);
 
 /**
  * `owner/repo` of a repository URL: `https://github.com/o/r`, `…/o/r.git`, `…/o/r/tree/<ref>/<dir>`,

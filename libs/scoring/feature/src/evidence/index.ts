@@ -1,3 +1,3 @@
 export { GithubEvidenceCollector, DEFAULT_GITHUB_EVIDENCE_OPTIONS, additionsSince, isReviewed, type GithubEvidenceOptions } from './github-evidence.collector';
-export { buildGithubEvidenceCollector, githubEvidenceProvider, type GithubEvidenceProviderOptions } from './github-evidence.provider';
+export { buildGithubEvidenceCollector, buildScoringGithubClient, githubEvidenceProvider, type GithubEvidenceProviderOptions } from './github-evidence.provider';
 export { parseGithubRepoUrl, type GithubRepoRef } from './github-repo-url';

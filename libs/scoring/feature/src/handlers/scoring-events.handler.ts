@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
-import { type ArtifactDeletedV1, type Envelope, type PackageStoredV1, type PackageUploadedV1, type RegistryResetV1, Topic } from '@modelguard/contracts';
+import { type ArtifactDeletedV1, type Envelope, matchKeysOf, type PackageStoredV1, type PackageUploadedV1, type RegistryResetV1, Topic } from '@modelguard/contracts';
 import { type EventContext, OnEvent } from '@modelguard/messaging';
-import { matchKeysOf } from '../linking/artifact-links';
+import { LineageParentStore } from '../persistence/lineage-parent.store';
 import { ModelRatingStore } from '../persistence/model-rating.store';
 import { RatingJobStore } from '../persistence/rating-job.store';
 import { ScoredArtifactStore } from '../persistence/scored-artifact.store';
@@ -20,6 +20,7 @@ export class ScoringEventsHandler {
   private readonly artifacts = new ScoredArtifactStore();
   private readonly jobs = new RatingJobStore();
   private readonly ratings = new ModelRatingStore();
+  private readonly lineage = new LineageParentStore();
 
   constructor(
     @Inject(RatingWorker) private readonly worker: RatingWorker,
@@ -78,6 +79,7 @@ export class ScoringEventsHandler {
     await this.jobs.deleteArtifact(ctx.manager, id);
     await this.ratings.deleteArtifact(ctx.manager, id);
     await this.artifacts.deleteArtifact(ctx.manager, id);
+    await this.lineage.deleteArtifact(ctx.manager, id);
   }
 
   /** The registry is empty again: scoring's whole read state goes with it. */
@@ -86,5 +88,6 @@ export class ScoringEventsHandler {
     await this.jobs.deleteAll(ctx.manager);
     await this.ratings.deleteAll(ctx.manager);
     await this.artifacts.deleteAll(ctx.manager);
+    await this.lineage.deleteAll(ctx.manager);
   }
 }

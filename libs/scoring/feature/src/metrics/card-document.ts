@@ -141,6 +141,14 @@ export function readCard(readme: string | undefined): CardDocument {
   return doc;
 }
 
+/**
+ * The card's text as readCard reads it (bounded, HTML comments and front matter removed): what a reader, or an LLM
+ * analyser, is shown. Hidden comments stay out, so text no human sees on the Hub cannot speak to a model either.
+ */
+export function cardBody(readme: string | undefined): string {
+  return splitFrontMatter(withoutHtmlComments((readme ?? '').slice(0, CARD_ANALYSIS_MAX_CHARS))).body;
+}
+
 function newSection(heading: string, level: number): CardSection {
   return { heading, level, words: 0, tables: [], codeBlocks: 0, prose: '' };
 }

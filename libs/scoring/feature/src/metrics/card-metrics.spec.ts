@@ -46,6 +46,10 @@ describe('performance_claims', () => {
   it('counts metric statements in prose but not numbers printed by code', () => {
     const prose = performanceClaimsRules(withCard('# M\nIt reaches an accuracy of 91.2% and F1 of 0.88 on IMDB.'));
     expect(prose.reason).toContain('2 metric statements in prose');
+    const percentFirst = performanceClaimsRules(withCard('# M\nIt reaches 76.1% top-1 accuracy on ImageNet, ~0.5% top1 more than v1, at a cost of ~5% imgs/sec.'));
+    expect(percentFirst.reason).toContain('3 metric statements in prose');
+    const notClaims = performanceClaimsRules(withCard('# M\nTrained on 80% of the data; 20% of the samples were held out.'));
+    expect(notClaims.reason).toContain('0 metric statements in prose');
     const code = performanceClaimsRules(withCard('# M\n```python\nprint("accuracy", 0.91)\n```'));
     expect(code.reason).toContain('0 metric statements in prose');
   });

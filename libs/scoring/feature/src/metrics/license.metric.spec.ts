@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contextOf, modelEvidence } from '../../test/evidence-builder';
-import { licenseFromText, licenseVerdict } from './license-compatibility';
+import { licenseFromText } from '../licenses/license-text';
+import { licenseVerdict } from './license-compatibility';
 import { license } from './license.metric';
 
 describe('license', () => {

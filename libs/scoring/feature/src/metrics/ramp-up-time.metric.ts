@@ -23,7 +23,7 @@ const KNOWN_LIBRARIES = new Set([
   'onnx', 'transformers.js', 'mlx', 'gguf', 'llama.cpp', 'setfit', 'adapter-transformers', 'ultralytics', 'paddlenlp',
 ]);
 
-const TOPICS: Record<string, RegExp> = {
+export const TOPICS: Record<string, RegExp> = {
   overview: /description|overview|summary|about|introduction|model details|what is/,
   uses: /intended use|\buses\b|use cases?|applications|direct use/,
   usage: /how to use|usage|quick ?start|getting started|get started|example|inference|transcription/,
@@ -36,30 +36,58 @@ const TOPICS: Record<string, RegExp> = {
 const LOADS_MODEL = /from_pretrained\s*\(|pipeline\s*\(|SentenceTransformer\s*\(|hf_hub_download\s*\(|snapshot_download\s*\(|load_model\s*\(|create_model\s*\(/;
 const INSTALL = /\b(pip3?|conda|uv pip|npm) install\b|requirements\.txt/;
 
-export function rampUpTimeRules({ evidence, card }: CardAnalysisInput): MetricFinding {
+/** What the ramp-up formula reads from a card: the rules below fill it in, an LLM analyser may re-read parts of it. */
+export interface RampUpParts {
+  library: 0 | 1;
+  /** 1 a code block loads this model, 0.48 other code, 0 none. */
+  usage: number;
+  words: number;
+  /** Documented topics (keys of TOPICS). */
+  topics: string[];
+  install: 0 | 1;
+  links: number;
+}
+
+/** The documented ramp-up formula; the one place its weights live. */
+export function rampUpScore(p: RampUpParts): number {
+  return round2(0.2 * p.library + 0.25 * p.usage + 0.15 * saturate(p.words, 400) + 0.2 * saturate(p.topics.length, 5) + 0.1 * p.install + 0.1 * saturate(p.links, 3));
+}
+
+export function rampUpParts({ evidence, card }: CardAnalysisInput): RampUpParts {
+  return {
+    library: libraryScore(evidence),
+    usage: usageScore(card, modelNames(evidence)),
+    words: card.words,
+    topics: documentedTopics(card),
+    install: card.codeBlocks.some((b) => INSTALL.test(b.code)) || INSTALL.test(card.prose) || card.sections.some((s) => /install|setup|requirements/.test(s.heading)) ? 1 : 0,
+    links: card.links.length,
+  };
+}
+
+export function rampUpNotes(p: RampUpParts): string[] {
+  return [
+    p.library ? 'loads with a known library' : 'no known library',
+    p.usage === 1 ? 'usage example loads this model' : p.usage > 0 ? 'code examples, none loading this model' : 'no usage example',
+    `${p.words} words of prose`,
+    `topics: ${p.topics.join(', ') || 'none'}`,
+    p.install ? 'installation documented' : 'no installation steps',
+    `${p.links} links`,
+  ];
+}
+
+export function rampUpTimeRules(input: CardAnalysisInput): MetricFinding {
+  const { evidence, card } = input;
   const library = libraryScore(evidence);
   if (!card.present) return fellBack(round2(0.2 * library), `no model card; ${library ? 'loads with a known library' : 'no known library either'}`);
-  const usage = usageScore(card, modelNames(evidence));
-  const prose = saturate(card.words, 400);
-  const topics = documentedTopics(card);
-  const install = card.codeBlocks.some((b) => INSTALL.test(b.code)) || INSTALL.test(card.prose) || card.sections.some((s) => /install|setup|requirements/.test(s.heading)) ? 1 : 0;
-  const refs = saturate(card.links.length, 3);
-  const score = 0.2 * library + 0.25 * usage + 0.15 * prose + 0.2 * saturate(topics.length, 5) + 0.1 * install + 0.1 * refs;
-  const notes = [
-    library ? 'loads with a known library' : 'no known library',
-    usage === 1 ? 'usage example loads this model' : usage > 0 ? 'code examples, none loading this model' : 'no usage example',
-    `${card.words} words of prose`,
-    `topics: ${topics.join(', ') || 'none'}`,
-    install ? 'installation documented' : 'no installation steps',
-    `${card.links.length} links`,
-  ];
+  const parts = rampUpParts(input);
+  const notes = rampUpNotes(parts);
   if (card.templateLines > 0 || card.placeholders > 0) notes.push(`${card.templateLines} template lines and ${card.placeholders} placeholders ignored`);
   if (card.frontMatter === 'broken') notes.push('front matter unreadable');
   if (card.truncated) notes.push('card truncated for analysis');
-  return scored(round2(score), notes.join('; '));
+  return scored(rampUpScore(parts), notes.join('; '));
 }
 
-function libraryScore(evidence: CardAnalysisInput['evidence']): number {
+function libraryScore(evidence: CardAnalysisInput['evidence']): 0 | 1 {
   const library = declaredLibrary(evidence)?.toLowerCase();
   if (library && KNOWN_LIBRARIES.has(library)) return 1;
   const config = evidence.metadata.config;

@@ -1,5 +1,6 @@
 import { schemaOf } from '@modelguard/persistence';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { AddLineageParents1764330000000 } from './add-lineage-parents.migration';
 
 /**
  * The scoring service's tables:
@@ -74,4 +75,4 @@ export class CreateScoringTables1764320000000 implements MigrationInterface {
   }
 }
 
-export const SCORING_MIGRATIONS = [CreateScoringTables1764320000000];
+export const SCORING_MIGRATIONS = [CreateScoringTables1764320000000, AddLineageParents1764330000000];

@@ -57,6 +57,22 @@ export class RatingJobStore implements LeasedJobStore<EntityManager, RatingJob> 
     return rows.length > 0;
   }
 
+  /**
+   * Ask for a version to be rated again (its lineage changed, or a parent's rating did): a finished job goes back to
+   * the queue, a queued one stays queued, and a running one is taken back, so its result (computed from the old
+   * parents) is discarded when it tries to finish and the job runs again with the new ones.
+   */
+  async requestRerating(manager: EntityManager, job: NewRatingJob, owner: string, leaseMs: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${tableOf(manager, 'rating_job')} (artifact_id, version, causation_id, correlation_id, owner, lease_expires_at)
+       VALUES ($1, $2, $3, $4, $5, ${leaseFromNow(6)})
+       ON CONFLICT ON CONSTRAINT rating_job_artifact_version_uq DO UPDATE
+         SET status = 'pending', owner = EXCLUDED.owner, lease_expires_at = EXCLUDED.lease_expires_at, next_attempt_at = now(),
+             attempts = 0, causation_id = EXCLUDED.causation_id, correlation_id = EXCLUDED.correlation_id, updated_at = now()`,
+      [job.artifactId, job.version, job.causationId, job.correlationId, owner, leaseMs],
+    );
+  }
+
   /** Claim up to `limit` jobs: own pending ones first, then anyone's whose lease lapsed (see leaseQueries). */
   async claim(manager: EntityManager, owner: string, limit: number, leaseMs: number): Promise<RatingJob[]> {
     const result: unknown = await manager.query(leaseQueries.claim(tableOf(manager, 'rating_job'), RETURNED_COLUMNS), [owner, limit, leaseMs]);

@@ -71,9 +71,17 @@ export class ScoredArtifactStore {
     return rows[0] ? toArtifact(rows[0]) : null;
   }
 
+  /** The most recently stored version of an artifact (what the license check judges), or null when none is recorded. */
+  async findLatest(manager: EntityManager, artifactId: string): Promise<ScoredArtifact | null> {
+    const rows = (await manager.query(`SELECT ${COLUMNS} FROM ${tableOf(manager, 'scored_artifact')} WHERE artifact_id = $1 ORDER BY seq DESC LIMIT 1`, [
+      artifactId,
+    ])) as ArtifactRow[];
+    return rows[0] ? toArtifact(rows[0]) : null;
+  }
+
   /**
    * The artifact of `type` to link a model to: the most recent one the model's card names (any of `namedKeys`),
-   * else the most recent one stored before the model (`beforeSeq`). See linking/artifact-links.ts for the rule.
+   * else the most recent one stored before the model (`beforeSeq`). See package-links.ts in @modelguard/contracts for the rule.
    */
   async findLinked(manager: EntityManager, type: 'code' | 'dataset', namedKeys: string[], beforeSeq: number): Promise<ScoredArtifact | null> {
     const table = tableOf(manager, 'scored_artifact');

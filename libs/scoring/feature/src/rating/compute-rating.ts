@@ -36,7 +36,7 @@ export interface ComputeRatingOptions {
   metricTimeoutMs?: number;
 }
 
-const DEFAULT_METRIC_TIMEOUT_MS = 10_000;
+export const DEFAULT_METRIC_TIMEOUT_MS = 10_000;
 const deterministic = new DeterministicCardAnalyser();
 
 type Metric<S> = (ctx: MetricContext) => MetricFinding<S> | Promise<MetricFinding<S>>;

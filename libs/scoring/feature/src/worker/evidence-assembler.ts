@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { codeKeysNamedBy, datasetKeysNamedBy, githubKeysIn } from '../linking/artifact-links';
+import { codeKeysNamedBy, datasetKeysNamedBy, githubKeysIn } from '@modelguard/contracts';
+import { LineageParentStore } from '../persistence/lineage-parent.store';
 import { ScoredArtifactStore, type ScoredArtifact } from '../persistence/scored-artifact.store';
 import type { EvidenceUnavailable, GithubEvidence, LinkedArtifactEvidence, RatingEvidence } from '../rating/rating-evidence';
 import type { PackageReadmeReader } from './package-readme.reader';
@@ -32,12 +33,13 @@ function githubUrlOf(code: ScoredArtifact | null): string | undefined {
 /**
  * Gathers the evidence of one model version: the stored package (files, metadata, and the README read from the
  * blob store when the event carried none, as for uploads), the code and dataset
- * artifacts it links to (linking/artifact-links.ts states the rule) and, when the linked code is on GitHub, its
+ * artifacts it links to (package-links.ts in @modelguard/contracts states the rule) and, when the linked code is on GitHub, its
  * contributor and review history, bounded by `timeoutMs` so a hanging upstream costs a fallback, not a stuck job.
  * Reads only; runs outside any transaction.
  */
 export class EvidenceAssembler {
   private readonly artifacts = new ScoredArtifactStore();
+  private readonly lineage = new LineageParentStore();
 
   constructor(
     private readonly github: GithubEvidenceSource,
@@ -61,6 +63,8 @@ export class EvidenceAssembler {
       metadata: model.metadata,
       ...(code ? { linkedCode: toLinked(code) } : {}),
       ...(dataset ? { linkedDataset: toLinked(dataset) } : {}),
+      // tree_score: the registered, rated lineage parents (from the lineage service's events).
+      parents: await this.lineage.ratedParents(manager, model.artifactId),
     };
     const repoUrl = githubUrlOf(code);
     if (repoUrl !== undefined) evidence.github = await this.collectGithub(repoUrl, signal);

@@ -5,16 +5,22 @@ import { backoffDelay } from '@modelguard/jobs';
 import { Outbox } from '@modelguard/messaging';
 import { DATA_SOURCE, runInTransaction } from '@modelguard/persistence';
 import { BlobStore } from '@modelguard/storage';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { LineageParentStore } from '../persistence/lineage-parent.store';
 import { ModelRatingStore } from '../persistence/model-rating.store';
 import { RatingJobStore, type RatingJob } from '../persistence/rating-job.store';
-import { computeRating } from '../rating/compute-rating';
+import { type ComputeRatingOptions, computeRating } from '../rating/compute-rating';
+import { RATING_OPTIONS } from '../llm/rating-options.provider';
+import { ingestGate } from '../rating/ingest-gate';
 import type { ComputedRating } from '../rating/rating-evidence';
 import { type AssembledEvidence, EvidenceAssembler, GITHUB_EVIDENCE_SOURCE, type GithubEvidenceSource } from './evidence-assembler';
 import { PackageReadmeReader } from './package-readme.reader';
 import { SCORING_SETTINGS, type ScoringSettings } from './scoring-settings';
 
 export type RatingOutcome = 'rated' | 'failed' | 'retry' | 'lost' | 'aborted';
+
+/** A parent's net_score must move at least this much for its children to be rated again. */
+const NET_SCORE_CHANGE_TO_PROPAGATE = 0.01;
 
 /** 1 s before the second attempt, doubling; maxAttempts bounds how far it grows. */
 const JOB_RETRY_BACKOFF = { initialMs: 1_000 };
@@ -35,6 +41,7 @@ export class RatingJobProcessor {
   private readonly logger: Logger;
   private readonly jobs = new RatingJobStore();
   private readonly ratings = new ModelRatingStore();
+  private readonly lineage = new LineageParentStore();
   private readonly assembler: EvidenceAssembler;
 
   constructor(
@@ -44,6 +51,8 @@ export class RatingJobProcessor {
     @Inject(SERVICE_LOGGER) logger: Logger,
     @Inject(GITHUB_EVIDENCE_SOURCE) github: GithubEvidenceSource,
     @Inject(BlobStore) blobs: BlobStore,
+    // The card analyser (the LLM one when LLM_BASE_URL is set) and the metric deadline that goes with it.
+    @Inject(RATING_OPTIONS) private readonly ratingOptions: ComputeRatingOptions,
   ) {
     this.logger = logger.child({ context: 'RatingJobProcessor' });
     this.assembler = new EvidenceAssembler(github, new PackageReadmeReader(blobs), settings.evidenceTimeoutMs);
@@ -55,7 +64,7 @@ export class RatingJobProcessor {
       if (signal.aborted) return 'aborted';
       // The version's record goes with a delete or reset, and the job with it: nothing left to rate.
       if (assembled === null) return await this.fail(job, `${job.artifactId}@${job.version} is no longer recorded`);
-      const computed = await computeRating(assembled.evidence);
+      const computed = await computeRating(assembled.evidence, this.ratingOptions);
       return await this.complete(job, assembled, computed);
     } catch (error) {
       if (signal.aborted) return 'aborted';
@@ -71,6 +80,7 @@ export class RatingJobProcessor {
     const computedAt = new Date();
     return runInTransaction(this.dataSource, async (manager) => {
       if (!(await this.jobs.finish(manager, job.id, this.settings.workerId, 'done'))) return 'lost';
+      const previous = await this.ratings.find(manager, job.artifactId, job.version);
       await this.ratings.upsert(manager, {
         artifactId: job.artifactId,
         version: job.version,
@@ -95,12 +105,33 @@ export class RatingJobProcessor {
           reasons: boundedReasons(computed.reasons),
           fallbacks: computed.fallbacks,
           computedAt: computedAt.toISOString(),
+          gate: ingestGate(computed),
         },
         { key: job.artifactId, causationId: job.causationId, correlationId: job.correlationId },
       );
+      if (previous === null || Math.abs(previous.rating.net_score - computed.rating.net_score) >= NET_SCORE_CHANGE_TO_PROPAGATE) {
+        await this.rerateChildren(manager, job);
+      }
       this.logger.info(`rated ${job.artifactId}@${job.version}: net_score ${computed.rating.net_score} (fallbacks: ${computed.fallbacks.join(', ') || 'none'})`);
       return 'rated' as const;
     });
+  }
+
+  /**
+   * A model's net_score is its children's tree_score input: they are rated again, in this same transaction (so the
+   * request cannot be lost). The threshold stops the ripple: tree_score weighs 0.05 in net_score, so a change shrinks
+   * twentyfold per generation and even a cycle (which the lineage service refuses anyway) settles at once.
+   */
+  private async rerateChildren(manager: EntityManager, job: RatingJob): Promise<void> {
+    for (const child of await this.lineage.childrenOf(manager, job.artifactId)) {
+      if (child.childId === job.artifactId) continue;
+      await this.jobs.requestRerating(
+        manager,
+        { artifactId: child.childId, version: child.version, causationId: job.causationId, correlationId: job.correlationId },
+        this.settings.workerId,
+        this.settings.leaseMs,
+      );
+    }
   }
 
   /** No event: the gateway keeps answering 404 for the version, and the job row records why. */

@@ -1,0 +1,177 @@
+import { qualifiedTable } from '@modelguard/persistence';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
+import { AuthTokenEntity } from '../persistence/auth-token.entity';
+import { GATEWAY_CLOCK, type Clock } from '../ports/clock.port';
+import { GATEWAY_COUNTER_CACHE, type CounterCache } from '../ports/counter-cache.port';
+
+/**
+ * Counter value that marks a revoked token: far above any max-uses setting, and further INCRs keep it there. One
+ * cache round trip per request therefore answers both "revoked?" and "used up?".
+ */
+const REVOKED_MARK = 1e15;
+/** Oldest live tokens of a user beyond this many are revoked at login, so one account cannot fill the table. */
+export const MAX_LIVE_TOKENS_PER_USER = 500;
+
+export type Consumption = { ok: true; uses: number } | { ok: false; reason: 'revoked' | 'used up' | 'unknown' };
+
+export interface TokenRecord {
+  id: string;
+  userName: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+export interface TokenInfo extends TokenRecord {
+  uses: number;
+  revoked: boolean;
+}
+
+/**
+ * Token accounting: each request increments the token's counter in the shared cache (Redis when distributed), the
+ * only work on the hot path. The cache is not trusted to keep anything, so the database holds what must survive a
+ * restart or an eviction: revocations, and `uses_reserved`, an upper bound on the uses granted so far. That bound is
+ * raised a block of uses *ahead* of the counter (one UPDATE every `block` requests), so when the counter is lost it
+ * restarts from the bound: a restart can cost a token up to two blocks of its uses, and it never gains any.
+ *
+ * The cache value is 1 + uses: a fresh token's key is written as "1" at issue, so an INCR answering 1 means the key
+ * was missing and the durable record must be consulted.
+ */
+@Injectable()
+export class TokenLedger {
+  private readonly block: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(GATEWAY_COUNTER_CACHE) private readonly cache: CounterCache,
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    @Inject(GATEWAY_CLOCK) private readonly clock: Clock,
+  ) {
+    this.block = reservationBlock(settings.auth.tokenMaxUses);
+  }
+
+  get maxUses(): number {
+    return this.settings.auth.tokenMaxUses;
+  }
+
+  /** Records a newly issued token (durably first), revokes the user's oldest beyond the cap and prunes expired rows. */
+  async record(token: TokenRecord): Promise<void> {
+    const now = new Date(this.clock.now());
+    const capped = await this.dataSource.transaction(async (m) => {
+      await m.getRepository(AuthTokenEntity).insert({ ...token, usesReserved: this.block, revokedAt: null });
+      const rows = await m.getRepository(AuthTokenEntity).createQueryBuilder('t').select(['t.id', 't.expiresAt'])
+        .where('t.userName = :name AND t.revokedAt IS NULL AND t.expiresAt > :now', { name: token.userName, now })
+        .orderBy('t.issuedAt', 'DESC').addOrderBy('t.id', 'DESC').offset(MAX_LIVE_TOKENS_PER_USER).getMany();
+      return this.revokeRows(m, rows.map((r) => r.id), now);
+    });
+    await this.cache.set(counterKey(token.id), '1', this.ttlUntil(token.expiresAt));
+    await this.markRevoked(capped);
+    // Expired rows are useless (the JWT's own expiry refuses the token): prune a bounded batch per login.
+    await this.dataSource.getRepository(AuthTokenEntity).createQueryBuilder().delete()
+      .where(`id IN (SELECT id FROM ${qualifiedTable(this.dataSource, 'auth_tokens')} WHERE expires_at < :now LIMIT 500)`, { now }).execute();
+  }
+
+  /** Counts one use of a verified token; refuses revoked, used-up and unrecorded tokens. */
+  async consume(id: string, expiresAt: Date): Promise<Consumption> {
+    const n = await this.cache.incr(counterKey(id), this.ttlUntil(expiresAt));
+    if (n >= REVOKED_MARK) return { ok: false, reason: 'revoked' };
+    if (n === 1) return this.recover(id, expiresAt);
+    const uses = n - 1;
+    if (uses > this.maxUses) return { ok: false, reason: 'used up' };
+    // First use of a block: reserve the block after this one, so the bound stays ahead of every granted use.
+    if ((uses - 1) % this.block === 0) await this.reserve(id, uses - 1 + 2 * this.block);
+    return { ok: true, uses };
+  }
+
+  /** Revokes one token of a user; false when the user has no such live token. */
+  async revokeOne(userName: string, id: string): Promise<boolean> {
+    const revoked = await this.revokeWhere(this.dataSource.manager, 't.id = :id AND t.userName = :userName', { id, userName });
+    return revoked.length > 0;
+  }
+
+  /** Revokes every live token of a user (logout everywhere, account deletion); returns how many. */
+  revokeUser(userName: string, m: EntityManager = this.dataSource.manager): Promise<string[]> {
+    return this.revokeWhere(m, 't.userName = :userName', { userName });
+  }
+
+  /** Revokes every live token except those of one user (registry reset keeps the default admin signed in). */
+  revokeAllExcept(userName: string, m: EntityManager): Promise<string[]> {
+    return this.revokeWhere(m, 't.userName <> :userName', { userName });
+  }
+
+  /** The user's unexpired tokens, newest first, with their use counts (the durable bound when the cache lost one). */
+  async list(userName: string): Promise<TokenInfo[]> {
+    const rows = await this.dataSource.getRepository(AuthTokenEntity).createQueryBuilder('t')
+      .where('t.userName = :userName AND t.expiresAt > :now', { userName, now: new Date(this.clock.now()) })
+      .orderBy('t.issuedAt', 'DESC').addOrderBy('t.id', 'DESC').limit(MAX_LIVE_TOKENS_PER_USER).getMany();
+    return Promise.all(
+      rows.map(async (r) => {
+        const cached = Number(await this.cache.get(counterKey(r.id)));
+        const revoked = r.revokedAt !== null || cached >= REVOKED_MARK;
+        const uses = Number.isSafeInteger(cached) && cached >= 1 && !revoked ? cached - 1 : Math.min(r.usesReserved, this.maxUses);
+        return { id: r.id, userName: r.userName, issuedAt: r.issuedAt, expiresAt: r.expiresAt, revoked, uses: Math.min(uses, this.maxUses) };
+      }),
+    );
+  }
+
+  /** The counter was missing (cache restarted or evicted it): resume from the durable record. */
+  private async recover(id: string, expiresAt: Date): Promise<Consumption> {
+    const row = await this.dataSource.getRepository(AuthTokenEntity).findOneBy({ id });
+    const ttl = this.ttlUntil(expiresAt);
+    if (row === null || row.revokedAt !== null) {
+      await this.cache.set(counterKey(id), String(REVOKED_MARK), ttl);
+      // No record: a token from before a reset wiped its user, or minted with a leaked secret. Refused either way.
+      return { ok: false, reason: row === null ? 'unknown' : 'revoked' };
+    }
+    const uses = row.usesReserved + 1;
+    if (uses <= this.maxUses) await this.reserve(id, uses + 2 * this.block);
+    await this.cache.set(counterKey(id), String(1 + uses), ttl);
+    return uses > this.maxUses ? { ok: false, reason: 'used up' } : { ok: true, uses };
+  }
+
+  private async reserve(id: string, upTo: number): Promise<void> {
+    await this.dataSource.getRepository(AuthTokenEntity).createQueryBuilder().update()
+      .set({ usesReserved: () => 'GREATEST(uses_reserved, :upTo)' })
+      .where('id = :id', { id }).setParameter('upTo', Math.min(upTo, this.maxUses + 1)).execute();
+  }
+
+  private async revokeWhere(m: EntityManager, condition: string, params: Record<string, unknown>): Promise<string[]> {
+    const now = new Date(this.clock.now());
+    const rows = await m.getRepository(AuthTokenEntity).createQueryBuilder('t').select(['t.id', 't.expiresAt'])
+      .where(`${condition} AND t.revokedAt IS NULL AND t.expiresAt > :now`, { ...params, now }).getMany();
+    const revoked = await this.revokeRows(m, rows.map((r) => r.id), now);
+    // The cache marks go in before the transaction commits: if it then fails the tokens are refused anyway (fail
+    // closed), whereas marking after commit would leave a window in which a revoked token still works.
+    await this.markRevoked(revoked);
+    return revoked.map((r) => r.id);
+  }
+
+  private async revokeRows(m: EntityManager, ids: string[], now: Date): Promise<{ id: string; expiresAt: Date }[]> {
+    if (ids.length === 0) return [];
+    const result = await m.getRepository(AuthTokenEntity).createQueryBuilder().update().set({ revokedAt: now })
+      .where('id IN (:...ids) AND revoked_at IS NULL', { ids }).returning('id, expires_at').execute();
+    return (result.raw as { id: string; expires_at: Date }[]).map((r) => ({ id: r.id, expiresAt: new Date(r.expires_at) }));
+  }
+
+  private async markRevoked(tokens: { id: string; expiresAt: Date }[]): Promise<void> {
+    await Promise.all(tokens.map((t) => this.cache.set(counterKey(t.id), String(REVOKED_MARK), this.ttlUntil(t.expiresAt))));
+  }
+
+  private ttlUntil(expiresAt: Date): number {
+    return Math.max(1, Math.ceil((expiresAt.getTime() - this.clock.now()) / 1000));
+  }
+
+}
+
+function counterKey(id: string): string {
+  return `gateway:token-uses:${id}`;
+}
+
+/**
+ * Uses reserved per database write: about 40 writes over a token's life, at most 25 (1000 uses → 25, so a restart
+ * costs a token at most 50 of its 1000 uses), and 1 for tiny caps so they stay exact.
+ */
+export function reservationBlock(maxUses: number): number {
+  return Math.max(1, Math.min(25, Math.floor(maxUses / 40)));
+}

@@ -1,0 +1,113 @@
+import { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD } from '../src/auth/actor';
+import type { MatrixRow } from './permission-matrix';
+import { buildZip } from './zip-test-utils';
+
+/** An id no artifact has: routes whose allowed answer is "not found" prove the caller got past authorisation. */
+const UNKNOWN_ID = '0000000000unknown';
+
+/**
+ * One row per operation of both OpenAPI documents, keyed `METHOD /template` exactly as the documents write it. The
+ * matrix test fails for an operation without a row (add one here when you add a route) and for a row whose
+ * operation is gone. A row says only what an allowed call looks like and answers; who is allowed comes from the
+ * route's @RequirePermission and the row's `object` scope (see expectedStatus).
+ */
+export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
+  // --- public -------------------------------------------------------------------------------------------------
+  'GET /health': { allowed: 200, request: () => ({ path: '/health' }) },
+  'GET /health/components': { allowed: 200, request: () => ({ path: '/health/components' }) },
+  'GET /tracks': { allowed: 200, request: () => ({ path: '/tracks' }) },
+  'PUT /authenticate': {
+    allowed: 200,
+    request: () => ({ path: '/authenticate', json: { user: { name: DEFAULT_ADMIN_NAME, is_admin: true }, secret: { password: DEFAULT_ADMIN_PASSWORD } } }),
+  },
+
+  // --- directory and reads ------------------------------------------------------------------------------------
+  'POST /artifacts': { allowed: 200, request: () => ({ path: '/artifacts', json: [{ name: '*' }] }) },
+  'GET /artifacts/{artifact_type}/{id}': { allowed: 200, request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}` }) },
+  'GET /artifact/byName/{name}': { allowed: 200, request: async (ctx, c) => ({ path: `/artifact/byName/${encodeURIComponent((await ctx.sharedArtifact(c)).metadata.name)}` }) },
+  'POST /artifact/byRegEx': {
+    allowed: 200,
+    request: async (ctx, c) => ({ path: '/artifact/byRegEx', json: { regex: `^${(await ctx.sharedArtifact({ ...c, target: 'foreign' })).metadata.name}$` } }),
+  },
+  'GET /artifact/model/{id}/rate': { allowed: 404, request: async (ctx, c) => ({ path: `/artifact/model/${(await ctx.sharedArtifact(c)).metadata.id}/rate` }) },
+  'GET /artifact/{artifact_type}/{id}/cost': { allowed: 404, request: () => ({ path: `/artifact/model/${UNKNOWN_ID}/cost` }) },
+  'GET /artifact/{artifact_type}/{id}/audit': { allowed: 404, request: () => ({ path: `/artifact/model/${UNKNOWN_ID}/audit` }) },
+  'GET /artifact/model/{id}/lineage': { allowed: 404, request: () => ({ path: `/artifact/model/${UNKNOWN_ID}/lineage` }) },
+  'GET /artifacts/{artifact_type}/{id}/lineage': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/lineage` }) },
+  'POST /artifact/model/{id}/license-check': {
+    allowed: 404,
+    request: () => ({ path: `/artifact/model/${UNKNOWN_ID}/license-check`, json: { github_url: 'https://github.com/google-research/bert' } }),
+  },
+  'GET /artifacts/{artifact_type}/{id}/versions': { allowed: 200, request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/versions` }) },
+  'GET /artifacts/{artifact_type}/{id}/scan-report': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/scan-report` }) },
+  // No scanner runs in the test app, so an allowed download meets the scan gate: 409 (pending), past authorisation.
+  'GET /artifacts/{artifact_type}/{id}/download': { allowed: 409, request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/download` }) },
+  'GET /artifacts/{artifact_type}/{id}/files/{path}': {
+    allowed: 409,
+    request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/files/README.md` }),
+  },
+
+  // --- writes -------------------------------------------------------------------------------------------------
+  'POST /artifact/{artifact_type}': { allowed: 201, request: (ctx) => ({ path: '/artifact/model', json: { url: `https://huggingface.co/matrix/${ctx.unique('created')}` } }) },
+  'POST /artifact/{artifact_type}/package': {
+    allowed: 201,
+    request: async (ctx) => ({ path: `/artifact/model/package?name=${ctx.unique('uploaded')}`, rawBody: await buildZip({ 'README.md': 'matrix' }), contentType: 'application/zip' }),
+  },
+  'PUT /artifacts/{artifact_type}/{id}': {
+    allowed: 200,
+    object: 'artifact',
+    request: async (ctx, c) => {
+      const a = await ctx.sharedArtifact(c);
+      return { path: `/artifacts/model/${a.metadata.id}`, json: { metadata: a.metadata, data: { url: `https://huggingface.co/matrix/${ctx.unique('updated')}` } } };
+    },
+  },
+  'PUT /artifacts/{artifact_type}/{id}/package': {
+    allowed: 200,
+    object: 'artifact',
+    request: async (ctx, c) => ({
+      path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/package`,
+      rawBody: await buildZip({ 'README.md': ctx.unique('version') }),
+      contentType: 'application/zip',
+    }),
+  },
+  'DELETE /artifacts/{artifact_type}/{id}': { allowed: 200, object: 'artifact', request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.freshArtifact(c)).metadata.id}` }) },
+  'POST /artifacts/{artifact_type}/{id}/versions/{version}/override': {
+    allowed: 404,
+    request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/versions/1.0.0/override`, json: { reason: 'permission matrix' } }),
+  },
+  'DELETE /reset': { allowed: 200, request: () => ({ path: '/reset' }) },
+
+  // --- accounts and tokens ------------------------------------------------------------------------------------
+  'DELETE /authenticate': { allowed: 200, request: async (ctx, c) => ({ path: '/authenticate', token: c.session === null ? c.token : await ctx.relogin(c.session) }) },
+  'POST /users': { allowed: 201, request: (ctx) => ({ path: '/users', json: { user: { name: ctx.unique('registered') }, secret: { password: 'matrix-password' }, permissions: ['search'] } }) },
+  'GET /users': { allowed: 200, request: () => ({ path: '/users' }) },
+  'GET /users/{name}': { allowed: 200, object: 'account', request: (ctx, c) => ({ path: `/users/${ctx.account(c).name}` }) },
+  'GET /users/{name}/tokens': { allowed: 200, object: 'account', request: (ctx, c) => ({ path: `/users/${ctx.account(c).name}/tokens` }) },
+  'DELETE /users/{name}': {
+    allowed: 200,
+    object: 'account',
+    request: async (ctx, c) => {
+      const victim = await ctx.freshAccount(c);
+      return { path: `/users/${victim.name}`, token: c.target === 'own' && c.session !== null ? victim.token : c.token };
+    },
+  },
+  'DELETE /users/{name}/tokens': {
+    allowed: 200,
+    object: 'account',
+    request: async (ctx, c) => {
+      const victim = await ctx.freshAccount(c);
+      return { path: `/users/${victim.name}/tokens`, token: c.target === 'own' && c.session !== null ? victim.token : c.token };
+    },
+  },
+  'DELETE /users/{name}/tokens/{token_id}': {
+    allowed: 200,
+    object: 'account',
+    request: async (ctx, c) => {
+      const account = ctx.account(c);
+      return { path: `/users/${account.name}/tokens/${ctx.tokenId(await ctx.relogin(account))}` };
+    },
+  },
+};
+
+/** Rows that must run last: resetting the registry deletes the callers' accounts. */
+export const RUN_LAST: readonly string[] = ['DELETE /reset'];
