@@ -39,6 +39,12 @@ describe('OpenAPI contract validator', () => {
     expect(contract.check('GET', '/artifact/byName/google-bert/bert-base-uncased', 200, 'application/json', [{ name: 'google-bert/bert-base-uncased', id: '1', type: 'model' }])).toEqual([]);
   });
 
+  it('accepts whole-number health metrics despite the spec\'s integer-or-number oneOf, and still checks their type', () => {
+    const component = (metrics: Record<string, unknown>) => ({ components: [{ id: 'db', status: 'ok', observed_at: new Date().toISOString(), metrics }], generated_at: new Date().toISOString() });
+    expect(contract.check('GET', '/health/components', 200, 'application/json', component({ pid: 42, ratio: 0.5, ok: true, note: 'x' }))).toEqual([]);
+    expect(contract.check('GET', '/health/components', 200, 'application/json', component({ nested: { a: 1 } }))[0]?.problem).toMatch(/oneOf/);
+  });
+
   it('validates the authentication token as a JSON string', () => {
     expect(contract.check('PUT', '/authenticate', 200, 'application/json', 'bearer abc')).toEqual([]);
     expect(contract.check('PUT', '/authenticate', 200, 'application/json', { token: 'x' })[0]?.problem).toMatch(/must be string/);

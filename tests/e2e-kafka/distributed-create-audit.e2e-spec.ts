@@ -1,7 +1,7 @@
 import { expectEventually, type FakeHuggingFace, startFakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../e2e/support/registry-client';
-import { zipOf } from '../e2e/support/zip-of';
+import { buildZip as zipOf } from '@modelguard/gateway-feature/testing';
 import { buildOnce } from './support/build-once';
 import { createDistributedRun, type DistributedRun } from './support/distributed-env';
 import { type Fleet, startFleet } from './support/service-fleet';

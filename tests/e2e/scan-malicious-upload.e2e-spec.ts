@@ -6,7 +6,7 @@ import { expectEventually } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded';
 import { RegistryClient } from './support/registry-client';
-import { zipOf } from './support/zip-of';
+import { buildZip as zipOf } from '@modelguard/gateway-feature/testing';
 
 /** pickle.dumps only (never loads): what `torch.save` of an object with a hostile __reduce__ produces. */
 const maliciousPickle = () =>

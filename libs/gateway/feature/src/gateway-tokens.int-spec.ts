@@ -1,9 +1,14 @@
 import { RedisCacheStore } from '@modelguard/cache';
+import { startEmbeddedPostgres } from '@modelguard/persistence';
 import { dropSchemas, testInfra } from '@modelguard/testing';
 import { SignJWT, base64url, decodeJwt } from 'jose';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_AUDIENCE, JWT_ISSUER } from './gateway-settings';
+import { TokenService } from './auth/token.service';
 import { AuthTokenEntity } from './persistence/auth-token.entity';
 import { TestClock } from '../test/auth-helpers';
 import { startGatewayTestApp, type GatewayTestApp, type GatewayTestAppOptions } from '../test/gateway-test-app';
@@ -72,6 +77,12 @@ describe('gateway tokens', () => {
       expect((await use(app, await loginAsAdmin(app.client))).status).toBe(200);
     });
 
+    it('mints no token for an account that no longer exists (a sign-in racing the account\'s deletion)', async () => {
+      const tokens = app.service.app.get(TokenService);
+      await expect(tokens.issue({ name: 'deleted-meanwhile', isAdmin: false, permissions: ['search'] })).rejects.toMatchObject({ status: 401 });
+      expect(await app.dataSource.getRepository(AuthTokenEntity).countBy({ userName: 'deleted-meanwhile' })).toBe(0);
+    });
+
     it('expires tokens after 10 hours whatever their use count (injected clock)', async () => {
       const token = await loginAsAdmin(app.client);
       clock.advance((TEN_HOURS_S - 1) * 1000);
@@ -116,6 +127,31 @@ describe('gateway tokens', () => {
       const remaining = await useUntilRefused(after, used);
       expect(remaining).toBeGreaterThanOrEqual(1);
       expect(remaining).toBeLessThanOrEqual(MAX_USES - 2);
+    });
+
+    it('embedded mode on PGlite, with the database restarted too: used-up and revoked tokens stay refused', async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'gateway-pglite-'));
+      let postgres = await startEmbeddedPostgres({ dataDir });
+      try {
+        const before = await start({ env: { DATABASE_URL: postgres.url, DATABASE_POOL_SIZE: '3' } });
+        schemas.splice(schemas.indexOf(before.schema), 1); // lives in PGlite, not in the shared test database
+        const usedUp = await loginAsAdmin(before.client);
+        const revoked = await loginAsAdmin(before.client);
+        expect(await useUntilRefused(before, usedUp)).toBe(MAX_USES);
+        expect((await before.client.call('DELETE', '/authenticate', { token: revoked })).status).toBe(200);
+        await stop(before);
+        await postgres.stop();
+
+        postgres = await startEmbeddedPostgres({ dataDir });
+        const after = await start({ schema: before.schema, env: { DATABASE_URL: postgres.url, DATABASE_POOL_SIZE: '3' } });
+        expect((await use(after, usedUp)).error).toMatch(/maximum number of uses/);
+        expect((await use(after, revoked)).error).toMatch(/revoked/);
+        expect((await use(after, await loginAsAdmin(after.client))).status).toBe(200);
+        await stop(after);
+      } finally {
+        await postgres.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      }
     });
 
     it('distributed mode (Redis): replicas share one count, and a Redis that lost the counters revives nothing', async () => {

@@ -113,6 +113,16 @@ describe('gateway users and permissions', () => {
     expect(await statusWith(erin.token)).toBe(200);
   });
 
+  it('reset deletes every account but the default admin and revokes their tokens; the admin stays signed in', async () => {
+    const henry = await register('henry', ['search']);
+    expect((await call('DELETE', '/reset', { token: admin })).status).toBe(200);
+    const refused = await call<{ error: string }>('POST', '/artifacts', { token: henry.token, json: [{ name: '*' }] });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatch(/revoked/);
+    expect(await statusWith(admin)).toBe(200);
+    expect((await call<{ name: string }[]>('GET', '/users', { token: admin })).body.map((u) => u.name)).toEqual([DEFAULT_ADMIN_NAME]);
+  });
+
   describe('object ownership (no IDOR)', () => {
     let up1: Session;
     let up2: Session;

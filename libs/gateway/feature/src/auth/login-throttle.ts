@@ -44,10 +44,8 @@ export class LoginThrottle {
     const windowMs = loginWindowSeconds * 1000;
     const now = this.clock.now();
     const window = Math.floor(now / windowMs);
-    const scopes: Scope[] = [
-      { key: `gateway:login-failures:${userScope}:${window}`, limit: loginMaxFailuresPerUser, what: 'this user' },
-      { key: `gateway:login-failures:${addressScope}:${window}`, limit: loginMaxFailuresPerAddress, what: 'this address' },
-    ];
+    const user: Scope = { key: `gateway:login-failures:${userScope}:${window}`, limit: loginMaxFailuresPerUser, what: 'this user' };
+    const scopes: Scope[] = [user, { key: `gateway:login-failures:${addressScope}:${window}`, limit: loginMaxFailuresPerAddress, what: 'this address' }];
     for (const scope of scopes) {
       if (Number(await this.cache.get(scope.key)) >= scope.limit) {
         const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000));
@@ -58,7 +56,7 @@ export class LoginThrottle {
     if (result === null) {
       for (const scope of scopes) await this.cache.incr(scope.key, loginWindowSeconds);
     } else {
-      await this.cache.del(scopes[0]!.key);
+      await this.cache.del(user.key);
     }
     return result;
   }

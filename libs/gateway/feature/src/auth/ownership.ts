@@ -7,7 +7,7 @@ import type { RequestActor } from './actor';
  * was deleted) are admin-only. 403 is the status the spec documents for these operations.
  */
 export function assertMayModifyArtifact(actor: RequestActor, artifact: { owner: string | null }, action: 'update' | 'delete'): void {
-  return;
+  if (actor.isAdmin || (artifact.owner !== null && artifact.owner === actor.name)) return;
   throw new ClientError(403, `only the artifact's owner or an admin may ${action} it`);
 }
 

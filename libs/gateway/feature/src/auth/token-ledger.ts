@@ -1,8 +1,10 @@
 import { qualifiedTable } from '@modelguard/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ClientError } from '../domain/client-error';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 import { AuthTokenEntity } from '../persistence/auth-token.entity';
+import { UserEntity } from '../persistence/user.entity';
 import { GATEWAY_CLOCK, type Clock } from '../ports/clock.port';
 import { GATEWAY_COUNTER_CACHE, type CounterCache } from '../ports/counter-cache.port';
 
@@ -59,6 +61,10 @@ export class TokenLedger {
   async record(token: TokenRecord): Promise<void> {
     const now = new Date(this.clock.now());
     const capped = await this.dataSource.transaction(async (m) => {
+      // Share-lock the account: a deletion running concurrently either waits for this token (and revokes it) or
+      // has already removed the account, and the sign-in fails instead of minting a token for a deleted user.
+      const user = await m.getRepository(UserEntity).createQueryBuilder('u').setLock('pessimistic_read').where('u.name = :name', { name: token.userName }).getOne();
+      if (user === null) throw new ClientError(401, 'the user or password is invalid');
       await m.getRepository(AuthTokenEntity).insert({ ...token, usesReserved: this.block, revokedAt: null });
       const rows = await m.getRepository(AuthTokenEntity).createQueryBuilder('t').select(['t.id', 't.expiresAt'])
         .where('t.userName = :name AND t.revokedAt IS NULL AND t.expiresAt > :now', { name: token.userName, now })

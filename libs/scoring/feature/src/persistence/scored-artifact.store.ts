@@ -4,6 +4,9 @@ import type { EntityManager } from 'typeorm';
 import { tableOf } from './scoring-tables';
 
 /** One stored artifact version as scoring keeps it. */
+/** How a companion was linked to a model: named by its card, or only registered just before it. */
+export type LinkedBy = 'name' | 'registration-order';
+
 export interface ScoredArtifact {
   artifactId: string;
   version: string;
@@ -83,20 +86,24 @@ export class ScoredArtifactStore {
    * The artifact of `type` to link a model to: the most recent one the model's card names (any of `namedKeys`),
    * else the most recent one stored before the model (`beforeSeq`). See package-links.ts in @modelguard/contracts for the rule.
    */
-  async findLinked(manager: EntityManager, type: 'code' | 'dataset', namedKeys: string[], beforeSeq: number): Promise<ScoredArtifact | null> {
+  /**
+   * The code or dataset linked to a model: the newest one its card names, else (the course's convention) the newest
+   * one stored before the model. `by` says which: a link by registration order is a guess.
+   */
+  async findLinked(manager: EntityManager, type: 'code' | 'dataset', namedKeys: string[], beforeSeq: number): Promise<{ artifact: ScoredArtifact; by: LinkedBy } | null> {
     const table = tableOf(manager, 'scored_artifact');
     if (namedKeys.length > 0) {
       const named = (await manager.query(
         `SELECT ${COLUMNS} FROM ${table} WHERE artifact_type = $1 AND match_keys && $2::text[] ORDER BY seq DESC LIMIT 1`,
         [type, namedKeys],
       )) as ArtifactRow[];
-      if (named[0]) return toArtifact(named[0]);
+      if (named[0]) return { artifact: toArtifact(named[0]), by: 'name' };
     }
     const before = (await manager.query(`SELECT ${COLUMNS} FROM ${table} WHERE artifact_type = $1 AND seq < $2 ORDER BY seq DESC LIMIT 1`, [
       type,
       beforeSeq,
     ])) as ArtifactRow[];
-    return before[0] ? toArtifact(before[0]) : null;
+    return before[0] ? { artifact: toArtifact(before[0]), by: 'registration-order' } : null;
   }
 
   /** A deleted artifact must no longer be linked to anything. */

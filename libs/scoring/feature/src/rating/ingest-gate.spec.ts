@@ -46,6 +46,21 @@ describe('ingest gate', () => {
     const rating = { ...base, ...Object.fromEntries(Object.keys(base).filter((k) => k !== 'name' && k !== 'category').map((k) => [`${k}_latency`, 0.01])) } as never;
     const verdict = ingestGate({ rating, fallbacks: ['tree_score'] });
     expect(verdict.failures).toEqual([{ metric: 'reviewedness', value: 0.2, threshold: 0.5 }]);
-    expect(verdict.exempt).toEqual(['tree_score']);
+    expect(verdict.exempt).toEqual(['dataset_and_code_score', 'tree_score']);
+  });
+
+  it('does not hold a companion linked only by registration order against the model, but does one its card names', async () => {
+    const bert = loadRatingFixture('bert-base-uncased');
+    const poorDataset = { ...bert.linkedDataset!, metadata: { readme: '# data' } };
+    const poorCode = { ...bert.linkedCode!, files: [], metadata: { readme: '# code' } };
+    const guessed = { ...hubOnly(bert), linkedDataset: { ...poorDataset, linkedBy: 'registration-order' as const }, linkedCode: { ...poorCode, linkedBy: 'registration-order' as const } };
+    const guessedVerdict = ingestGate(await computeRating(guessed), guessed);
+    expect(guessedVerdict.failures, describeGateFailures(guessedVerdict.failures)).toEqual([]);
+    expect(guessedVerdict.exempt).toEqual(expect.arrayContaining(['dataset_quality', 'code_quality', 'dataset_and_code_score']));
+
+    const named = { ...guessed, linkedDataset: { ...poorDataset, linkedBy: 'name' as const } };
+    const namedVerdict = ingestGate(await computeRating(named), named);
+    expect(namedVerdict.failures.map((f) => f.metric)).toContain('dataset_quality');
+    expect(namedVerdict.exempt).toContain('code_quality');
   });
 });

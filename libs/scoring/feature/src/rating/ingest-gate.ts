@@ -1,5 +1,5 @@
 import { NOT_APPLICABLE_SCORE, RATING_METRICS, type RatingMetric, SIZE_SCORE_TARGETS } from '@modelguard/domain';
-import type { ComputedRating } from './rating-evidence';
+import type { ComputedRating, RatingEvidence } from './rating-evidence';
 
 /** The course's bar: every non-latency metric at least this. */
 export const INGEST_GATE_THRESHOLD = 0.5;
@@ -33,10 +33,13 @@ export interface IngestGateVerdict {
  *     parents, dataset/code metrics with nothing registered with the model, bus_factor without any signal) —
  *     except the card metrics and net_score, whose evidence is the card: its absence must fail them;
  *   - size_score passes when the model fits at least one device class ACME deploys to (its best device ≥ 0.5):
- *     a model too big for a Raspberry Pi is not untrustworthy.
+ *     a model too big for a Raspberry Pi is not untrustworthy;
+ *   - the dataset and code metrics when the companions were linked only by registration order (the course's
+ *     convention: the newest dataset/code registered before the model), not named by the card: the rating reports
+ *     their quality, but an unrelated upload made just before cannot keep a model out.
  */
-export function ingestGate(computed: Pick<ComputedRating, 'rating' | 'fallbacks'>): IngestGateVerdict {
-  const fellBack = new Set(computed.fallbacks);
+export function ingestGate(computed: Pick<ComputedRating, 'rating' | 'fallbacks'>, evidence: Pick<RatingEvidence, 'linkedCode' | 'linkedDataset'> = {}): IngestGateVerdict {
+  const fellBack = new Set<RatingMetric>([...computed.fallbacks, ...guessedCompanionMetrics(evidence)]);
   const failures: GateFailure[] = [];
   const exempt: RatingMetric[] = [];
   for (const metric of RATING_METRICS) {
@@ -46,6 +49,15 @@ export function ingestGate(computed: Pick<ComputedRating, 'rating' | 'fallbacks'
     else if (!(value >= INGEST_GATE_THRESHOLD)) failures.push({ metric, value, threshold: INGEST_GATE_THRESHOLD });
   }
   return { passed: failures.length === 0, failures, exempt };
+}
+
+function guessedCompanionMetrics({ linkedCode, linkedDataset }: Pick<RatingEvidence, 'linkedCode' | 'linkedDataset'>): RatingMetric[] {
+  const guessed = (linked: { linkedBy?: string } | undefined) => linked === undefined || linked.linkedBy === 'registration-order';
+  const metrics: RatingMetric[] = [];
+  if (linkedCode?.linkedBy === 'registration-order') metrics.push('code_quality');
+  if (linkedDataset?.linkedBy === 'registration-order') metrics.push('dataset_quality');
+  if (guessed(linkedCode) && guessed(linkedDataset)) metrics.push('dataset_and_code_score');
+  return metrics;
 }
 
 function gatedValue(rating: ComputedRating['rating'], metric: RatingMetric): number {

@@ -26,6 +26,8 @@ export interface RatingEvidence {
 }
 
 export interface LinkedArtifactEvidence {
+  /** Named by the model's card, or only registered just before the model (a guess; absent: named). */
+  linkedBy?: 'name' | 'registration-order';
   id: string;
   name: string;
   url: string;

@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { codeKeysNamedBy, datasetKeysNamedBy, githubKeysIn } from '@modelguard/contracts';
 import { LineageParentStore } from '../persistence/lineage-parent.store';
-import { ScoredArtifactStore, type ScoredArtifact } from '../persistence/scored-artifact.store';
+import { type LinkedBy, ScoredArtifactStore, type ScoredArtifact } from '../persistence/scored-artifact.store';
+
+type LinkedArtifact = ScoredArtifact & { linkedBy: LinkedBy };
 import type { EvidenceUnavailable, GithubEvidence, LinkedArtifactEvidence, RatingEvidence } from '../rating/rating-evidence';
 import type { PackageReadmeReader } from './package-readme.reader';
 
@@ -22,7 +24,7 @@ export interface AssembledEvidence {
 /** Lets the collector report its own timeout (with its reason) before the safety race does. */
 const SAFETY_MARGIN_MS = 250;
 
-const toLinked = (a: ScoredArtifact): LinkedArtifactEvidence => ({ id: a.artifactId, name: a.name, url: a.url, files: a.files, metadata: a.metadata });
+const toLinked = (a: LinkedArtifact): LinkedArtifactEvidence => ({ id: a.artifactId, name: a.name, url: a.url, files: a.files, metadata: a.metadata, linkedBy: a.linkedBy });
 
 /** `https://github.com/<owner>/<repo>` of a code artifact, when it is on GitHub. */
 function githubUrlOf(code: ScoredArtifact | null): string | undefined {
@@ -71,9 +73,9 @@ export class EvidenceAssembler {
     return { evidence, linkedCodeId: code?.artifactId ?? null, linkedDatasetId: dataset?.artifactId ?? null };
   }
 
-  private async linked(manager: EntityManager, type: 'code' | 'dataset', namedKeys: string[], beforeSeq: number): Promise<ScoredArtifact | null> {
+  private async linked(manager: EntityManager, type: 'code' | 'dataset', namedKeys: string[], beforeSeq: number): Promise<LinkedArtifact | null> {
     const found = await this.artifacts.findLinked(manager, type, namedKeys, beforeSeq);
-    return found === null ? null : this.withReadme(found);
+    return found === null ? null : { ...(await this.withReadme(found.artifact)), linkedBy: found.by };
   }
 
   private async withReadme(artifact: ScoredArtifact): Promise<ScoredArtifact> {

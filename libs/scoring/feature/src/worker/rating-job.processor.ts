@@ -105,7 +105,7 @@ export class RatingJobProcessor {
           reasons: boundedReasons(computed.reasons),
           fallbacks: computed.fallbacks,
           computedAt: computedAt.toISOString(),
-          gate: ingestGate(computed),
+          gate: ingestGate(computed, evidence),
         },
         { key: job.artifactId, causationId: job.causationId, correlationId: job.correlationId },
       );
