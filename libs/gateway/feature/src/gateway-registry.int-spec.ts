@@ -4,6 +4,7 @@ import { base64url } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD_VARIANTS } from './auth/actor';
 import { hashPassword } from './auth/password-hasher';
+import { ArtifactEntity } from './persistence/artifact.entity';
 import { UserEntity } from './persistence/user.entity';
 import { startGatewayTestApp, type GatewayTestApp } from '../test/gateway-test-app';
 import { loginAsAdmin, type CreatedArtifact } from '../test/helpers';
@@ -109,6 +110,16 @@ describe('gateway registry API', () => {
       expect((await call('GET', '/artifacts/model/not_valid!', { token })).status).toBe(400);
       expect((await call('GET', '/artifacts/weights/abc', { token })).status).toBe(400);
       expect((await call('GET', '/artifacts/model/doesnotexist', { token })).status).toBe(404);
+    });
+
+    it('refuses sources the registry must never be sent to when the artifact is created (400, nothing stored)', async () => {
+      const before = await app.dataSource.getRepository(ArtifactEntity).count();
+      for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://metadata.google.internal/computeMetadata/v1/', 'http://127.0.0.1:6379/', 'http://[::1]/x', 'file:///etc/passwd', 'gopher://example.com/x']) {
+        const res = await call<{ error: string }>('POST', '/artifact/model', { token, json: { url } });
+        expect(res.status, url).toBe(400);
+        expect(res.body.error).toBeTruthy();
+      }
+      expect(await app.dataSource.getRepository(ArtifactEntity).count()).toBe(before);
     });
 
     it('gives unique ids under a burst of concurrent creates, all visible right away', async () => {

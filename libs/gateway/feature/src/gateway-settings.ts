@@ -20,6 +20,8 @@ export interface GatewaySettings {
     maxZipRatio: number;
     maxUnpackedBytes: number;
   };
+  /** Whether sources on loopback/private networks are allowed (UPSTREAM_ALLOW_PRIVATE): checked at create time too. */
+  upstream: { allowPrivateNetworks: boolean };
   services: { auditUrl?: string; scanUrl?: string; lineageUrl?: string; scoringUrl?: string };
   gateway: {
     /** How long POST/PUT wait for ingestion before answering 202 instead of 201/200. */

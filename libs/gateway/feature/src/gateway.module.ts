@@ -79,6 +79,7 @@ function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySet
     auth: config.auth,
     limits: config.limits,
     services: config.services,
+    upstream: { allowPrivateNetworks: config.upstream.allowPrivateNetworks },
     gateway: {
       ingestWaitMs: section.ingestWaitMs,
       openapiDir: section.openapiDir,

@@ -14,6 +14,7 @@ import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 import { parseCreateRequest, parseUpdateRequest } from './artifact-request';
 import { artifactView, type ArtifactView } from './artifact-view';
 import { IngestWaiter } from './ingest-waiter';
+import { assertAllowedSourceHost } from './source-host';
 
 export interface WriteResult {
   /** true when ingestion finished within the wait (201/200), false when still running (202). */
@@ -33,6 +34,7 @@ export class ArtifactService {
 
   async create(type: ArtifactType, body: unknown, actor: RequestActor): Promise<WriteResult> {
     const { url, name } = parseCreateRequest(body);
+    assertAllowedSourceHost(url, this.settings.upstream.allowPrivateNetworks);
     const id = newArtifactId();
     const version = assignedVersion(0);
     const href = url.toString();
@@ -63,6 +65,7 @@ export class ArtifactService {
   /** Stores the new source as a new immutable version; older versions stay downloadable by version. */
   async update(type: ArtifactType, id: string, body: unknown, actor: RequestActor): Promise<WriteResult> {
     const req = parseUpdateRequest(body, type, id);
+    assertAllowedSourceHost(req.url, this.settings.upstream.allowPrivateNetworks);
     const href = req.url.toString();
     const { artifact, version } = await this.writeTx(async (m) => {
       const current = await this.require(m, type, id, true);
