@@ -7,6 +7,7 @@ export { ingestZipToBlobStore } from './zip-ingest';
 export type { IngestZipOptions } from './zip-ingest';
 export type { BlobWriter, OpenBlob } from './blob-writer';
 export { classifyPath, selectParts, isPackagePart, PACKAGE_PARTS } from './classify';
+export { compileGlob, MAX_GLOB_LENGTH } from './glob';
 export type { FileKind, PackagePart } from './classify';
 export { streamZip, formatSha256Sums } from './zip-writer';
 export type { StreamZipOptions } from './zip-writer';

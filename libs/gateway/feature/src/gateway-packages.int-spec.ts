@@ -90,6 +90,21 @@ describe('gateway packages API', () => {
     expect(await app.dataSource.getRepository(DownloadEntity).countBy({ artifactId: a.metadata.id })).toBe(3);
   });
 
+  it('matches a catastrophic download glob in linear time, while the process keeps answering (it once stalled for 11.8 s)', async () => {
+    const zip = await buildZip({ [`b/${'a'.repeat(40)}`]: 'x', 'README.md': '# globbed' });
+    const up = await call<CreatedArtifact>('POST', '/artifact/model/package?name=globbed', { token, rawBody: zip, contentType: 'application/zip' });
+    expect(up.status).toBe(201);
+    await scanned(up.body, 'clean');
+    const glob = encodeURIComponent('b/*a*a*a*a*a*a*a*a*a*a*a*a!');
+    const started = Date.now();
+    const [download, health] = await Promise.all([call('GET', `/artifacts/model/${up.body.metadata.id}/download?glob=${glob}`, { token }), call('GET', '/health')]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(download.status).toBeLessThan(500);
+    expect(health.status).toBe(200);
+    const matching = await unzipToMap((await call<Buffer>('GET', `/artifacts/model/${up.body.metadata.id}/download?glob=${encodeURIComponent('b/*a')}`, { token })).raw);
+    expect([...matching.keys()].filter((k) => k !== 'SHA256SUMS')).toEqual([`b/${'a'.repeat(40)}`]);
+  });
+
   it('serves the download_url the create response advertised', async () => {
     const a = await create('https://huggingface.co/acme/advertised');
     await scanned(a, 'clean');

@@ -1,8 +1,7 @@
 import type { ManifestEntry } from '@modelguard/contracts';
-import { isPackagePart, PACKAGE_PARTS, selectParts } from '@modelguard/packages';
+import { isPackagePart, MAX_GLOB_LENGTH, PACKAGE_PARTS, selectParts } from '@modelguard/packages';
 import { ClientError } from '../domain/client-error';
 
-const MAX_GLOB_LENGTH = 512;
 
 /** Parses ?part= and ?glob= and returns the selected files plus a label for the download history. */
 export function selectPackageFiles(files: readonly ManifestEntry[], rawPart: unknown, rawGlob: unknown): { label: string; files: ManifestEntry[] } {
