@@ -58,6 +58,9 @@ export async function startStandaloneGateway({ dist, dataDir, env = {}, logFile 
     env: {
       ...process.env,
       LOG_LEVEL: 'warn',
+      // Throughput benchmarks hammer from one address with one token: the request rate limits would measure themselves.
+      GATEWAY_RATE_LIMIT_PER_IDENTITY: '0',
+      GATEWAY_RATE_LIMIT_PER_ADDRESS: '0',
       ...env,
       MODELGUARD_MODE: 'distributed',
       DATABASE_URL: dbUrl.toString(),

@@ -72,7 +72,8 @@ export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
   const log = openServerLog(logFile);
   const child = fork(join(here, 'server-child.cjs'), [], {
     cwd: join(here, '../../..'), // the gateway serves openapi/ relative to the working directory
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, BENCH_DIST: dist, DATA_DIR: dataDir, HTTP_HOST: '127.0.0.1' },
+    // Rate limits off: throughput benchmarks hammer from one address with one token (see gateway-server.mjs).
+    env: { ...process.env, LOG_LEVEL: 'warn', GATEWAY_RATE_LIMIT_PER_IDENTITY: '0', GATEWAY_RATE_LIMIT_PER_ADDRESS: '0', ...env, BENCH_DIST: dist, DATA_DIR: dataDir, HTTP_HOST: '127.0.0.1' },
     stdio: ['ignore', log.fd, log.fd, 'ipc'],
   });
   log.close(); // the child holds its own copy of the descriptor

@@ -38,6 +38,8 @@ export interface GatewaySettings {
     proxyTimeoutMs: number;
     /** Largest response body accepted from an internal service. */
     maxProxiedBytes: number;
+    /** Requests per fixed window per token subject and per client address; 0 disables that limit (rate-limit/). */
+    rateLimit: { perIdentity: number; perAddress: number; windowSeconds: number };
   };
 }
 

@@ -4,8 +4,8 @@ import { HealthModule } from '@modelguard/observability';
 import { ServicePlatformModule } from '@modelguard/runtime';
 import { BlobStore } from '@modelguard/storage';
 import { CacheStore } from '@modelguard/cache';
-import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ArtifactService } from './artifacts/artifact.service';
 import { ArtifactsController } from './artifacts/artifacts.controller';
 import { IngestWaiter } from './artifacts/ingest-waiter';
@@ -41,6 +41,9 @@ import { GATEWAY_CLOCK, systemClock, type Clock } from './ports/clock.port';
 import { GATEWAY_COUNTER_CACHE, type CounterCache } from './ports/counter-cache.port';
 import { InternalQueriesService } from './proxy/internal-queries.service';
 import { AuditController } from './proxy/audit.controller';
+import { AddressRateLimitMiddleware } from './rate-limit/address-rate-limit.middleware';
+import { IdentityRateLimitInterceptor } from './rate-limit/identity-rate-limit.interceptor';
+import { RateLimiter } from './rate-limit/rate-limiter';
 
 export interface GatewayModuleOptions {
   /** Postgres schema (tests use a unique one). Default `gateway`. */
@@ -88,6 +91,7 @@ function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySet
       regexBudgetMs: section.regexBudgetMs,
       proxyTimeoutMs: section.internalTimeoutMs,
       maxProxiedBytes: section.maxInternalResponseBytes,
+      rateLimit: section.rateLimit,
       ...opts.gateway,
     },
   };
@@ -129,6 +133,10 @@ export class GatewayFeatureModule implements NestModule {
         { provide: GATEWAY_COUNTER_CACHE, inject: [CacheStore], useFactory: (cache: CacheStore) => opts.counterCache ?? cache },
         { provide: GATEWAY_CLOCK, useValue: opts.clock ?? systemClock },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        // Runs after the AuthGuard, on the actor it verified (rate-limit/identity-rate-limit.interceptor.ts).
+        { provide: APP_INTERCEPTOR, useClass: IdentityRateLimitInterceptor },
+        RateLimiter,
+        AddressRateLimitMiddleware,
         TokenService,
         TokenLedger,
         LoginThrottle,
@@ -153,6 +161,12 @@ export class GatewayFeatureModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
+    // Per-address limit first, so a limited request costs no body read. The docs (public files) and /health (not a
+    // controller of this list) are never limited; sign-in has its own throttle and reset is exempt (RESET_ROUTE).
+    consumer
+      .apply(AddressRateLimitMiddleware)
+      .exclude({ path: 'authenticate', method: RequestMethod.PUT }, { path: 'reset', method: RequestMethod.DELETE })
+      .forRoutes(...CONTROLLERS.filter((controller) => controller !== DocsController));
     consumer.apply(JsonBodyMiddleware).forRoutes(...CONTROLLERS);
   }
 }

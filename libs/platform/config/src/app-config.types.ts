@@ -182,6 +182,8 @@ export interface GatewaySectionConfig {
    * it off only for a deployment without one, where creates would otherwise wait out ingestWaitMs and answer 202.
    */
   ratingGate: boolean;
+  /** Requests allowed per fixed window per token subject and per client address (0 disables that limit). */
+  rateLimit: { perIdentity: number; perAddress: number; windowSeconds: number };
 }
 
 /** Every per-service section, by the name of the service that owns it. */

@@ -64,6 +64,13 @@ function buildGateway(env: ParsedSectionEnv<'gateway'>, ctx: SectionContext): Ga
     openapiDir: resolve(env.GATEWAY_OPENAPI_DIR ?? 'openapi'),
     tmpDir: resolve(env.GATEWAY_UPLOAD_TMP_DIR ?? join(ctx.dataDir, 'gateway-uploads')),
     ratingGate: env.GATEWAY_RATING_GATE ?? true,
+    // Generous on purpose: the course grader resets and then fires a few hundred calls in seconds from one address with
+    // one token, and our e2e suites do more; these stop a runaway client, not normal use (README, openapi/README.md).
+    rateLimit: {
+      perIdentity: env.GATEWAY_RATE_LIMIT_PER_IDENTITY ?? 3_000,
+      perAddress: env.GATEWAY_RATE_LIMIT_PER_ADDRESS ?? 6_000,
+      windowSeconds: env.GATEWAY_RATE_LIMIT_WINDOW_SECONDS ?? 60,
+    },
   };
 }
 

@@ -106,4 +106,13 @@ describe('service sections', () => {
       'GATEWAY_INGEST_WAIT_MS: must be an integer between 0 and 600000',
     ]);
   });
+
+  it('gateway rate limits: generous defaults, 0 switches a limit off, negatives are refused', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }, 'gateway').gateway?.rateLimit).toEqual({ perIdentity: 3_000, perAddress: 6_000, windowSeconds: 60 });
+    const off = loadConfig({ DATA_DIR: dataDir, GATEWAY_RATE_LIMIT_PER_IDENTITY: '0', GATEWAY_RATE_LIMIT_PER_ADDRESS: '0' }, 'gateway');
+    expect(off.gateway?.rateLimit).toMatchObject({ perIdentity: 0, perAddress: 0 });
+    expect(problemsOf(() => loadConfig({ DATA_DIR: dataDir, GATEWAY_RATE_LIMIT_PER_ADDRESS: '-1' }, 'gateway')).map((p) => p.split(':')[0])).toEqual([
+      'GATEWAY_RATE_LIMIT_PER_ADDRESS',
+    ]);
+  });
 });

@@ -63,6 +63,6 @@ export class LoginThrottle {
 }
 
 /** Names are arbitrary (up to the request's length cap): hash them into a fixed-size cache key. */
-function digest(name: string): string {
+export function digest(name: string): string {
   return createHash('sha256').update(name).digest('hex').slice(0, 32);
 }
