@@ -23,6 +23,7 @@ import { TokenLedger } from './auth/token-ledger';
 import { TokenService } from './auth/token.service';
 import { UsersController } from './auth/users.controller';
 import { UsersService } from './auth/users.service';
+import { PackageConfusionController } from './confusion/package-confusion.controller';
 import { DocsController } from './docs/docs.controller';
 import { GatewayEventHandlers } from './events/gateway-event.handlers';
 import { RatingComputedHandler } from './events/rating-computed.handler';
@@ -65,6 +66,7 @@ const CONTROLLERS = [
   UsersController,
   RegistryController,
   SearchController,
+  PackageConfusionController,
   VersionsController,
   PackagesController,
   AuditController,

@@ -76,6 +76,7 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
     request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/versions/1.0.0/override`, json: { reason: 'permission matrix' } }),
   },
   'DELETE /reset': { allowed: 200, request: () => ({ path: '/reset' }) },
+  'GET /artifacts/PackageConfusionAudit': { allowed: 200, request: () => ({ path: '/artifacts/PackageConfusionAudit' }) },
 
   // --- accounts and tokens ------------------------------------------------------------------------------------
   'DELETE /authenticate': { allowed: 200, request: async (ctx, c) => ({ path: '/authenticate', token: c.session === null ? c.token : await ctx.relogin(c.session) }) },
