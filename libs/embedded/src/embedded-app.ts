@@ -44,7 +44,9 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     DATABASE_POOL_SIZE: baseEnv['DATABASE_POOL_SIZE'] ?? '3',
   };
   validateAll(specs, embeddedEnv);
-  const postgres = await startEmbeddedPostgres({ dataDir });
+  const stallTimeout = embeddedEnv['EMBEDDED_DB_STALL_TIMEOUT_MS'];
+  // Validated by validateAll above; reached only through a private Unix socket (see startEmbeddedPostgres).
+  const postgres = await startEmbeddedPostgres({ dataDir, ...(stallTimeout ? { stallTimeoutMs: Number(stallTimeout) } : {}) });
   const broker = new InProcessBroker();
   const env: NodeJS.ProcessEnv = { ...embeddedEnv, DATABASE_URL: postgres.url };
   const started: RunningService[] = [];

@@ -9,7 +9,7 @@ export type { BlobWriter, OpenBlob } from './blob-writer';
 export { classifyPath, selectParts, isPackagePart, PACKAGE_PARTS } from './classify';
 export { compileGlob, MAX_GLOB_LENGTH } from './glob';
 export type { FileKind, PackagePart } from './classify';
-export { streamZip, formatSha256Sums } from './zip-writer';
+export { streamZip, formatSha256Sums, DigestCheck } from './zip-writer';
 export type { StreamZipOptions } from './zip-writer';
 export { parseRangeHeader, contentRange, clampRange, rangeProblem, rangeRequestHeader } from './range';
 export type { ByteRange } from './range';

@@ -3,6 +3,7 @@ import { Readable, Transform, TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import type { ManifestEntry } from '@modelguard/contracts';
+import { reserveName } from '@modelguard/signing';
 import { OpenBlob } from './blob-writer';
 import { classifyPath } from './classify';
 import { validateEntryName } from './entry-name';
@@ -13,16 +14,23 @@ export interface StreamZipOptions {
   manifestName?: string;
   /** Timestamp written for every entry; fixed by default so the same package always yields the same bytes. */
   mtime?: Date;
+  /** Small files written after the checksum file, under names the caller reserved (e.g. the signature bundle). */
+  extraFiles?: readonly { name: string; content: Buffer }[];
 }
 
 const FIXED_MTIME = new Date(Date.UTC(2020, 0, 1));
 // Weights and data formats are already dense (or huge): deflating them costs CPU and gains nothing.
 const STORE_KINDS = new Set(['weights', 'datasets']);
 
-/** Re-hashes blob bytes on the way out so a corrupted or swapped blob can never be served under a manifest digest. */
-class DigestCheck extends Transform {
+/**
+ * Re-hashes blob bytes on the way out so a corrupted or swapped blob can never be served under a manifest digest.
+ * The last chunk is held back until the digest is known: a mismatch then errors before the final byte, so a client
+ * never receives a complete (Content-Length-satisfying) copy of bytes that failed the check.
+ */
+export class DigestCheck extends Transform {
   private readonly hash = createHash('sha256');
   private size = 0;
+  private held: Buffer | null = null;
 
   constructor(private readonly expected: ManifestEntry) {
     super();
@@ -31,7 +39,9 @@ class DigestCheck extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.size += chunk.length;
     this.hash.update(chunk);
-    cb(null, chunk);
+    const previous = this.held;
+    this.held = chunk;
+    cb(null, previous ?? undefined);
   }
 
   override _flush(cb: TransformCallback): void {
@@ -40,15 +50,12 @@ class DigestCheck extends Transform {
       cb(new Error(`blob for ${describeName(this.expected.path)} does not match its manifest digest`));
       return;
     }
-    cb();
+    cb(null, this.held ?? undefined);
   }
 }
 
 function checksumName(entries: readonly ManifestEntry[], wanted: string): string {
-  const taken = new Set(entries.map((e) => e.path));
-  let name = wanted;
-  while (taken.has(name)) name = `${name}.modelguard`;
-  return name;
+  return reserveName(new Set(entries.map((e) => e.path)), wanted);
 }
 
 /** sha256sum(1) format: `<hex>  <path>` per line, so `sha256sum -c SHA256SUMS` verifies an extracted download. */
@@ -89,6 +96,7 @@ export async function streamZip(entries: readonly ManifestEntry[], openBlob: Ope
   }
   const sums = Buffer.from(formatSha256Sums(entries), 'utf8');
   zip.addBuffer(sums, checksumName(entries, opts.manifestName ?? 'SHA256SUMS'), { mtime, mode: 0o100644, compress: true });
+  for (const extra of opts.extraFiles ?? []) zip.addBuffer(extra.content, extra.name, { mtime, mode: 0o100644, compress: true });
   zip.end();
   await pipeline(output, out);
 }

@@ -5,5 +5,6 @@ export { createKafkaTopics, deleteKafkaTopics, readAllKafkaMessages, recordKafka
 export { spawnService, freePort, type SpawnedService } from './spawn-service';
 export { serviceTestEnv } from './service-test-env';
 export { deliverEvent, publishedEvents, redeliverEvent } from './in-process-events';
+export { seededRandom } from './seeded-random';
 // Fake HuggingFace / GitHub servers (owned by the ingest engineer).
 export * from './fake-upstreams';

@@ -4,23 +4,38 @@ import type { AuditAction } from './entities/audit-entry.entity';
 /** prev_hash of the first entry (and of the first entry after a registry reset). */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface ChainedFields {
+/** What a REFUSE entry adds; null (or absent) on every other entry. */
+export interface RefusalFields {
+  status: number | null;
+  reason: string | null;
+  httpMethod: string | null;
+  route: string | null;
+  clientAddress: string | null;
+  message: string | null;
+  suppressed: number | null;
+}
+
+export interface ChainedFields extends Partial<RefusalFields> {
   eventId: string;
-  artifactId: string;
-  artifactType: string;
-  artifactName: string;
+  artifactId: string | null;
+  artifactType: string | null;
+  artifactName: string | null;
   action: AuditAction;
-  userName: string;
-  userIsAdmin: boolean;
+  userName: string | null;
+  userIsAdmin: boolean | null;
   occurredAt: Date;
 }
 
 /**
  * The canonical form that is hashed: a JSON array (fixed field order, no key-order ambiguity) with the
- * timestamp at millisecond precision, which survives the round trip through timestamptz unchanged.
+ * timestamp at millisecond precision, which survives the round trip through timestamptz unchanged. An entry with a
+ * refusal reason also covers the refusal's facts (appended, so entries written before refusals existed keep the
+ * exact form, and the hash, they were written with).
  */
 export function canonicalEntry(e: ChainedFields): string {
-  return JSON.stringify([e.eventId, e.artifactId, e.artifactType, e.artifactName, e.action, e.userName, e.userIsAdmin, e.occurredAt.toISOString()]);
+  const base: unknown[] = [e.eventId, e.artifactId, e.artifactType, e.artifactName, e.action, e.userName, e.userIsAdmin, e.occurredAt.toISOString()];
+  if (e.reason === null || e.reason === undefined) return JSON.stringify(base);
+  return JSON.stringify([...base, e.status ?? null, e.reason, e.httpMethod ?? null, e.route ?? null, e.clientAddress ?? null, e.message ?? null, e.suppressed ?? null]);
 }
 
 export function chainHash(prevHash: string, entry: ChainedFields): string {

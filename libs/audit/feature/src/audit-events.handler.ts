@@ -5,7 +5,7 @@ import type { ChainedFields } from './audit-chain';
 import { AuditRecorder } from './audit-recorder.service';
 import type { AuditAction } from './entities/audit-entry.entity';
 
-type ArtifactEvent = PayloadOf<typeof Topic.ArtifactCreated | typeof Topic.ArtifactUpdated | typeof Topic.ArtifactDeleted | typeof Topic.ArtifactDownloaded>;
+type ArtifactEvent = PayloadOf<typeof Topic.ArtifactCreated | typeof Topic.ArtifactUpdated | typeof Topic.ArtifactDeleted | typeof Topic.ArtifactDownloaded | typeof Topic.SensitivityChanged>;
 
 function fieldsOf(event: Envelope<ArtifactEvent>, action: AuditAction): ChainedFields {
   const p = event.payload;
@@ -22,7 +22,29 @@ function fieldsOf(event: Envelope<ArtifactEvent>, action: AuditAction): ChainedF
   };
 }
 
-/** Turns registry events into audit entries. Idempotent through the inbox (same transaction). */
+/** A gateway refusal as a REFUSE entry: who (null when anonymous), what artifact (when the route named one), why. */
+function refusalFieldsOf(event: Envelope<PayloadOf<typeof Topic.RequestRefused>>): ChainedFields {
+  const p = event.payload;
+  return {
+    eventId: event.eventId,
+    artifactId: p.artifact?.id ?? null,
+    artifactType: p.artifact?.type ?? null,
+    artifactName: null,
+    action: 'REFUSE',
+    userName: p.actor?.name ?? null,
+    userIsAdmin: p.actor?.isAdmin ?? null,
+    occurredAt: new Date(event.occurredAt),
+    status: p.status,
+    reason: p.reason,
+    httpMethod: p.method,
+    route: p.route,
+    clientAddress: p.clientAddress,
+    message: p.message,
+    suppressed: p.suppressed,
+  };
+}
+
+/** Turns registry events and gateway refusals into audit entries. Idempotent through the inbox (same transaction). */
 @Injectable()
 export class AuditEventsHandler {
   constructor(private readonly recorder: AuditRecorder) {}
@@ -45,6 +67,17 @@ export class AuditEventsHandler {
   @OnEvent(Topic.ArtifactDownloaded)
   async onDownloaded(event: Envelope<PayloadOf<typeof Topic.ArtifactDownloaded>>, ctx: EventContext): Promise<void> {
     await this.recorder.append(ctx.manager, fieldsOf(event, 'DOWNLOAD'));
+  }
+
+  /** Marking a model sensitive and attaching, replacing or removing its monitor program change the model: UPDATE. */
+  @OnEvent(Topic.SensitivityChanged)
+  async onSensitivityChanged(event: Envelope<PayloadOf<typeof Topic.SensitivityChanged>>, ctx: EventContext): Promise<void> {
+    await this.recorder.append(ctx.manager, fieldsOf(event, 'UPDATE'));
+  }
+
+  @OnEvent(Topic.RequestRefused)
+  async onRefused(event: Envelope<PayloadOf<typeof Topic.RequestRefused>>, ctx: EventContext): Promise<void> {
+    await this.recorder.append(ctx.manager, refusalFieldsOf(event));
   }
 
   @OnEvent(Topic.RegistryReset)

@@ -1,38 +1,69 @@
-import { type ArtifactAuditEntryV1, type ArtifactType, MAX_AUDIT_ENTRIES_PER_ARTIFACT } from '@modelguard/contracts';
+import {
+  type ArtifactAuditEntryV1,
+  type ArtifactType,
+  AUDIT_ENTRIES_DEFAULT_LIMIT,
+  type AuditEntriesPageV1,
+  type AuditLogEntryV1,
+  MAX_AUDIT_ENTRIES_PER_ARTIFACT,
+  type RefusalReason,
+} from '@modelguard/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@modelguard/persistence';
-import { type DataSource, MoreThan } from 'typeorm';
+import { type DataSource, type FindOptionsWhere, In, MoreThan } from 'typeorm';
 import { type ChainVerification, ChainVerifier } from './audit-chain';
-import { AuditEntryEntity } from './entities/audit-entry.entity';
+import { type AuditAction, AuditEntryEntity } from './entities/audit-entry.entity';
 
 /** The spec's ArtifactAuditEntry, as the AuditTrail query contract serves it. */
 export type ArtifactAuditEntryDto = ArtifactAuditEntryV1;
 
+/** The actions the spec's artifact audit may show (its enum); DELETE and REFUSE stay in the log only. */
+const SPEC_ACTIONS: readonly ArtifactAuditEntryDto['action'][] = ['CREATE', 'UPDATE', 'DOWNLOAD', 'RATE', 'AUDIT'];
+
 const VERIFY_BATCH = 1_000;
+
+export interface AuditEntriesFilter {
+  action?: AuditAction;
+  reason?: RefusalReason;
+  actor?: string;
+  artifact?: string;
+  after?: string;
+  limit?: number;
+}
 
 @Injectable()
 export class AuditQueryService {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /**
-   * The artifact's audit trail in time order. DELETE entries are kept in the log but not served: the
-   * spec's action enum has no DELETE, and a deleted artifact's trail is not reachable through the API.
+   * The artifact's audit trail in time order. DELETE and REFUSE entries are kept in the log but not served here: the
+   * spec's action enum has neither, and a deleted artifact's trail is not reachable through the API.
    */
   async forArtifact(artifactId: string): Promise<ArtifactAuditEntryDto[]> {
     const rows = await this.dataSource.getRepository(AuditEntryEntity).find({
-      where: { artifactId },
+      where: { artifactId, action: In([...SPEC_ACTIONS]) },
       order: { occurredAt: 'ASC', id: 'ASC' },
       take: MAX_AUDIT_ENTRIES_PER_ARTIFACT,
     });
-    return rows
-      .filter((r): r is AuditEntryEntity & { action: ArtifactAuditEntryDto['action'] } => r.action !== 'DELETE')
-      .map((r) => ({
-        user: { name: r.userName, is_admin: r.userIsAdmin },
-        date: r.occurredAt.toISOString(),
-        // Written from validated events, so the type is one of the contract's.
-        artifact: { name: r.artifactName, id: r.artifactId, type: r.artifactType as ArtifactType },
-        action: r.action,
-      }));
+    return rows.map((r) => ({
+      // Spec actions are written from validated artifact events, so user and artifact columns are set.
+      user: { name: r.userName ?? '', is_admin: r.userIsAdmin ?? false },
+      date: r.occurredAt.toISOString(),
+      artifact: { name: r.artifactName ?? '', id: artifactId, type: r.artifactType as ArtifactType },
+      action: r.action as ArtifactAuditEntryDto['action'],
+    }));
+  }
+
+  /** The security log, oldest first after the `after` cursor (keyset on id: each page is one index range scan). */
+  async entries(filter: AuditEntriesFilter): Promise<AuditEntriesPageV1> {
+    const limit = filter.limit ?? AUDIT_ENTRIES_DEFAULT_LIMIT;
+    const where: FindOptionsWhere<AuditEntryEntity> = { id: MoreThan(filter.after ?? '0') };
+    if (filter.action !== undefined) where.action = filter.action;
+    if (filter.reason !== undefined) where.reason = filter.reason;
+    if (filter.actor !== undefined) where.userName = filter.actor;
+    if (filter.artifact !== undefined) where.artifactId = filter.artifact;
+    const rows = await this.dataSource.getRepository(AuditEntryEntity).find({ where, order: { id: 'ASC' }, take: limit + 1 });
+    const page = rows.slice(0, limit);
+    return { entries: page.map(logEntryOf), next: rows.length > limit ? page[page.length - 1].id : null };
   }
 
   /** Re-computes the whole chain in batches (keyset pagination: constant memory whatever the log size). */
@@ -49,4 +80,29 @@ export class AuditQueryService {
       after = batch[batch.length - 1].id;
     }
   }
+}
+
+function logEntryOf(r: AuditEntryEntity): AuditLogEntryV1 {
+  return {
+    id: r.id,
+    eventId: r.eventId,
+    date: r.occurredAt.toISOString(),
+    action: r.action,
+    actor: r.userName === null ? null : { name: r.userName, isAdmin: r.userIsAdmin ?? false },
+    artifact: r.artifactId === null ? null : { id: r.artifactId, type: r.artifactType, name: r.artifactName },
+    refusal:
+      r.reason === null
+        ? null
+        : {
+            status: r.status ?? 0,
+            reason: r.reason as RefusalReason,
+            method: r.httpMethod ?? '',
+            route: r.route ?? '',
+            clientAddress: r.clientAddress ?? '',
+            message: r.message ?? '',
+            suppressed: r.suppressed ?? 0,
+          },
+    prevHash: r.prevHash,
+    hash: r.hash,
+  };
 }

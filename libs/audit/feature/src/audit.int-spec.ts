@@ -49,6 +49,14 @@ describe('audit service (in-process broker, real Postgres)', () => {
     expect([...dates].sort((a, b) => a - b)).toEqual(dates);
   });
 
+  it('records a sensitivity change (model marked sensitive, monitor program attached) as an UPDATE', async () => {
+    const id = `s-${run}`;
+    const ref = { artifactId: id, artifactType: 'model' as const, name: 'guarded' };
+    await publisher.publish(Topic.SensitivityChanged, { ...ref, change: 'program-attached', programSha256: 'a'.repeat(64), actor }, { key: id });
+    await broker.whenIdle();
+    expect(await trail(id)).toEqual([{ user: { name: 'alice', is_admin: true }, date: expect.any(String), artifact: { name: 'guarded', id, type: 'model' }, action: 'UPDATE' }]);
+  });
+
   it('stores a DELETE entry but does not serve it (not in the spec enum)', async () => {
     const id = `d-${run}`;
     const ref = { artifactId: id, artifactType: 'dataset' as const, name: 'squad' };

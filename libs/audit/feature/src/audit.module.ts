@@ -6,6 +6,7 @@ import { AuditQueryService } from './audit-query.service';
 import { AuditRecorder } from './audit-recorder.service';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
 import { AuditEntry1732780000000 } from './migrations/1732780000000-audit-entry';
+import { AuditRefusals1764770000000 } from './migrations/1764770000000-audit-refusals';
 
 export interface AuditModuleOptions {
   /** Consumer group and producer name (default 'audit'). */
@@ -14,7 +15,7 @@ export interface AuditModuleOptions {
   schema?: string;
 }
 
-/** The audit service: a tamper-evident log of artifact events, served to the gateway over HTTP. */
+/** The audit service: a tamper-evident log of artifact events and gateway refusals, served to the gateway over HTTP. */
 @Module({})
 export class AuditModule {
   static forService(opts: AuditModuleOptions = {}): DynamicModule {
@@ -22,7 +23,7 @@ export class AuditModule {
     return {
       module: AuditModule,
       imports: [
-        ServicePlatformModule.forService({ service, schema: opts.schema ?? 'audit', entities: [AuditEntryEntity], migrations: [AuditEntry1732780000000] }),
+        ServicePlatformModule.forService({ service, schema: opts.schema ?? 'audit', entities: [AuditEntryEntity], migrations: [AuditEntry1732780000000, AuditRefusals1764770000000] }),
       ],
       controllers: [AuditController],
       providers: [AuditRecorder, AuditEventsHandler, AuditQueryService],

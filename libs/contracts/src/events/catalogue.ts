@@ -4,13 +4,16 @@ import { ArtifactCreatedEvent } from './registry.artifact-created/v1';
 import { ArtifactDeletedEvent } from './registry.artifact-deleted/v1';
 import { ArtifactDownloadedEvent } from './registry.artifact-downloaded/v1';
 import { ArtifactUpdatedEvent } from './registry.artifact-updated/v1';
+import { ArtifactsSearchedEvent } from './registry.artifacts-searched/v1';
 import { IngestRequestedEvent } from './registry.ingest-requested/v1';
 import { PackageUploadedEvent } from './registry.package-uploaded/v1';
 import { RegistryResetEvent } from './registry.registry-reset/v1';
+import { SensitivityChangedEvent } from './registry.sensitivity-changed/v1';
 import { ScanCompletedEvent } from './scan.scan-completed/v1';
 import { ScanFailedEvent } from './scan.scan-failed/v1';
 import { RatingComputedEvent } from './scoring.rating-computed/v1';
 import { LineageChangedEvent } from './lineage.lineage-changed/v1';
+import { RequestRefusedEvent } from './gateway.request-refused/v1';
 
 /**
  * Every event of the registry, one contract per topic (`src/events/<topic>/v<major>.ts`, JSON Schema snapshot
@@ -21,7 +24,9 @@ export const EVENT_CATALOGUE = [
   ArtifactUpdatedEvent,
   ArtifactDeletedEvent,
   ArtifactDownloadedEvent,
+  ArtifactsSearchedEvent,
   RegistryResetEvent,
+  SensitivityChangedEvent,
   IngestRequestedEvent,
   PackageStoredEvent,
   PackageUploadedEvent,
@@ -30,6 +35,7 @@ export const EVENT_CATALOGUE = [
   ScanFailedEvent,
   RatingComputedEvent,
   LineageChangedEvent,
+  RequestRefusedEvent,
 ] as const;
 
 export type CataloguedEvent = (typeof EVENT_CATALOGUE)[number];

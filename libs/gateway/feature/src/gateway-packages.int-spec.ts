@@ -72,7 +72,7 @@ describe('gateway packages API', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toBe('application/zip');
     const files = await unzipToMap(ok.raw);
-    expect([...files.keys()].sort()).toEqual(['README.md', 'SHA256SUMS', 'config.json', 'model.safetensors', 'src/train.py']);
+    expect([...files.keys()].sort()).toEqual(['README.md', 'SHA256SUMS', 'config.json', 'model.safetensors', 'model.sig', 'src/train.py']);
     const sums = files.get('SHA256SUMS')!.toString();
     expect(sums).toContain(`${sha256(files.get('model.safetensors')!)}  model.safetensors`);
 

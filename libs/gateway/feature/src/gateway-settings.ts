@@ -40,6 +40,10 @@ export interface GatewaySettings {
     maxProxiedBytes: number;
     /** Requests per fixed window per token subject and per client address; 0 disables that limit (rate-limit/). */
     rateLimit: { perIdentity: number; perAddress: number; windowSeconds: number };
+    /** Monitor programs of sensitive models (sensitive/monitor-runner.ts). */
+    monitor: { timeoutMs: number; memoryMb: number; concurrency: number };
+    /** The manifest-signing key (signing/signing-keys.service.ts): inline PEM, else read from (or generated into) the file. */
+    signing: { keyPem?: string; keyFile: string };
   };
 }
 

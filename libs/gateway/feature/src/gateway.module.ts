@@ -15,6 +15,7 @@ import { RatingFeaturesController } from './artifacts/rating-features.controller
 import { RegistryResetService } from './artifacts/registry-reset.service';
 import { RegistryController } from './artifacts/registry.controller';
 import { SearchController } from './artifacts/search.controller';
+import { SearchEvents } from './artifacts/search-events';
 import { SearchService } from './artifacts/search.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -24,12 +25,14 @@ import { TokenService } from './auth/token.service';
 import { UsersController } from './auth/users.controller';
 import { UsersService } from './auth/users.service';
 import { PackageConfusionController } from './confusion/package-confusion.controller';
+import { PopularityHandlers } from './confusion/popularity.handlers';
 import { DocsController } from './docs/docs.controller';
 import { GatewayEventHandlers } from './events/gateway-event.handlers';
 import { RatingComputedHandler } from './events/rating-computed.handler';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway-settings';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
+import { RefusalRecorder } from './http/refusal-recorder';
 import { DownloadService } from './packages/download.service';
 import { PackagesController } from './packages/packages.controller';
 import { UploadService } from './packages/upload.service';
@@ -42,9 +45,17 @@ import { GATEWAY_CLOCK, systemClock, type Clock } from './ports/clock.port';
 import { GATEWAY_COUNTER_CACHE, type CounterCache } from './ports/counter-cache.port';
 import { InternalQueriesService } from './proxy/internal-queries.service';
 import { AuditController } from './proxy/audit.controller';
+import { SecurityLogController } from './proxy/security-log.controller';
 import { AddressRateLimitMiddleware } from './rate-limit/address-rate-limit.middleware';
 import { IdentityRateLimitInterceptor } from './rate-limit/identity-rate-limit.interceptor';
 import { RateLimiter } from './rate-limit/rate-limiter';
+import { DownloadMonitorService } from './sensitive/download-monitor.service';
+import { SensitiveModelsController } from './sensitive/sensitive-models.controller';
+import { SensitiveModelsService } from './sensitive/sensitive-models.service';
+import { ManifestSigner } from './signing/manifest-signer';
+import { SignaturesController, SigningKeysController } from './signing/signatures.controller';
+import { SignedManifestService } from './signing/signed-manifest.service';
+import { SigningKeysService } from './signing/signing-keys.service';
 
 export interface GatewayModuleOptions {
   /** Postgres schema (tests use a unique one). Default `gateway`. */
@@ -69,7 +80,11 @@ const CONTROLLERS = [
   PackageConfusionController,
   VersionsController,
   PackagesController,
+  SignaturesController,
+  SigningKeysController,
+  SensitiveModelsController,
   AuditController,
+  SecurityLogController,
   RatingFeaturesController,
   LineageController,
   LicenseCheckController,
@@ -94,6 +109,8 @@ function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySet
       proxyTimeoutMs: section.internalTimeoutMs,
       maxProxiedBytes: section.maxInternalResponseBytes,
       rateLimit: section.rateLimit,
+      monitor: section.monitor,
+      signing: { ...(section.signingKeyPem ? { keyPem: section.signingKeyPem } : {}), keyFile: section.signingKeyFile },
       ...opts.gateway,
     },
   };
@@ -148,14 +165,22 @@ export class GatewayFeatureModule implements NestModule {
         IngestWaiter,
         ArtifactService,
         SearchService,
+        SearchEvents,
         RegistryResetService,
         DownloadService,
+        SigningKeysService,
+        ManifestSigner,
+        SignedManifestService,
+        SensitiveModelsService,
+        DownloadMonitorService,
         UploadService,
         VersionsService,
         InternalQueriesService,
         GatewayEventHandlers,
         RatingComputedHandler,
+        PopularityHandlers,
         JsonBodyMiddleware,
+        RefusalRecorder,
       ],
       // Re-exported so the app (embedded mode, tests) can reach the platform's Outbox and the gateway's blob store.
       exports: [ServicePlatformModule, GATEWAY_BLOB_STORE],

@@ -38,13 +38,15 @@ export interface GatewayTestAppOptions {
   schema?: string;
   /** Leave the schema in place on close, so a later app can restart on it (the caller drops it). */
   keepSchema?: boolean;
+  /** Share a broker with other services booted by the test (the audit service, for refusals). */
+  broker?: InProcessBroker;
 }
 
 export async function startGatewayTestApp(opts: GatewayTestAppOptions = {}): Promise<GatewayTestApp> {
   const schema = opts.schema ?? createTestSchemaName('gateway');
   const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
   const blobStore = new FsBlobStore(join(dir, 'blobs'));
-  const broker = new InProcessBroker();
+  const broker = opts.broker ?? new InProcessBroker();
 
   @Module({
     imports: [GatewayFeatureModule.forRoot({ schema, blobStore, clock: opts.clock, gateway: { ingestWaitMs: 8_000, tmpDir: join(dir, 'tmp'), ratingGate: false, ...opts.gateway } })],

@@ -8,3 +8,5 @@ export { ContractClient, type CallOptions, type CallResult } from './contract-cl
 export { loginAsAdmin, type CreatedArtifact } from './helpers';
 export { buildZip } from './zip-test-utils';
 export { sampleModelRating, sampleRatingComputed } from './rating-fixtures';
+export { startGatewayTestApp, type GatewayTestApp, type GatewayTestAppOptions } from './gateway-test-app';
+export { TestClock, registerUser, login, type Session } from './auth-helpers';

@@ -1,9 +1,19 @@
 import { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD } from '../src/auth/actor';
-import type { MatrixRow } from './permission-matrix';
+import type { MatrixContext, MatrixRow } from './permission-matrix';
 import { buildZip } from './zip-test-utils';
 
 /** An id no artifact has: routes whose allowed answer is "not found" prove the caller got past authorisation. */
 const UNKNOWN_ID = '0000000000unknown';
+
+const MATRIX_PROGRAM = 'process.exit(0);\n';
+
+/** Attaches a monitor program to the model (as the fixture admin) and returns the path of its program. */
+async function withProgram(ctx: MatrixContext, id: string): Promise<string> {
+  const path = `/artifacts/model/${id}/monitor`;
+  const res = await ctx.app.client.call('PUT', path, { token: ctx.fixtureAdmin, json: { source: MATRIX_PROGRAM } });
+  if (res.status !== 200) throw new Error(`attaching a program failed: ${res.status} ${res.raw.toString()}`);
+  return path;
+}
 
 /**
  * One row per operation of both OpenAPI documents, keyed `METHOD /template` exactly as the documents write it. The
@@ -16,6 +26,7 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
   'GET /health': { allowed: 200, request: () => ({ path: '/health' }) },
   'GET /health/components': { allowed: 200, request: () => ({ path: '/health/components' }) },
   'GET /tracks': { allowed: 200, request: () => ({ path: '/tracks' }) },
+  'GET /signing-keys': { allowed: 200, request: () => ({ path: '/signing-keys' }) },
   'PUT /authenticate': {
     allowed: 200,
     request: () => ({ path: '/authenticate', json: { user: { name: DEFAULT_ADMIN_NAME, is_admin: true }, secret: { password: DEFAULT_ADMIN_PASSWORD } } }),
@@ -42,6 +53,8 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
   'GET /artifacts/{artifact_type}/{id}/scan-report': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/scan-report` }) },
   // No scanner runs in the test app, so an allowed download meets the scan gate: 409 (pending), past authorisation.
   'GET /artifacts/{artifact_type}/{id}/download': { allowed: 409, request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/download` }) },
+  // The bundle has the download's gates, so the same pending scan answers 409 past authorisation.
+  'GET /artifacts/{artifact_type}/{id}/signature': { allowed: 409, request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/signature` }) },
   'GET /artifacts/{artifact_type}/{id}/files/{path}': {
     allowed: 409,
     request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/files/README.md` }),
@@ -77,6 +90,25 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
   },
   'DELETE /reset': { allowed: 200, request: () => ({ path: '/reset' }) },
   'GET /artifacts/PackageConfusionAudit': { allowed: 200, request: () => ({ path: '/artifacts/PackageConfusionAudit' }) },
+  // No audit service runs in the matrix app: a filter the contract refuses (400) shows the call got past authorisation.
+  'GET /audit/entries': { allowed: 400, request: () => ({ path: '/audit/entries?action=NOT-AN-ACTION' }) },
+
+  // --- sensitive models (the monitor rows attach a program as the fixture admin first) ----------------------------
+  'GET /artifacts/model/{id}/sensitive': { allowed: 200, request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/sensitive` }) },
+  'PUT /artifacts/model/{id}/sensitive': { allowed: 200, object: 'artifact', request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/sensitive` }) },
+  'DELETE /artifacts/model/{id}/sensitive': { allowed: 200, object: 'artifact', request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/sensitive` }) },
+  'GET /artifacts/model/{id}/monitor': { allowed: 200, request: async (ctx, c) => ({ path: await withProgram(ctx, (await ctx.sharedArtifact(c)).metadata.id) }) },
+  'PUT /artifacts/model/{id}/monitor': {
+    allowed: 200,
+    object: 'artifact',
+    request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/monitor`, json: { source: MATRIX_PROGRAM } }),
+  },
+  'DELETE /artifacts/model/{id}/monitor': { allowed: 200, object: 'artifact', request: async (ctx, c) => ({ path: await withProgram(ctx, (await ctx.freshArtifact(c)).metadata.id) }) },
+  'GET /artifacts/model/{id}/download-history': {
+    allowed: 200,
+    object: 'artifact',
+    request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/download-history` }),
+  },
 
   // --- accounts and tokens ------------------------------------------------------------------------------------
   'DELETE /authenticate': { allowed: 200, request: async (ctx, c) => ({ path: '/authenticate', token: c.session === null ? c.token : await ctx.relogin(c.session) }) },

@@ -12,7 +12,7 @@ import { jobRow, outcomesFor, publishedFor, timed, within } from '../test/ingest
 import { deliver, ingestRequest, type IngestTestApp, startIngestTestApp } from '../test/ingest-test-app';
 
 /**
- * Embedded mode: every service shares one PGlite session behind pglite-socket, which serves only the
+ * Embedded mode: every service shares one PGlite session behind its wire server, which serves only the
  * connection holding an open transaction. A download inside the handler transaction froze the whole registry;
  * now the other services' transactions run while the body is still on its way.
  */

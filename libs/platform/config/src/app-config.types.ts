@@ -184,6 +184,14 @@ export interface GatewaySectionConfig {
   ratingGate: boolean;
   /** Requests allowed per fixed window per token subject and per client address (0 disables that limit). */
   rateLimit: { perIdentity: number; perAddress: number; windowSeconds: number };
+  /**
+   * Monitor programs of sensitive models (GATEWAY_MONITOR_*): wall-clock timeout of one run, the data-segment cap of
+   * its process (RLIMIT_DATA, so off-heap Buffers are capped too), and how many run at once (more wait briefly, then 503).
+   */
+  monitor: { timeoutMs: number; memoryMb: number; concurrency: number };
+  /** Manifest-signing key (GATEWAY_SIGNING_KEY, a secret); when unset the key is read from (or generated into) signingKeyFile. */
+  signingKeyPem?: string;
+  signingKeyFile: string;
 }
 
 /** Every per-service section, by the name of the service that owns it. */

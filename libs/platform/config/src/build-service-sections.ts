@@ -71,6 +71,13 @@ function buildGateway(env: ParsedSectionEnv<'gateway'>, ctx: SectionContext): Ga
       perAddress: env.GATEWAY_RATE_LIMIT_PER_ADDRESS ?? 6_000,
       windowSeconds: env.GATEWAY_RATE_LIMIT_WINDOW_SECONDS ?? 60,
     },
+    monitor: {
+      timeoutMs: env.GATEWAY_MONITOR_TIMEOUT_MS ?? 10_000,
+      memoryMb: env.GATEWAY_MONITOR_MEMORY_MB ?? 512,
+      concurrency: env.GATEWAY_MONITOR_CONCURRENCY ?? 4,
+    },
+    ...(env.GATEWAY_SIGNING_KEY ? { signingKeyPem: env.GATEWAY_SIGNING_KEY } : {}),
+    signingKeyFile: resolve(env.GATEWAY_SIGNING_KEY_FILE ?? join(ctx.dataDir, 'signing-key.pem')),
   };
 }
 

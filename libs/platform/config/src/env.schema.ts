@@ -30,6 +30,8 @@ export const ENV_SCHEMA = z.object({
 
   DATABASE_URL: urlVarWithScheme(['postgres', 'postgresql']),
   DATABASE_POOL_SIZE: intVar(1, 200),
+  // Embedded mode: how long one client may keep PGlite's single session (open transaction) while silent.
+  EMBEDDED_DB_STALL_TIMEOUT_MS: intVar(100, 3_600_000),
 
   MESSAGING_TRANSPORT: enumVar(MESSAGING_TRANSPORTS),
   KAFKA_BROKERS: csvVar(hostPort),

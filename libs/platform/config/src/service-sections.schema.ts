@@ -1,5 +1,16 @@
 import { z } from 'zod';
+import { createPrivateKey } from 'node:crypto';
 import { boolVar, httpUrlVar, intVar, stringVar } from './env-fields';
+
+/** The kind of key @modelguard/signing signs with; checked here with node:crypto so config stays dependency-free. */
+const isSigningKey = (pem: string): boolean => {
+  try {
+    const key = createPrivateKey(pem);
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
+  }
+};
 
 const MiB = 1024 * 1024;
 /** 1 TiB, the same upper bound the base schema uses for byte sizes. */
@@ -70,6 +81,14 @@ export const SERVICE_SECTION_SCHEMAS = {
     GATEWAY_RATE_LIMIT_PER_IDENTITY: intVar(0, 10_000_000),
     GATEWAY_RATE_LIMIT_PER_ADDRESS: intVar(0, 10_000_000),
     GATEWAY_RATE_LIMIT_WINDOW_SECONDS: intVar(1, 24 * 3600),
+    GATEWAY_MONITOR_TIMEOUT_MS: intVar(100, 300_000),
+    GATEWAY_MONITOR_MEMORY_MB: intVar(256, 65_536),
+    GATEWAY_MONITOR_CONCURRENCY: intVar(1, 64),
+    // The registry's manifest-signing key (ECDSA P-256 PEM): inline, or a file; a bad key fails start-up here.
+    GATEWAY_SIGNING_KEY: stringVar(1, 16_384)
+      .transform((pem) => pem?.replace(/\\n/g, '\n'))
+      .refine((pem) => pem === undefined || isSigningKey(pem), 'must be an ECDSA P-256 private key in PEM form'),
+    GATEWAY_SIGNING_KEY_FILE: stringVar(1),
   }),
 } as const;
 

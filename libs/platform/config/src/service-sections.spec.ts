@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,5 +115,15 @@ describe('service sections', () => {
     expect(problemsOf(() => loadConfig({ DATA_DIR: dataDir, GATEWAY_RATE_LIMIT_PER_ADDRESS: '-1' }, 'gateway')).map((p) => p.split(':')[0])).toEqual([
       'GATEWAY_RATE_LIMIT_PER_ADDRESS',
     ]);
+  });
+
+  it('gateway signing key: a file under DATA_DIR by default; an inline PEM (\\n escapes allowed) must be ECDSA P-256', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }, 'gateway').gateway).toMatchObject({ signingKeyFile: join(dataDir, 'signing-key.pem') });
+    const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(loadConfig({ DATA_DIR: dataDir, GATEWAY_SIGNING_KEY: pem.replace(/\n/g, '\\n') }, 'gateway').gateway?.signingKeyPem).toBe(pem);
+    const ed = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    for (const bad of [ed, 'not a key']) {
+      expect(problemsOf(() => loadConfig({ DATA_DIR: dataDir, GATEWAY_SIGNING_KEY: bad }, 'gateway'))).toEqual(['GATEWAY_SIGNING_KEY: must be an ECDSA P-256 private key in PEM form']);
+    }
   });
 });

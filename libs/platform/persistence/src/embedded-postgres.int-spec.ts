@@ -25,7 +25,7 @@ async function open(url: string, schema: string): Promise<DataSource> {
   return ds;
 }
 
-describe('embedded Postgres (PGlite behind pglite-socket, real pg driver)', () => {
+describe('embedded Postgres (PGlite behind its wire server, real pg driver)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-pglite-'));
   let pg: EmbeddedPostgres;
   let a: DataSource;

@@ -1,12 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { guardExtendedProtocol } from './pglite-session-guard';
+import { PgliteWireServer } from './pglite-wire-server';
 
 export interface EmbeddedPostgres {
-  /** postgres:// URL for the ordinary `pg` driver. */
+  /** postgres:// URL for the ordinary `pg` driver; its host is the private socket directory. */
   url: string;
+  /** The private directory (mode 0700) holding the Unix socket; removed on stop. */
+  socketDir: string;
   stop(): Promise<void>;
 }
 
@@ -18,35 +21,81 @@ export interface EmbeddedPostgresOptions {
    * of all pools plus the relays' and migrators' extra connections.
    */
   maxConnections?: number;
+  /**
+   * How long a connection may keep the shared session to itself (open transaction, unfinished Parse…Sync) or
+   * sit on a half-sent message without a word; then it is dropped and its transaction rolled back (default 10 s).
+   */
+  stallTimeoutMs?: number;
+  /** Largest single protocol message accepted (default 64 MiB). */
+  maxMessageBytes?: number;
 }
+
+/** sun_path holds 108 bytes on Linux and 104 on macOS, terminator included. */
+const MAX_SOCKET_PATH = 103;
+const SOCKET_FILE = '.s.PGSQL.5432';
 
 /**
  * PostgreSQL for embedded mode: PGlite (Postgres compiled to WASM, persisted on disk) behind a Postgres
  * wire-protocol socket, so the application uses exactly the same `pg` driver and TypeORM code as in
  * production. The socket server serialises statements and, while a transaction is open, serves only
  * that connection: transactions stay correct, they just do not run in parallel.
+ *
+ * There is no password, so the socket is a Unix socket in a fresh directory only this process's user can
+ * enter (0700), never a TCP port any local process could reach. `pg` treats a host that is a directory as
+ * "connect to <dir>/.s.PGSQL.<port>", hence the socket's name.
  */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dir = resolve(opts.dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create({ dataDir: dir });
-  guardExtendedProtocol(db);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: opts.maxConnections ?? 100 });
+  const socketDir = makeSocketDir();
+  const socketPath = join(socketDir, SOCKET_FILE);
+  let db: PGlite | undefined;
   try {
-    await server.start();
+    db = await PGlite.create({ dataDir: dir });
+    const guard = guardExtendedProtocol(db);
+    const server = new PgliteWireServer({
+      db,
+      guard,
+      path: socketPath,
+      maxConnections: opts.maxConnections ?? 100,
+      stallTimeoutMs: opts.stallTimeoutMs ?? 10_000,
+      maxMessageBytes: opts.maxMessageBytes ?? 64 * 1024 * 1024,
+    });
+    await server.listen();
+    chmodSync(socketPath, 0o600);
+    const pglite = db;
+    let stopped = false;
+    return {
+      url: `postgres://postgres@${encodeURIComponent(socketDir)}/postgres`,
+      socketDir,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        try {
+          await server.close();
+          // Closing flushes PGlite's files, so the next start sees every committed transaction.
+          await pglite.close();
+        } finally {
+          rmSync(socketDir, { recursive: true, force: true });
+        }
+      },
+    };
   } catch (err) {
-    await db.close();
+    await db?.close().catch(() => undefined);
+    rmSync(socketDir, { recursive: true, force: true });
     throw err;
   }
-  let stopped = false;
-  return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres`,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-      // Closing flushes PGlite's files, so the next start sees every committed transaction.
-      await db.close();
-    },
-  };
+}
+
+/**
+ * mkdtemp creates the directory 0700 and owned by us, fresh on every start (a stale or planted one is never
+ * reused). It lives under the system temp directory, not the data directory, whose path may be too long for
+ * a socket address; /tmp is the fallback when TMPDIR itself is too long.
+ */
+function makeSocketDir(): string {
+  const fits = (base: string) => join(base, 'mg-pg-XXXXXX', SOCKET_FILE).length <= MAX_SOCKET_PATH;
+  const base = fits(tmpdir()) ? tmpdir() : '/tmp';
+  const dir = mkdtempSync(join(base, 'mg-pg-'));
+  chmodSync(dir, 0o700);
+  return dir;
 }

@@ -5,15 +5,22 @@ const EXTENDED = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((c) => c.charCodeAt(
 const SYNC = 'S'.charCodeAt(0);
 const SIMPLE_QUERY = 'Q'.charCodeAt(0);
 
+export interface ExtendedProtocolGuard {
+  /** Forget an unfinished Parse…Sync sequence (its client is gone and the session was sent a Sync). */
+  reset(): void;
+}
+
 /**
- * PGlite is ONE Postgres session shared by every socket connection. pglite-socket keeps a connection
+ * PGlite is ONE Postgres session shared by every socket connection. The socket server keeps a connection
  * exclusive only while a transaction block is open, so two pools running parameterised queries outside a
  * transaction interleave their Parse/Bind/Execute messages and clobber each other's unnamed prepared
  * statement ("unnamed prepared statement does not exist"). This guard makes an unfinished
  * Parse…Sync sequence count as "in transaction", so the socket's queue keeps serving that connection
  * until its Sync, exactly as it does for BEGIN…COMMIT.
+ * The returned handle lets the socket server clear the flag when it drops a client mid-sequence (after it has
+ * sent the session a Sync itself), so a vanished client does not keep the session reserved.
  */
-export function guardExtendedProtocol(db: PGlite): void {
+export function guardExtendedProtocol(db: PGlite): ExtendedProtocolGuard {
   let extendedInFlight = false;
   const isInTransaction = db.isInTransaction.bind(db);
   const execProtocolRawStream = db.execProtocolRawStream.bind(db);
@@ -26,4 +33,9 @@ export function guardExtendedProtocol(db: PGlite): void {
       return execProtocolRawStream(message, options);
     },
   });
+  return {
+    reset: () => {
+      extendedInFlight = false;
+    },
+  };
 }

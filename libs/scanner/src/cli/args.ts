@@ -18,6 +18,7 @@ export interface CliArgs {
 }
 
 export const USAGE = `Usage: modelguard scan <path...> [options]
+       modelguard verify <package.zip|dir> --key <public-key.pem> [--format text|json]   (modelguard verify --help)
 
 Scans model files (pickle, PyTorch zip/legacy/tar/TorchScript, NumPy, joblib, zip/tar archives, and the
 formats of installed scanners) for code-execution payloads. Formats are detected by content.

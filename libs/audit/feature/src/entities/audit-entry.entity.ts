@@ -1,12 +1,16 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Everything that happened to artifacts; DELETE is stored too although the public API cannot show it. */
-export const AUDIT_ACTIONS = ['CREATE', 'UPDATE', 'DOWNLOAD', 'DELETE', 'RATE', 'AUDIT'] as const;
+/**
+ * Everything that happened to artifacts, and every refusal (REFUSE). DELETE and REFUSE are stored although the spec's
+ * artifact audit cannot show them (its action enum has neither).
+ */
+export const AUDIT_ACTIONS = ['CREATE', 'UPDATE', 'DOWNLOAD', 'DELETE', 'RATE', 'AUDIT', 'REFUSE'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
  * One audit log entry. Entries form a hash chain in id order: `hash = sha256(prev_hash + canonical entry)`,
- * so editing, deleting or reordering any stored entry breaks every later hash (see audit-chain.ts).
+ * so editing, deleting or reordering any stored entry breaks every later hash (see audit-chain.ts). Artifact and
+ * user columns are null only on refusals (anonymous caller, no artifact named); the refusal columns only elsewhere.
  */
 @Entity({ name: 'audit_entry' })
 @Index('IDX_audit_entry_artifact', ['artifactId', 'occurredAt'])
@@ -18,26 +22,52 @@ export class AuditEntryEntity {
   @Column({ name: 'event_id', type: 'uuid' })
   eventId!: string;
 
-  @Column({ name: 'artifact_id', type: 'text' })
-  artifactId!: string;
+  @Column({ name: 'artifact_id', type: 'text', nullable: true })
+  artifactId!: string | null;
 
-  @Column({ name: 'artifact_type', type: 'text' })
-  artifactType!: string;
+  @Column({ name: 'artifact_type', type: 'text', nullable: true })
+  artifactType!: string | null;
 
-  @Column({ name: 'artifact_name', type: 'text' })
-  artifactName!: string;
+  @Column({ name: 'artifact_name', type: 'text', nullable: true })
+  artifactName!: string | null;
 
   @Column({ type: 'text' })
   action!: AuditAction;
 
-  @Column({ name: 'user_name', type: 'text' })
-  userName!: string;
+  @Column({ name: 'user_name', type: 'text', nullable: true })
+  userName!: string | null;
 
-  @Column({ name: 'user_is_admin', type: 'boolean' })
-  userIsAdmin!: boolean;
+  @Column({ name: 'user_is_admin', type: 'boolean', nullable: true })
+  userIsAdmin!: boolean | null;
 
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;
+
+  /** Refusals only: the HTTP status answered. */
+  @Column({ type: 'smallint', nullable: true })
+  status!: number | null;
+
+  /** Refusals only: the reason code (@modelguard/contracts REFUSAL_REASONS). */
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
+
+  @Column({ name: 'http_method', type: 'text', nullable: true })
+  httpMethod!: string | null;
+
+  /** Refusals only: the route template, never the raw URL. */
+  @Column({ type: 'text', nullable: true })
+  route!: string | null;
+
+  @Column({ name: 'client_address', type: 'text', nullable: true })
+  clientAddress!: string | null;
+
+  /** Refusals only: the client-facing message (bounded, scrubbed by the gateway). */
+  @Column({ type: 'text', nullable: true })
+  message!: string | null;
+
+  /** Refusals only: identical refusals answered but not recorded one by one before this entry. */
+  @Column({ type: 'integer', nullable: true })
+  suppressed!: number | null;
 
   @Column({ name: 'prev_hash', type: 'char', length: 64 })
   prevHash!: string;

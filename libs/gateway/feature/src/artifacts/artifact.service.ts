@@ -53,7 +53,7 @@ export class ArtifactService {
     if (outcome.state === 'failed' || outcome.state === 'rejected') {
       await this.dropFailedCreate(artifact, actor);
       const details = outcome.state === 'rejected' ? { failing_metrics: outcome.failures } : {};
-      throw new ClientError(424, `artifact was not registered: ${outcome.reason}`, {}, details);
+      throw new ClientError(424, `artifact was not registered: ${outcome.reason}`, {}, details, outcome.state === 'rejected' ? 'rating-gate' : undefined);
     }
     return { completed: outcome.state === 'stored', artifact: artifactView(artifact, this.settings.http.publicUrl) };
   }

@@ -1,31 +1,47 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { RequirePermission } from '../auth/auth.decorators';
+import type { RequestActor } from '../auth/actor';
+import { CurrentActor, RequirePermission } from '../auth/auth.decorators';
 import { AuthGuard } from '../auth/auth.guard';
 import { ClientError } from '../domain/client-error';
+import { clientAddress } from '../rate-limit/rate-limiter';
 import type { ArtifactMetadataView } from './artifact-view';
+import { SearchEvents } from './search-events';
 import { SearchService } from './search.service';
 
 const BY_NAME_PREFIX = '/artifact/byName/';
 
-/** Enumeration (POST /artifacts), exact-name lookup and regex search. Registered before ArtifactsController. */
+/**
+ * Enumeration (POST /artifacts), exact-name lookup and regex search. Registered before ArtifactsController. Each
+ * answer that found something is published as ArtifactsSearched (search-events.ts) for the popularity counters.
+ */
 @Controller()
 @UseGuards(AuthGuard)
 @RequirePermission('search')
 export class SearchController {
-  constructor(private readonly search: SearchService) {}
+  constructor(
+    private readonly search: SearchService,
+    private readonly events: SearchEvents,
+  ) {}
 
   @Post('artifacts')
   @HttpCode(200)
-  async enumerate(@Body() body: unknown, @Query('offset') offset: unknown, @Res({ passthrough: true }) res: Response): Promise<ArtifactMetadataView[]> {
+  async enumerate(
+    @Body() body: unknown,
+    @Query('offset') offset: unknown,
+    @CurrentActor() actor: RequestActor,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ArtifactMetadataView[]> {
     const page = await this.search.enumerate(body, offset);
+    await this.events.searched('enumerate', page.items, actor, clientAddress(req));
     res.setHeader('offset', page.nextOffset);
     return page.items;
   }
 
   /** Names may contain '/', so the name is everything after the prefix (raw or %2F-encoded). */
   @Get('artifact/byName/*name')
-  byName(@Req() req: Request): Promise<ArtifactMetadataView[]> {
+  async byName(@CurrentActor() actor: RequestActor, @Req() req: Request): Promise<ArtifactMetadataView[]> {
     const path = req.originalUrl.split('?')[0] ?? '';
     const idx = path.indexOf(BY_NAME_PREFIX);
     let name: string;
@@ -34,12 +50,16 @@ export class SearchController {
     } catch {
       throw new ClientError(400, 'name is not valid percent-encoding');
     }
-    return this.search.byName(name);
+    const items = await this.search.byName(name);
+    await this.events.searched('byName', items, actor, clientAddress(req));
+    return items;
   }
 
   @Post('artifact/byRegEx')
   @HttpCode(200)
-  byRegex(@Body() body: unknown): Promise<ArtifactMetadataView[]> {
-    return this.search.byRegex(body);
+  async byRegex(@Body() body: unknown, @CurrentActor() actor: RequestActor, @Req() req: Request): Promise<ArtifactMetadataView[]> {
+    const items = await this.search.byRegex(body);
+    await this.events.searched('byRegEx', items, actor, clientAddress(req));
+    return items;
   }
 }

@@ -18,12 +18,12 @@ const LINK_LOCAL = [/^169\.254\./, /^fe[89ab][0-9a-f]?:/i, /^fd00:ec2::254$/i];
 export function assertAllowedSourceHost(url: URL, allowPrivateNetworks: boolean): void {
   const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
   if (METADATA_HOSTS.has(host) || LINK_LOCAL.some((re) => re.test(host))) {
-    throw new ClientError(400, `url host ${host} is a cloud metadata or link-local address; it cannot be a source`);
+    throw new ClientError(400, `url host ${host} is a cloud metadata or link-local address; it cannot be a source`, {}, {}, 'ssrf');
   }
   if (allowPrivateNetworks) return;
-  if (host === 'localhost' || host.endsWith('.localhost')) throw new ClientError(400, `url host ${host} is the registry's own machine; it cannot be a source`);
+  if (host === 'localhost' || host.endsWith('.localhost')) throw new ClientError(400, `url host ${host} is the registry's own machine; it cannot be a source`, {}, {}, 'ssrf');
   const literal = /^[\d.]+$/.test(host) || host.includes(':');
   if (!literal) return;
   const reason = forbiddenAddressReason(host);
-  if (reason !== null) throw new ClientError(400, `url host is not a public address: ${reason}`);
+  if (reason !== null) throw new ClientError(400, `url host is not a public address: ${reason}`, {}, {}, 'ssrf');
 }

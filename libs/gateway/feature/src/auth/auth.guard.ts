@@ -28,12 +28,13 @@ export class AuthGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (needed !== undefined && !allows(actor, needed)) {
-      // The spec documents 401 ("no permission") only for admin operations (/reset); elsewhere it lists only 403.
-      throw new ClientError(needed === 'admin' ? 401 : 403, `you do not have the "${needed}" permission`);
-    }
+    // Set before the permission check so a refusal below is audited with who was refused (http/refusal-recorder.ts).
     request.actor = actor;
     request.tokenId = tokenId;
+    if (needed !== undefined && !allows(actor, needed)) {
+      // The spec documents 401 ("no permission") only for admin operations (/reset); elsewhere it lists only 403.
+      throw new ClientError(needed === 'admin' ? 401 : 403, `you do not have the "${needed}" permission`, {}, {}, 'forbidden-permission');
+    }
     return true;
   }
 }

@@ -49,7 +49,7 @@ export class LoginThrottle {
     for (const scope of scopes) {
       if (Number(await this.cache.get(scope.key)) >= scope.limit) {
         const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000));
-        throw new ClientError(429, `too many failed sign-ins for ${scope.what}; retry in ${retryAfter} s`, { 'Retry-After': String(retryAfter) });
+        throw new ClientError(429, `too many failed sign-ins for ${scope.what}; retry in ${retryAfter} s`, { 'Retry-After': String(retryAfter) }, {}, 'login-throttled');
       }
     }
     const result = await verify();

@@ -8,11 +8,11 @@ import type { RequestActor } from './actor';
  */
 export function assertMayModifyArtifact(actor: RequestActor, artifact: { owner: string | null }, action: 'update' | 'delete'): void {
   if (actor.isAdmin || (artifact.owner !== null && artifact.owner === actor.name)) return;
-  throw new ClientError(403, `only the artifact's owner or an admin may ${action} it`);
+  throw new ClientError(403, `only the artifact's owner or an admin may ${action} it`, {}, {}, 'forbidden-ownership');
 }
 
 /** Account-level authorisation: a user may act on their own account, an admin on any. */
 export function assertSelfOrAdmin(actor: RequestActor, userName: string): void {
   if (actor.isAdmin || actor.name === userName) return;
-  throw new ClientError(403, 'you may only act on your own account (or be an admin)');
+  throw new ClientError(403, 'you may only act on your own account (or be an admin)', {}, {}, 'forbidden-ownership');
 }

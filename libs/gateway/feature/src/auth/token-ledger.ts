@@ -64,7 +64,7 @@ export class TokenLedger {
       // Share-lock the account: a deletion running concurrently either waits for this token (and revokes it) or
       // has already removed the account, and the sign-in fails instead of minting a token for a deleted user.
       const user = await m.getRepository(UserEntity).createQueryBuilder('u').setLock('pessimistic_read').where('u.name = :name', { name: token.userName }).getOne();
-      if (user === null) throw new ClientError(401, 'the user or password is invalid');
+      if (user === null) throw new ClientError(401, 'the user or password is invalid', {}, {}, 'bad-credentials');
       await m.getRepository(AuthTokenEntity).insert({ ...token, usesReserved: this.block, revokedAt: null });
       const rows = await m.getRepository(AuthTokenEntity).createQueryBuilder('t').select(['t.id', 't.expiresAt'])
         .where('t.userName = :name AND t.revokedAt IS NULL AND t.expiresAt > :now', { name: token.userName, now })

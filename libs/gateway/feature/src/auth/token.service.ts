@@ -55,16 +55,16 @@ export class TokenService {
 
   /** Verifies an X-Authorization value and counts one use of it. */
   async authenticate(header: string | undefined): Promise<AuthenticatedActor> {
-    if (header === undefined || header.trim().length === 0) throw new ClientError(403, 'missing X-Authorization token');
+    if (header === undefined || header.trim().length === 0) throw new ClientError(403, 'missing X-Authorization token', {}, {}, 'unauthenticated');
     const raw = header.trim().replace(/^bearer\s+/i, '');
-    if (raw.length > 4096) throw new ClientError(403, 'invalid authentication token');
+    if (raw.length > 4096) throw new ClientError(403, 'invalid authentication token', {}, {}, 'invalid-token');
     const payload = await this.verify(raw);
     const { sub, jti, exp } = payload;
     if (typeof sub !== 'string' || typeof jti !== 'string' || !TOKEN_ID.test(jti) || typeof exp !== 'number') {
-      throw new ClientError(403, 'invalid authentication token');
+      throw new ClientError(403, 'invalid authentication token', {}, {}, 'invalid-token');
     }
     const use = await this.ledger.consume(jti, new Date(exp * 1000));
-    if (!use.ok) throw new ClientError(403, refusal(use.reason, this.settings.auth.tokenMaxUses));
+    if (!use.ok) throw new ClientError(403, refusal(use.reason, this.settings.auth.tokenMaxUses), {}, {}, 'invalid-token');
     const perms = Array.isArray(payload['perms']) ? payload['perms'] : [];
     return { name: sub, isAdmin: payload['adm'] === true, permissions: parsePermissions(perms), tokenId: jti };
   }
@@ -74,8 +74,8 @@ export class TokenService {
       const options = { algorithms: [ALGORITHM], issuer: JWT_ISSUER, audience: JWT_AUDIENCE, currentDate: new Date(this.clock.now()) };
       return (await jwtVerify(raw, this.key, options)).payload;
     } catch (error: unknown) {
-      if (error instanceof errors.JWTExpired) throw new ClientError(403, 'authentication token has expired; sign in again');
-      throw new ClientError(403, 'invalid authentication token');
+      if (error instanceof errors.JWTExpired) throw new ClientError(403, 'authentication token has expired; sign in again', {}, {}, 'invalid-token');
+      throw new ClientError(403, 'invalid authentication token', {}, {}, 'invalid-token');
     }
   }
 }

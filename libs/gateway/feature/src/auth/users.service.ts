@@ -62,7 +62,7 @@ export class UsersService {
       const valid = await verifyPassword(candidate, user?.passwordHash ?? (await this.decoyHash));
       return user !== null && valid ? actorOf(user) : null;
     });
-    if (actor === null) throw new ClientError(401, 'the user or password is invalid');
+    if (actor === null) throw new ClientError(401, 'the user or password is invalid', {}, {}, 'bad-credentials');
     return actor;
   }
 

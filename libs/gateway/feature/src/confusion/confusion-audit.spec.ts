@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { auditPackageConfusion, type AuditedArtifact, type ConfusionFinding } from './confusion-audit';
+import { auditPackageConfusion, type AuditedArtifact, type NameFinding } from './confusion-audit';
 import { boundedDamerauLevenshtein, keyboardAdjacent } from './edit-distance';
 import { nameForms } from './name-forms';
 
-const popular = (id: string, name: string, downloads = 500): AuditedArtifact => ({ id, name, type: 'model', downloads });
-const fresh = (id: string, name: string, downloads = 0): AuditedArtifact => ({ id, name, type: 'model', downloads });
+const popular = (id: string, name: string, downloads = 500, searches = 0): AuditedArtifact => ({ id, name, type: 'model', downloads, searches });
+const fresh = (id: string, name: string, downloads = 0): AuditedArtifact => ({ id, name, type: 'model', downloads, searches: 0 });
 
 const POPULAR = [
   popular('bert', 'bert-base-uncased', 900),
@@ -28,8 +28,8 @@ const BENIGN = [
 ];
 
 describe('auditPackageConfusion', () => {
-  let findings: ConfusionFinding[] = [];
-  let byId = new Map<string, ConfusionFinding>();
+  let findings: NameFinding[] = [];
+  let byId = new Map<string, NameFinding>();
   beforeAll(async () => {
     findings = await auditPackageConfusion([...POPULAR, ...CONFUSABLES, ...BENIGN], 100);
     byId = new Map(findings.map((f) => [f.id, f]));
@@ -67,6 +67,13 @@ describe('auditPackageConfusion', () => {
     const wide = await auditPackageConfusion([popular('bert', 'bert-base-uncased', 5000), fresh('ns', 'evil/bert-base-uncased')], 10);
     expect(narrow[0]?.reasons.join(' ')).toContain('namespace differs');
     expect(wide[0]!.score).toBeGreaterThan(narrow[0]!.score);
+  });
+
+  it('counts search appearances at a fifth of a download, and says so', async () => {
+    // 40 appearances = 8 downloads: with 1 download more, 10× the never-used squat.
+    const searched = await auditPackageConfusion([popular('bert', 'bert-base-uncased', 1, 40), fresh('underscores', 'bert_base_uncased')], 10);
+    expect(searched[0]?.reasons.at(-1)).toBe("'bert-base-uncased' was downloaded 1 times and appeared in 40 searches, this 0 and 0 (10× less popular)");
+    expect(await auditPackageConfusion([popular('bert', 'bert-base-uncased', 1, 30), fresh('underscores', 'bert_base_uncased')], 10)).toEqual([]);
   });
 
   it('caps the answer', async () => {

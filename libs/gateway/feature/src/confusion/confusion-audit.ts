@@ -3,8 +3,8 @@ import { describeChar, nameForms, type NameForms } from './name-forms';
 
 /**
  * Package-confusion audit, name-similarity half: for each registered artifact, the most similar artifact of the same
- * type that is clearly more popular, with an explainable score. (The other half of issue 10 point 3, anomalous
- * download traffic, is not done yet.)
+ * type that is clearly more popular, with an explainable score. (The other half, anomalous download traffic, is
+ * traffic-anomaly.ts; combined-audit.ts merges the two.)
  *
  * Work stays near-linear in the registry size: popular names are indexed under their skeleton and every skeleton
  * with one character deleted (the SymSpell trick), so two names within one edit (and many within two) share a key
@@ -15,11 +15,13 @@ export interface AuditedArtifact {
   id: string;
   name: string;
   type: string;
-  /** Popularity: how often the registry served it (downloads table). */
+  /** Downloads counted from ArtifactDownloaded events (confusion/popularity.handlers.ts). */
   downloads: number;
+  /** Search answers it appeared in, counted from ArtifactsSearched events. */
+  searches: number;
 }
 
-export interface ConfusionFinding {
+export interface NameFinding {
   id: string;
   name: string;
   type: string;
@@ -28,7 +30,17 @@ export interface ConfusionFinding {
   reasons: string[];
 }
 
-/** The look-alike must have been downloaded ≥10× as often (counts +1 so a never-downloaded suspect still compares). */
+/**
+ * A search appearance weighs a fifth of a download: enumerations list many artifacts at once, so appearing in one
+ * says less about interest than being fetched.
+ */
+export const SEARCH_WEIGHT = 0.2;
+/** Popularity: downloads plus weighted search appearances. */
+export function popularityOf(a: Pick<AuditedArtifact, 'downloads' | 'searches'>): number {
+  return a.downloads + SEARCH_WEIGHT * a.searches;
+}
+
+/** The look-alike must be ≥10× as popular (popularity +1 so a never-used suspect still compares). */
 export const MIN_POPULARITY_RATIO = 10;
 /** Names less similar than this are not reported, whatever the popularity gap. */
 export const MIN_SIMILARITY = 0.85;
@@ -47,6 +59,7 @@ const SUSPECTS_PER_SLICE = 500;
 
 interface Entry extends AuditedArtifact {
   forms: NameForms;
+  popularity: number;
 }
 
 function indexKeys(skeleton: string): string[] {
@@ -105,11 +118,11 @@ function popularityFactor(ratio: number): number {
 }
 
 /** Findings sorted by score (highest first, then name), at most `limit` of them. */
-export async function auditPackageConfusion(artifacts: readonly AuditedArtifact[], limit: number): Promise<ConfusionFinding[]> {
-  const entries: Entry[] = artifacts.map((artifact) => ({ ...artifact, forms: nameForms(artifact.name) }));
+export async function auditPackageConfusion(artifacts: readonly AuditedArtifact[], limit: number): Promise<NameFinding[]> {
+  const entries: Entry[] = artifacts.map((artifact) => ({ ...artifact, forms: nameForms(artifact.name), popularity: popularityOf(artifact) }));
   const index = new Map<string, Entry[]>();
   // Only names popular enough to be imitated by a never-downloaded one go in the index.
-  const popular = entries.filter((e) => e.downloads + 1 >= MIN_POPULARITY_RATIO).sort((a, b) => b.downloads - a.downloads);
+  const popular = entries.filter((e) => e.popularity + 1 >= MIN_POPULARITY_RATIO).sort((a, b) => b.popularity - a.popularity);
   for (const entry of popular) {
     for (const key of new Set(indexKeys(entry.forms.skeleton))) {
       const bucket = index.get(`${entry.type}\u0000${key}`) ?? [];
@@ -117,10 +130,10 @@ export async function auditPackageConfusion(artifacts: readonly AuditedArtifact[
       index.set(`${entry.type}\u0000${key}`, bucket);
     }
   }
-  const findings: ConfusionFinding[] = [];
+  const findings: NameFinding[] = [];
   for (const [position, suspect] of entries.entries()) {
     if (position > 0 && position % SUSPECTS_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-    let best: ConfusionFinding | null = null;
+    let best: NameFinding | null = null;
     // A popular artifact under this very name makes the name legitimate: a re-registration, not an imitation of a
     // third artifact (bert-base-uncased again does not imitate google-bert/bert-base-uncased).
     let duplicate = false;
@@ -130,7 +143,7 @@ export async function auditPackageConfusion(artifacts: readonly AuditedArtifact[
         if (seen.has(candidate) || candidate === suspect || seen.size >= MAX_CANDIDATES) continue;
         seen.add(candidate);
         if (sameName(suspect.forms, candidate.forms)) duplicate = true;
-        const ratio = (candidate.downloads + 1) / (suspect.downloads + 1);
+        const ratio = (candidate.popularity + 1) / (suspect.popularity + 1);
         if (ratio < MIN_POPULARITY_RATIO) continue;
         const match = nameSimilarity(suspect.forms, candidate.forms);
         if (match === null || match.similarity < MIN_SIMILARITY) continue;
@@ -142,7 +155,7 @@ export async function auditPackageConfusion(artifacts: readonly AuditedArtifact[
           type: suspect.type,
           score,
           looks_like: { id: candidate.id, name: candidate.name },
-          reasons: [...match.reasons(), `'${candidate.name}' was downloaded ${candidate.downloads} times, this ${suspect.downloads} (${Math.round(ratio)}× less popular)`],
+          reasons: [...match.reasons(), `'${candidate.name}' was downloaded ${candidate.downloads} times and appeared in ${candidate.searches} searches, this ${suspect.downloads} and ${suspect.searches} (${Math.round(ratio)}× less popular)`],
         };
       }
     }

@@ -6,6 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { ArtifactEntity } from '../persistence/artifact.entity';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
+import { ManifestSigner } from '../signing/manifest-signer';
 import { gatedSource, settleRatingGate } from './rating-gate';
 
 /** README text kept for regex search; bounded so one huge model card cannot bloat every search. */
@@ -23,6 +24,7 @@ export class GatewayEventHandlers {
   constructor(
     @Inject(SERVICE_LOGGER) logger: Logger,
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    private readonly signer: ManifestSigner,
   ) {
     this.logger = logger.child({ context: 'GatewayEventHandlers' });
   }
@@ -46,6 +48,8 @@ export class GatewayEventHandlers {
       // First time stored: the scan starts now. A redelivery must not reset a verdict that already arrived.
       await versions.update({ artifactId: p.artifactId, version: p.version }, { ...stored, scanState: 'pending', scanReason: null, ratingState, versionLabel });
     }
+    // Signed in the same transaction as the row turning `stored`: a stored version is never without its bundle.
+    if (existing === null || existing.ingestState !== 'stored') await this.signer.sign(ctx.manager, artifact, p.version, p.files);
     await settleRatingGate(ctx.manager, p.artifactId, p.version);
     const readme = p.metadata['readme'];
     if (typeof readme === 'string' && artifact.latestVersion === p.version) {

@@ -3,6 +3,8 @@ import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { isPackageError } from '@modelguard/packages';
 import type { Request, Response } from 'express';
 import { ClientError } from '../domain/client-error';
+import { RefusalRecorder } from './refusal-recorder';
+import { refusalReasonOf } from './refusal-rule';
 
 interface Mapped {
   status: number;
@@ -13,13 +15,17 @@ interface Mapped {
 
 /**
  * The one place errors become HTTP responses: client faults keep their 4xx status and message, anything unexpected
- * becomes a bare 500 (logged with its stack, never sent). Bodies are always `{"error": "..."}` JSON.
+ * becomes a bare 500 (logged with its stack, never sent). Bodies are always `{"error": "..."}` JSON. Refusals are
+ * also handed to the security log (refusal-recorder.ts).
  */
 @Catch()
 export class GatewayExceptionFilter implements ExceptionFilter {
   private readonly logger: Logger;
 
-  constructor(@Inject(SERVICE_LOGGER) logger: Logger) {
+  constructor(
+    @Inject(SERVICE_LOGGER) logger: Logger,
+    private readonly refusals: RefusalRecorder,
+  ) {
     this.logger = logger.child({ context: 'GatewayExceptionFilter' });
   }
 
@@ -36,6 +42,9 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     }
     for (const [name, value] of Object.entries(mapped.headers)) res.setHeader(name, value);
     res.status(mapped.status).json({ ...mapped.details, error: mapped.message });
+    // Every refusal is an audit entry (refusal-rule.ts says which answers are); recording never alters the answer.
+    const reason = refusalReasonOf(exception, mapped.status);
+    if (reason !== null) this.refusals.record(req, mapped.status, reason, mapped.message);
   }
 }
 

@@ -20,7 +20,7 @@ export class JsonBodyMiddleware implements NestMiddleware {
     const limit = this.settings.limits.maxJsonBodyBytes;
     const declared = Number(req.headers['content-length'] ?? '0');
     // Checked even when a body parser already ran, so limits.maxJsonBodyBytes holds whatever parser the app uses.
-    if (declared > limit) throw new ClientError(413, `JSON body exceeds ${limit} bytes`);
+    if (declared > limit) throw new ClientError(413, `JSON body exceeds ${limit} bytes`, {}, {}, 'too-large');
     // Already parsed by the platform's body parser (req.body set, stream consumed): nothing more to do.
     if (req.body !== undefined || req.readableEnded) return next();
     const text = await readLimited(req, limit);

@@ -1,5 +1,6 @@
 import { Topic, type ArtifactType, type ManifestEntry } from '@modelguard/contracts';
-import type { ByteRange } from '@modelguard/packages';
+import { DigestCheck, type ByteRange, type StreamZipOptions } from '@modelguard/packages';
+import { downloadExtrasFor } from '@modelguard/signing';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -11,6 +12,7 @@ import type { ArtifactEntity } from '../persistence/artifact.entity';
 import { DownloadEntity } from '../persistence/download.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
+import { SignedManifestService } from '../signing/signed-manifest.service';
 import { checkDownloadGate } from './download-gate';
 import { findVersion } from './version-lookup';
 
@@ -28,6 +30,7 @@ export class DownloadService {
     private readonly artifacts: ArtifactService,
     @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
     @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
+    private readonly signatures: SignedManifestService,
   ) {}
 
   async resolve(type: ArtifactType, id: string, rawVersion: unknown): Promise<ResolvedDownload> {
@@ -41,11 +44,17 @@ export class DownloadService {
         ? await this.dataSource.getRepository(ArtifactVersionEntity).findOneBy({ artifactId: id, version: artifact.latestVersion })
         : await findVersion(this.dataSource.manager, id, rawVersion as string);
     if (version === null) throw new ClientError(404, `${artifact.name} has no version ${String(rawVersion ?? artifact.latestVersion)}`);
-    return { artifact, version, warning: checkDownloadGate(version).warning };
+    const { warning } = checkDownloadGate(version);
+    // Integrity (issue 11.2): the manifest served from must be the signed one (signing/signed-manifest.service.ts).
+    await this.signatures.assertServable(version);
+    return { artifact, version, warning };
   }
 
-  /** Writes the download history row and ArtifactDownloaded before any byte is sent. */
-  async record(d: ResolvedDownload, part: string, actor: RequestActor): Promise<void> {
+  /**
+   * Writes the download history row and ArtifactDownloaded before any byte is sent. `clientAddress` rides on the
+   * event for the package-confusion audit's traffic signals (confusion/popularity.handlers.ts).
+   */
+  async record(d: ResolvedDownload, part: string, actor: RequestActor, clientAddress?: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await m.getRepository(DownloadEntity).insert({ artifactId: d.artifact.id, version: d.version.version, part, actorName: actor.name });
       await this.outbox.enqueue(
@@ -58,6 +67,7 @@ export class DownloadService {
           version: d.version.version,
           part,
           actor: { name: actor.name, isAdmin: actor.isAdmin },
+          ...(clientAddress ? { clientAddress: clientAddress.slice(0, 128) } : {}),
         },
         { key: d.artifact.id },
       );
@@ -70,7 +80,18 @@ export class DownloadService {
     return entry;
   }
 
-  openFile(entry: ManifestEntry, range?: ByteRange): Promise<Readable> {
-    return this.blobs.get(entry.sha256, range);
+  /** A whole file is re-hashed as it streams and fails (the response aborts) if the blob is not the signed bytes. */
+  async openFile(entry: ManifestEntry, range?: ByteRange): Promise<Readable> {
+    const blob = await this.blobs.get(entry.sha256, range);
+    if (range !== undefined) return blob;
+    const checked = new DigestCheck(entry);
+    blob.on('error', (error) => checked.destroy(error));
+    return blob.pipe(checked);
+  }
+
+  /** A full download carries the version's bundle (model.sig, or a suffixed name the signed statement reserved). */
+  async zipOptions(d: ResolvedDownload, label: string): Promise<StreamZipOptions> {
+    const bundle = label === 'full' ? await this.signatures.bundleText(d.artifact.id, d.version.version) : null;
+    return bundle === null ? {} : { extraFiles: [{ name: downloadExtrasFor(d.version.files.map((f) => f.path)).bundle, content: Buffer.from(bundle) }] };
   }
 }

@@ -10,6 +10,8 @@ import { ClientError } from '../domain/client-error';
 import { shownVersion } from '../domain/version-query';
 import { contentRange, isPackageError, parseRangeHeader, streamZip, type ByteRange } from '@modelguard/packages';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
+import { DownloadMonitorService } from '../sensitive/download-monitor.service';
+import { clientAddress } from '../rate-limit/rate-limiter';
 import { DownloadService, type ResolvedDownload } from './download.service';
 import { selectPackageFiles } from './package-selection';
 import { UploadService } from './upload.service';
@@ -24,6 +26,7 @@ export class PackagesController {
     private readonly downloads: DownloadService,
     private readonly uploads: UploadService,
     @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
+    private readonly monitor: DownloadMonitorService,
   ) {}
 
   @Get('artifacts/:artifact_type/:id/download')
@@ -33,18 +36,22 @@ export class PackagesController {
     @Param('id') rawId: string,
     @Query() query: Record<string, unknown>,
     @CurrentActor() actor: RequestActor,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const d = await this.downloads.resolve(parseArtifactType(rawType), parseArtifactId(rawId), query['version']);
     const selection = selectPackageFiles(d.version.files, query['part'], query['glob']);
-    await this.downloads.record(d, selection.label, actor);
+    const zipOptions = await this.downloads.zipOptions(d, selection.label);
+    // A sensitive model's monitor program decides first, on the very zip served (sensitive/download-monitor.service.ts).
+    await this.monitor.check(d, selection.files, selection.label, actor, zipOptions);
+    await this.downloads.record(d, selection.label, actor, clientAddress(req));
     setWarning(res, d);
     const suffix = selection.label === 'full' ? '' : `-${selection.label.replace(/[^a-zA-Z0-9]+/g, '_').slice(0, 40)}`;
     res.status(200).setHeader('Content-Type', 'application/zip');
     res.setHeader('Content-Disposition', `attachment; filename="${d.artifact.id}-${shownVersion(d.version)}${suffix}.zip"`);
     // The key, as events and the audit trail name it; the file name carries the version users see.
     res.setHeader('X-ModelGuard-Version', d.version.version);
-    await streamZip(selection.files, (sha256) => this.blobs.get(sha256), res);
+    await streamZip(selection.files, (sha256) => this.blobs.get(sha256), res, zipOptions);
   }
 
   @Get('artifacts/:artifact_type/:id/files/*path')
@@ -62,7 +69,9 @@ export class PackagesController {
     const d = await this.downloads.resolve(parseArtifactType(rawType), parseArtifactId(rawId), version);
     const entry = this.downloads.findFile(d, path);
     const range = rangeOf(rangeHeader, entry.size);
-    await this.downloads.record(d, `file:${path}`.slice(0, 1000), actor);
+    // The program sees a zip of exactly the file being served.
+    await this.monitor.check(d, [entry], `file:${path}`, actor);
+    await this.downloads.record(d, `file:${path}`.slice(0, 1000), actor, clientAddress(req));
     setWarning(res, d);
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Content-Type', 'application/octet-stream');

@@ -18,6 +18,7 @@ import { ArtifactEntity } from '../persistence/artifact.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 import { ingestZipToBlobStore } from '@modelguard/packages';
+import { ManifestSigner } from '../signing/manifest-signer';
 import { spoolToTempFile } from './upload-spool';
 import { nextCounterVersion, requireVersionFree } from './version-lookup';
 
@@ -36,6 +37,7 @@ export class UploadService {
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
     @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
+    private readonly signer: ManifestSigner,
   ) {}
 
   /** `rawVersion`: the uploader's own name for the version (`?version=1.2.0`), else the counter's 1.0.0. */
@@ -104,6 +106,7 @@ export class UploadService {
       artifactId: a.id, version, ordinal, url: a.url, source: 'upload', ingestState: 'stored', ingestError: null,
       scanState: 'pending', files, totalBytes: String(totalBytes),
     });
+    await this.signer.sign(m, a, version, files);
     const ref = { artifactId: a.id, artifactType: a.type, name: a.name };
     const who = { name: actor.name, isAdmin: actor.isAdmin };
     await this.outbox.enqueue(m, topic, { ...ref, url: a.url, version, actor: who }, { key: a.id });

@@ -40,7 +40,7 @@ export class RateLimiter {
     const verdict = { limit, remaining: Math.max(0, limit - count), resetSeconds };
     if (count > limit) {
       const headers = { 'Retry-After': String(resetSeconds), ...rateLimitHeaders(verdict) };
-      throw new ClientError(429, `too many requests for this ${scope}; retry in ${resetSeconds} s`, headers);
+      throw new ClientError(429, `too many requests for this ${scope}; retry in ${resetSeconds} s`, headers, {}, 'rate-limited');
     }
     return verdict;
   }
