@@ -152,7 +152,7 @@ describe('gateway tokens', () => {
         await postgres.stop();
         await rm(dataDir, { recursive: true, force: true });
       }
-    });
+    }, 90_000); // PGlite creates and reopens its database twice: 10 s here, over 30 s on a loaded 2-core machine
 
     it('distributed mode (Redis): replicas share one count, and a Redis that lost the counters revives nothing', async () => {
       const prefix = `test:${randomUUID().slice(0, 8)}:`;

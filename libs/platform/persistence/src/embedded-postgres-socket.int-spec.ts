@@ -40,7 +40,7 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 }
 
 // Long enough that "at once" (under half of it) holds on a loaded CI machine, short enough to keep the file fast.
-const STALL_MS = 1200;
+const STALL_MS = 2500;
 
 describe('embedded Postgres: private Unix socket, and recovery from clients that wedge the shared session', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-pglite-sock-'));
