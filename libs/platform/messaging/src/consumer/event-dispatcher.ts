@@ -18,7 +18,8 @@ export type DltErrorKind = 'schema' | 'handler' | 'non-retriable';
  * The consumer side shared by both transports: decode and validate, then run each handler of the topic in
  * its own transaction with its inbox row, retry transient failures with exponential backoff, and
  * dead-letter what cannot be processed. Resolves once the message is done (processed, skipped as a
- * duplicate or dead-lettered); rejects only if dead-lettering itself failed, so the transport redelivers.
+ * duplicate or dead-lettered); rejects only if dead-lettering itself failed or the service is stopping, so the
+ * transport redelivers.
  */
 @Injectable()
 export class EventDispatcher {
@@ -83,6 +84,13 @@ export class EventDispatcher {
         return;
       } catch (err) {
         const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        // A stopping service closes its database under handlers still in flight ("Driver not Connected"). That says
+        // nothing about the message: retrying against a closed pool cannot succeed and dead-lettering would misfile a
+        // good event, so reject instead and the transport delivers it again after the restart (offset not committed).
+        if (!this.dataSource.isInitialized) {
+          this.logger.warn('service stopping: leaving the message for redelivery', { consumer: handler.consumer, eventId: envelope.eventId, topic: message.topic, attempt, error: reason });
+          throw new Error(`${this.service} is stopping; ${message.topic} ${envelope.eventId} left for redelivery`);
+        }
         if (err instanceof NonRetriableError || attempt >= maxAttempts) {
           const kind: DltErrorKind = err instanceof NonRetriableError ? 'non-retriable' : 'handler';
           this.logger.error('handler failed, dead-lettering', { consumer: handler.consumer, eventId: envelope.eventId, topic: message.topic, attempt, error: reason });
