@@ -219,5 +219,11 @@ describe('refusals end in the audit log', () => {
     const verify = (await (await fetch(`${audit.url}/internal/audit/verify`)).json()) as { ok: boolean; entries: number };
     expect(verify.ok).toBe(true);
     expect(verify.entries).toBeGreaterThan(8);
+    // The same verdict through the gateway, for admins only.
+    const viaGateway = await app.client.call<{ ok: boolean; entries: number }>('GET', '/audit/verify', { token: admin });
+    expect(viaGateway.status).toBe(200);
+    expect(viaGateway.body).toMatchObject({ ok: true });
+    expect(viaGateway.body.entries).toBeGreaterThanOrEqual(verify.entries);
+    expect((await app.client.call('GET', '/audit/verify', { token: reader.token })).status).toBe(401);
   });
 });

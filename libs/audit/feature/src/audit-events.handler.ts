@@ -44,7 +44,7 @@ function refusalFieldsOf(event: Envelope<PayloadOf<typeof Topic.RequestRefused>>
   };
 }
 
-/** Turns registry events and gateway refusals into audit entries. Idempotent through the inbox (same transaction). */
+/** Turns registry events, resets and gateway refusals into audit entries. Idempotent through the inbox (same transaction). */
 @Injectable()
 export class AuditEventsHandler {
   constructor(private readonly recorder: AuditRecorder) {}
@@ -54,9 +54,14 @@ export class AuditEventsHandler {
     await this.recorder.append(ctx.manager, fieldsOf(event, 'CREATE'));
   }
 
+  /** A new version, or an admin's download-gate override (then with its reason and the verdict it set aside). */
   @OnEvent(Topic.ArtifactUpdated)
   async onUpdated(event: Envelope<PayloadOf<typeof Topic.ArtifactUpdated>>, ctx: EventContext): Promise<void> {
-    await this.recorder.append(ctx.manager, fieldsOf(event, 'UPDATE'));
+    const override = event.payload.override;
+    await this.recorder.append(ctx.manager, {
+      ...fieldsOf(event, 'UPDATE'),
+      ...(override ? { overrideReason: override.reason, overriddenVerdict: override.overridden } : {}),
+    });
   }
 
   @OnEvent(Topic.ArtifactDeleted)
@@ -81,7 +86,17 @@ export class AuditEventsHandler {
   }
 
   @OnEvent(Topic.RegistryReset)
-  async onReset(_event: Envelope<PayloadOf<typeof Topic.RegistryReset>>, ctx: EventContext): Promise<void> {
-    await this.recorder.clear(ctx.manager);
+  async onReset(event: Envelope<PayloadOf<typeof Topic.RegistryReset>>, ctx: EventContext): Promise<void> {
+    const p = event.payload;
+    await this.recorder.append(ctx.manager, {
+      eventId: event.eventId,
+      artifactId: null,
+      artifactType: null,
+      artifactName: null,
+      action: 'RESET',
+      userName: p.actor.name,
+      userIsAdmin: p.actor.isAdmin,
+      occurredAt: new Date(event.occurredAt),
+    });
   }
 }

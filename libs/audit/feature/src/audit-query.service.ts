@@ -10,7 +10,6 @@ import {
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import { type DataSource, type FindOptionsWhere, In, MoreThan } from 'typeorm';
-import { type ChainVerification, ChainVerifier } from './audit-chain';
 import { type AuditAction, AuditEntryEntity } from './entities/audit-entry.entity';
 
 /** The spec's ArtifactAuditEntry, as the AuditTrail query contract serves it. */
@@ -18,8 +17,6 @@ export type ArtifactAuditEntryDto = ArtifactAuditEntryV1;
 
 /** The actions the spec's artifact audit may show (its enum); DELETE and REFUSE stay in the log only. */
 const SPEC_ACTIONS: readonly ArtifactAuditEntryDto['action'][] = ['CREATE', 'UPDATE', 'DOWNLOAD', 'RATE', 'AUDIT'];
-
-const VERIFY_BATCH = 1_000;
 
 export interface AuditEntriesFilter {
   action?: AuditAction;
@@ -36,11 +33,14 @@ export class AuditQueryService {
 
   /**
    * The artifact's audit trail in time order. DELETE and REFUSE entries are kept in the log but not served here: the
-   * spec's action enum has neither, and a deleted artifact's trail is not reachable through the API.
+   * spec's action enum has neither, and a deleted artifact's trail is not reachable through the API. Only entries after
+   * the latest RESET count: a reset keeps the log, but the registry it describes starts over.
    */
   async forArtifact(artifactId: string): Promise<ArtifactAuditEntryDto[]> {
-    const rows = await this.dataSource.getRepository(AuditEntryEntity).find({
-      where: { artifactId, action: In([...SPEC_ACTIONS]) },
+    const repo = this.dataSource.getRepository(AuditEntryEntity);
+    const [reset] = await repo.find({ select: { id: true }, where: { action: 'RESET' }, order: { id: 'DESC' }, take: 1 });
+    const rows = await repo.find({
+      where: { artifactId, action: In([...SPEC_ACTIONS]), ...(reset ? { id: MoreThan(reset.id) } : {}) },
       order: { occurredAt: 'ASC', id: 'ASC' },
       take: MAX_AUDIT_ENTRIES_PER_ARTIFACT,
     });
@@ -65,21 +65,6 @@ export class AuditQueryService {
     const page = rows.slice(0, limit);
     return { entries: page.map(logEntryOf), next: rows.length > limit ? page[page.length - 1].id : null };
   }
-
-  /** Re-computes the whole chain in batches (keyset pagination: constant memory whatever the log size). */
-  async verify(): Promise<ChainVerification> {
-    const repo = this.dataSource.getRepository(AuditEntryEntity);
-    const verifier = new ChainVerifier();
-    let after = '0';
-    for (;;) {
-      const batch = await repo.find({ where: { id: MoreThan(after) }, order: { id: 'ASC' }, take: VERIFY_BATCH });
-      for (const row of batch) {
-        if (!verifier.accept(row)) return verifier.result();
-      }
-      if (batch.length < VERIFY_BATCH) return verifier.result();
-      after = batch[batch.length - 1].id;
-    }
-  }
 }
 
 function logEntryOf(r: AuditEntryEntity): AuditLogEntryV1 {
@@ -102,6 +87,7 @@ function logEntryOf(r: AuditEntryEntity): AuditLogEntryV1 {
             message: r.message ?? '',
             suppressed: r.suppressed ?? 0,
           },
+    override: r.overrideReason === null ? null : { reason: r.overrideReason, overridden: r.overriddenVerdict ?? '' },
     prevHash: r.prevHash,
     hash: r.hash,
   };

@@ -1,15 +1,21 @@
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
-import { ArtifactIdSchema, type AuditEntriesPageV1, Query as Queries, type AuditTrailV1 } from '@modelguard/contracts';
-import type { ChainVerification } from './audit-chain';
+import { BadRequestException, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ArtifactIdSchema, type AuditEntriesPageV1, type AuditVerificationV1, Query as Queries, type AuditTrailV1 } from '@modelguard/contracts';
+import type { AuditCheckpoint } from './audit-checkpoint';
+import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditQueryService } from './audit-query.service';
+import { AuditVerifyService } from './audit-verify.service';
 
 /**
  * Internal HTTP API of the audit service (never exposed publicly): the server of the AuditTrail and AuditEntries
- * internal queries (@modelguard/contracts) the gateway performs, and the chain check operators call.
+ * internal queries (@modelguard/contracts) the gateway performs (AuditVerify included), and on-demand checkpoints.
  */
 @Controller('internal')
 export class AuditController {
-  constructor(private readonly queries: AuditQueryService) {}
+  constructor(
+    private readonly queries: AuditQueryService,
+    private readonly verifier: AuditVerifyService,
+    private readonly checkpoints: AuditCheckpointService,
+  ) {}
 
   @Get('artifacts/:id/audit')
   async artifactAudit(@Param('id') id: string): Promise<AuditTrailV1> {
@@ -30,7 +36,14 @@ export class AuditController {
   }
 
   @Get('audit/verify')
-  verify(): Promise<ChainVerification> {
-    return this.queries.verify();
+  verify(): Promise<AuditVerificationV1> {
+    return this.verifier.verify();
+  }
+
+  /** A checkpoint now (operators before maintenance, tests); otherwise they are taken on a timer and at shutdown. */
+  @Post('audit/checkpoint')
+  @HttpCode(201)
+  checkpoint(): Promise<AuditCheckpoint> {
+    return this.checkpoints.take();
   }
 }

@@ -57,6 +57,22 @@ describe('audit service (in-process broker, real Postgres)', () => {
     expect(await trail(id)).toEqual([{ user: { name: 'alice', is_admin: true }, date: expect.any(String), artifact: { name: 'guarded', id, type: 'model' }, action: 'UPDATE' }]);
   });
 
+  it("records an admin override's reason and the verdict it set aside, covered by the chain", async () => {
+    const id = `o-${run}`;
+    const ref = { artifactId: id, artifactType: 'model' as const, name: 'held' };
+    const override = { reason: 'false positive: reviewed the pickle opcodes', overridden: 'blocked' as const };
+    await publisher.publish(Topic.ArtifactUpdated, { ...ref, url: 'https://huggingface.co/held', version: '1.0.0', actor, override }, { key: id });
+    await broker.whenIdle();
+    const page = (await (await fetch(`${audit.url}/internal/audit/entries?artifact=${id}`)).json()) as { entries: Array<Record<string, unknown>> };
+    expect(page.entries).toEqual([expect.objectContaining({ action: 'UPDATE', actor, override })]);
+    // The spec trail still shows a plain UPDATE (its schema has no override).
+    expect(await trail(id)).toEqual([{ user: { name: 'alice', is_admin: true }, date: expect.any(String), artifact: { name: 'held', id, type: 'model' }, action: 'UPDATE' }]);
+    await queryRows(testInfra.databaseUrl, `UPDATE "${schema}".audit_entry SET override_reason = 'routine' WHERE artifact_id = $1`, [id]);
+    expect(await (await fetch(`${audit.url}/internal/audit/verify`)).json()).toMatchObject({ ok: false, problem: 'link does not match the entry' });
+    await queryRows(testInfra.databaseUrl, `UPDATE "${schema}".audit_entry SET override_reason = $2 WHERE artifact_id = $1`, [id, override.reason]);
+    expect(await (await fetch(`${audit.url}/internal/audit/verify`)).json()).toMatchObject({ ok: true });
+  });
+
   it('stores a DELETE entry but does not serve it (not in the spec enum)', async () => {
     const id = `d-${run}`;
     const ref = { artifactId: id, artifactType: 'dataset' as const, name: 'squad' };
@@ -103,13 +119,16 @@ describe('audit service (in-process broker, real Postgres)', () => {
     expect(await (await fetch(`${audit.url}/internal/audit/verify`)).json()).toMatchObject({ ok: true });
   });
 
-  it('clears the log on RegistryReset and starts a fresh, valid chain', async () => {
+  it('appends a RESET entry on RegistryReset, keeps the history, and the chain still verifies', async () => {
+    const before = await queryRows<{ n: string }>(testInfra.databaseUrl, `SELECT count(*)::text AS n FROM "${schema}".audit_entry`);
     await publisher.publish(Topic.RegistryReset, { actor, resetAt: new Date().toISOString() }, { key: 'registry' });
     await expectEventually(async () => expect(await trail(`m-${run}`)).toEqual([]));
     const id = `after-${run}`;
     await publisher.publish(Topic.ArtifactCreated, { artifactId: id, artifactType: 'model', name: 'x', url: 'https://huggingface.co/x', version: '1.0.0', actor }, { key: id });
     await broker.whenIdle();
     expect(await trail(id)).toHaveLength(1);
-    expect(await (await fetch(`${audit.url}/internal/audit/verify`)).json()).toEqual({ ok: true, entries: 1 });
+    const rows = await queryRows<{ action: string; user_name: string }>(testInfra.databaseUrl, `SELECT action, user_name FROM "${schema}".audit_entry ORDER BY id DESC LIMIT 2`);
+    expect(rows).toEqual([{ action: 'CREATE', user_name: 'alice' }, { action: 'RESET', user_name: 'alice' }]);
+    expect(await (await fetch(`${audit.url}/internal/audit/verify`)).json()).toMatchObject({ ok: true, entries: Number(before[0].n) + 2 });
   });
 });

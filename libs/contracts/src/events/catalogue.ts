@@ -14,6 +14,7 @@ import { ScanFailedEvent } from './scan.scan-failed/v1';
 import { RatingComputedEvent } from './scoring.rating-computed/v1';
 import { LineageChangedEvent } from './lineage.lineage-changed/v1';
 import { RequestRefusedEvent } from './gateway.request-refused/v1';
+import { AuditCheckpointPublishedEvent } from './audit.checkpoint-published/v1';
 
 /**
  * Every event of the registry, one contract per topic (`src/events/<topic>/v<major>.ts`, JSON Schema snapshot
@@ -36,6 +37,7 @@ export const EVENT_CATALOGUE = [
   RatingComputedEvent,
   LineageChangedEvent,
   RequestRefusedEvent,
+  AuditCheckpointPublishedEvent,
 ] as const;
 
 export type CataloguedEvent = (typeof EVENT_CATALOGUE)[number];

@@ -44,6 +44,11 @@ export interface GatewaySettings {
     monitor: { timeoutMs: number; memoryMb: number; concurrency: number };
     /** The manifest-signing key (signing/signing-keys.service.ts): inline PEM, else read from (or generated into) the file. */
     signing: { keyPem?: string; keyFile: string };
+    /**
+     * The orphan janitor (janitor/): spool files and unreferenced blobs older than `graceSeconds` are removed every
+     * `intervalSeconds` (0 = no periodic runs). The grace must outlast the longest ingest or upload in progress.
+     */
+    janitor: { graceSeconds: number; intervalSeconds: number };
   };
 }
 

@@ -138,8 +138,12 @@ describe('gateway version names', () => {
     const override = await call<VersionView>('POST', `/artifacts/model/${a.id}/versions/v1.3.1/override`, { token, json: { reason: 'reviewed' } });
     expect([override.status, override.body.version, override.body.version_key]).toEqual([200, '1.3.1', '1.0.1']);
     expect(await downloaded(a.id, '1.3.1')).toBe('1.0.1');
-    const updated = app.broker.messages(Topic.ArtifactUpdated).map((m) => (JSON.parse(m.value) as { payload: { artifactId: string; version: string } }).payload);
+    const updated = app.broker.messages(Topic.ArtifactUpdated).map((m) => (JSON.parse(m.value) as { payload: { artifactId: string; version: string; override?: unknown } }).payload);
     expect(updated.filter((p) => p.artifactId === a.id).map((p) => p.version)).toContain('1.0.1');
+    // The override event carries who (actor), why and the verdict set aside, for the audit trail.
+    expect(updated.filter((p) => p.artifactId === a.id && p.override !== undefined)).toEqual([
+      expect.objectContaining({ version: '1.0.1', actor: expect.objectContaining({ isAdmin: true }), override: { reason: 'reviewed', overridden: 'blocked' } }),
+    ]);
 
     const report = await call<ScanPendingV1>('GET', `/artifacts/model/${a.id}/scan-report?version=1.3.1`, { token });
     expect([report.status, report.body.version]).toEqual([202, '1.0.1']);

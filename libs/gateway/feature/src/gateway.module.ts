@@ -36,6 +36,7 @@ import { RefusalRecorder } from './http/refusal-recorder';
 import { DownloadService } from './packages/download.service';
 import { PackagesController } from './packages/packages.controller';
 import { UploadService } from './packages/upload.service';
+import { OrphanJanitor } from './janitor/orphan-janitor.service';
 import { VersionsController } from './packages/versions.controller';
 import { VersionsService } from './packages/versions.service';
 import { gatewayEntities, gatewayMigrations } from './persistence/gateway-entities';
@@ -111,6 +112,7 @@ function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySet
       rateLimit: section.rateLimit,
       monitor: section.monitor,
       signing: { ...(section.signingKeyPem ? { keyPem: section.signingKeyPem } : {}), keyFile: section.signingKeyFile },
+      janitor: section.janitor,
       ...opts.gateway,
     },
   };
@@ -174,6 +176,7 @@ export class GatewayFeatureModule implements NestModule {
         SensitiveModelsService,
         DownloadMonitorService,
         UploadService,
+        OrphanJanitor,
         VersionsService,
         InternalQueriesService,
         GatewayEventHandlers,

@@ -40,12 +40,14 @@ export interface GatewayTestAppOptions {
   keepSchema?: boolean;
   /** Share a broker with other services booted by the test (the audit service, for refusals). */
   broker?: InProcessBroker;
+  /** The blob store (default: a fresh FsBlobStore in the app's directory); the janitor tests pass an S3 one too. */
+  blobStore?: GatewayModuleOptions['blobStore'];
 }
 
 export async function startGatewayTestApp(opts: GatewayTestAppOptions = {}): Promise<GatewayTestApp> {
   const schema = opts.schema ?? createTestSchemaName('gateway');
   const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
-  const blobStore = new FsBlobStore(join(dir, 'blobs'));
+  const blobStore = opts.blobStore ?? new FsBlobStore(join(dir, 'blobs'));
   const broker = opts.broker ?? new InProcessBroker();
 
   @Module({

@@ -92,6 +92,8 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
   'GET /artifacts/PackageConfusionAudit': { allowed: 200, request: () => ({ path: '/artifacts/PackageConfusionAudit' }) },
   // No audit service runs in the matrix app: a filter the contract refuses (400) shows the call got past authorisation.
   'GET /audit/entries': { allowed: 400, request: () => ({ path: '/audit/entries?action=NOT-AN-ACTION' }) },
+  // Past authorisation the gateway asks the audit service, which the matrix app does not configure: 502.
+  'GET /audit/verify': { allowed: 502, request: () => ({ path: '/audit/verify' }) },
 
   // --- sensitive models (the monitor rows attach a program as the fixture admin first) ----------------------------
   'GET /artifacts/model/{id}/sensitive': { allowed: 200, request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/sensitive` }) },

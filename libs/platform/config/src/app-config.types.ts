@@ -37,6 +37,9 @@ export interface S3StorageConfig {
   secretAccessKey: string;
   forcePathStyle: boolean;
   multipartPartSizeBytes: number;
+  /** S3 server-side encryption requested on every write (independent of STORAGE_ENCRYPTION, which encrypts client-side). */
+  serverSideEncryption?: 'AES256' | 'aws:kms';
+  sseKmsKeyId?: string;
 }
 
 export interface FsStorageConfig {
@@ -44,7 +47,10 @@ export interface FsStorageConfig {
   root: string;
 }
 
-export type StorageConfig = S3StorageConfig | FsStorageConfig;
+/** Envelope encryption at rest; `kek` is the base64 key-encryption key (redacted in logs). */
+export type StorageEncryptionConfig = { mode: 'off' } | { mode: 'all'; kek: string };
+
+export type StorageConfig = (S3StorageConfig | FsStorageConfig) & { encryption?: StorageEncryptionConfig };
 
 export interface RedisCacheConfig {
   driver: 'redis';
@@ -107,6 +113,8 @@ export interface AppConfig {
   scoring?: ScoringSectionConfig;
   /** The gateway's own section (GATEWAY_*); present only in the config loaded for `gateway`. */
   gateway?: GatewaySectionConfig;
+  /** The audit service's own section (AUDIT_*); present only in the config loaded for `audit`. */
+  audit?: AuditSectionConfig;
 }
 
 /** Tuning of the scan worker (SCAN_*). An unset workerId means "generate one unique to this process". */
@@ -192,6 +200,17 @@ export interface GatewaySectionConfig {
   /** Manifest-signing key (GATEWAY_SIGNING_KEY, a secret); when unset the key is read from (or generated into) signingKeyFile. */
   signingKeyPem?: string;
   signingKeyFile: string;
+  /** Orphan janitor (GATEWAY_JANITOR_*): what is older than graceSeconds and unreferenced goes, every intervalSeconds (0 = off). */
+  janitor: { graceSeconds: number; intervalSeconds: number };
+}
+
+/** The audit service's knobs (AUDIT_*). */
+export interface AuditSectionConfig {
+  /** HMAC key of the audit chain (AUDIT_CHAIN_KEY, a secret); when unset it is read from (or generated into) chainKeyFile. */
+  chainKey?: string;
+  chainKeyFile: string;
+  /** Keys that linked older entries (AUDIT_CHAIN_RETIRED_KEY_FILES): they verify those entries, never link new ones. */
+  retiredKeyFiles: string[];
 }
 
 /** Every per-service section, by the name of the service that owns it. */
@@ -200,4 +219,5 @@ export interface ServiceSections {
   ingest: IngestSectionConfig;
   scoring: ScoringSectionConfig;
   gateway: GatewaySectionConfig;
+  audit: AuditSectionConfig;
 }

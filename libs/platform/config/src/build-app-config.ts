@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { AppConfig, CacheConfig, Mode, MessagingConfig, RetryConfig, StorageConfig } from './app-config.types';
 import { readOrCreateEmbeddedJwtSecret } from './embedded-jwt-secret';
+import { buildStorageEncryption } from './build-storage-encryption';
 import { BYTE_UNITS, type ParsedEnv } from './env.schema';
 
 const { MiB, GiB } = BYTE_UNITS;
@@ -40,7 +41,10 @@ export function buildAppConfig(env: ParsedEnv, serviceName: string, problems: Pr
     initialDelayMs: env.MESSAGING_RETRY_INITIAL_DELAY_MS ?? 500,
   };
   const messaging = buildMessaging(env, serviceName, distributed, retry, problems);
-  const storage = buildStorage(env, dataDir, distributed, problems);
+  const storageDriver = buildStorage(env, dataDir, distributed, problems);
+  const encryption = buildStorageEncryption(env, dataDir, distributed, problems);
+  // Only present when on, so the storage section of existing deployments' config is unchanged.
+  const storage = storageDriver && encryption ? (encryption.mode === 'all' ? { ...storageDriver, encryption } : storageDriver) : null;
   const cache = buildCache(env, distributed, problems);
 
   const otelEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
@@ -124,6 +128,7 @@ function buildStorage(env: ParsedEnv, dataDir: string, distributed: boolean, pro
   const { S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = env;
   if (!accessKeyId) problems.missing('S3_ACCESS_KEY_ID', 'is required when STORAGE_DRIVER is s3');
   if (!secretAccessKey) problems.missing('S3_SECRET_ACCESS_KEY', 'is required when STORAGE_DRIVER is s3');
+  if (env.S3_SSE_KMS_KEY_ID && env.S3_SERVER_SIDE_ENCRYPTION !== 'aws:kms') problems.add('S3_SSE_KMS_KEY_ID', 'needs S3_SERVER_SIDE_ENCRYPTION=aws:kms');
   if (!accessKeyId || !secretAccessKey) return null;
   return {
     driver,
@@ -135,6 +140,8 @@ function buildStorage(env: ParsedEnv, dataDir: string, distributed: boolean, pro
     // Self-hosted S3 servers (S3Mock, MinIO) usually only speak path-style; AWS prefers virtual-host.
     forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
     multipartPartSizeBytes: env.S3_MULTIPART_PART_SIZE_BYTES ?? 16 * MiB,
+    ...(env.S3_SERVER_SIDE_ENCRYPTION ? { serverSideEncryption: env.S3_SERVER_SIDE_ENCRYPTION } : {}),
+    ...(env.S3_SSE_KMS_KEY_ID ? { sseKmsKeyId: env.S3_SSE_KMS_KEY_ID } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { GatewaySectionConfig, IngestSectionConfig, ScanSectionConfig, ScoringSectionConfig, ServiceSections } from './app-config.types';
+import type { AuditSectionConfig, GatewaySectionConfig, IngestSectionConfig, ScanSectionConfig, ScoringSectionConfig, ServiceSections } from './app-config.types';
 import type { ParsedSectionEnv, ServiceSectionName } from './service-sections.schema';
 
 /** What a section's defaults may depend on besides its own variables. */
@@ -78,6 +78,20 @@ function buildGateway(env: ParsedSectionEnv<'gateway'>, ctx: SectionContext): Ga
     },
     ...(env.GATEWAY_SIGNING_KEY ? { signingKeyPem: env.GATEWAY_SIGNING_KEY } : {}),
     signingKeyFile: resolve(env.GATEWAY_SIGNING_KEY_FILE ?? join(ctx.dataDir, 'signing-key.pem')),
+    // A day: longer than any ingest of a very large model takes between its first blob and PackageStored.
+    janitor: { graceSeconds: env.GATEWAY_JANITOR_GRACE_SECONDS ?? 86_400, intervalSeconds: env.GATEWAY_JANITOR_INTERVAL_SECONDS ?? 3_600 },
+  };
+}
+
+function buildAudit(env: ParsedSectionEnv<'audit'>, ctx: SectionContext): AuditSectionConfig {
+  return {
+    ...(env.AUDIT_CHAIN_KEY ? { chainKey: env.AUDIT_CHAIN_KEY } : {}),
+    chainKeyFile: resolve(env.AUDIT_CHAIN_KEY_FILE ?? join(ctx.dataDir, 'audit-chain.key')),
+    retiredKeyFiles: (env.AUDIT_CHAIN_RETIRED_KEY_FILES ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f !== '')
+      .map((f) => resolve(f)),
   };
 }
 
@@ -88,6 +102,7 @@ export function buildServiceSection<N extends ServiceSectionName>(name: N, env: 
     ingest: buildIngest,
     scoring: buildScoring,
     gateway: buildGateway,
+    audit: buildAudit,
   };
   return builders[name](env, ctx);
 }

@@ -11,6 +11,8 @@ const MAX_BYTES = 1024 * GiB;
 export const MODES = ['embedded', 'distributed'] as const;
 export const MESSAGING_TRANSPORTS = ['kafka', 'in-process'] as const;
 export const STORAGE_DRIVERS = ['s3', 'fs'] as const;
+export const STORAGE_ENCRYPTION_MODES = ['off', 'all'] as const;
+export const S3_SSE_MODES = ['AES256', 'aws:kms'] as const;
 export const CACHE_DRIVERS = ['redis', 'memory'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
@@ -53,6 +55,11 @@ export const ENV_SCHEMA = z.object({
   S3_FORCE_PATH_STYLE: boolVar(),
   // S3 refuses parts under 5 MiB (except the last); above 512 MiB a part buffer would dominate memory.
   S3_MULTIPART_PART_SIZE_BYTES: intVar(5 * MiB, 512 * MiB),
+  S3_SERVER_SIDE_ENCRYPTION: enumVar(S3_SSE_MODES),
+  S3_SSE_KMS_KEY_ID: stringVar(1, 2048),
+  STORAGE_ENCRYPTION: enumVar(STORAGE_ENCRYPTION_MODES),
+  STORAGE_ENCRYPTION_KEY: stringVar(40, 64),
+  STORAGE_ENCRYPTION_KEY_FILE: stringVar(1),
 
   CACHE_DRIVER: enumVar(CACHE_DRIVERS),
   REDIS_URL: urlVarWithScheme(['redis', 'rediss']),
@@ -98,6 +105,7 @@ export const FULL_ENV_SCHEMA = ENV_SCHEMA.extend({
   ...SERVICE_SECTION_SCHEMAS.ingest.shape,
   ...SERVICE_SECTION_SCHEMAS.scoring.shape,
   ...SERVICE_SECTION_SCHEMAS.gateway.shape,
+  ...SERVICE_SECTION_SCHEMAS.audit.shape,
 });
 
 /** The variables every service reads. */

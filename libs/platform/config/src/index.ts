@@ -12,6 +12,8 @@ export type {
   RetryConfig,
   S3StorageConfig,
   StorageConfig,
+  StorageEncryptionConfig,
+  AuditSectionConfig,
   GatewaySectionConfig,
   IngestSectionConfig,
   ScanSectionConfig,

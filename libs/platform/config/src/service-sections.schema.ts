@@ -89,6 +89,15 @@ export const SERVICE_SECTION_SCHEMAS = {
       .transform((pem) => pem?.replace(/\\n/g, '\n'))
       .refine((pem) => pem === undefined || isSigningKey(pem), 'must be an ECDSA P-256 private key in PEM form'),
     GATEWAY_SIGNING_KEY_FILE: stringVar(1),
+    GATEWAY_JANITOR_GRACE_SECONDS: intVar(60, 30 * 24 * 3600),
+    GATEWAY_JANITOR_INTERVAL_SECONDS: intVar(0, 7 * 24 * 3600),
+  }),
+  audit: z.object({
+    // The audit chain's HMAC key: kept out of the database, so a party that can rewrite rows cannot recompute links.
+    AUDIT_CHAIN_KEY: stringVar(32, 4096),
+    AUDIT_CHAIN_KEY_FILE: stringVar(1),
+    // Rotation: files of keys that linked older entries (comma-separated); they verify, only the current key links.
+    AUDIT_CHAIN_RETIRED_KEY_FILES: stringVar(1, 16_384),
   }),
 } as const;
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, loadServiceSection } from './load-config';
+import { redactConfig } from './redact-config';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mg-config-sections-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -31,6 +32,18 @@ describe('service sections', () => {
     const env = { DATA_DIR: dataDir, SCAN_CONCURRENCY: '0', HTTP_PORT: 'x' };
     expect(problemsOf(() => loadConfig(env, 'scan'))).toEqual(['HTTP_PORT: must be an integer between 0 and 65535', 'SCAN_CONCURRENCY: must be >= 1']);
     expect(loadConfig({ ...env, HTTP_PORT: '1' }, 'audit').http.port).toBe(1);
+  });
+
+  it('audit: chain key file in the data directory by default, an inline key of at least 32 characters, masked in logs', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }, 'audit').audit).toEqual({ chainKeyFile: join(dataDir, 'audit-chain.key'), retiredKeyFiles: [] });
+    const key = 'k'.repeat(32);
+    expect(loadConfig({ DATA_DIR: dataDir, AUDIT_CHAIN_KEY: key, AUDIT_CHAIN_KEY_FILE: '/etc/mg/chain.key', AUDIT_CHAIN_RETIRED_KEY_FILES: '/etc/mg/a.key, /etc/mg/b.key' }, 'audit').audit).toEqual({
+      chainKey: key,
+      chainKeyFile: '/etc/mg/chain.key',
+      retiredKeyFiles: ['/etc/mg/a.key', '/etc/mg/b.key'],
+    });
+    expect(problemsOf(() => loadConfig({ DATA_DIR: dataDir, AUDIT_CHAIN_KEY: 'short' }, 'audit'))[0]).toMatch(/^AUDIT_CHAIN_KEY: /);
+    expect(JSON.stringify(redactConfig(loadConfig({ DATA_DIR: dataDir, AUDIT_CHAIN_KEY: key }, 'audit')))).not.toContain(key);
   });
 
   it('scan: defaults, SCAN_* values, refusals', () => {

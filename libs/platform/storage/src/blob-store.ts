@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import type { ComponentHealth } from '@modelguard/observability';
 import type { ByteRange } from '@modelguard/packages';
 
@@ -9,13 +9,29 @@ export interface PutBlobOptions {
   sizeHint?: number;
   /** Hard limit: the stream fails with BlobTooLargeError as soon as more bytes arrive. */
   maxBytes?: number;
+  /**
+   * Internal hook for the encrypting decorator: the stored bytes are `encode()`'s output, while the
+   * blob is still named and sized by the plaintext (hashed before encoding).
+   */
+  encode?: () => BlobEncoder;
 }
+
+/** A transform whose total output length is known once it has ended (the stored size). */
+export type BlobEncoder = Transform & { readonly outputBytes: number };
 
 export interface PutBlobResult {
   sha256: string;
   size: number;
   /** False when identical content was already stored (deduplicated). */
   created: boolean;
+}
+
+/** One stored blob as listed by BlobStore.list(). */
+export interface StoredBlob {
+  sha256: string;
+  size: number;
+  /** When the blob was last written (file mtime, S3 LastModified); a deduplicated put refreshes it. */
+  modifiedAt: Date;
 }
 
 /**
@@ -38,4 +54,11 @@ export abstract class BlobStore {
    * Returns how many were removed. StorageModule runs it at start-up.
    */
   abstract sweepTemp(olderThanMs: number): Promise<number>;
+  /**
+   * Every stored blob (not temporary uploads), in pages of at most `pageSize`, in no particular order. Streams:
+   * the store is walked lazily, so memory stays bounded however many blobs there are (the janitor's input).
+   */
+  abstract list(pageSize?: number): AsyncIterable<StoredBlob[]>;
+  /** Deletes many blobs, batched (S3 DeleteObjects takes 1000 keys). Idempotent like delete(). */
+  abstract deleteMany(sha256s: readonly string[]): Promise<void>;
 }

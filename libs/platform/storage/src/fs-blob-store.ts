@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, readdir, rm, stat, statfs, unlink } from 'node:fs/promises';
+import { link, mkdir, open, opendir, readdir, rm, stat, statfs, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ComponentHealth } from '@modelguard/observability';
 import type { ByteRange } from '@modelguard/packages';
 import { BlobIntegrityError, BlobNotFoundError } from './blob-errors';
-import { assertSha256, blobKey, resolveRange } from './blob-id';
-import { BlobStore, type PutBlobOptions, type PutBlobResult } from './blob-store';
+import { assertSha256, blobKey, isSha256, resolveRange } from './blob-id';
+import { BlobStore, type PutBlobOptions, type PutBlobResult, type StoredBlob } from './blob-store';
 import { HashingStream } from './hashing-stream';
 
 /**
@@ -31,7 +31,9 @@ export class FsBlobStore extends BlobStore {
     const hasher = new HashingStream(opts.maxBytes);
     try {
       // `flush: true` fsyncs before close: the data must be durable before a name promises it exists.
-      await pipeline(body, hasher, createWriteStream(tmp, { flags: 'wx', mode: 0o640, flush: true }));
+      const file = createWriteStream(tmp, { flags: 'wx', mode: 0o640, flush: true });
+      const encoder = opts.encode?.();
+      await (encoder ? pipeline(body, hasher, encoder, file) : pipeline(body, hasher, file));
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
@@ -43,6 +45,9 @@ export class FsBlobStore extends BlobStore {
       await mkdir(dirname(target), { recursive: true });
       const created = await linkIfAbsent(tmp, target);
       if (created) await fsyncDir(dirname(target));
+      // A deduplicated put makes an old blob live again: refresh its mtime so the janitor's grace period (which
+      // goes by mtime) starts over and it is not collected before the new reference is committed.
+      else await utimes(target, new Date(), new Date()).catch(() => undefined);
       return { sha256, size: hasher.byteCount, created };
     } finally {
       await unlink(tmp).catch(() => undefined);
@@ -82,6 +87,30 @@ export class FsBlobStore extends BlobStore {
     return removed;
   }
 
+  async *list(pageSize = 1000): AsyncIterable<StoredBlob[]> {
+    let page: StoredBlob[] = [];
+    // opendir streams directory entries instead of reading a whole fan-out level into an array.
+    for await (const a of await openDirIfAny(join(this.root, 'sha256'))) {
+      for await (const b of await openDirIfAny(join(this.root, 'sha256', a.name))) {
+        for await (const f of await openDirIfAny(join(this.root, 'sha256', a.name, b.name))) {
+          if (!isSha256(f.name) || blobKey(f.name) !== `sha256/${a.name}/${b.name}/${f.name}`) continue;
+          const s = await stat(join(this.root, blobKey(f.name))).catch(() => null);
+          if (!s?.isFile()) continue;
+          page.push({ sha256: f.name, size: s.size, modifiedAt: s.mtime });
+          if (page.length >= pageSize) {
+            yield page;
+            page = [];
+          }
+        }
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  async deleteMany(sha256s: readonly string[]): Promise<void> {
+    for (const sha256 of sha256s) await this.delete(sha256);
+  }
+
   async healthCheck(): Promise<ComponentHealth> {
     await mkdir(this.tmpDir, { recursive: true });
     // Proves the directory is writable, not just present (read-only remounts happen).
@@ -112,6 +141,16 @@ export class FsBlobStore extends BlobStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
+  }
+}
+
+/** The entries of `dir`, or none when it does not exist (an empty store, a fan-out directory just removed). */
+async function openDirIfAny(dir: string): Promise<AsyncIterable<{ name: string }> | Iterable<{ name: string }>> {
+  try {
+    return await opendir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw err;
   }
 }
 

@@ -1,5 +1,5 @@
 export { BlobStore } from './blob-store';
-export type { PutBlobOptions, PutBlobResult } from './blob-store';
+export type { PutBlobOptions, PutBlobResult, StoredBlob } from './blob-store';
 export { FsBlobStore } from './fs-blob-store';
 export { S3BlobStore } from './s3-blob-store';
 export type { S3BlobStoreOptions } from './s3-blob-store';
@@ -8,4 +8,11 @@ export { createBlobStore } from './create-blob-store';
 export { StorageModule } from './storage.module';
 export { BlobStoreHealthIndicator } from './blob-store.health-indicator';
 export { assertSha256, blobKey, isSha256 } from './blob-id';
+export { EncryptedBlobStore } from './encryption/encrypted-blob-store';
+export { KeyWrapper } from './encryption/key-wrapper';
+export { LocalKeyWrapper } from './encryption/local-key-wrapper';
+export { BlobDecryptionError, EncryptionKeyError } from './encryption/encryption-errors';
+export { fsHeaderWriter, rewrapBlob } from './encryption/rewrap';
+export { s3HeaderWriter } from './encryption/rewrap-s3';
+export type { HeaderWriter } from './encryption/rewrap';
 export { BlobIntegrityError, BlobNotFoundError, BlobStoreError, BlobTooLargeError, InvalidBlobIdError, InvalidRangeError } from './blob-errors';

@@ -5,6 +5,7 @@ import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -17,10 +18,10 @@ import type { S3StorageConfig } from '@modelguard/config';
 import type { ComponentHealth } from '@modelguard/observability';
 import { type ByteRange, rangeRequestHeader } from '@modelguard/packages';
 import { BlobIntegrityError, BlobNotFoundError, InvalidRangeError } from './blob-errors';
-import { assertSha256, blobKey, resolveRange } from './blob-id';
-import { BlobStore, type PutBlobOptions, type PutBlobResult } from './blob-store';
+import { assertSha256, blobKey, isSha256, resolveRange } from './blob-id';
+import { BlobStore, type PutBlobOptions, type PutBlobResult, type StoredBlob } from './blob-store';
 import { HashingStream } from './hashing-stream';
-import { copyObject, type CopyLimits, DEFAULT_COPY_LIMITS } from './s3-multipart-copy';
+import { copyObject, type CopyLimits, DEFAULT_COPY_LIMITS, type SseParams, touchObject } from './s3-multipart-copy';
 import { isBucketAlreadyMine, isInvalidRange, isNotFound } from './s3-errors';
 
 export interface S3BlobStoreOptions extends Omit<S3StorageConfig, 'driver'> {
@@ -30,6 +31,9 @@ export interface S3BlobStoreOptions extends Omit<S3StorageConfig, 'driver'> {
 }
 
 const TMP_PREFIX = 'tmp/';
+const BLOB_PREFIX = 'sha256/';
+/** The most keys one DeleteObjects request takes. */
+const DELETE_BATCH = 1000;
 
 /**
  * Blobs in an S3 bucket. An upload streams through a hasher into a temporary key (multipart for
@@ -42,6 +46,8 @@ export class S3BlobStore extends BlobStore {
   private readonly partSize: number;
   private readonly queueSize: number;
   private readonly copyLimits: CopyLimits;
+  /** Sent with every write (upload, copy into place, header rewrite on key rotation). */
+  readonly sse: SseParams;
 
   constructor(opts: S3BlobStoreOptions) {
     super();
@@ -49,6 +55,10 @@ export class S3BlobStore extends BlobStore {
     this.partSize = opts.multipartPartSizeBytes;
     this.queueSize = opts.queueSize ?? 2;
     this.copyLimits = opts.copyLimits ?? DEFAULT_COPY_LIMITS;
+    this.sse = {
+      ...(opts.serverSideEncryption ? { ServerSideEncryption: opts.serverSideEncryption } : {}),
+      ...(opts.sseKmsKeyId ? { SSEKMSKeyId: opts.sseKmsKeyId } : {}),
+    };
     this.client = new S3Client({
       endpoint: opts.endpoint,
       region: opts.region,
@@ -87,9 +97,11 @@ export class S3BlobStore extends BlobStore {
     const expected = opts.expectedSha256 === undefined ? undefined : assertSha256(opts.expectedSha256);
     const tmpKey = `${TMP_PREFIX}${randomUUID()}`;
     const hasher = new HashingStream(opts.maxBytes);
+    const encoder = opts.encode?.();
+    const stored = encoder ?? hasher;
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: tmpKey, Body: hasher },
+      params: { Bucket: this.bucket, Key: tmpKey, Body: stored, ...this.sse },
       partSize: this.partSize,
       queueSize: this.queueSize,
       leavePartsOnError: false,
@@ -97,12 +109,12 @@ export class S3BlobStore extends BlobStore {
     try {
       // The pipeline feeds the hasher and the upload drains it; each side must unblock the other on
       // failure, or the survivor would wait forever (a stalled source, or an unconsumed hasher).
-      const feeding = pipeline(body, hasher).catch((err: unknown) => {
+      const feeding = (encoder ? pipeline(body, hasher, encoder) : pipeline(body, hasher)).catch((err: unknown) => {
         void upload.abort().catch(() => undefined);
         throw err;
       });
       const uploading = upload.done().catch((err: unknown) => {
-        hasher.destroy(err instanceof Error ? err : new Error(String(err)));
+        stored.destroy(err instanceof Error ? err : new Error(String(err)));
         throw err;
       });
       const [fed, uploaded] = await Promise.allSettled([feeding, uploading]);
@@ -112,8 +124,14 @@ export class S3BlobStore extends BlobStore {
       const sha256 = hasher.sha256;
       const size = hasher.byteCount;
       if (expected !== undefined && expected !== sha256) throw new BlobIntegrityError(expected, sha256);
-      if (await this.stat(sha256)) return { sha256, size, created: false };
-      await copyObject(this.client, this.bucket, tmpKey, blobKey(sha256), size, this.copyLimits);
+      const existing = await this.stat(sha256);
+      if (existing !== null) {
+        // A deduplicated put refreshes LastModified, so the janitor's grace period (which goes by LastModified)
+        // restarts for a blob that just became live again; the stored bytes stay as they are.
+        await touchObject(this.client, this.bucket, blobKey(sha256), tmpKey, existing.size, this.copyLimits, this.sse);
+        return { sha256, size, created: false };
+      }
+      await copyObject(this.client, this.bucket, tmpKey, blobKey(sha256), encoder ? encoder.outputBytes : size, this.copyLimits, this.sse);
       return { sha256, size, created: true };
     } finally {
       await upload.abort().catch(() => undefined);
@@ -178,6 +196,34 @@ export class S3BlobStore extends BlobStore {
       }
     }
     return removed;
+  }
+
+  async *list(pageSize = 1000): AsyncIterable<StoredBlob[]> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: BLOB_PREFIX, MaxKeys: Math.min(pageSize, 1000), ContinuationToken: token }),
+      );
+      const blobs: StoredBlob[] = [];
+      for (const o of page.Contents ?? []) {
+        const sha256 = o.Key?.slice(o.Key.lastIndexOf('/') + 1);
+        // Anything else under the prefix (a stray key written by hand) is not ours to list or delete.
+        if (!isSha256(sha256) || blobKey(sha256) !== o.Key || !o.LastModified) continue;
+        blobs.push({ sha256, size: o.Size ?? 0, modifiedAt: o.LastModified });
+      }
+      if (blobs.length > 0) yield blobs;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async deleteMany(sha256s: readonly string[]): Promise<void> {
+    const keys = sha256s.map((sha256) => blobKey(sha256));
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH).map((Key) => ({ Key }));
+      const out = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch, Quiet: true } }));
+      const failed = (out.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+      if (failed.length > 0) throw new Error(`S3 DeleteObjects failed for ${failed.length} key(s), first: ${failed[0]?.Key} (${failed[0]?.Code})`);
+    }
   }
 
   async healthCheck(): Promise<ComponentHealth> {

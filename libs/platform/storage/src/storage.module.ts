@@ -5,6 +5,7 @@ import { BlobStore } from './blob-store';
 import { BlobStoreHealthIndicator } from './blob-store.health-indicator';
 import { createBlobStore } from './create-blob-store';
 import { S3BlobStore } from './s3-blob-store';
+import { EncryptedBlobStore } from './encryption/encrypted-blob-store';
 
 /**
  * Provides `BlobStore` (fs or S3 by config) globally and registers the 'object-storage' health
@@ -43,13 +44,18 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     // Fail at boot rather than on the first upload if the bucket cannot be reached or created.
-    if (this.store instanceof S3BlobStore) await this.store.ensureBucket();
+    if (this.driver instanceof S3BlobStore) await this.driver.ensureBucket();
     // Leftovers of uploads interrupted by a crash. A day is far longer than any live upload, so a
     // concurrently running instance's in-progress upload is never touched.
     await this.store.sweepTemp(TEMP_MAX_AGE_MS).catch(() => undefined);
   }
 
   onApplicationShutdown(): void {
-    if (this.store instanceof S3BlobStore) this.store.destroy();
+    if (this.driver instanceof S3BlobStore) this.driver.destroy();
+  }
+
+  /** The underlying driver, beneath the encrypting decorator when encryption is on. */
+  private get driver(): BlobStore {
+    return this.store instanceof EncryptedBlobStore ? this.store.inner : this.store;
   }
 }

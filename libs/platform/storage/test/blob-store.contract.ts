@@ -152,6 +152,42 @@ export function describeBlobStoreContract(name: string, subject: () => ContractS
       expect(await store.stat(sha256)).not.toBeNull();
     });
 
+    it('lists every blob in bounded pages and deletes many at once', async () => {
+      const { store } = subject();
+      const mine = await Promise.all([0, 1, 2].map(async (i) => (await store.put(Readable.from([Buffer.from(`listed ${i} ${randomBytes(8).toString('hex')}`)]))).sha256));
+      const seen: string[] = [];
+      for await (const page of store.list(2)) {
+        expect(page.length).toBeGreaterThan(0);
+        expect(page.length).toBeLessThanOrEqual(2);
+        for (const b of page) {
+          seen.push(b.sha256);
+          if (mine.includes(b.sha256)) expect(b.size).toBeGreaterThan(0);
+        }
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).toEqual(expect.arrayContaining(mine));
+      await store.deleteMany([...mine, sha256Of(randomBytes(16))]);
+      for (const sha256 of mine) expect(await store.stat(sha256)).toBeNull();
+      const after: string[] = [];
+      for await (const page of store.list()) after.push(...page.map((b) => b.sha256));
+      expect(after.filter((s) => mine.includes(s))).toEqual([]);
+    });
+
+    it('refreshes the modification time of a blob put again (deduplicated)', async () => {
+      const { store } = subject();
+      const data = Buffer.from(`dedup ${randomBytes(8).toString('hex')}`);
+      const { sha256 } = await store.put(Readable.from([data]));
+      const modifiedAt = async (): Promise<number> => {
+        for await (const page of store.list()) for (const b of page) if (b.sha256 === sha256) return b.modifiedAt.getTime();
+        throw new Error('not listed');
+      };
+      const first = await modifiedAt();
+      await new Promise((r) => setTimeout(r, 1_100)); // S3 LastModified has one-second resolution
+      expect((await store.put(Readable.from([data]))).created).toBe(false);
+      expect(await modifiedAt()).toBeGreaterThan(first);
+      await store.delete(sha256);
+    });
+
     it('is healthy', async () => {
       expect((await subject().store.healthCheck()).status).toBe('ok');
     });

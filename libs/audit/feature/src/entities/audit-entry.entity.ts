@@ -1,14 +1,14 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * Everything that happened to artifacts, and every refusal (REFUSE). DELETE and REFUSE are stored although the spec's
- * artifact audit cannot show them (its action enum has neither).
+ * Everything that happened to artifacts, every refusal (REFUSE) and every registry reset (RESET). DELETE, REFUSE and
+ * RESET are stored although the spec's artifact audit cannot show them (its action enum has none of them).
  */
-export const AUDIT_ACTIONS = ['CREATE', 'UPDATE', 'DOWNLOAD', 'DELETE', 'RATE', 'AUDIT', 'REFUSE'] as const;
+export const AUDIT_ACTIONS = ['CREATE', 'UPDATE', 'DOWNLOAD', 'DELETE', 'RATE', 'AUDIT', 'REFUSE', 'RESET'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
- * One audit log entry. Entries form a hash chain in id order: `hash = sha256(prev_hash + canonical entry)`,
+ * One audit log entry. Entries form a keyed chain in id order: `hash = HMAC-SHA256(key, prev_hash + canonical entry)`,
  * so editing, deleting or reordering any stored entry breaks every later hash (see audit-chain.ts). Artifact and
  * user columns are null only on refusals (anonymous caller, no artifact named); the refusal columns only elsewhere.
  */
@@ -68,6 +68,18 @@ export class AuditEntryEntity {
   /** Refusals only: identical refusals answered but not recorded one by one before this entry. */
   @Column({ type: 'integer', nullable: true })
   suppressed!: number | null;
+
+  /** Download-gate overrides only (an UPDATE entry): the admin's reason. */
+  @Column({ name: 'override_reason', type: 'text', nullable: true })
+  overrideReason!: string | null;
+
+  /** Download-gate overrides only: the scan verdict that was set aside (blocked or flagged). */
+  @Column({ name: 'overridden_verdict', type: 'text', nullable: true })
+  overriddenVerdict!: string | null;
+
+  /** Id of the chain key that linked this entry (chain-key.ts); null only on rows written before keys, never verified. */
+  @Column({ name: 'key_id', type: 'text', nullable: true })
+  keyId!: string | null;
 
   @Column({ name: 'prev_hash', type: 'char', length: 64 })
   prevHash!: string;

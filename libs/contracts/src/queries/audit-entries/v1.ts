@@ -4,7 +4,7 @@ import { ActorSchema, ArtifactIdSchema } from '../../common';
 import { RefusalReasonSchema } from '../../events/gateway.request-refused/v1';
 
 /** Every action the log stores (the spec's artifact audit shows only CREATE/UPDATE/DOWNLOAD/RATE/AUDIT of them). */
-export const AUDIT_LOG_ACTIONS = ['CREATE', 'UPDATE', 'DOWNLOAD', 'DELETE', 'RATE', 'AUDIT', 'REFUSE'] as const;
+export const AUDIT_LOG_ACTIONS = ['CREATE', 'UPDATE', 'DOWNLOAD', 'DELETE', 'RATE', 'AUDIT', 'REFUSE', 'RESET'] as const;
 export const AuditLogActionSchema = z.enum(AUDIT_LOG_ACTIONS);
 export type AuditLogAction = z.infer<typeof AuditLogActionSchema>;
 
@@ -32,6 +32,8 @@ export const AuditLogEntryV1 = z.object({
       suppressed: z.number().int().nonnegative(),
     })
     .nullable(),
+  /** An admin's download-gate override (an UPDATE entry): why, and the verdict set aside; null elsewhere. */
+  override: z.object({ reason: z.string(), overridden: z.string() }).nullable().optional(),
   prevHash: z.string().length(64),
   hash: z.string().length(64),
 });

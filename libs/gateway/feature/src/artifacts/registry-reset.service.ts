@@ -9,7 +9,8 @@ import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 
 /**
  * DELETE /reset: empty registry plus the default admin, and RegistryReset for the other services — one transaction.
- * Blobs are left to the storage lifecycle (content-addressed, possibly shared); the outbox keeps unsent events.
+ * Blobs are left to the orphan janitor (janitor/), which removes them once nothing references them and the grace
+ * period has passed; the outbox keeps unsent events.
  */
 @Injectable()
 export class RegistryResetService {

@@ -64,7 +64,16 @@ export class VersionsService {
       await this.outbox.enqueue(
         m,
         Topic.ArtifactUpdated,
-        { artifactId: id, artifactType: type, name: artifact.name, url: v.url, version: v.version, actor: { name: actor.name, isAdmin: actor.isAdmin } },
+        {
+          artifactId: id,
+          artifactType: type,
+          name: artifact.name,
+          url: v.url,
+          version: v.version,
+          actor: { name: actor.name, isAdmin: actor.isAdmin },
+          // Who (actor), why and what verdict they set aside: all three reach the audit chain.
+          override: { reason: reason.trim(), overridden: v.scanState },
+        },
         { key: id },
       );
       return viewOf({ ...v, overrideBy: actor.name, overrideReason: reason.trim() });

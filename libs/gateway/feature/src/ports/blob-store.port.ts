@@ -9,6 +9,10 @@ export interface GatewayBlobStore {
   put(body: Readable): Promise<{ sha256: string; size: number; created: boolean }>;
   get(sha256: string, range?: ByteRange): Promise<Readable>;
   stat(sha256: string): Promise<{ size: number } | null>;
+  /** Every stored blob in bounded pages, streamed (the janitor walks the whole store). */
+  list(pageSize?: number): AsyncIterable<{ sha256: string; size: number; modifiedAt: Date }[]>;
+  /** Batched, idempotent delete (the janitor's collection). */
+  deleteMany(sha256s: readonly string[]): Promise<void>;
 }
 
 export const GATEWAY_BLOB_STORE = Symbol('GATEWAY_BLOB_STORE');

@@ -1,4 +1,4 @@
-import { type AuditEntriesPageV1, Query, type QueryRequestOf } from '@modelguard/contracts';
+import { type AuditEntriesPageV1, type AuditVerificationV1, Query, type QueryRequestOf } from '@modelguard/contracts';
 import { Controller, Get, Query as QueryParams, UseGuards } from '@nestjs/common';
 import { RequirePermission } from '../auth/auth.decorators';
 import { AuthGuard } from '../auth/auth.guard';
@@ -10,6 +10,7 @@ const FILTERS = ['action', 'reason', 'actor', 'artifact', 'after'] as const;
 /**
  * `GET /audit/entries` (admin, extension): the security log the audit service keeps (artifact actions and every
  * refusal), filtered and paginated. The filters are checked against the AuditEntries contract (400 otherwise).
+ * `GET /audit/verify` (admin, extension): the audit service's verdict on its keyed chain and latest checkpoint.
  */
 @Controller()
 @UseGuards(AuthGuard)
@@ -28,5 +29,11 @@ export class SecurityLogController {
     }
     // The platform client validates the request against the contract: a malformed filter is a 400, never forwarded.
     return (await this.internal.query(Query.AuditEntries, request as QueryRequestOf<typeof Query.AuditEntries>, 'the audit service')).body;
+  }
+
+  /** Walks the whole chain (constant memory on the audit side); the first broken link is named, not just "not ok". */
+  @Get('audit/verify')
+  async verify(): Promise<AuditVerificationV1> {
+    return (await this.internal.query(Query.AuditVerify, {}, 'the audit service')).body;
   }
 }

@@ -1,0 +1,21 @@
+import { qualifiedTable } from '@modelguard/persistence';
+import type { DataSource } from 'typeorm';
+
+/**
+ * Which of `sha256s` the gateway still references: a file of any artifact version's manifest (any state: a blocked
+ * version is still kept for review until its artifact is deleted) or a sensitive model's monitor program. Manifest
+ * signatures live in the database as text, not as blobs. One query per listed page, each probe an index lookup
+ * (GatewayJanitor migration), so the cost grows with the page, not with the registry.
+ */
+export async function referencedBlobs(dataSource: DataSource, sha256s: readonly string[]): Promise<Set<string>> {
+  if (sha256s.length === 0) return new Set();
+  const versions = qualifiedTable(dataSource, 'artifact_versions');
+  const sensitive = qualifiedTable(dataSource, 'sensitive_models');
+  const rows: { sha256: string }[] = await dataSource.query(
+    `SELECT c.sha256 FROM unnest($1::text[]) AS c(sha256)
+      WHERE EXISTS (SELECT 1 FROM ${versions} v WHERE v.files @> jsonb_build_array(jsonb_build_object('sha256', c.sha256)))
+         OR EXISTS (SELECT 1 FROM ${sensitive} m WHERE m.program_sha256 = c.sha256)`,
+    [sha256s],
+  );
+  return new Set(rows.map((r) => r.sha256));
+}

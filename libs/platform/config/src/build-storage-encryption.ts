@@ -1,0 +1,35 @@
+import type { StorageEncryptionConfig } from './app-config.types';
+import type { ProblemList } from './build-app-config';
+import type { ParsedEnv } from './env.schema';
+import { parseStorageKey, readOrCreateEmbeddedStorageKey, readStorageKeyFile } from './storage-encryption-key';
+
+/**
+ * STORAGE_ENCRYPTION=all needs a key-encryption key: STORAGE_ENCRYPTION_KEY, or STORAGE_ENCRYPTION_KEY_FILE,
+ * or (embedded mode only) one generated into the data dir. Distributed services must share one key, so there
+ * it has to be given explicitly.
+ */
+export function buildStorageEncryption(env: ParsedEnv, dataDir: string, distributed: boolean, problems: ProblemList): StorageEncryptionConfig | null {
+  if ((env.STORAGE_ENCRYPTION ?? 'off') === 'off') return { mode: 'off' };
+  if (env.STORAGE_ENCRYPTION_KEY && env.STORAGE_ENCRYPTION_KEY_FILE) {
+    problems.add('STORAGE_ENCRYPTION_KEY_FILE', 'set either STORAGE_ENCRYPTION_KEY or STORAGE_ENCRYPTION_KEY_FILE, not both');
+    return null;
+  }
+  let result: { key: string } | { problem: string };
+  let variable = 'STORAGE_ENCRYPTION_KEY';
+  if (env.STORAGE_ENCRYPTION_KEY) result = parseStorageKey(env.STORAGE_ENCRYPTION_KEY);
+  else if (env.STORAGE_ENCRYPTION_KEY_FILE) {
+    variable = 'STORAGE_ENCRYPTION_KEY_FILE';
+    result = readStorageKeyFile(env.STORAGE_ENCRYPTION_KEY_FILE);
+  } else if (!distributed) {
+    variable = 'DATA_DIR';
+    result = readOrCreateEmbeddedStorageKey(dataDir);
+  } else {
+    problems.missing('STORAGE_ENCRYPTION_KEY', 'or STORAGE_ENCRYPTION_KEY_FILE is required when STORAGE_ENCRYPTION is all in distributed mode');
+    return null;
+  }
+  if ('problem' in result) {
+    problems.add(variable, result.problem);
+    return null;
+  }
+  return { mode: 'all', kek: result.key };
+}
