@@ -75,6 +75,8 @@ export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
     // Rate limits off: throughput benchmarks hammer from one address with one token (see gateway-server.mjs).
     env: { ...process.env, LOG_LEVEL: 'warn', GATEWAY_RATE_LIMIT_PER_IDENTITY: '0', GATEWAY_RATE_LIMIT_PER_ADDRESS: '0', ...env, BENCH_DIST: dist, DATA_DIR: dataDir, HTTP_HOST: '127.0.0.1' },
     stdio: ['ignore', log.fd, log.fd, 'ipc'],
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server, not the load generator.
+    execArgv: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
   });
   log.close(); // the child holds its own copy of the descriptor
   const pending = new Map();

@@ -17,6 +17,7 @@ import { RegistryController } from './artifacts/registry.controller';
 import { SearchController } from './artifacts/search.controller';
 import { SearchEvents } from './artifacts/search-events';
 import { SearchService } from './artifacts/search.service';
+import { SearchIndex } from './artifacts/search-index';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { LoginThrottle } from './auth/login-throttle';
@@ -167,6 +168,7 @@ export class GatewayFeatureModule implements NestModule {
         IngestWaiter,
         ArtifactService,
         SearchService,
+        SearchIndex,
         SearchEvents,
         RegistryResetService,
         DownloadService,

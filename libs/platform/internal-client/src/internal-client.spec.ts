@@ -42,7 +42,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     case 'huge':
       return void res.end(JSON.stringify({ id, n: 1, pad: 'x'.repeat(5000) }));
     case 'slow':
-      return void setTimeout(() => res.end('{"id":"slow","n":1}'), 2000).unref();
+      // Answers long after any client here gives up (the timeout test uses 500 ms; the others allow 15 s for load).
+      return void setTimeout(() => res.end('{"id":"slow","n":1}'), 30_000).unref();
     default:
       return void res.writeHead(400).end('{}');
   }
@@ -51,6 +52,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 describe('InternalClient', () => {
   let server: Server;
   let client: InternalClient;
+  let baseUrl = '';
   const failure = async (promise: Promise<unknown>) => {
     const error = await promise.then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(InternalQueryError);
@@ -60,9 +62,14 @@ describe('InternalClient', () => {
   beforeAll(async () => {
     server = createServer(handle);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    client = new InternalClient({ baseUrls: { scan: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }, timeoutMs: 300 });
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    // A generous timeout: a loaded CI machine can take seconds to answer on the loopback (was 300 ms, and flaky).
+    client = new InternalClient({ baseUrls: { scan: baseUrl }, timeoutMs: 15_000 });
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => new Promise<void>((r) => {
+    server.closeAllConnections(); // the slow answer's socket would otherwise hold close() for 30 s
+    server.close(() => r());
+  }));
 
   it('builds the URL from the contract and returns the body parsed by the schema of its status', async () => {
     const ok = await client.query(Thing, { id: 'ok', v: '7' });
@@ -85,7 +92,8 @@ describe('InternalClient', () => {
   });
 
   it('bounds the time and reports unreachable or unconfigured services', async () => {
-    expect((await failure(client.query(Thing, { id: 'slow' }))).kind).toBe('unreachable');
+    const impatient = new InternalClient({ baseUrls: { scan: baseUrl }, timeoutMs: 500 });
+    expect((await failure(impatient.query(Thing, { id: 'slow' }))).kind).toBe('unreachable');
     const closed = new InternalClient({ baseUrls: { scan: 'http://127.0.0.1:1' }, timeoutMs: 1000 });
     expect((await failure(closed.query(Thing, { id: 'ok' }))).kind).toBe('unreachable');
     const none = new InternalClient({ baseUrls: {}, timeoutMs: 1000 });

@@ -1,16 +1,22 @@
 import { ArtifactTypeSchema, type ArtifactType } from '@modelguard/contracts';
 import { Inject, Injectable } from '@nestjs/common';
+import type { RE2 } from 're2-wasm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { ClientError } from '../domain/client-error';
+import { requiredLiterals } from '../domain/regex-literals';
 import { compileSearchRegex, filterByRegex } from '../domain/regex-search';
+import { trigramQueryOf } from '../domain/trigram-sketch';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 import { ArtifactEntity } from '../persistence/artifact.entity';
 import { metadataOf, type ArtifactMetadataView } from './artifact-view';
+import { SearchIndex } from './search-index';
 
 export const PAGE_SIZE = 100;
 export const MAX_QUERIES = 1000;
 // Each row carries up to 256 KiB of README: small batches keep memory bounded.
 const REGEX_BATCH = 100;
+/** Candidate lists up to this long (or a quarter of the registry) are read by id; longer ones are cheaper as a scan. */
+const INDEXED_LIMIT = 2_000;
 /** byName has no pagination in the spec; cap it so one popular name cannot return an unbounded list. */
 const BY_NAME_LIMIT = 10_000;
 
@@ -25,12 +31,13 @@ export interface Page {
   nextOffset: string;
 }
 
-/** Enumeration and search, always straight from Postgres so a create is visible to the very next query. */
+/** Enumeration and search, always current with Postgres so a create is visible to the very next query. */
 @Injectable()
 export class SearchService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    private readonly index: SearchIndex,
   ) {}
 
   async enumerate(body: unknown, rawOffset: unknown): Promise<Page> {
@@ -64,33 +71,59 @@ export class SearchService {
     return rows.map(metadataOf);
   }
 
-  /** Regex over names and READMEs, in keyset batches under one wall-clock budget. */
+  /**
+   * Regex over names and READMEs, under one wall-clock budget. When every match must contain some literal text,
+   * the trigram index names the few artifacts that can match and only those are read and tested; otherwise (or
+   * when the index lets most artifacts through) every artifact is read in keyset batches. RE2 decides either way.
+   */
   async byRegex(body: unknown): Promise<ArtifactMetadataView[]> {
     if (typeof body !== 'object' || body === null) throw new ClientError(400, 'body must be {"regex": string}');
-    const regex = compileSearchRegex((body as { regex?: unknown }).regex);
+    const raw = (body as { regex?: unknown }).regex;
+    const regex = compileSearchRegex(raw);
     const deadline = Date.now() + this.settings.gateway.regexBudgetMs;
-    const hits: ArtifactMetadataView[] = [];
+    const literals = trigramQueryOf(requiredLiterals(raw as string) ?? []);
+    const candidates = literals === null ? null : await this.index.candidates(literals);
+    const hits = candidates !== null && candidates.length <= Math.max(INDEXED_LIMIT, this.index.size / 4)
+      ? await this.scanCandidates(regex, candidates, deadline)
+      : await this.scanAll(regex, deadline);
+    if (hits.length === 0) throw new ClientError(404, 'no artifact name or README matches the regex');
+    return hits.map(metadataOf);
+  }
+
+  private async scanCandidates(regex: RE2, ids: string[], deadline: number): Promise<ArtifactEntity[]> {
+    const hits: ArtifactEntity[] = [];
+    for (let i = 0; i < ids.length; i += REGEX_BATCH) {
+      const chunk = ids.slice(i, i + REGEX_BATCH);
+      const rows = await this.searchColumns().where('a.id IN (:...ids)', { ids: chunk }).getMany();
+      if (rows.length < chunk.length) {
+        const found = new Set(rows.map((r) => r.id));
+        this.index.forget(chunk.filter((id) => !found.has(id)));
+      }
+      hits.push(...filterByRegex(regex, rows, this.remaining(deadline)));
+    }
+    return hits.sort((a, b) => Number(a.seq) - Number(b.seq));
+  }
+
+  private async scanAll(regex: RE2, deadline: number): Promise<ArtifactEntity[]> {
+    const hits: ArtifactEntity[] = [];
     let after = '0';
     for (;;) {
-      const batch = await this.batch(after);
+      const batch = await this.searchColumns().where('a.seq > :after', { after }).orderBy('a.seq', 'ASC').limit(REGEX_BATCH).getMany();
       if (batch.length === 0) break;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new ClientError(400, 'regex search exceeded its time budget; use a more specific pattern');
-      hits.push(...filterByRegex(regex, batch, remaining).map(metadataOf));
+      hits.push(...filterByRegex(regex, batch, this.remaining(deadline)));
       after = batch[batch.length - 1]?.seq ?? after;
     }
-    if (hits.length === 0) throw new ClientError(404, 'no artifact name or README matches the regex');
     return hits;
   }
 
-  private batch(after: string): Promise<ArtifactEntity[]> {
-    const qb: SelectQueryBuilder<ArtifactEntity> = this.repo()
-      .createQueryBuilder('a')
-      .select(['a.id', 'a.name', 'a.type', 'a.seq', 'a.readme'])
-      .where('a.seq > :after', { after })
-      .orderBy('a.seq', 'ASC')
-      .limit(REGEX_BATCH);
-    return qb.getMany();
+  private remaining(deadline: number): number {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new ClientError(400, 'regex search exceeded its time budget; use a more specific pattern');
+    return left;
+  }
+
+  private searchColumns(): SelectQueryBuilder<ArtifactEntity> {
+    return this.repo().createQueryBuilder('a').select(['a.id', 'a.name', 'a.type', 'a.seq', 'a.readme']);
   }
 
   private repo() {
