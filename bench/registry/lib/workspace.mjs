@@ -20,8 +20,15 @@ export async function createWorkspace(label) {
     if (cleaned) return;
     cleaned = true;
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch((err) => console.error('cleanup:', err.message));
-    rmSync(tmp, { recursive: true, force: true });
-    rmSync(buildDir, { recursive: true, force: true });
+    // A server still flushing into its data dir can make one removal fail (ENOTEMPTY); retry, and never let the
+    // cleanup's error replace the benchmark's own (it runs in `finally`).
+    for (const dir of [tmp, buildDir]) {
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      } catch (err) {
+        console.error(`cleanup: could not remove ${dir}: ${err instanceof Error ? err.message : err}`);
+      }
+    }
   };
   const onSignal = () => cleanup().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
