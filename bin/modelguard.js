@@ -6,15 +6,19 @@
 const { join, resolve } = require('node:path');
 const root = process.env.MODELGUARD_DIST ? resolve(process.env.MODELGUARD_DIST) : join(__dirname, '..', 'dist');
 const argv = process.argv.slice(2);
-const lib = argv[0] === 'verify' ? 'signing' : 'scanner';
+// `audit verify` lives in the audit service's library (repo build: flock /tmp/build.lock npm run build).
+const lib = argv[0] === 'verify' ? 'signing' : argv[0] === 'audit' ? 'audit' : 'scanner';
+const entry = { signing: ['libs', 'signing', 'src', 'cli', 'verify-command.js'], audit: ['libs', 'audit', 'feature', 'src', 'cli', 'audit-verify-command.js'], scanner: ['libs', 'scanner', 'src', 'cli', 'main.js'] }[lib];
 let cli;
 try {
-  cli = require(join(root, 'libs', lib, 'src', 'cli', lib === 'signing' ? 'verify-command.js' : 'main.js'));
+  cli = require(join(root, ...entry));
 } catch (err) {
-  process.stderr.write(`modelguard: the ${lib} CLI is not built (${err.message}). Run: npx tsc -p libs/${lib}/tsconfig.lib.json\n`);
+  const how = lib === 'audit' ? 'npm run build' : `npx tsc -p libs/${lib}/tsconfig.lib.json`;
+  process.stderr.write(`modelguard: the ${lib} CLI is not built (${err.message}). Run: ${how}\n`);
   process.exit(2);
 }
-(lib === 'signing' ? cli.runVerify(argv.slice(1), process) : cli.runCli(argv)).then(
+const run = { signing: () => cli.runVerify(argv.slice(1), process), audit: () => cli.runAuditCli(argv.slice(1), process), scanner: () => cli.runCli(argv) }[lib];
+run().then(
   (code) => { process.exitCode = code; },
   (err) => { process.stderr.write(`modelguard: internal error: ${err && err.stack ? err.stack : err}\n`); process.exitCode = 2; },
 );

@@ -2,7 +2,8 @@
 // and no runtime hook (no ts-node, no tsconfig-paths):
 //   1. tsc -p tsconfig.build.json        emits dist/apps/**, dist/libs/**, dist/bin/**
 //   2. tsc-alias -p tsconfig.build.json  rewrites `@modelguard/*` imports in the emitted JS to relative paths
-//   3. check-runtime-deps --dist         fails if dist/ holds test code or requires a devDependency
+//   3. the web interface (apps/web)     tsc checks it, Vite bundles it into dist/web (the gateway serves those files)
+//   4. check-runtime-deps --dist         fails if dist/ holds test code or requires a devDependency
 // The build is skipped when dist/.build-stamp is newer than every input (sources, their folders, so that a
 // deleted file counts as a change, and the tsconfig/package files). `--force` rebuilds anyway.
 //
@@ -19,7 +20,7 @@ const tsconfig = 'tsconfig.build.json';
 const sourceDirs = ['apps', 'libs', 'bin'];
 const rootInputs = ['tsconfig.base.json', tsconfig, 'package.json', 'package-lock.json'];
 // Non-TS files tsc may emit (resolveJsonModule) or that a source folder holds; tests do not affect dist.
-const isInput = (name) => /\.(ts|json)$/.test(name) && !/\.(spec|int-spec|e2e-spec|test)\.ts$/.test(name);
+const isInput = (name) => /\.(ts|tsx|json|css|html|mjs)$/.test(name) && !/\.(spec|int-spec|e2e-spec|test)\.ts$/.test(name);
 const skipDir = new Set(['node_modules', 'dist', '.nx', '__snapshots__']);
 
 /** Newest mtime (ms) among inputs, folders included: removing or renaming a file touches its folder. */
@@ -69,8 +70,12 @@ const compiled = run(`tsc -p ${tsconfig}`, ['typescript', 'bin', 'tsc'], ['-p', 
 // tsc emits JS even when it reports type errors; alias it anyway so what is in dist/ is at least loadable
 // while debugging, but without a stamp: the next build retries and the build still counts as failed.
 const aliased = existsSync(distDir) && run(`tsc-alias -p ${tsconfig}`, ['tsc-alias', 'dist', 'bin', 'index.js'], ['-p', tsconfig]);
-const shippable = compiled && aliased && runScript('check-runtime-deps.mjs', ['--dist']);
-if (!compiled || !aliased || !shippable) {
+// The browser app has its own program (DOM, JSX): checked by tsc, bundled by Vite; only its static files ship.
+const web =
+  run('tsc -p apps/web/tsconfig.json', ['typescript', 'bin', 'tsc'], ['-p', 'apps/web/tsconfig.json']) &&
+  run('vite build (apps/web)', ['vite', 'bin', 'vite.js'], ['build', '--config', 'apps/web/vite.config.mjs']);
+const shippable = compiled && aliased && web && runScript('check-runtime-deps.mjs', ['--dist']);
+if (!compiled || !aliased || !web || !shippable) {
   console.error('[build] FAILED: fix the errors above (dist/ is not marked current)');
   process.exit(1);
 }

@@ -23,7 +23,8 @@ describe('contract catalogue wiring', () => {
   it.each(EVENT_CATALOGUE.map((e) => [e.topic, e] as const))('%s: producers and consumers match the code', (_topic, event) => {
     const producers = SERVICE_NAMES.filter((s) => published[s].has(event.name));
     const consumers = SERVICE_NAMES.filter((s) => consumed[s].has(event.topic));
-    expect(producers.length, 'a topic nobody publishes').toBeGreaterThan(0);
+    // A superseded topic (a newer major replaced it) is no longer published, only drained by its consumers.
+    if (event.supersededBy === undefined) expect(producers.length, 'a topic nobody publishes').toBeGreaterThan(0);
     expect(consumers.length, 'a topic nobody consumes').toBeGreaterThan(0);
     expect([...event.producers].sort(), 'producers declared in the contract').toEqual(producers.sort());
     expect([...event.consumers].sort(), 'consumers declared in the contract').toEqual(consumers.sort());

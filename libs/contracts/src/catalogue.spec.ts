@@ -34,14 +34,26 @@ describe('event catalogue', () => {
 
   it('keeps one folder per topic, events/<topic>/v<major>.ts, and nothing else', () => {
     const folders = readdirSync(join(__dirname, 'events'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-    expect(folders.sort()).toEqual(EVENT_CATALOGUE.map((e) => eventFolderOf(e.topic)).sort());
+    // A superseded topic and its successor share a folder (v1.ts next to v2.ts).
+    expect(folders.sort()).toEqual([...new Set(EVENT_CATALOGUE.map((e) => eventFolderOf(e.topic)))].sort());
     for (const e of EVENT_CATALOGUE) expect(existsSync(join(__dirname, 'events', eventFolderOf(e.topic), `v${majorOf(e.topic)}.ts`))).toBe(true);
   });
 
   it('names at least one producer and one consumer per topic (the wiring test checks them against the code)', () => {
     for (const e of EVENT_CATALOGUE) {
-      expect(e.producers.length, e.topic).toBeGreaterThan(0);
+      // A superseded topic is no longer produced; its consumers drain what was published before the upgrade.
+      if (e.supersededBy === undefined) expect(e.producers.length, e.topic).toBeGreaterThan(0);
+      else expect(e.producers, e.topic).toEqual([]);
       expect(e.consumers.length, e.topic).toBeGreaterThan(0);
+    }
+  });
+
+  it('points every superseded topic at a newer major of the same event that is in the catalogue', () => {
+    for (const e of EVENT_CATALOGUE.filter((c) => c.supersededBy !== undefined)) {
+      const next = EVENT_CATALOGUE.find((c) => c.topic === e.supersededBy);
+      expect(next, e.topic).toBeDefined();
+      expect(eventFolderOf(next!.topic)).toBe(eventFolderOf(e.topic));
+      expect(majorOf(next!.topic)).toBeGreaterThan(majorOf(e.topic));
     }
   });
 

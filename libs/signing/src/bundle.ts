@@ -50,7 +50,9 @@ export function verifyBundle(value: unknown, trustedKey: (keyId: string) => KeyO
   const key = trustedKey(hint);
   if (key === undefined) throw new BundleError(`bundle is signed with key ${hint.slice(0, 80)}, which is not a trusted key`);
   const payload = Buffer.from(env.payload, 'base64');
-  const ok = verify('sha256', pae(env.payloadType, payload), key, Buffer.from(env.signatures[0].sig, 'base64'));
+  // Ed25519 signs the message itself (no separate digest); ECDSA P-256 signs its SHA-256.
+  const digest = key.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+  const ok = verify(digest, pae(env.payloadType, payload), key, Buffer.from(env.signatures[0].sig, 'base64'));
   if (!ok) throw new BundleError(`signature does not verify with key ${hint}`);
   try {
     return { keyId: hint, statement: parseOmsStatement(JSON.parse(payload.toString('utf8'))) };

@@ -11,6 +11,8 @@ export type { OmsResource, OmsStatement, SignedFile } from './oms-statement';
 export { BundleError, pae, signStatement, verifyBundle } from './bundle';
 export type { SigstoreBundle, VerifiedBundle } from './bundle';
 export { checkAgainstStatement } from './manifest-check';
+export { parseUploaderPublicKey, verifyUploaderBundle } from './uploader-signature';
+export type { UploaderKeyAlgorithm, UploaderPublicKey } from './uploader-signature';
 export type { ManifestProblem } from './manifest-check';
 export { generateSigningKeyPem, keyIdOf, publicKeyFromPem, publicKeyPem, signingKeyFromPem } from './signing-key';
 export type { SigningKey } from './signing-key';

@@ -50,6 +50,37 @@ export async function deleteKafkaTopics(topics: readonly string[], brokers: read
   }
 }
 
+/**
+ * Commits a NEW consumer group's offsets at the current end of `topics`, so a service joining it consumes only
+ * what is published from now on instead of every earlier test's messages on the shared contract topics.
+ */
+export async function startGroupAtEnd(groupId: string, topics: readonly string[], brokers: readonly string[] = testInfra.kafkaBrokers): Promise<void> {
+  const kafka = client(brokers);
+  const admin = kafka.admin();
+  await admin.connect();
+  let ends: { topic: string; partition: number; offset: string }[];
+  try {
+    ends = (await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((e) => ({ topic, partition: e.partition, offset: e.high }))))).flat();
+  } finally {
+    await admin.disconnect();
+  }
+  // One short-lived member joins for every topic and commits the ends. (admin.setOffsets costs about 5 s per topic,
+  // which made a test that subscribes to every contract topic spend 100 s here.) Explicit offsets, because a new
+  // group's "latest" would otherwise be decided only when the service joins, after the test may have published.
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+    // Never processes anything: it only has to be the group's member when it commits.
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => consumer.pause(topics.map((topic) => ({ topic }))) });
+    await joined;
+    await consumer.commitOffsets(ends);
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 export interface ConsumedMessage {
   topic: string;
   key: string | null;

@@ -89,6 +89,6 @@ export function featureSources(service: ServiceName): string {
  */
 export function publishedTopicNames(source: string): Set<string> {
   const names = new Set<string>();
-  for (const match of source.matchAll(/(@OnEvent\(\s*|typeof\s+)?\bTopic\.([A-Za-z]+)/g)) if (!match[1]) names.add(match[2]);
+  for (const match of source.matchAll(/(@OnEvent\(\s*|typeof\s+)?\bTopic\.([A-Za-z0-9]+)/g)) if (!match[1]) names.add(match[2]);
   return names;
 }

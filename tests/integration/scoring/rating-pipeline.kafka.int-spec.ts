@@ -58,7 +58,7 @@ describe('rating pipeline over Kafka: upload → scoring → rating-computed →
     client = new ContractClient(gateway.url);
     token = await loginAsAdmin(client);
     // The new group reads the shared broker's history first; an old RegistryReset must not land after our uploads.
-    await waitForGroupCaughtUp(scoringGroup, [Topic.PackageStored, Topic.PackageUploaded, Topic.RegistryReset, Topic.ArtifactDeleted]);
+    await waitForGroupCaughtUp(scoringGroup, [Topic.PackageStored, Topic.PackageUploaded, Topic.PackageStoredV2, Topic.PackageUploadedV2, Topic.RegistryReset, Topic.ArtifactDeleted]);
   }, 180_000);
 
   afterAll(async () => {

@@ -3,13 +3,15 @@ import {
   type ArtifactType,
   AUDIT_ENTRIES_DEFAULT_LIMIT,
   type AuditEntriesPageV1,
-  type AuditLogEntryV1,
+  type AuditHeadV1,
   MAX_AUDIT_ENTRIES_PER_ARTIFACT,
   type RefusalReason,
 } from '@modelguard/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@modelguard/persistence';
 import { type DataSource, type FindOptionsWhere, In, MoreThan } from 'typeorm';
+import { GENESIS_HASH } from './audit-chain';
+import { logEntryOf } from './audit-log-entry';
 import { type AuditAction, AuditEntryEntity } from './entities/audit-entry.entity';
 
 /** The spec's ArtifactAuditEntry, as the AuditTrail query contract serves it. */
@@ -65,30 +67,10 @@ export class AuditQueryService {
     const page = rows.slice(0, limit);
     return { entries: page.map(logEntryOf), next: rows.length > limit ? page[page.length - 1].id : null };
   }
-}
 
-function logEntryOf(r: AuditEntryEntity): AuditLogEntryV1 {
-  return {
-    id: r.id,
-    eventId: r.eventId,
-    date: r.occurredAt.toISOString(),
-    action: r.action,
-    actor: r.userName === null ? null : { name: r.userName, isAdmin: r.userIsAdmin ?? false },
-    artifact: r.artifactId === null ? null : { id: r.artifactId, type: r.artifactType, name: r.artifactName },
-    refusal:
-      r.reason === null
-        ? null
-        : {
-            status: r.status ?? 0,
-            reason: r.reason as RefusalReason,
-            method: r.httpMethod ?? '',
-            route: r.route ?? '',
-            clientAddress: r.clientAddress ?? '',
-            message: r.message ?? '',
-            suppressed: r.suppressed ?? 0,
-          },
-    override: r.overrideReason === null ? null : { reason: r.overrideReason, overridden: r.overriddenVerdict ?? '' },
-    prevHash: r.prevHash,
-    hash: r.hash,
-  };
+  /** The newest entry (one index lookup): where a live follower without a resume point starts. */
+  async head(): Promise<AuditHeadV1> {
+    const [tail] = await this.dataSource.getRepository(AuditEntryEntity).find({ select: { id: true, hash: true }, order: { id: 'DESC' }, take: 1 });
+    return { lastEntryId: tail?.id ?? null, hash: tail?.hash ?? GENESIS_HASH };
+  }
 }

@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ArtifactIdSchema, type AuditEntriesPageV1, type AuditVerificationV1, Query as Queries, type AuditTrailV1 } from '@modelguard/contracts';
+import { ArtifactIdSchema, type AuditEntriesPageV1, type AuditHeadV1, type AuditVerificationV1, Query as Queries, type AuditTrailV1 } from '@modelguard/contracts';
 import type { AuditCheckpoint } from './audit-checkpoint';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditQueryService } from './audit-query.service';
@@ -33,6 +33,12 @@ export class AuditController {
     });
     if (!parsed.success) throw new BadRequestException(parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; '));
     return this.queries.entries(parsed.data);
+  }
+
+  /** The chain's newest entry: the gateway's live stream starts following the log there. */
+  @Get('audit/head')
+  head(): Promise<AuditHeadV1> {
+    return this.queries.head();
   }
 
   @Get('audit/verify')

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@modelguard/config';
+import { APP_CONFIG, type AppConfig, loadServiceSection } from '@modelguard/config';
 import { ServicePlatformModule } from '@modelguard/runtime';
 import { AUDIT_CHAIN_KEYS, auditChainKeysFrom } from './audit-chain-keys';
 import { AuditController } from './audit.controller';
@@ -20,7 +20,7 @@ export interface AuditModuleOptions {
   service?: string;
   /** Postgres schema (default 'audit'); tests use a unique one. */
   schema?: string;
-  /** How often a checkpoint is taken when the log grew (default 30 s; 0: only on demand and at shutdown). */
+  /** How often a checkpoint is taken when the log grew (default AUDIT_CHECKPOINT_INTERVAL_MS, 30 s; 0: only on demand and at shutdown). */
   checkpointIntervalMs?: number;
 }
 
@@ -49,7 +49,7 @@ export class AuditModule {
           // One file per schema: test services sharing a data directory must not share checkpoints.
           useFactory: (config: AppConfig): AuditCheckpointOptions => ({
             file: join(config.dataDir, 'audit-checkpoints', `${schema}.json`),
-            intervalMs: opts.checkpointIntervalMs ?? 30_000,
+            intervalMs: opts.checkpointIntervalMs ?? (config.audit ?? loadServiceSection('audit', {}, { dataDir: config.dataDir })).checkpointIntervalMs,
           }),
         },
         AuditRecorder,

@@ -3,3 +3,4 @@ export { AuditEntryEntity, AUDIT_ACTIONS, type AuditAction } from './entities/au
 export { type ArtifactAuditEntryDto } from './audit-query.service';
 export { type ChainVerification, GENESIS_HASH, chainLink, canonicalEntry } from './audit-chain';
 export { type ChainKey, chainKeyOf } from './chain-key';
+export { runAuditCli, runAuditVerify } from './cli/audit-verify-command';

@@ -15,6 +15,11 @@ export interface EventContract<N extends string = string, T extends string = str
   readonly schema: S;
   /** One line: what happened. */
   readonly summary: string;
+  /**
+   * The topic that replaced this one (a breaking change gets a new `.vN+1` topic). A superseded topic has no
+   * producer any more; its consumers keep handling it so messages published before the upgrade are not lost.
+   */
+  readonly supersededBy?: string;
   readonly producers: readonly ServiceName[];
   readonly consumers: readonly ServiceName[];
 }

@@ -1,6 +1,7 @@
 import { ArtifactCostQuery } from './artifact-cost/v1';
 import { ArtifactLineageQuery } from './artifact-lineage/v1';
 import { AuditEntriesQuery } from './audit-entries/v1';
+import { AuditHeadQuery } from './audit-head/v1';
 import { AuditTrailQuery } from './audit-trail/v1';
 import { AuditVerifyQuery } from './audit-verify/v1';
 import { LicenseCheckQuery } from './license-check/v1';
@@ -11,7 +12,7 @@ import { ScanReportQuery } from './scan-report/v1';
  * (`src/queries/<name>/v<major>.ts`, response JSON Schema snapshot next to it). Performed with
  * `@modelguard/internal-client`; the architecture page is generated from this list.
  */
-export const QUERY_CATALOGUE = [ScanReportQuery, AuditTrailQuery, ArtifactLineageQuery, ArtifactCostQuery, LicenseCheckQuery, AuditEntriesQuery, AuditVerifyQuery] as const;
+export const QUERY_CATALOGUE = [ScanReportQuery, AuditTrailQuery, ArtifactLineageQuery, ArtifactCostQuery, LicenseCheckQuery, AuditEntriesQuery, AuditVerifyQuery, AuditHeadQuery] as const;
 
 export type CataloguedQuery = (typeof QUERY_CATALOGUE)[number];
 

@@ -82,6 +82,11 @@ describe.each(drivers)('orphan janitor (%s blob store)', (_driver, makeStore) =>
     const versions = await app.dataSource.getRepository(ArtifactVersionEntity).findBy({ artifactId: id });
     return versions.flatMap((v) => v.files.map((f) => f.sha256));
   };
+  /** The claim-check blobs of a version's PackageStored event (manifest JSON, README text). */
+  const claimsOf = async (id: string): Promise<{ manifest: string; readme: string }> => {
+    const [v] = await app.dataSource.getRepository(ArtifactVersionEntity).findBy({ artifactId: id });
+    return { manifest: v.manifestSha256!, readme: v.readmeSha256! };
+  };
   const put = async (content: string): Promise<string> => (await store.put(Readable.from([Buffer.from(content)]))).sha256;
 
   it('removes spool files left by a crash at start-up, and only old ones with names the gateway generates', async () => {
@@ -111,6 +116,15 @@ describe.each(drivers)('orphan janitor (%s blob store)', (_driver, makeStore) =>
     expect(deletedFiles).toHaveLength(4);
     const shared = deletedFiles.filter((s) => keptFiles.includes(s));
     expect(shared).toHaveLength(1);
+    // Claim checks: each event's manifest is a blob of its own; the README claim is the README.md file's blob
+    // (content-addressed, same bytes). Both count as the version's blobs for the janitor.
+    const deletedClaims = await claimsOf(deleted.metadata.id);
+    const keptClaims = await claimsOf(kept.metadata.id);
+    expect(deletedFiles).toContain(deletedClaims.readme);
+    expect(deletedFiles).not.toContain(deletedClaims.manifest);
+    expect(await store.stat(deletedClaims.manifest)).not.toBeNull();
+    deletedFiles.push(deletedClaims.manifest);
+    keptFiles.push(keptClaims.manifest);
     // A blob of an ingest or upload that failed or is still running: in no manifest.
     const leftover = await put(`partial ingest ${randomUUID()}`);
     // A sensitive model's monitor program is referenced by sensitive_models, not by a manifest.

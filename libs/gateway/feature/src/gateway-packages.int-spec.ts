@@ -184,8 +184,8 @@ describe('gateway packages API', () => {
     const found = await call<{ name: string }[]>('POST', '/artifact/byRegEx', { token, json: { regex: 'zebra-crossing' } });
     expect(found.body.map((m) => m.name)).toEqual(['uploaded-model']);
     // Uploads have their own topic; ingest's package-stored topic carries only what ingest fetched.
-    await expectEventually(() => expect(app.broker.messages(Topic.PackageUploaded).some((m) => m.key === up.body.metadata.id)).toBe(true));
-    expect(app.broker.messages(Topic.PackageStored).some((m) => m.key === up.body.metadata.id && m.value.includes('"upload"'))).toBe(false);
+    await expectEventually(() => expect(app.broker.messages(Topic.PackageUploadedV2).some((m) => m.key === up.body.metadata.id)).toBe(true));
+    expect(app.broker.messages(Topic.PackageStoredV2).some((m) => m.key === up.body.metadata.id && m.value.includes('"upload"'))).toBe(false);
 
     const v2 = await call<{ version: string }>('PUT', `/artifacts/model/${up.body.metadata.id}/package`, { token, rawBody: zip, contentType: 'application/zip' });
     expect(v2.body.version).toBe('1.0.1');

@@ -5,8 +5,11 @@ import { expectedStatus, MatrixContext, ROLES, type Caller, type MatrixRow, type
 import { MATRIX_ROWS, RUN_LAST } from '../test/permission-matrix.rows';
 import { handlerRoutes, specRoutes, type HandlerRoute } from '../test/route-inventory';
 
-/** Routes that serve the documents themselves; they are not operations of the API. */
-const META_ROUTES = /^GET \/(openapi\.(yaml|json)|openapi\/extensions\.(yaml|json)|docs)$/;
+/**
+ * Routes that serve the documents themselves, and the web interface's pages and bundles (src/web/client-routes.ts,
+ * which also checks they never shadow an API path); they are not operations of the API.
+ */
+const META_ROUTES = /^GET \/(openapi\.(yaml|json)|openapi\/extensions\.(yaml|json)|docs|signin|browse|view\/\{type\}\/\{id\}|upload|admin|status|assets\/\{file\}|)$/;
 
 /** Object routes run on an own and a foreign object, but only for callers who pass the permission check at all. */
 function targetsFor(row: MatrixRow, route: HandlerRoute, role: Role): Caller['target'][] {

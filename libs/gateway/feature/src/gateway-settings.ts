@@ -28,6 +28,8 @@ export interface GatewaySettings {
     ingestWaitMs: number;
     /** Directory holding the served OpenAPI documents. */
     openapiDir: string;
+    /** Directory of the prebuilt web interface (index.html + assets/), served at `/`. */
+    webDir: string;
     /** Scratch directory for streamed uploads (never buffered in memory). */
     tmpDir: string;
     /** Hold Hugging Face models to the ingest gate (artifacts/rating-gate.ts); on unless configured off. */
@@ -49,6 +51,8 @@ export interface GatewaySettings {
      * `intervalSeconds` (0 = no periodic runs). The grace must outlast the longest ingest or upload in progress.
      */
     janitor: { graceSeconds: number; intervalSeconds: number };
+    /** The Hugging Face mirror (hf-mirror/): anonymous reads, pull-through wait, upstream allow/deny lists. */
+    hfMirror: { anonymous: boolean; waitMs: number; allow: string[]; deny: string[] };
   };
 }
 

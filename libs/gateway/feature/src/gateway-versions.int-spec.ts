@@ -88,7 +88,7 @@ describe('gateway version names', () => {
     expect(await shown(id, '1.0.0-2.0.0')).toEqual(['2.0.0', '1.0.3']);
     await scanned(id, 'named-upload', '2.1.0-rc.1');
     expect(await downloaded(id, 'v2.1.0-rc.1')).toBe('2.1.0-rc.1');
-    expect(app.broker.messages(Topic.PackageUploaded).filter((m) => m.key === id).map((m) => (JSON.parse(m.value) as { payload: { version: string } }).payload.version)).toEqual([
+    expect(app.broker.messages(Topic.PackageUploadedV2).filter((m) => m.key === id).map((m) => (JSON.parse(m.value) as { payload: { version: string } }).payload.version)).toEqual([
       '2.0.0',
       '2.1.0-rc.1',
       '2.1.0',

@@ -28,9 +28,18 @@ import { UsersService } from './auth/users.service';
 import { PackageConfusionController } from './confusion/package-confusion.controller';
 import { PopularityHandlers } from './confusion/popularity.handlers';
 import { DocsController } from './docs/docs.controller';
+import { WebAppController } from './web/web-app.controller';
 import { GatewayEventHandlers } from './events/gateway-event.handlers';
 import { RatingComputedHandler } from './events/rating-computed.handler';
+import { SensitiveBlobSealer } from './encryption/sensitive-blob-sealer';
+import { StoreEncryptionJob } from './encryption/store-encryption.job';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway-settings';
+import { HfMirrorController } from './hf-mirror/hf-mirror.controller';
+import { HfMirrorGuard } from './hf-mirror/hf-mirror.guard';
+import { HfMirrorService } from './hf-mirror/hf-mirror.service';
+import { HfScanFindings } from './hf-mirror/hf-scan-findings';
+import { HfTokensController } from './hf-mirror/hf-tokens.controller';
+import { HfTokensService } from './hf-mirror/hf-tokens.service';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { RefusalRecorder } from './http/refusal-recorder';
@@ -48,6 +57,10 @@ import { GATEWAY_COUNTER_CACHE, type CounterCache } from './ports/counter-cache.
 import { InternalQueriesService } from './proxy/internal-queries.service';
 import { AuditController } from './proxy/audit.controller';
 import { SecurityLogController } from './proxy/security-log.controller';
+import { AuditStreamController } from './proxy/audit-stream.controller';
+import { AuditStreamHub } from './proxy/audit-stream-hub';
+import { AuditEntryAppendedHandler } from './proxy/audit-entry-appended.handler';
+import { AUDIT_STREAM_OPTIONS, auditStreamOptionsFrom } from './proxy/audit-stream-options';
 import { AddressRateLimitMiddleware } from './rate-limit/address-rate-limit.middleware';
 import { IdentityRateLimitInterceptor } from './rate-limit/identity-rate-limit.interceptor';
 import { RateLimiter } from './rate-limit/rate-limiter';
@@ -56,6 +69,8 @@ import { SensitiveModelsController } from './sensitive/sensitive-models.controll
 import { SensitiveModelsService } from './sensitive/sensitive-models.service';
 import { ManifestSigner } from './signing/manifest-signer';
 import { SignaturesController, SigningKeysController } from './signing/signatures.controller';
+import { UploaderKeysController } from './signing/uploader-keys.controller';
+import { UploaderKeysService } from './signing/uploader-keys.service';
 import { SignedManifestService } from './signing/signed-manifest.service';
 import { SigningKeysService } from './signing/signing-keys.service';
 
@@ -83,14 +98,21 @@ const CONTROLLERS = [
   VersionsController,
   PackagesController,
   SignaturesController,
+  UploaderKeysController,
   SigningKeysController,
   SensitiveModelsController,
   AuditController,
   SecurityLogController,
+  AuditStreamController,
   RatingFeaturesController,
   LineageController,
   LicenseCheckController,
   ArtifactsController,
+  // The Hugging Face mirror after the course routes: its `/{repo}/resolve/…` and `/api/…` routes never shadow one.
+  HfTokensController,
+  HfMirrorController,
+  // Last: the web interface's allowlisted client routes (web/client-routes.ts) yield to any API route.
+  WebAppController,
 ];
 
 function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySettings {
@@ -105,6 +127,7 @@ function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySet
     gateway: {
       ingestWaitMs: section.ingestWaitMs,
       openapiDir: section.openapiDir,
+      webDir: section.webDir,
       tmpDir: section.tmpDir,
       ratingGate: section.ratingGate,
       regexBudgetMs: section.regexBudgetMs,
@@ -114,6 +137,7 @@ function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySet
       monitor: section.monitor,
       signing: { ...(section.signingKeyPem ? { keyPem: section.signingKeyPem } : {}), keyFile: section.signingKeyFile },
       janitor: section.janitor,
+      hfMirror: section.hfMirror,
       ...opts.gateway,
     },
   };
@@ -175,17 +199,27 @@ export class GatewayFeatureModule implements NestModule {
         SigningKeysService,
         ManifestSigner,
         SignedManifestService,
+        UploaderKeysService,
         SensitiveModelsService,
         DownloadMonitorService,
         UploadService,
         OrphanJanitor,
         VersionsService,
         InternalQueriesService,
+        { provide: AUDIT_STREAM_OPTIONS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => auditStreamOptionsFrom(c) },
+        AuditStreamHub,
+        AuditEntryAppendedHandler,
         GatewayEventHandlers,
         RatingComputedHandler,
+        SensitiveBlobSealer,
+        StoreEncryptionJob,
         PopularityHandlers,
         JsonBodyMiddleware,
         RefusalRecorder,
+        HfTokensService,
+        HfMirrorService,
+        HfMirrorGuard,
+        HfScanFindings,
       ],
       // Re-exported so the app (embedded mode, tests) can reach the platform's Outbox and the gateway's blob store.
       exports: [ServicePlatformModule, GATEWAY_BLOB_STORE],
@@ -198,7 +232,7 @@ export class GatewayFeatureModule implements NestModule {
     consumer
       .apply(AddressRateLimitMiddleware)
       .exclude({ path: 'authenticate', method: RequestMethod.PUT }, { path: 'reset', method: RequestMethod.DELETE })
-      .forRoutes(...CONTROLLERS.filter((controller) => controller !== DocsController));
+      .forRoutes(...CONTROLLERS.filter((controller) => controller !== DocsController && controller !== WebAppController));
     consumer.apply(JsonBodyMiddleware).forRoutes(...CONTROLLERS);
   }
 }

@@ -1,5 +1,6 @@
 import { Topic, type Envelope, type ManifestEntry, type PayloadOf } from '@modelguard/contracts';
 import { Outbox, OnEvent, type EventContext } from '@modelguard/messaging';
+import { writePackageClaims } from '@modelguard/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../src/ports/blob-store.port';
@@ -10,7 +11,8 @@ export const FAKE_README = 'This model card mentions the quantum-banana architec
 /**
  * Test double of the ingest service (HuggingFace/GitHub are unreachable here). It reacts to the gateway's real events
  * over the in-process broker: URLs containing `slow` never finish (→ 202), `fail` fail (→ 424), others get a small
- * stored package; non-HF/GitHub URLs get a metadata-only PackageStored, as the real ingest does. A URL containing
+ * stored package; non-HF/GitHub URLs get a metadata-only PackageStored, as the real ingest does (v2: manifest and
+ * README written as blob claims, like the real ingest). A URL containing
  * `tagged-<tag>` (`…/model-tagged-v1.2.0`) is reported as carrying that git tag (metadata.upstream.versionTag).
  */
 @Injectable()
@@ -44,17 +46,19 @@ export class FakeIngestHandler {
     const source = p.url.includes('github.com') ? 'github' : 'huggingface';
     const versionTag = /tagged-([^/?#]+)/.exec(p.url)?.[1];
     const metadata = versionTag === undefined ? { readme } : { readme, upstream: { versionTag } };
-    await this.outbox.enqueue(ctx.manager, Topic.PackageStored, { ...ref, version: p.version, source, url: p.url, files, totalBytes, metadata }, { key: p.artifactId });
+    const claims = await writePackageClaims(this.blobs, { files, metadata });
+    await this.outbox.enqueue(ctx.manager, Topic.PackageStoredV2, { ...ref, version: p.version, source, url: p.url, totalBytes, ...claims }, { key: p.artifactId });
   }
 
   @OnEvent(Topic.ArtifactCreated)
   async onArtifactCreated(event: Envelope<PayloadOf<typeof Topic.ArtifactCreated>>, ctx: EventContext): Promise<void> {
     const p = event.payload;
     if (/huggingface\.co|github\.com/.test(p.url)) return;
+    const claims = await writePackageClaims(this.blobs, { files: [], metadata: {} });
     await this.outbox.enqueue(
       ctx.manager,
-      Topic.PackageStored,
-      { artifactId: p.artifactId, artifactType: p.artifactType, name: p.name, version: p.version, source: 'metadata-only', url: p.url, files: [], totalBytes: 0, metadata: {} },
+      Topic.PackageStoredV2,
+      { artifactId: p.artifactId, artifactType: p.artifactType, name: p.name, version: p.version, source: 'metadata-only', url: p.url, totalBytes: 0, ...claims },
       { key: p.artifactId },
     );
   }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD } from '../src/auth/actor';
 import type { MatrixContext, MatrixRow } from './permission-matrix';
 import { buildZip } from './zip-test-utils';
@@ -25,8 +26,18 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
   // --- public -------------------------------------------------------------------------------------------------
   'GET /health': { allowed: 200, request: () => ({ path: '/health' }) },
   'GET /health/components': { allowed: 200, request: () => ({ path: '/health/components' }) },
+  'GET /health/live': { allowed: 200, request: () => ({ path: '/health/live' }) },
+  'GET /health/ready': { allowed: 200, request: () => ({ path: '/health/ready' }) },
+  'GET /metrics': { allowed: 200, request: () => ({ path: '/metrics' }) },
   'GET /tracks': { allowed: 200, request: () => ({ path: '/tracks' }) },
   'GET /signing-keys': { allowed: 200, request: () => ({ path: '/signing-keys' }) },
+  // --- uploaders' own signing keys (per caller: a key id the caller does not hold answers 404) ---------------------
+  'GET /uploader-keys': { allowed: 200, request: () => ({ path: '/uploader-keys' }) },
+  'POST /uploader-keys': {
+    allowed: 201,
+    request: () => ({ path: '/uploader-keys', json: { public_key_pem: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString() } }),
+  },
+  'DELETE /uploader-keys/{key_id}': { allowed: 404, request: () => ({ path: `/uploader-keys/${'0'.repeat(64)}` }) },
   'PUT /authenticate': {
     allowed: 200,
     request: () => ({ path: '/authenticate', json: { user: { name: DEFAULT_ADMIN_NAME, is_admin: true }, secret: { password: DEFAULT_ADMIN_PASSWORD } } }),
@@ -94,6 +105,8 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
   'GET /audit/entries': { allowed: 400, request: () => ({ path: '/audit/entries?action=NOT-AN-ACTION' }) },
   // Past authorisation the gateway asks the audit service, which the matrix app does not configure: 502.
   'GET /audit/verify': { allowed: 502, request: () => ({ path: '/audit/verify' }) },
+  // A filter the gateway refuses (400) before it opens the stream shows the call got past authorisation.
+  'GET /audit/stream': { allowed: 400, request: () => ({ path: '/audit/stream?action=NOT-AN-ACTION' }) },
 
   // --- sensitive models (the monitor rows attach a program as the fixture admin first) ----------------------------
   'GET /artifacts/model/{id}/sensitive': { allowed: 200, request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/sensitive` }) },
@@ -140,6 +153,28 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
     request: async (ctx, c) => {
       const account = ctx.account(c);
       return { path: `/users/${account.name}/tokens/${ctx.tokenId(await ctx.relogin(account))}` };
+    },
+  },
+  // The HF mirror answers only hf_ tokens (Authorization: Bearer hf_…): every registry session, and no token, is a 401.
+  'GET /api/models/{path}': { allowed: 401, request: () => ({ path: '/api/models/matrix-org/matrix-model' }) },
+  'GET /api/datasets/{path}': { allowed: 401, request: () => ({ path: '/api/datasets/matrix-org/matrix-data/tree/main' }) },
+  'POST /api/models/{path}': { allowed: 401, request: () => ({ path: '/api/models/matrix-org/matrix-model/paths-info/main', json: { paths: ['config.json'] } }) },
+  'POST /api/datasets/{path}': { allowed: 401, request: () => ({ path: '/api/datasets/matrix-org/matrix-data/paths-info/main', json: { paths: ['x'] } }) },
+  'GET /datasets/{org}/{name}/resolve/{revision}/{path}': { allowed: 401, request: () => ({ path: '/datasets/matrix-org/matrix-data/resolve/main/x.csv' }) },
+  'GET /datasets/{name}/resolve/{revision}/{path}': { allowed: 401, request: () => ({ path: '/datasets/matrix-data/resolve/main/x.csv' }) },
+  'GET /{org}/{name}/resolve/{revision}/{path}': { allowed: 401, request: () => ({ path: '/matrix-org/matrix-model/resolve/main/config.json' }) },
+  'GET /{name}/resolve/{revision}/{path}': { allowed: 401, request: () => ({ path: '/matrix-model/resolve/main/config.json' }) },
+  // HF mirror tokens (hf-mirror/): an admin mints the token a revoke row revokes, so every caller has one to revoke.
+  'GET /users/{name}/hf-tokens': { allowed: 200, object: 'account', request: (ctx, c) => ({ path: `/users/${ctx.account(c).name}/hf-tokens` }) },
+  'POST /users/{name}/hf-tokens': { allowed: 201, object: 'account', request: (ctx, c) => ({ path: `/users/${ctx.account(c).name}/hf-tokens`, json: { label: 'matrix' } }) },
+  'DELETE /users/{name}/hf-tokens/{token_id}': {
+    allowed: 200,
+    object: 'account',
+    request: async (ctx, c) => {
+      const account = ctx.account(c);
+      const minted = await ctx.app.client.call<{ id: string }>('POST', `/users/${account.name}/hf-tokens`, { token: ctx.fixtureAdmin, json: {} });
+      if (minted.status !== 201) throw new Error(`minting an hf token failed: ${minted.status} ${minted.raw.toString()}`);
+      return { path: `/users/${account.name}/hf-tokens/${minted.body.id}` };
     },
   },
 };

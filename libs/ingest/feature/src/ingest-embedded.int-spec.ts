@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
 import { type GatedUpstream, startGatedUpstream } from '../test/gated-upstream';
 import { jobRow, outcomesFor, publishedFor, timed, within } from '../test/ingest-job-probe';
-import { deliver, ingestRequest, type IngestTestApp, startIngestTestApp } from '../test/ingest-test-app';
+import { deliver, ingestRequest, type IngestTestApp, startIngestTestApp, storedContent } from '../test/ingest-test-app';
 
 /**
  * Embedded mode: every service shares one PGlite session behind its wire server, which serves only the
@@ -76,11 +76,11 @@ describe('ingest on embedded PGlite: a slow download does not freeze other servi
 
     proxy.release();
     const stored = await expectEventually(() => {
-      const events = publishedFor(ingest.broker, Topic.PackageStored, request.payload.artifactId);
+      const events = publishedFor(ingest.broker, Topic.PackageStoredV2, request.payload.artifactId);
       expect(events).toHaveLength(1);
       return events[0];
     }, { timeoutMs: 20_000, intervalMs: 100 });
-    expect(stored.payload.files.map((f) => f.path).sort()).toEqual(['README.md', 'config.json']);
+    expect((await storedContent(ingest.blobRoot, stored.payload)).files.map((f) => f.path).sort()).toEqual(['README.md', 'config.json']);
     expect(await jobRow(pg.url, 'ingest', request.payload.artifactId)).toMatchObject({ status: 'stored', attempts: 1 });
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
 import { type GatedUpstream, startGatedUpstream } from '../test/gated-upstream';
 import { jobRow, outcomesFor, publishedFor, timed, within } from '../test/ingest-job-probe';
-import { deliver, ingestRequest, type IngestTestApp, startIngestTestApp } from '../test/ingest-test-app';
+import { deliver, ingestRequest, type IngestTestApp, startIngestTestApp, storedContent } from '../test/ingest-test-app';
 import { type IngestJob, IngestJobStore } from './persistence/ingest-job.store';
 import { IngestWorker } from './worker/ingest-worker.service';
 
@@ -86,18 +86,18 @@ describe('ingest worker: downloads run outside the message handler transaction (
     // And the same ingest service still consumes and completes other requests (concurrency 2).
     const quick = ingestRequest('https://www.kaggle.com/datasets/someone/thing', 'dataset');
     await deliver(a.broker, quick);
-    await expectEventually(() => expect(publishedFor(a.broker, Topic.PackageStored, quick.payload.artifactId)).toHaveLength(1));
+    await expectEventually(() => expect(publishedFor(a.broker, Topic.PackageStoredV2, quick.payload.artifactId)).toHaveLength(1));
     expect(outcomesFor(a.broker, request.payload.artifactId)).toBe(0);
 
     proxy.release();
     const stored = await expectEventually(() => {
-      const events = publishedFor(a.broker, Topic.PackageStored, request.payload.artifactId);
+      const events = publishedFor(a.broker, Topic.PackageStoredV2, request.payload.artifactId);
       expect(events).toHaveLength(1);
       return events[0];
     });
     expect(stored.causationId).toBe(request.eventId);
     expect(stored.correlationId).toBe(request.correlationId);
-    expect(stored.payload.files.map((f) => f.path).sort()).toEqual(['README.md', 'config.json', 'vocab.txt']);
+    expect((await storedContent(a.blobRoot, stored.payload)).files.map((f) => f.path).sort()).toEqual(['README.md', 'config.json', 'vocab.txt']);
     expect(await jobRow(testInfra.databaseUrl, a.schema, request.payload.artifactId)).toMatchObject({ status: 'stored', attempts: 1, claim_token: null });
   });
 
@@ -119,7 +119,7 @@ describe('ingest worker: downloads run outside the message handler transaction (
     proxy.release();
     // Both instances share the schema and so the outbox: either relay may publish A's result (in production both
     // relay to the same Kafka), so the outcome is looked for on both brokers.
-    const stored = () => [a.broker, b.broker].flatMap((broker) => publishedFor(broker, Topic.PackageStored, first.payload.artifactId));
+    const stored = () => [a.broker, b.broker].flatMap((broker) => publishedFor(broker, Topic.PackageStoredV2, first.payload.artifactId));
     await expectEventually(() => expect(stored()).toHaveLength(1));
     // Give a wrongly queued second job time to show up before asserting there is none.
     await new Promise((r) => setTimeout(r, 500));
@@ -147,7 +147,7 @@ describe('ingest worker: downloads run outside the message handler transaction (
     const b = await app(hf.url, { schema, settings: { workerId: 'dead-b', leaseMs } });
     const stored = await expectEventually(
       () => {
-        const events = publishedFor(b.broker, Topic.PackageStored, request.payload.artifactId);
+        const events = publishedFor(b.broker, Topic.PackageStoredV2, request.payload.artifactId);
         expect(events).toHaveLength(1);
         return events[0];
       },
@@ -201,7 +201,7 @@ describe('ingest worker: downloads run outside the message handler transaction (
     expect(await jobRow(testInfra.databaseUrl, schema, request.payload.artifactId)).toMatchObject({ status: 'stored', attempts: 1 });
     // The outcome was committed with its outbox row before the pool closed, and the relay published it.
     const pending = await queryRows<{ n: number }>(testInfra.databaseUrl, `SELECT count(*)::int AS n FROM "${schema}"."outbox" WHERE published_at IS NULL`);
-    expect(pending[0].n + publishedFor(a.broker, Topic.PackageStored, request.payload.artifactId).length).toBe(1);
+    expect(pending[0].n + publishedFor(a.broker, Topic.PackageStoredV2, request.payload.artifactId).length).toBe(1);
   });
 
   it('on shutdown releases a download that outlives the grace period, and another instance takes it at once', async () => {
@@ -218,7 +218,7 @@ describe('ingest worker: downloads run outside the message handler transaction (
     expect(a.service.app.get(IngestWorker, { strict: false }).activeJobs).toBe(0);
     expect(await jobRow(testInfra.databaseUrl, schema, request.payload.artifactId)).toMatchObject({ status: 'pending', owner: 'handover-a', claim_token: null, attempts: 1, error: null });
     const b = await app(hf.url, { schema, settings: { workerId: 'handover-b', leaseMs } });
-    await expectEventually(() => expect(publishedFor(b.broker, Topic.PackageStored, request.payload.artifactId)).toHaveLength(1), { timeoutMs: 10_000 });
+    await expectEventually(() => expect(publishedFor(b.broker, Topic.PackageStoredV2, request.payload.artifactId)).toHaveLength(1), { timeoutMs: 10_000 });
     proxy.release();
     await new Promise((r) => setTimeout(r, 300));
     expect(outcomesFor(a.broker, request.payload.artifactId)).toBe(0);

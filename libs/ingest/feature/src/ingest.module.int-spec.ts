@@ -3,7 +3,7 @@ import { createEnvelope } from '@modelguard/messaging';
 import { expectEventually, queryRows, testInfra } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
-import { deliver, ingestRequest, type IngestTestApp, published, startIngestTestApp } from '../test/ingest-test-app';
+import { deliver, ingestRequest, type IngestTestApp, published, startIngestTestApp, storedContent } from '../test/ingest-test-app';
 
 let hf: FakeHuggingFace;
 let gh: FakeGitHub;
@@ -12,7 +12,7 @@ let app: IngestTestApp;
 const outcomeFor = (artifactId: string) =>
   expectEventually(
     () => {
-      const stored = published(app.broker, Topic.PackageStored).filter((e) => e.payload.artifactId === artifactId);
+      const stored = published(app.broker, Topic.PackageStoredV2).filter((e) => e.payload.artifactId === artifactId);
       const failed = published(app.broker, Topic.IngestFailed).filter((e) => e.payload.artifactId === artifactId);
       expect(stored.length + failed.length).toBeGreaterThan(0);
       return { stored, failed };
@@ -62,7 +62,12 @@ describe('IngestModule (real Postgres, fs blobs, in-process broker, fake upstrea
     expect(event.causationId).toBe(request.eventId);
     expect(event.payload).toMatchObject({ source: 'huggingface', version: '1.0.0', url });
     const served = hf.filesOf(repo, type).map((f) => ({ path: f.path, size: f.data.length, sha256: f.sha256 }));
-    expect(sortByPath(event.payload.files)).toEqual(sortByPath(served));
+    const content = await storedContent(app.blobRoot, event.payload);
+    expect(sortByPath(content.files)).toEqual(sortByPath(served));
+    // The README travels as its own claim, never inline in the event.
+    expect(event.payload.metadata.readme).toBeUndefined();
+    const readme = hf.filesOf(repo, type).find((f) => f.path === 'README.md');
+    if (readme) expect(content.metadata.readme).toBe(readme.data.toString('utf8').slice(0, content.metadata.readme?.length));
     expect(await rowOf(request.payload.artifactId)).toMatchObject({ status: 'stored', attempts: 1, error: null });
   });
 
@@ -72,14 +77,15 @@ describe('IngestModule (real Postgres, fs blobs, in-process broker, fake upstrea
     const { stored } = await outcomeFor(request.payload.artifactId);
     const served = gh.filesOf(repo).map((f) => ({ path: f.path, size: f.data.length, sha256: f.sha256 }));
     expect(stored[0].payload.source).toBe('github');
-    expect(sortByPath(stored[0].payload.files)).toEqual(sortByPath(served));
+    expect(sortByPath((await storedContent(app.blobRoot, stored[0].payload)).files)).toEqual(sortByPath(served));
   });
 
   it('registers other hosts metadata-only', async () => {
     const request = ingestRequest('https://www.kaggle.com/datasets/hliang001/flickr2k', 'dataset');
     await deliver(app.broker, request);
     const { stored } = await outcomeFor(request.payload.artifactId);
-    expect(stored[0].payload).toMatchObject({ source: 'metadata-only', files: [], totalBytes: 0 });
+    expect(stored[0].payload).toMatchObject({ source: 'metadata-only', manifest: { entries: 0 }, totalBytes: 0 });
+    expect((await storedContent(app.blobRoot, stored[0].payload)).files).toEqual([]);
   });
 
   it('skips a redelivered event (inbox) and does not re-download a version it already stored', async () => {
@@ -92,11 +98,11 @@ describe('IngestModule (real Postgres, fs blobs, in-process broker, fake upstrea
     const again = { ...ingestRequest(request.payload.url, 'model', request.payload.artifactId) };
     await deliver(app.broker, again); // new eventId, same artifact + version
     await expectEventually(() => {
-      expect(published(app.broker, Topic.PackageStored).filter((e) => e.payload.artifactId === request.payload.artifactId)).toHaveLength(2);
+      expect(published(app.broker, Topic.PackageStoredV2).filter((e) => e.payload.artifactId === request.payload.artifactId)).toHaveLength(2);
     });
-    const events = published(app.broker, Topic.PackageStored).filter((e) => e.payload.artifactId === request.payload.artifactId);
+    const events = published(app.broker, Topic.PackageStoredV2).filter((e) => e.payload.artifactId === request.payload.artifactId);
     expect(events.map((e) => e.causationId)).toEqual([request.eventId, again.eventId]);
-    expect(events[1].payload.files).toEqual(events[0].payload.files);
+    expect(events[1].payload.manifest).toEqual(events[0].payload.manifest);
     expect(hf.requests.filter((r) => r.path.includes('/resolve/')).length).toBe(downloadsBefore);
   });
 

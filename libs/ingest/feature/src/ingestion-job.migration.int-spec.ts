@@ -60,7 +60,7 @@ describe('IngestionJob migration over existing outcome rows', () => {
     const request = ingestRequest(storedUrl, 'dataset', 'legacy-stored');
     await deliver(app.broker, request);
     const events = await expectEventually(() => {
-      const found = publishedFor(app.broker, Topic.PackageStored, 'legacy-stored');
+      const found = publishedFor(app.broker, Topic.PackageStoredV2, 'legacy-stored');
       expect(found).toHaveLength(1);
       return found;
     });
@@ -71,7 +71,7 @@ describe('IngestionJob migration over existing outcome rows', () => {
   it('turns a failed outcome back into a job when it is requested again', async () => {
     const request = ingestRequest(failedUrl, 'dataset', 'legacy-failed');
     await deliver(app.broker, request);
-    await expectEventually(() => expect(publishedFor(app.broker, Topic.PackageStored, 'legacy-failed')).toHaveLength(1));
+    await expectEventually(() => expect(publishedFor(app.broker, Topic.PackageStoredV2, 'legacy-failed')).toHaveLength(1));
     expect(await jobRow(testInfra.databaseUrl, schema, 'legacy-failed')).toMatchObject({ status: 'stored', attempts: 1, error: null });
   });
 

@@ -30,7 +30,7 @@ export function publishedFor<T extends TopicName>(broker: InProcessBroker, topic
 
 /** Every outcome event (stored or failed) about one artifact. */
 export function outcomesFor(broker: InProcessBroker, artifactId: string): number {
-  return publishedFor(broker, Topic.PackageStored, artifactId).length + publishedFor(broker, Topic.IngestFailed, artifactId).length;
+  return publishedFor(broker, Topic.PackageStoredV2, artifactId).length + publishedFor(broker, Topic.IngestFailed, artifactId).length;
 }
 
 /** Runs `work` and returns how long it took, in milliseconds. */

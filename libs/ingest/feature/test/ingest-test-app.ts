@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Envelope, type PayloadOf, Topic, type TopicName } from '@modelguard/contracts';
 import { createEnvelope, InProcessBroker } from '@modelguard/messaging';
+import { FsBlobStore, packageContentOf, type ResolvedPackage } from '@modelguard/storage';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
 import { createTestSchemaName, dropSchemas, serviceTestEnv, testInfra } from '@modelguard/testing';
 import { IngestModule } from '../src/ingest.module';
@@ -84,6 +85,11 @@ export function ingestRequest(url: string, artifactType: 'model' | 'dataset' | '
 
 export async function deliver(broker: InProcessBroker, envelope: Envelope): Promise<void> {
   await broker.send([{ topic: envelope.type, key: envelope.key, value: JSON.stringify(envelope), headers: {} }]);
+}
+
+/** A PackageStored v2 event's manifest and metadata, resolved from its claim checks in the app's blob store. */
+export function storedContent(blobRoot: string, payload: PayloadOf<typeof Topic.PackageStoredV2>): Promise<ResolvedPackage> {
+  return packageContentOf(new FsBlobStore(blobRoot), payload);
 }
 
 export function published<T extends TopicName>(broker: InProcessBroker, topic: T): Envelope<PayloadOf<T>>[] {

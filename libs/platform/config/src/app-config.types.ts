@@ -48,7 +48,11 @@ export interface FsStorageConfig {
 }
 
 /** Envelope encryption at rest; `kek` is the base64 key-encryption key (redacted in logs). */
-export type StorageEncryptionConfig = { mode: 'off' } | { mode: 'all'; kek: string };
+/**
+ * `all`: every new blob sealed; `sensitive`: blobs of sensitive models sealed (by a job, in place). `retiredKeks`:
+ * previous key-encryption keys (base64), kept only to unwrap data keys until a re-wrap has moved them to `kek`.
+ */
+export type StorageEncryptionConfig = { mode: 'off' } | { mode: 'all' | 'sensitive'; kek: string; retiredKeks?: readonly string[] };
 
 export type StorageConfig = (S3StorageConfig | FsStorageConfig) & { encryption?: StorageEncryptionConfig };
 
@@ -183,6 +187,8 @@ export interface GatewaySectionConfig {
   maxInternalResponseBytes: number;
   /** Directory holding the served OpenAPI documents. */
   openapiDir: string;
+  /** Directory of the prebuilt web interface (apps/web, built by `npm run build`). */
+  webDir: string;
   /** Scratch directory for streamed uploads (never buffered in memory). */
   tmpDir: string;
   /**
@@ -202,6 +208,17 @@ export interface GatewaySectionConfig {
   signingKeyFile: string;
   /** Orphan janitor (GATEWAY_JANITOR_*): what is older than graceSeconds and unreferenced goes, every intervalSeconds (0 = off). */
   janitor: { graceSeconds: number; intervalSeconds: number };
+  /**
+   * The live audit stream (GATEWAY_AUDIT_STREAM_*): concurrent streams per user, heartbeat comment interval, and how
+   * many unread bytes one client may hold in the server before it is dropped (a client that never reads).
+   */
+  auditStream: { maxPerUser: number; heartbeatMs: number; maxBufferedBytes: number };
+  /**
+   * The Hugging Face mirror (GATEWAY_HF_MIRROR_*): whether clients without an hf_ token may read, how long a request
+   * for a repo not yet stored waits for its pull-through ingestion, and the upstream `org` / `org/name` allow and
+   * deny lists (deny wins; an empty allow list allows every repo not denied).
+   */
+  hfMirror: { anonymous: boolean; waitMs: number; allow: string[]; deny: string[] };
 }
 
 /** The audit service's knobs (AUDIT_*). */
@@ -211,6 +228,8 @@ export interface AuditSectionConfig {
   chainKeyFile: string;
   /** Keys that linked older entries (AUDIT_CHAIN_RETIRED_KEY_FILES): they verify those entries, never link new ones. */
   retiredKeyFiles: string[];
+  /** How often a signed checkpoint is taken when the log grew (AUDIT_CHECKPOINT_INTERVAL_MS; 0: on demand and at shutdown only). */
+  checkpointIntervalMs: number;
 }
 
 /** Every per-service section, by the name of the service that owns it. */

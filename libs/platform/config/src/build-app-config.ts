@@ -44,7 +44,7 @@ export function buildAppConfig(env: ParsedEnv, serviceName: string, problems: Pr
   const storageDriver = buildStorage(env, dataDir, distributed, problems);
   const encryption = buildStorageEncryption(env, dataDir, distributed, problems);
   // Only present when on, so the storage section of existing deployments' config is unchanged.
-  const storage = storageDriver && encryption ? (encryption.mode === 'all' ? { ...storageDriver, encryption } : storageDriver) : null;
+  const storage = storageDriver && encryption ? (encryption.mode !== 'off' ? { ...storageDriver, encryption } : storageDriver) : null;
   const cache = buildCache(env, distributed, problems);
 
   const otelEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;

@@ -62,6 +62,7 @@ function buildGateway(env: ParsedSectionEnv<'gateway'>, ctx: SectionContext): Ga
     internalTimeoutMs: env.GATEWAY_INTERNAL_TIMEOUT_MS ?? 5_000,
     maxInternalResponseBytes: env.GATEWAY_MAX_INTERNAL_RESPONSE_BYTES ?? 5 * 1024 * 1024,
     openapiDir: resolve(env.GATEWAY_OPENAPI_DIR ?? 'openapi'),
+    webDir: resolve(env.GATEWAY_WEB_DIR ?? join('dist', 'web')),
     tmpDir: resolve(env.GATEWAY_UPLOAD_TMP_DIR ?? join(ctx.dataDir, 'gateway-uploads')),
     ratingGate: env.GATEWAY_RATING_GATE ?? true,
     // Generous on purpose: the course grader resets and then fires a few hundred calls in seconds from one address with
@@ -80,6 +81,17 @@ function buildGateway(env: ParsedSectionEnv<'gateway'>, ctx: SectionContext): Ga
     signingKeyFile: resolve(env.GATEWAY_SIGNING_KEY_FILE ?? join(ctx.dataDir, 'signing-key.pem')),
     // A day: longer than any ingest of a very large model takes between its first blob and PackageStored.
     janitor: { graceSeconds: env.GATEWAY_JANITOR_GRACE_SECONDS ?? 86_400, intervalSeconds: env.GATEWAY_JANITOR_INTERVAL_SECONDS ?? 3_600 },
+    auditStream: {
+      maxPerUser: env.GATEWAY_AUDIT_STREAM_MAX_PER_USER ?? 3,
+      heartbeatMs: env.GATEWAY_AUDIT_STREAM_HEARTBEAT_MS ?? 15_000,
+      maxBufferedBytes: env.GATEWAY_AUDIT_STREAM_MAX_BUFFERED_BYTES ?? 1024 * 1024,
+    },
+    hfMirror: {
+      anonymous: env.GATEWAY_HF_MIRROR_ANONYMOUS ?? false,
+      waitMs: env.GATEWAY_HF_MIRROR_WAIT_MS ?? 30_000,
+      allow: env.GATEWAY_HF_MIRROR_ALLOW ?? [],
+      deny: env.GATEWAY_HF_MIRROR_DENY ?? [],
+    },
   };
 }
 
@@ -87,6 +99,7 @@ function buildAudit(env: ParsedSectionEnv<'audit'>, ctx: SectionContext): AuditS
   return {
     ...(env.AUDIT_CHAIN_KEY ? { chainKey: env.AUDIT_CHAIN_KEY } : {}),
     chainKeyFile: resolve(env.AUDIT_CHAIN_KEY_FILE ?? join(ctx.dataDir, 'audit-chain.key')),
+    checkpointIntervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS ?? 30_000,
     retiredKeyFiles: (env.AUDIT_CHAIN_RETIRED_KEY_FILES ?? '')
       .split(',')
       .map((f) => f.trim())

@@ -66,6 +66,23 @@ describe('STORAGE_ENCRYPTION', () => {
     const key = randomBytes(32).toString('base64');
     expect(problems({ STORAGE_ENCRYPTION_KEY: key, STORAGE_ENCRYPTION_KEY_FILE: '/x' })).toMatch(/not both/);
     expect(problems({ STORAGE_ENCRYPTION: 'some' })).toMatch(/STORAGE_ENCRYPTION/);
+    expect(problems({ STORAGE_ENCRYPTION_KEY: key, STORAGE_ENCRYPTION_RETIRED_KEY_FILES: '/nonexistent/old' })).toMatch(/STORAGE_ENCRYPTION_RETIRED_KEY_FILES: cannot read/);
+  });
+
+  it('takes the sensitive mode and retired key files (comma-separated), and redacts the retired keys', () => {
+    const key = randomBytes(32).toString('base64');
+    const old1 = randomBytes(32).toString('base64');
+    const old2 = randomBytes(32).toString('base64');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'old1'), old1);
+    writeFileSync(join(dir, 'old2'), `${old2}\n`);
+    const env = { ...distributed, STORAGE_ENCRYPTION: 'sensitive', STORAGE_ENCRYPTION_KEY: key, STORAGE_ENCRYPTION_RETIRED_KEY_FILES: `${join(dir, 'old1')}, ${join(dir, 'old2')}` };
+    const cfg = loadConfig(env, 'gateway');
+    expect(cfg.storage.encryption).toEqual({ mode: 'sensitive', kek: key, retiredKeks: [old1, old2] });
+    const shown = JSON.stringify(redactConfig(cfg));
+    for (const k of [key, old1, old2]) expect(shown).not.toContain(k);
+    writeFileSync(join(dir, 'old1'), 'too short');
+    expect(() => loadConfig(env, 'gateway')).toThrow(/STORAGE_ENCRYPTION_RETIRED_KEY_FILES: must be 32 bytes/);
   });
 });
 

@@ -4,7 +4,7 @@ import type { ParsedEnv } from './env.schema';
 import { parseStorageKey, readOrCreateEmbeddedStorageKey, readStorageKeyFile } from './storage-encryption-key';
 
 /**
- * STORAGE_ENCRYPTION=all needs a key-encryption key: STORAGE_ENCRYPTION_KEY, or STORAGE_ENCRYPTION_KEY_FILE,
+ * STORAGE_ENCRYPTION=all|sensitive needs a key-encryption key: STORAGE_ENCRYPTION_KEY, or STORAGE_ENCRYPTION_KEY_FILE,
  * or (embedded mode only) one generated into the data dir. Distributed services must share one key, so there
  * it has to be given explicitly.
  */
@@ -31,5 +31,26 @@ export function buildStorageEncryption(env: ParsedEnv, dataDir: string, distribu
     problems.add(variable, result.problem);
     return null;
   }
-  return { mode: 'all', kek: result.key };
+  const retired = retiredKeys(env.STORAGE_ENCRYPTION_RETIRED_KEY_FILES, problems);
+  if (retired === null) return null;
+  const mode = env.STORAGE_ENCRYPTION === 'sensitive' ? 'sensitive' : 'all';
+  return { mode, kek: result.key, ...(retired.length > 0 ? { retiredKeks: retired } : {}) };
+}
+
+/**
+ * STORAGE_ENCRYPTION_RETIRED_KEY_FILES: comma-separated files, one previous key each. Their key ids are derived from
+ * the keys (as for the current one), so envelopes naming them still open after a rotation until re-wrapped.
+ */
+function retiredKeys(raw: string | undefined, problems: ProblemList): string[] | null {
+  const files = (raw ?? '').split(',').map((f) => f.trim()).filter((f) => f.length > 0);
+  const keys: string[] = [];
+  for (const file of files) {
+    const r = readStorageKeyFile(file);
+    if ('problem' in r) {
+      problems.add('STORAGE_ENCRYPTION_RETIRED_KEY_FILES', r.problem);
+      return null;
+    }
+    keys.push(r.key);
+  }
+  return keys;
 }

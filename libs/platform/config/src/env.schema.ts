@@ -11,7 +11,7 @@ const MAX_BYTES = 1024 * GiB;
 export const MODES = ['embedded', 'distributed'] as const;
 export const MESSAGING_TRANSPORTS = ['kafka', 'in-process'] as const;
 export const STORAGE_DRIVERS = ['s3', 'fs'] as const;
-export const STORAGE_ENCRYPTION_MODES = ['off', 'all'] as const;
+export const STORAGE_ENCRYPTION_MODES = ['off', 'sensitive', 'all'] as const;
 export const S3_SSE_MODES = ['AES256', 'aws:kms'] as const;
 export const CACHE_DRIVERS = ['redis', 'memory'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -60,6 +60,7 @@ export const ENV_SCHEMA = z.object({
   STORAGE_ENCRYPTION: enumVar(STORAGE_ENCRYPTION_MODES),
   STORAGE_ENCRYPTION_KEY: stringVar(40, 64),
   STORAGE_ENCRYPTION_KEY_FILE: stringVar(1),
+  STORAGE_ENCRYPTION_RETIRED_KEY_FILES: stringVar(1),
 
   CACHE_DRIVER: enumVar(CACHE_DRIVERS),
   REDIS_URL: urlVarWithScheme(['redis', 'rediss']),

@@ -1,6 +1,6 @@
 import type { AppConfig } from './app-config.types';
 
-const SECRET_KEYS = new Set(['jwtSecret', 'secretAccessKey', 'accessKeyId', 'githubToken', 'apiKey', 'signingKeyPem', 'chainKey', 'kek']);
+const SECRET_KEYS = new Set(['jwtSecret', 'secretAccessKey', 'accessKeyId', 'githubToken', 'apiKey', 'signingKeyPem', 'chainKey', 'kek', 'retiredKeks']);
 const MASK = '***';
 
 /**

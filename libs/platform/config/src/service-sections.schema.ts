@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createPrivateKey } from 'node:crypto';
-import { boolVar, httpUrlVar, intVar, stringVar } from './env-fields';
+import { boolVar, csvVar, httpUrlVar, intVar, stringVar } from './env-fields';
 
 /** The kind of key @modelguard/signing signs with; checked here with node:crypto so config stays dependency-free. */
 const isSigningKey = (pem: string): boolean => {
@@ -28,6 +28,9 @@ const withoutCredentials = (url: string): boolean => {
     return true; // not a URL at all: httpUrlVar already reports it
   }
 };
+
+/** An upstream Hub org (`google-bert`) or repo (`google-bert/bert-base-uncased`) in the mirror's allow/deny lists. */
+const HF_REPO_PATTERN = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,95}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?$/, 'each entry must be an org or org/name');
 
 /**
  * Variables that only one service reads, one schema per service. A service validates the base schema plus
@@ -76,6 +79,7 @@ export const SERVICE_SECTION_SCHEMAS = {
     GATEWAY_INTERNAL_TIMEOUT_MS: intVar(100, 600_000),
     GATEWAY_MAX_INTERNAL_RESPONSE_BYTES: intVar(1024, 1024 * MiB),
     GATEWAY_OPENAPI_DIR: stringVar(1),
+    GATEWAY_WEB_DIR: stringVar(1),
     GATEWAY_UPLOAD_TMP_DIR: stringVar(1),
     GATEWAY_RATING_GATE: boolVar(),
     GATEWAY_RATE_LIMIT_PER_IDENTITY: intVar(0, 10_000_000),
@@ -91,6 +95,15 @@ export const SERVICE_SECTION_SCHEMAS = {
     GATEWAY_SIGNING_KEY_FILE: stringVar(1),
     GATEWAY_JANITOR_GRACE_SECONDS: intVar(60, 30 * 24 * 3600),
     GATEWAY_JANITOR_INTERVAL_SECONDS: intVar(0, 7 * 24 * 3600),
+    // The live audit stream (GET /audit/stream): streams per user, heartbeat, and the unread bytes a client may hold.
+    GATEWAY_AUDIT_STREAM_MAX_PER_USER: intVar(1, 100),
+    GATEWAY_AUDIT_STREAM_HEARTBEAT_MS: intVar(100, 300_000),
+    GATEWAY_AUDIT_STREAM_MAX_BUFFERED_BYTES: intVar(1024, 64 * MiB),
+    // The Hugging Face mirror (hf-mirror/): anonymous reads, pull-through wait, upstream allow/deny lists.
+    GATEWAY_HF_MIRROR_ANONYMOUS: boolVar(),
+    GATEWAY_HF_MIRROR_WAIT_MS: intVar(0, 600_000),
+    GATEWAY_HF_MIRROR_ALLOW: csvVar(HF_REPO_PATTERN),
+    GATEWAY_HF_MIRROR_DENY: csvVar(HF_REPO_PATTERN),
   }),
   audit: z.object({
     // The audit chain's HMAC key: kept out of the database, so a party that can rewrite rows cannot recompute links.
@@ -98,6 +111,8 @@ export const SERVICE_SECTION_SCHEMAS = {
     AUDIT_CHAIN_KEY_FILE: stringVar(1),
     // Rotation: files of keys that linked older entries (comma-separated); they verify, only the current key links.
     AUDIT_CHAIN_RETIRED_KEY_FILES: stringVar(1, 16_384),
+    // How often a signed checkpoint is taken when the log grew (0: only on demand and at shutdown).
+    AUDIT_CHECKPOINT_INTERVAL_MS: intVar(0, 24 * 3_600_000),
   }),
 } as const;
 

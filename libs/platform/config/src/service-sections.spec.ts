@@ -35,13 +35,17 @@ describe('service sections', () => {
   });
 
   it('audit: chain key file in the data directory by default, an inline key of at least 32 characters, masked in logs', () => {
-    expect(loadConfig({ DATA_DIR: dataDir }, 'audit').audit).toEqual({ chainKeyFile: join(dataDir, 'audit-chain.key'), retiredKeyFiles: [] });
+    expect(loadConfig({ DATA_DIR: dataDir }, 'audit').audit).toEqual({ chainKeyFile: join(dataDir, 'audit-chain.key'), retiredKeyFiles: [], checkpointIntervalMs: 30_000 });
     const key = 'k'.repeat(32);
-    expect(loadConfig({ DATA_DIR: dataDir, AUDIT_CHAIN_KEY: key, AUDIT_CHAIN_KEY_FILE: '/etc/mg/chain.key', AUDIT_CHAIN_RETIRED_KEY_FILES: '/etc/mg/a.key, /etc/mg/b.key' }, 'audit').audit).toEqual({
+    expect(
+      loadConfig({ DATA_DIR: dataDir, AUDIT_CHAIN_KEY: key, AUDIT_CHAIN_KEY_FILE: '/etc/mg/chain.key', AUDIT_CHAIN_RETIRED_KEY_FILES: '/etc/mg/a.key, /etc/mg/b.key', AUDIT_CHECKPOINT_INTERVAL_MS: '0' }, 'audit').audit,
+    ).toEqual({
       chainKey: key,
       chainKeyFile: '/etc/mg/chain.key',
       retiredKeyFiles: ['/etc/mg/a.key', '/etc/mg/b.key'],
+      checkpointIntervalMs: 0,
     });
+    expect(problemsOf(() => loadConfig({ DATA_DIR: dataDir, AUDIT_CHECKPOINT_INTERVAL_MS: '-1' }, 'audit'))[0]).toMatch(/^AUDIT_CHECKPOINT_INTERVAL_MS: /);
     expect(problemsOf(() => loadConfig({ DATA_DIR: dataDir, AUDIT_CHAIN_KEY: 'short' }, 'audit'))[0]).toMatch(/^AUDIT_CHAIN_KEY: /);
     expect(JSON.stringify(redactConfig(loadConfig({ DATA_DIR: dataDir, AUDIT_CHAIN_KEY: key }, 'audit')))).not.toContain(key);
   });
@@ -109,6 +113,14 @@ describe('service sections', () => {
     expect(own).toMatchObject({ maxAttempts: 5, retryDelayMs: 250, workerId: 'ingest-a' });
     const problems = problemsOf(() => loadServiceSection('ingest', { INGEST_LEASE_MS: '10', INGEST_POLL_MS: '-1' }));
     expect(problems.map((p) => p.split(':')[0])).toEqual(['INGEST_LEASE_MS', 'INGEST_POLL_MS']);
+  });
+
+  it('gateway: the HF mirror is closed to anonymous clients by default; its allow/deny lists take org or org/name', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }, 'gateway').gateway?.hfMirror).toEqual({ anonymous: false, waitMs: 30_000, allow: [], deny: [] });
+    const set = loadConfig({ DATA_DIR: dataDir, GATEWAY_HF_MIRROR_ANONYMOUS: 'true', GATEWAY_HF_MIRROR_ALLOW: 'google-bert, openai/whisper-tiny', GATEWAY_HF_MIRROR_DENY: 'evil-org' }, 'gateway');
+    expect(set.gateway?.hfMirror).toMatchObject({ anonymous: true, allow: ['google-bert', 'openai/whisper-tiny'], deny: ['evil-org'] });
+    const problems = problemsOf(() => loadConfig({ DATA_DIR: dataDir, GATEWAY_HF_MIRROR_DENY: '../etc, a/b/c' }, 'gateway'));
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['GATEWAY_HF_MIRROR_DENY', 'GATEWAY_HF_MIRROR_DENY']);
   });
 
   it('gateway: the former hard-coded values are the defaults; the upload scratch dir follows DATA_DIR', () => {

@@ -12,7 +12,7 @@ import {
   RESOLVED_IN_PROCESS_BROKER,
 } from '@modelguard/messaging';
 import { Server } from '@nestjs/microservices';
-import { createLogger, JsonNestLogger, ServiceLoggerModule } from '@modelguard/observability';
+import { createLogger, httpMetricsMiddleware, JsonNestLogger, SERVICE_METRICS, ServiceLoggerModule, type ServiceMetrics } from '@modelguard/observability';
 
 export interface BootstrapOptions {
   service: string;
@@ -57,6 +57,15 @@ function loadOrExit(opts: BootstrapOptions): AppConfig {
   }
 }
 
+/** The app's ServiceMetrics, when it serves health (and so metrics) at all. */
+function metricsOf(app: INestApplication): ServiceMetrics | undefined {
+  try {
+    return app.get<ServiceMetrics>(SERVICE_METRICS, { strict: false });
+  } catch {
+    return undefined; // a module without HealthModule (some tests): nothing to count into
+  }
+}
+
 /**
  * Boots one service: validated config, JSON logging, the messaging consumer (Kafka or in-process) and
  * HTTP. Order matters: init() completes every lifecycle hook (migrations, handler discovery) before the
@@ -83,6 +92,9 @@ export async function bootstrapService(opts: BootstrapOptions): Promise<RunningS
   const app = await NestFactory.create<NestExpressApplication>(root, { logger, abortOnError: false });
   // Registered before init() so Nest skips its own 100 kB JSON parser: the configured cap is the only one.
   app.useBodyParser('json', { limit: config.limits.maxJsonBodyBytes });
+  // Before any route is registered (init), so every request is counted, unmatched ones included.
+  const metrics = metricsOf(app);
+  if (metrics) app.use(httpMetricsMiddleware(metrics));
   try {
     if (opts.shutdownHooks !== false) app.enableShutdownHooks();
     const dispatcher = app.get(EventDispatcher, { strict: false });

@@ -1,9 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@modelguard/config';
 import { CacheModule } from '@modelguard/cache';
 import { messagingEntities, messagingMigrations, MessagingHealthIndicator, MessagingModule } from '@modelguard/messaging';
 import { HealthModule, provideHealthIndicator } from '@modelguard/observability';
 import { PersistenceModule, type PersistenceOptions, PostgresHealthIndicator } from '@modelguard/persistence';
 import { StorageModule } from '@modelguard/storage';
+import { KafkaBrokerHealthIndicator } from './kafka-broker.health-indicator';
+import { PlatformMetrics } from './platform-metrics';
 
 export interface ServicePlatformOptions extends PersistenceOptions {
   service: string;
@@ -42,8 +45,17 @@ export class ServicePlatformModule {
         ...(opts.cache ? [CacheModule.forApp()] : []),
       ],
       providers: [
+        PlatformMetrics,
         provideHealthIndicator({ useFactory: (i: PostgresHealthIndicator) => i, inject: [PostgresHealthIndicator] }),
         provideHealthIndicator({ useFactory: (i: MessagingHealthIndicator) => i, inject: [MessagingHealthIndicator] }),
+        // Readiness needs to know the broker answers now; the producer and consumer learn it only on their next call.
+        provideHealthIndicator({
+          useFactory: (config: AppConfig) =>
+            config.messaging.transport === 'kafka'
+              ? new KafkaBrokerHealthIndicator(config.messaging.brokers, config.messaging.clientId)
+              : null,
+          inject: [APP_CONFIG],
+        }),
       ],
       exports: [MessagingModule],
     };

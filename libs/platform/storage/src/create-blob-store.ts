@@ -2,14 +2,29 @@ import type { StorageConfig } from '@modelguard/config';
 import type { BlobStore } from './blob-store';
 import { FsBlobStore } from './fs-blob-store';
 import { S3BlobStore } from './s3-blob-store';
+import { fsBlobRewriter, s3BlobRewriter } from './encryption/blob-rewriter';
 import { EncryptedBlobStore } from './encryption/encrypted-blob-store';
 import { LocalKeyWrapper } from './encryption/local-key-wrapper';
+import { fsHeaderWriter } from './encryption/rewrap';
+import { s3HeaderWriter } from './encryption/rewrap-s3';
+import { SelectiveEncryptionBlobStore } from './encryption/selective-blob-store';
 
 /** Picks the implementation for a storage config (also usable outside Nest, e.g. in scripts). */
 export function createBlobStore(config: StorageConfig): BlobStore {
   const driver = createDriver(config);
-  if (config.encryption?.mode !== 'all') return driver;
-  return new EncryptedBlobStore(driver, new LocalKeyWrapper(Buffer.from(config.encryption.kek, 'base64')));
+  const enc = config.encryption;
+  if (enc === undefined || enc.mode === 'off') return driver;
+  const keys = new LocalKeyWrapper(
+    Buffer.from(enc.kek, 'base64'),
+    (enc.retiredKeks ?? []).map((k) => Buffer.from(k, 'base64')),
+  );
+  const writers =
+    config.driver === 's3'
+      ? { rewrite: s3BlobRewriter(driver as S3BlobStore), writeHeader: s3HeaderWriter(driver as S3BlobStore) }
+      : { rewrite: fsBlobRewriter(config.root), writeHeader: fsHeaderWriter(config.root) };
+  // Both modes read plaintext and sealed blobs side by side, so a store can be switched from off (or sensitive) to
+  // all and migrated while it serves (migrateStore in encryption/store-migration.ts).
+  return new SelectiveEncryptionBlobStore(new EncryptedBlobStore(driver, keys), writers, enc.mode === 'all');
 }
 
 function createDriver(config: StorageConfig): BlobStore {

@@ -15,4 +15,10 @@ export { BlobDecryptionError, EncryptionKeyError } from './encryption/encryption
 export { fsHeaderWriter, rewrapBlob } from './encryption/rewrap';
 export { s3HeaderWriter } from './encryption/rewrap-s3';
 export type { HeaderWriter } from './encryption/rewrap';
+export { fsBlobRewriter, s3BlobRewriter, type BlobRewriter } from './encryption/blob-rewriter';
+export { SelectiveEncryptionBlobStore } from './encryption/selective-blob-store';
+export { migrateStore, type StoreMigration, type StoreMigrationReport } from './encryption/store-migration';
 export { BlobIntegrityError, BlobNotFoundError, BlobStoreError, BlobTooLargeError, InvalidBlobIdError, InvalidRangeError } from './blob-errors';
+export { putClaim, readClaim, type ClaimBlobStore } from './claims/blob-claim';
+export { packageContentOf, writePackageClaims, type PackageClaims, type ResolvedPackage } from './claims/package-claims';
+export { ClaimCheckError, type ClaimFailure } from './claims/claim-errors';

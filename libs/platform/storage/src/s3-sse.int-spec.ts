@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiB, patternStream } from '../test/blob-store.contract';
 import { blobKey } from './blob-id';
 import { createBlobStore } from './create-blob-store';
-import { EncryptedBlobStore } from './encryption/encrypted-blob-store';
+import { SelectiveEncryptionBlobStore } from './encryption/selective-blob-store';
 import { S3BlobStore } from './s3-blob-store';
 
 const base = {
@@ -20,7 +20,7 @@ const plain = new S3BlobStore({ ...base, bucket: `mg-sse-off-${run}` });
 const sse = new S3BlobStore({ ...base, bucket: `mg-sse-on-${run}`, serverSideEncryption: 'AES256' });
 // Client-side envelope encryption and SSE together, as createBlobStore builds them from configuration.
 const both = createBlobStore({ ...base, bucket: `mg-sse-both-${run}`, serverSideEncryption: 'AES256', encryption: { mode: 'all', kek: Buffer.alloc(32, 7).toString('base64') } });
-const bothDriver = (both as EncryptedBlobStore).inner as S3BlobStore;
+const bothDriver = (both as SelectiveEncryptionBlobStore).sealed.inner as S3BlobStore;
 
 beforeAll(async () => {
   for (const s of [plain, sse, bothDriver]) await s.ensureBucket();
@@ -42,7 +42,7 @@ describe('S3 server-side encryption (S3_SERVER_SIDE_ENCRYPTION)', () => {
     const size = 6 * MiB + 3; // two parts
     expect(await sseOf(sse, (await sse.put(patternStream(size))).sha256)).toBe('AES256');
     expect(await sseOf(plain, (await plain.put(patternStream(size))).sha256)).toBeUndefined();
-    expect(both).toBeInstanceOf(EncryptedBlobStore);
+    expect(both).toBeInstanceOf(SelectiveEncryptionBlobStore);
     const { sha256 } = await both.put(patternStream(size));
     expect(await sseOf(bothDriver, sha256)).toBe('AES256');
     expect(await both.stat(sha256)).toEqual({ size });

@@ -6,6 +6,7 @@ import { BlobStoreHealthIndicator } from './blob-store.health-indicator';
 import { createBlobStore } from './create-blob-store';
 import { S3BlobStore } from './s3-blob-store';
 import { EncryptedBlobStore } from './encryption/encrypted-blob-store';
+import { SelectiveEncryptionBlobStore } from './encryption/selective-blob-store';
 
 /**
  * Provides `BlobStore` (fs or S3 by config) globally and registers the 'object-storage' health
@@ -56,6 +57,7 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
 
   /** The underlying driver, beneath the encrypting decorator when encryption is on. */
   private get driver(): BlobStore {
+    if (this.store instanceof SelectiveEncryptionBlobStore) return this.store.sealed.inner;
     return this.store instanceof EncryptedBlobStore ? this.store.inner : this.store;
   }
 }

@@ -46,10 +46,12 @@ describe('modelguard CLI', { timeout: 120_000 }, () => {
 
   it('treats unscannable as failing and honours --fail-on and --strict', () => {
     expect(run('scan', join(corpus, 'malicious/sevenzip.7z')).code).toBe(1);
-    const unknown = join(corpus, 'suspicious/unknown_global.pkl');
-    expect(run('scan', unknown).code).toBe(0);
-    expect(run('scan', unknown, '--fail-on', 'WARNING').code).toBe(1);
-    expect(run('scan', unknown, '--strict').code).toBe(1);
+    // An unknown import blocks by default; a warning-only file passes unless --fail-on WARNING or --strict.
+    expect(run('scan', join(corpus, 'suspicious/unknown_global.pkl')).code).toBe(1);
+    const warning = join(corpus, 'suspicious/frame_crossing_benign.pkl');
+    expect(run('scan', warning).code).toBe(0);
+    expect(run('scan', warning, '--fail-on', 'WARNING').code).toBe(1);
+    expect(run('scan', warning, '--strict').code).toBe(1);
   });
 
   it('prints --version and --help', () => {
@@ -108,6 +110,9 @@ describe('modelguard CLI', { timeout: 120_000 }, () => {
     expect(JSON.parse(demo.stdout).files[0].findings[0].ruleId).toBe('demo.hit');
     writeFileSync(join(out, 'bad.yaml'), 'unknownKey: [1]\n');
     expect(run('scan', join(out, 'x.demo'), '--rules', join(out, 'bad.yaml')).code).toBe(2);
+    // Admins allow exact reviewed names, never a whole package.
+    writeFileSync(join(out, 'wild.yaml'), 'allowCallables:\n  - mylib.models.*\n');
+    expect(run('scan', join(corpus, 'suspicious/unknown_global.pkl'), '--rules', join(out, 'wild.yaml')).code).toBe(2);
 
     const cacheDir = join(out, 'cache');
     const first = JSON.parse(run('scan', join(corpus, 'malicious/torch_legacy.pt'), '--cache', cacheDir, '--format', 'json').stdout);

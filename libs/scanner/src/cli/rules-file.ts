@@ -34,6 +34,11 @@ export async function loadRulesFile(path: string): Promise<RulesFile> {
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.length === 0 || x.length > 500)) {
       throw new UsageError(`"${k}" must be a list of non-empty strings`);
     }
+    // An admin allows the exact callables they reviewed; a prefix would also admit every gadget the
+    // package (or a later version of it) defines or re-exports.
+    if (k === 'allowCallables' && v.some((x: string) => x.includes('*') || !x.includes('.'))) {
+      throw new UsageError('"allowCallables" takes exact module.name entries (no wildcards or bare modules)');
+    }
     out[k as (typeof LIST_KEYS)[number]] = v as string[];
   }
   if (out.plugins) out.plugins = out.plugins.map((p) => (isAbsolute(p) ? p : resolve(dirname(path), p)));

@@ -32,8 +32,10 @@ describe('classifyCallable (allowlist first)', () => {
 
   it('reports anything else as unknown, and honours user rules', () => {
     expect(kind('mylib.models', 'Thing')).toBe('unknown');
-    expect(kind('mylib.models', 'Thing', { allowCallables: ['mylib.models.*'] })).toBe('safe');
-    expect(kind('mylib.models.sub', 'Thing', { allowCallables: ['mylib.models.*'] })).toBe('unknown');
+    expect(kind('mylib.models', 'Thing', { allowCallables: ['mylib.models.Thing'] })).toBe('safe');
+    // Exact names only: a wildcard or a package prefix admits nothing.
+    expect(kind('mylib.models', 'Thing', { allowCallables: ['mylib.models.*'] })).toBe('unknown');
+    expect(kind('mylib.models.sub', 'Thing', { allowCallables: ['mylib.models.Thing'] })).toBe('unknown');
     // A user allowlist cannot clear something on the built-in denylist...
     expect(kind('os', 'system', { allowCallables: ['os.system'] })).toBe('dangerous');
     // ...but a user denylist can block something built-in-allowed.

@@ -12,8 +12,10 @@ export type CallableClass =
  * 1. the user's denyCallables always win;
  * 2. the built-in allowlist (exact module + name) means safe;
  * 3. the denylist turns the rest into dangerous with an explanation;
- * 4. the user's allowCallables can then clear what is merely unknown (never something on the denylist);
- * 5. anything else is unknown (WARNING, ERROR in strict mode).
+ * 4. the user's allowCallables (exact `module.name` entries an admin reviewed) can then clear what is merely
+ *    unknown, never something on the denylist;
+ * 5. anything else is unknown, which blocks: an unlisted callable can reach eval, a shell or a nested loader.
+ * Neither list takes prefixes or wildcards: a package's module can re-export a gadget under its own name.
  */
 export function classifyCallable(module: string, name: string, rules: RulesConfig): CallableClass {
   const deny = rules.denyCallables ?? [];
@@ -22,10 +24,6 @@ export function classifyCallable(module: string, name: string, rules: RulesConfi
   if (isBuiltinSafe(module, name)) return { kind: 'safe' };
   const danger = dangerOf(module, name);
   if (danger) return { kind: 'dangerous', ...danger };
-  if (matchesAny(`${module}.${name}`, rules.allowCallables ?? [])) return { kind: 'safe' };
+  if ((rules.allowCallables ?? []).includes(`${module}.${name}`)) return { kind: 'safe' };
   return { kind: 'unknown' };
-}
-
-function matchesAny(full: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => p === full || (p.endsWith('.*') && full.startsWith(p.slice(0, -1)) && !full.slice(p.length - 1).includes('.')));
 }

@@ -23,6 +23,9 @@ const CRITICAL_MODULES = [
   'torch.utils.data.datapipes', 'torch.utils._config_module', 'torch.package', 'torch.serialization',
   'torch.storage', 'functools', 'copyreg', 'copy_reg', 'pandas.io', 'mlflow', 'fickling', 'picklescan', 'modelscan',
   'modelaudit', 'builtin', 'jinja2', 'yaml', 'ruamel', 'keras', 'tensorflow', 'sympy',
+  // Gadget modules inside trusted packages (issue 16 class 1): test runners that shell out, dataset fetchers
+  // that download and then joblib.load, native-code builders.
+  'sklearn.utils._testing', 'sklearn.datasets', 'torch.testing', 'torch.utils.cpp_extension',
 ];
 
 /** Exact `module.name` gadgets whose module as a whole is not otherwise listed. */

@@ -1,5 +1,7 @@
 import type { Finding, ScanOptions } from '../core/types';
 import { classifyCallable } from './callable-policy';
+import { exhaustionOf } from './resource-guard';
+import { isGetattr, methodRefOf, passesGetattr } from './method-ref';
 import { joblibArrayFollow, type RawFollow } from './joblib-array';
 import type { OpAt, VmHooks } from './pickle-vm';
 import { describe, type Value } from './values';
@@ -38,18 +40,22 @@ export class PickleAnalyzer implements VmHooks {
     if (this.reported.has(key)) return;
     this.reported.add(key);
     if (module === 'joblib.numpy_pickle') this.sawJoblib = true;
+    // Judged where it is used (onCall/onBuild): only getattr(<allowed class>, '<reviewed method>') is benign.
+    if (isGetattr({ k: 'global', module, name })) return;
     const c = classifyCallable(module, name, this.options.rules);
     if (c.kind === 'safe') return;
     const callable = `${module}.${name}`;
     if (c.kind === 'dangerous') {
       this.add('pickle.dangerous-global', c.severity, `${op} imports ${callable}: ${c.reason}`, at, { callable, module, name });
     } else {
+      // Blocks by default: an unlisted callable can be a shell, eval or a download-then-load helper. The admin
+      // reads `details.callable`, checks what it does in the versions users run, and allows it exactly.
       this.add(
         'pickle.unknown-global',
-        this.options.strict ? 'ERROR' : 'WARNING',
-        `${op} imports ${callable}, which is not on the allowlist`,
+        'ERROR',
+        `unknown import ${callable} (${op}): not on the reviewed allowlist; an admin can review it and add it to allowCallables`,
         at,
-        { callable, module, name },
+        { callable, module, name, review: 'allowCallables' },
       );
     }
   }
@@ -64,17 +70,33 @@ export class PickleAnalyzer implements VmHooks {
   }
 
   onCall(fn: Value, args: Value, kwargs: Value | undefined, op: string, at: OpAt): void {
-    if (fn.k !== 'global') {
+    if (isGetattr(fn)) this.checkMethodRef(fn, args, at);
+    if (passesGetattr(args) || passesGetattr(kwargs)) this.getattrFinding('getattr passed as an argument', at);
+    const ref = fn.k === 'call' ? methodRefOf(fn.fn, fn.args) : undefined;
+    if (fn.k !== 'global' && !(ref && classifyCallable(ref.module, ref.name, this.options.rules).kind === 'safe')) {
       // Calling the result of another call (getattr(...)(...), attrgetter chains, EXT entries, …) is how
       // trampolines reach code the import list never names.
       this.add('pickle.indirect-call', 'ERROR', `${op} calls a computed callable ${describe(fn)}`, at, { callee: describe(fn) });
     }
+    const exhaustion = exhaustionOf(fn, args);
+    if (exhaustion) this.onExhaustion(exhaustion, at);
     const viaLoader = fn.k === 'global' && LOADERS.has(`${fn.module}.${fn.name}`.replace(/^_?pickle\./, 'pickle.'));
     this.collectBytes(args, viaLoader, at, 0);
     if (kwargs) this.collectBytes(kwargs, viaLoader, at, 0);
   }
 
+  private checkMethodRef(fn: Value, args: Value, at: OpAt): void {
+    const ref = methodRefOf(fn, args);
+    const c = ref ? classifyCallable(ref.module, ref.name, this.options.rules) : undefined;
+    if (!ref || c?.kind !== 'safe') this.getattrFinding(ref ? `getattr reaches ${ref.module}.${ref.name}, which is not a reviewed method` : `getattr on ${describe(args)}`, at);
+  }
+
+  private getattrFinding(why: string, at: OpAt): void {
+    this.add('pickle.dangerous-global', 'CRITICAL', `builtins.getattr: ${why} (attribute traversal to any callable)`, at, { callable: 'builtins.getattr' });
+  }
+
   onBuild(target: Value, state: Value, at: OpAt): RawFollow | 'pickle' | undefined {
+    if (passesGetattr(state)) this.getattrFinding('getattr stored as object state', at);
     if (target.k === 'global') {
       this.add('pickle.build-on-global', 'ERROR', `BUILD sets attributes on ${describe(target)} (state smuggling)`, at);
     }
@@ -93,6 +115,22 @@ export class PickleAnalyzer implements VmHooks {
 
   onFrameMismatch(at: OpAt): void {
     this.add('pickle.frame-mismatch', 'WARNING', 'an opcode crosses a FRAME boundary (parser differential between pickle implementations)', at);
+  }
+
+  onExhaustion(reason: string, at: OpAt): void {
+    this.add('pickle.resource-exhaustion', 'ERROR', `loading would exhaust memory or CPU: ${reason}`, at);
+  }
+
+  onDifferential(reason: string, at: OpAt): void {
+    this.add('pickle.loader-differential', 'ERROR', reason, at);
+  }
+
+  onMemoMiss(index: number | undefined, at: OpAt): void {
+    // CPython's Unpickler raises ("Memo value not found at index"): a file no loader reads is not "clean".
+    const key = `memo-miss`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.add('pickle.malformed', 'ERROR', `GET of memo index ${index ?? '(invalid)'} that was never stored: the real unpickler stops here`, at, { memoIndex: index }, true);
   }
 
   add(ruleId: string, severity: Finding['severity'], message: string, at: OpAt, details?: Record<string, unknown>, unscannable?: boolean): void {

@@ -132,6 +132,9 @@ export async function sniffPickle(head: Buffer): Promise<boolean> {
     onBuild: () => undefined,
     onExtension: () => undefined,
     onFrameMismatch: () => undefined,
+    onMemoMiss: () => undefined,
+    onExhaustion: () => undefined,
+    onDifferential: () => undefined,
     checkBudget: () => undefined,
   };
   const reader = new ByteReader(bufferInput(head, 'sniff'));

@@ -1,11 +1,12 @@
 import { ByteReader, TruncatedError } from '../io/byte-reader';
 import { decodeQuotedString, decodeRawUnicodeEscape, parseTextInt } from './string-decode';
 import { OpArgs } from './vm-args';
-import type { RawFollow } from './joblib-array';
+import { skipJoblibArray, type RawFollow } from './joblib-array';
 import { BUFFER, FALSE, FLOAT, NONE, TRUE, type Value } from './values';
 import { addItems, itemsOf, pairsOf, setItems, smallInt } from './vm-containers';
 import { Memo } from './vm-memo';
 import { RereadCache } from './vm-reread';
+import { memoJumpOf } from './resource-guard';
 
 export { OpcodeBudgetError, PickleError } from './pickle-errors';
 import { OpcodeBudgetError, PickleError } from './pickle-errors';
@@ -24,6 +25,12 @@ export interface VmHooks {
   onBuild(target: Value, state: Value, at: OpAt): RawFollow | 'pickle' | undefined;
   onExtension(code: number, at: OpAt): void;
   onFrameMismatch(at: OpAt): void;
+  /** A GET of a memo index never PUT: CPython raises there, so the file is malformed (the scan goes on). */
+  onMemoMiss(index: number | undefined, at: OpAt): void;
+  /** An opcode argument that makes the real loader allocate far beyond the input (see resource-guard.ts). */
+  onExhaustion(reason: string, at: OpAt): void;
+  /** The bytes mean different things to two real loaders (joblib vs pickle, …). */
+  onDifferential(reason: string, at: OpAt): void;
   checkBudget(): void;
 }
 
@@ -96,6 +103,8 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
   };
   const put = (idx: number | undefined, at: number): void => {
     if (idx === undefined || !(idx >= 0 && idx <= 0xffffffff)) throw new PickleError('bad memo index', at);
+    const jump = memoJumpOf(idx, memo.count);
+    if (jump) hooks.onExhaustion(jump, { offset: at, index: ops - 1 });
     const v = top(at);
     if (!memo.put(idx, v, v === srcValue ? srcAt : -1, limits.maxMemo)) {
       throw new OpcodeBudgetError(`memo exceeds ${limits.maxMemo} entries`, at);
@@ -107,8 +116,11 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
     const v = ok ? memo.get(idx) : undefined;
     if (v !== undefined) return v;
     const source = ok ? memo.sourceOf(idx) : -1;
-    // A missing key is what crashed other scanners after the payload ran: keep going.
-    if (source < 0) return { k: 'unknown', why: `memo[${idx}] missing (at ${at})` };
+    // A missing key is what crashed other scanners after the payload ran: report it, keep going.
+    if (source < 0) {
+      hooks.onMemoMiss(ok ? idx : undefined, { offset: at, index: ops - 1 });
+      return { k: 'unknown', why: `memo[${idx}] missing (at ${at})` };
+    }
     const r = rereads.get(source);
     return r instanceof Promise ? r.then((x) => remember(x, source)) : remember(r, source);
   };
@@ -300,11 +312,8 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
         if (target.k === 'call' && !Object.isFrozen(target)) target.state = state;
         if (follow === 'pickle') await runPickle(reader, hooks, limits);
         else if (follow !== undefined) {
-          const pad = follow.padded ? (reader.has(1) || (await reader.fill(1)) ? reader.u8() : undefined) : 0;
-          if (pad === undefined || pad + follow.bytes > reader.remaining) {
-            throw new PickleError('array data runs past the end of the input', offset);
-          }
-          reader.skip(pad + follow.bytes);
+          await skipJoblibArray(reader, follow, frameEnd, (why) => hooks.onDifferential(why, { offset, index: ops - 1 }), offset);
+          frameEnd = -1;
         }
         break;
       }

@@ -25,7 +25,10 @@ export const PackageStoredEvent = defineEvent({
   name: 'PackageStored',
   topic: 'ingest.package-stored.v1',
   schema: PackageStoredV1,
-  summary: 'an upstream package version is stored',
-  producers: ['ingest'],
+  summary: 'an upstream package version is stored (superseded by v2: no longer produced, still consumed)',
+  // Superseded: carries the manifest and README inline, which can exceed Kafka's 1 MB message limit. Consumers
+  // keep a v1 handler so messages published before the upgrade (topic retention, unrelayed outbox rows) still land.
+  supersededBy: 'ingest.package-stored.v2',
+  producers: [],
   consumers: ['gateway', 'scan', 'scoring', 'lineage'],
 });

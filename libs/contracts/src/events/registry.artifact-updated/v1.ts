@@ -11,7 +11,7 @@ export type GateOverride = z.infer<typeof GateOverrideSchema>;
 
 /**
  * New content was stored as a new immutable version, or (with `override`) an admin released a held-back version.
- * Producer: gateway. Consumer: audit (UPDATE entry, with the override's reason and verdict when present).
+ * Producer: gateway. Consumers: audit (UPDATE entry, with the override's reason and verdict when present); gateway (seals a sensitive model's new blobs).
  */
 export const ArtifactUpdatedV1 = ArtifactRefSchema.extend({
   url: z.string().min(1),
@@ -28,5 +28,5 @@ export const ArtifactUpdatedEvent = defineEvent({
   schema: ArtifactUpdatedV1,
   summary: 'a new version of an artifact was registered',
   producers: ['gateway'],
-  consumers: ['audit'],
+  consumers: ['audit', 'gateway'],
 });

@@ -22,7 +22,9 @@ export const PackageUploadedEvent = defineEvent({
   name: 'PackageUploaded',
   topic: 'registry.package-uploaded.v1',
   schema: PackageUploadedV1,
-  summary: 'an uploaded package version is stored',
-  producers: ['gateway'],
+  summary: 'an uploaded package version is stored (superseded by v2: no longer produced, still consumed)',
+  // Superseded like ingest.package-stored.v1 (inline manifest); its consumers drain what was published before.
+  supersededBy: 'registry.package-uploaded.v2',
+  producers: [],
   consumers: ['scan', 'scoring', 'lineage'],
 });

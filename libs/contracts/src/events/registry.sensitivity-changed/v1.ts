@@ -7,7 +7,7 @@ import { ActorSchema, ArtifactRefSchema } from '../../common';
 export const SENSITIVITY_CHANGES = ['marked', 'unmarked', 'program-attached', 'program-removed'] as const;
 
 /**
- * A model's sensitive flag or monitor program changed. Producer: gateway. Consumer: audit (UPDATE entry). The
+ * A model's sensitive flag or monitor program changed. Producer: gateway. Consumers: audit (UPDATE entry); gateway (seals the blobs of a model marked sensitive). The
  * program itself stays in the blob store; its content address is carried so the trail names exactly which code ran.
  */
 export const SensitivityChangedV1 = ArtifactRefSchema.extend({
@@ -24,5 +24,5 @@ export const SensitivityChangedEvent = defineEvent({
   schema: SensitivityChangedV1,
   summary: "a model's sensitive flag or monitor program changed",
   producers: ['gateway'],
-  consumers: ['audit'],
+  consumers: ['audit', 'gateway'],
 });

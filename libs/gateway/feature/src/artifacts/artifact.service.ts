@@ -16,6 +16,14 @@ import { artifactView, type ArtifactView } from './artifact-view';
 import { IngestWaiter } from './ingest-waiter';
 import { assertAllowedSourceHost } from './source-host';
 
+/** How a create made on a user's behalf differs (the HF mirror's pull-through: no owner, its own wait). */
+export interface CreateOptions {
+  /** Who may update/delete it besides admins; default the actor. null: admins only. */
+  owner?: string | null;
+  /** How long to wait for ingestion; default gateway.ingestWaitMs. */
+  waitMs?: number;
+}
+
 export interface WriteResult {
   /** true when ingestion finished within the wait (201/200), false when still running (202). */
   completed: boolean;
@@ -32,14 +40,14 @@ export class ArtifactService {
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
   ) {}
 
-  async create(type: ArtifactType, body: unknown, actor: RequestActor): Promise<WriteResult> {
+  async create(type: ArtifactType, body: unknown, actor: RequestActor, opts: CreateOptions = {}): Promise<WriteResult> {
     const { url, name } = parseCreateRequest(body);
     assertAllowedSourceHost(url, this.settings.upstream.allowPrivateNetworks);
     const id = newArtifactId();
     const version = assignedVersion(0);
     const href = url.toString();
     const artifact = await this.writeTx(async (m) => {
-      const row = m.getRepository(ArtifactEntity).create({ id, type, name, url: href, latestVersion: version, readme: null, owner: actor.name });
+      const row = m.getRepository(ArtifactEntity).create({ id, type, name, url: href, latestVersion: version, readme: null, owner: opts.owner === undefined ? actor.name : opts.owner });
       await m.getRepository(ArtifactEntity).insert(row);
       await m.getRepository(ArtifactVersionEntity).insert(newVersionRow(id, version, 0, href));
       const ref = { artifactId: id, artifactType: type, name };
@@ -49,7 +57,7 @@ export class ArtifactService {
       await this.outbox.enqueue(m, Topic.IngestRequested, { ...ref, url: href, version, actor: who }, { key: id });
       return row;
     }, 409, 'an artifact of this type with this url already exists');
-    const outcome = await this.waiter.wait(id, version);
+    const outcome = await this.waiter.wait(id, version, opts.waitMs);
     if (outcome.state === 'failed' || outcome.state === 'rejected') {
       await this.dropFailedCreate(artifact, actor);
       const details = outcome.state === 'rejected' ? { failing_metrics: outcome.failures } : {};

@@ -27,8 +27,9 @@ export class IngestWaiter {
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
   ) {}
 
-  async wait(artifactId: string, version: string): Promise<IngestOutcome> {
-    const deadline = Date.now() + this.settings.gateway.ingestWaitMs;
+  /** `waitMs` defaults to gateway.ingestWaitMs; the HF mirror passes its own budget (hf-mirror/). */
+  async wait(artifactId: string, version: string, waitMs = this.settings.gateway.ingestWaitMs): Promise<IngestOutcome> {
+    const deadline = Date.now() + waitMs;
     for (;;) {
       const row = await this.dataSource
         .getRepository(ArtifactVersionEntity)

@@ -1,4 +1,5 @@
 import { Topic, type Envelope, type PayloadOf } from '@modelguard/contracts';
+import { packageContentOf, type ResolvedPackage } from '@modelguard/storage';
 import { parseReleaseVersion } from '@modelguard/domain';
 import { OnEvent, type EventContext } from '@modelguard/messaging';
 import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
@@ -6,6 +7,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { ArtifactEntity } from '../persistence/artifact.entity';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
+import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { ManifestSigner } from '../signing/manifest-signer';
 import { gatedSource, settleRatingGate } from './rating-gate';
 
@@ -25,20 +27,42 @@ export class GatewayEventHandlers {
     @Inject(SERVICE_LOGGER) logger: Logger,
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     private readonly signer: ManifestSigner,
+    @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
   ) {
     this.logger = logger.child({ context: 'GatewayEventHandlers' });
   }
 
+  /** v2: the manifest and README are blob claims, fetched and verified (a bad claim fails the delivery). */
+  @OnEvent(Topic.PackageStoredV2)
+  async onPackageStoredV2(event: Envelope<PayloadOf<typeof Topic.PackageStoredV2>>, ctx: EventContext): Promise<void> {
+    const p = event.payload;
+    const claims = { manifestSha256: p.manifest.sha256, readmeSha256: p.readme?.sha256 ?? null };
+    await this.recordStored(p, () => packageContentOf(this.blobs, p), claims, ctx);
+  }
+
+  /** v1 (superseded): content inline; still handled so events published before the upgrade are not lost. */
   @OnEvent(Topic.PackageStored)
   async onPackageStored(event: Envelope<PayloadOf<typeof Topic.PackageStored>>, ctx: EventContext): Promise<void> {
     const p = event.payload;
+    await this.recordStored(p, async () => ({ files: p.files, metadata: p.metadata }), { manifestSha256: null, readmeSha256: null }, ctx);
+  }
+
+  private async recordStored(
+    p: Omit<PayloadOf<typeof Topic.PackageStoredV2>, 'source' | 'manifest' | 'readme' | 'metadata'> & { source: string },
+    resolve: () => Promise<ResolvedPackage>,
+    claims: { manifestSha256: string | null; readmeSha256: string | null },
+    ctx: EventContext,
+  ): Promise<void> {
     const artifact = await ctx.manager.getRepository(ArtifactEntity).findOneBy({ id: p.artifactId });
+    // Before the claims are fetched: a deleted artifact's claim blobs may already be collected.
     if (artifact === null) return this.skip('PackageStored', p.artifactId);
+    const content = await resolve();
+    const files = content.files;
     const versions = ctx.manager.getRepository(ArtifactVersionEntity);
     const existing = await versions.findOneBy({ artifactId: p.artifactId, version: p.version });
-    const stored = { source: p.source, files: p.files, totalBytes: String(p.totalBytes), ingestState: 'stored' as const, ingestError: null };
+    const stored = { source: p.source, files, totalBytes: String(p.totalBytes), ingestState: 'stored' as const, ingestError: null, ...claims };
     // The release the source calls this (a Hugging Face tag): shown and queried; the key stays the counter's.
-    const versionLabel = parseReleaseVersion(p.metadata.upstream?.versionTag);
+    const versionLabel = parseReleaseVersion(content.metadata.upstream?.versionTag);
     // The ingest gate holds a Hugging Face model until its rating's verdict (rating-gate.ts).
     const ratingState = this.settings.gateway.ratingGate && gatedSource(p.artifactType, p.source) ? ('pending' as const) : null;
     if (existing === null) {
@@ -49,9 +73,9 @@ export class GatewayEventHandlers {
       await versions.update({ artifactId: p.artifactId, version: p.version }, { ...stored, scanState: 'pending', scanReason: null, ratingState, versionLabel });
     }
     // Signed in the same transaction as the row turning `stored`: a stored version is never without its bundle.
-    if (existing === null || existing.ingestState !== 'stored') await this.signer.sign(ctx.manager, artifact, p.version, p.files);
+    if (existing === null || existing.ingestState !== 'stored') await this.signer.sign(ctx.manager, artifact, p.version, files);
     await settleRatingGate(ctx.manager, p.artifactId, p.version);
-    const readme = p.metadata['readme'];
+    const readme = content.metadata['readme'];
     if (typeof readme === 'string' && artifact.latestVersion === p.version) {
       await ctx.manager.getRepository(ArtifactEntity).update({ id: p.artifactId }, { readme: readme.slice(0, MAX_README_CHARS) });
     }

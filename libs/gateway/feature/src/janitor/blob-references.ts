@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 
 /**
  * Which of `sha256s` the gateway still references: a file of any artifact version's manifest (any state: a blocked
- * version is still kept for review until its artifact is deleted) or a sensitive model's monitor program. Manifest
+ * version is still kept for review until its artifact is deleted), a version's claim-check blobs (the manifest and
+ * README its package event points at, so a redelivered event still resolves) or a sensitive model's monitor program. Manifest
  * signatures live in the database as text, not as blobs. One query per listed page, each probe an index lookup
  * (GatewayJanitor migration), so the cost grows with the page, not with the registry.
  */
@@ -14,6 +15,8 @@ export async function referencedBlobs(dataSource: DataSource, sha256s: readonly 
   const rows: { sha256: string }[] = await dataSource.query(
     `SELECT c.sha256 FROM unnest($1::text[]) AS c(sha256)
       WHERE EXISTS (SELECT 1 FROM ${versions} v WHERE v.files @> jsonb_build_array(jsonb_build_object('sha256', c.sha256)))
+         OR EXISTS (SELECT 1 FROM ${versions} v WHERE v.manifest_sha256 = c.sha256)
+         OR EXISTS (SELECT 1 FROM ${versions} v WHERE v.readme_sha256 = c.sha256)
          OR EXISTS (SELECT 1 FROM ${sensitive} m WHERE m.program_sha256 = c.sha256)`,
     [sha256s],
   );

@@ -12,6 +12,8 @@ import { contentRange, isPackageError, parseRangeHeader, streamZip, type ByteRan
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { DownloadMonitorService } from '../sensitive/download-monitor.service';
 import { clientAddress } from '../rate-limit/rate-limiter';
+import { RefusalRecorder } from '../http/refusal-recorder';
+import { guardDownloadIntegrity } from './download-integrity';
 import { DownloadService, type ResolvedDownload } from './download.service';
 import { selectPackageFiles } from './package-selection';
 import { UploadService } from './upload.service';
@@ -27,6 +29,7 @@ export class PackagesController {
     private readonly uploads: UploadService,
     @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
     private readonly monitor: DownloadMonitorService,
+    private readonly refusals: RefusalRecorder,
   ) {}
 
   @Get('artifacts/:artifact_type/:id/download')
@@ -51,7 +54,8 @@ export class PackagesController {
     res.setHeader('Content-Disposition', `attachment; filename="${d.artifact.id}-${shownVersion(d.version)}${suffix}.zip"`);
     // The key, as events and the audit trail name it; the file name carries the version users see.
     res.setHeader('X-ModelGuard-Version', d.version.version);
-    await streamZip(selection.files, (sha256) => this.blobs.get(sha256), res, zipOptions);
+    // A blob that fails its digest or decryption mid-stream aborts the zip and is audited (download-integrity.ts).
+    await guardDownloadIntegrity(req, res, this.refusals, () => streamZip(selection.files, (sha256) => this.blobs.get(sha256), res, zipOptions));
   }
 
   @Get('artifacts/:artifact_type/:id/files/*path')
@@ -72,19 +76,22 @@ export class PackagesController {
     // The program sees a zip of exactly the file being served.
     await this.monitor.check(d, [entry], `file:${path}`, actor);
     await this.downloads.record(d, `file:${path}`.slice(0, 1000), actor, clientAddress(req));
-    setWarning(res, d);
-    res.setHeader('Accept-Ranges', 'bytes');
-    res.setHeader('Content-Type', 'application/octet-stream');
-    res.setHeader('ETag', `"${entry.sha256}"`);
-    res.setHeader('X-Checksum-SHA256', entry.sha256);
-    if (range !== null) {
-      res.status(206).setHeader('Content-Range', contentRange(range, entry.size));
-      res.setHeader('Content-Length', String(range.end - range.start + 1));
-      await pipeline(await this.downloads.openFile(entry, range), res);
-    } else {
-      res.status(200).setHeader('Content-Length', String(entry.size));
-      await pipeline(await this.downloads.openFile(entry), res);
-    }
+    await guardDownloadIntegrity(req, res, this.refusals, async () => {
+      // Opened before any header is set: an encrypted blob whose header fails is still a plain JSON 409 refusal.
+      const body = await this.downloads.openFile(entry, range ?? undefined);
+      setWarning(res, d);
+      res.setHeader('Accept-Ranges', 'bytes');
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('ETag', `"${entry.sha256}"`);
+      res.setHeader('X-Checksum-SHA256', entry.sha256);
+      if (range !== null) {
+        res.status(206).setHeader('Content-Range', contentRange(range, entry.size));
+        res.setHeader('Content-Length', String(range.end - range.start + 1));
+      } else {
+        res.status(200).setHeader('Content-Length', String(entry.size));
+      }
+      await pipeline(body, res);
+    });
   }
 
   @Post('artifact/:artifact_type/package')
@@ -97,7 +104,7 @@ export class PackagesController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ArtifactView> {
-    const view = await this.uploads.createFromUpload(parseArtifactType(rawType), name, version, req, declaredLength(req), actor);
+    const view = await this.uploads.createFromUpload(parseArtifactType(rawType), name, version, req, declaredLength(req), actor, uploaderBundleOf(req));
     res.status(201);
     return view;
   }
@@ -111,7 +118,7 @@ export class PackagesController {
     @CurrentActor() actor: RequestActor,
     @Req() req: Request,
   ): Promise<{ version: string }> {
-    return this.uploads.addVersionFromUpload(parseArtifactType(rawType), parseArtifactId(rawId), version, req, declaredLength(req), actor);
+    return this.uploads.addVersionFromUpload(parseArtifactType(rawType), parseArtifactId(rawId), version, req, declaredLength(req), actor, uploaderBundleOf(req));
   }
 }
 
@@ -127,6 +134,14 @@ function rangeOf(header: string | undefined, size: number): ByteRange | null {
     if (isPackageError(error)) throw new ClientError(416, error.message, { 'Content-Range': contentRange(null, size) });
     throw error;
   }
+}
+
+/** The uploader's own signature: a Sigstore bundle (JSON), base64, in this header. */
+export const UPLOADER_BUNDLE_HEADER = 'x-modelguard-uploader-bundle';
+
+function uploaderBundleOf(req: Request): string | undefined {
+  const raw = req.headers[UPLOADER_BUNDLE_HEADER];
+  return typeof raw === 'string' ? raw.trim() : undefined;
 }
 
 function declaredLength(req: Request): number | undefined {

@@ -18,7 +18,9 @@ import { ArtifactEntity } from '../persistence/artifact.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 import { ingestZipToBlobStore } from '@modelguard/packages';
+import { type PackageClaims, writePackageClaims } from '@modelguard/storage';
 import { ManifestSigner } from '../signing/manifest-signer';
+import { UploaderKeysService } from '../signing/uploader-keys.service';
 import { spoolToTempFile } from './upload-spool';
 import { nextCounterVersion, requireVersionFree } from './version-lookup';
 
@@ -26,8 +28,9 @@ const README = /^readme(\.(md|txt|rst))?$/i;
 
 /**
  * Direct package upload (extension): spool → safe unzip into the blob store → one transaction that records the
- * version as stored (scan pending) and publishes PackageUploaded so the scanner picks it up. Uploads have their own
- * topic: ingest.package-stored.v1 is ingest's, and a reader of stored packages subscribes to both.
+ * version as stored (scan pending) and publishes PackageUploaded (v2: the manifest as a blob claim, written before the
+ * transaction) so the scanner picks it up. Uploads have their own topic: ingest.package-stored.v2 is ingest's, and a
+ * reader of stored packages subscribes to both.
  */
 @Injectable()
 export class UploadService {
@@ -38,6 +41,7 @@ export class UploadService {
     @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
     @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
     private readonly signer: ManifestSigner,
+    private readonly uploaderKeys: UploaderKeysService,
   ) {}
 
   /** `rawVersion`: the uploader's own name for the version (`?version=1.2.0`), else the counter's 1.0.0. */
@@ -48,17 +52,22 @@ export class UploadService {
     body: Readable,
     length: number | undefined,
     actor: RequestActor,
+    /** The uploader's own Sigstore bundle (base64), verified against their registered keys (uploader-keys.service.ts). */
+    uploaderBundle?: string,
   ): Promise<ArtifactView> {
     const name = validateArtifactName(rawName);
     const version = parseRequestedVersion(rawVersion) ?? assignedVersion(0);
     const files = await this.unpack(body, length);
     const readme = await this.readReadme(files);
+    const claims = await writePackageClaims(this.blobs, { files, metadata: {} });
     const id = newArtifactId();
     const url = downloadUrlOf(this.settings.http.publicUrl, type, id);
     const artifact = await this.dataSource.transaction(async (m) => {
       const row = m.getRepository(ArtifactEntity).create({ id, type, name, url, latestVersion: version, readme, owner: actor.name });
       await m.getRepository(ArtifactEntity).insert(row);
-      await this.storeVersion(m, row, version, 0, files, actor, Topic.ArtifactCreated);
+      const signed = uploaderBundle === undefined ? null : await this.uploaderKeys.verifyForUpload(m, actor, uploaderBundle, name, files);
+      await this.storeVersion(m, row, version, 0, { files, claims }, actor, Topic.ArtifactCreated);
+      if (signed !== null) await this.uploaderKeys.record(m, id, version, actor, signed);
       return row;
     });
     return artifactView(artifact, this.settings.http.publicUrl);
@@ -72,6 +81,7 @@ export class UploadService {
     body: Readable,
     length: number | undefined,
     actor: RequestActor,
+    uploaderBundle?: string,
   ): Promise<{ version: string }> {
     const named = parseRequestedVersion(rawVersion);
     // 404 and 409 before reading a large body; the transaction checks the name again under the artifact's lock.
@@ -79,6 +89,7 @@ export class UploadService {
     if (named !== null) await requireVersionFree(this.dataSource.manager, id, named);
     const files = await this.unpack(body, length);
     const readme = await this.readReadme(files);
+    const claims = await writePackageClaims(this.blobs, { files, metadata: {} });
     return this.dataSource.transaction(async (m) => {
       const artifact = await this.artifacts.require(m, type, id, true);
       assertMayModifyArtifact(actor, artifact, 'update');
@@ -87,7 +98,9 @@ export class UploadService {
       if (named !== null) await requireVersionFree(m, id, named);
       const version = named ?? (await nextCounterVersion(m, id, ordinal));
       await m.getRepository(ArtifactEntity).update({ id }, { latestVersion: version, readme: readme ?? artifact.readme });
-      await this.storeVersion(m, artifact, version, ordinal, files, actor, Topic.ArtifactUpdated);
+      const signed = uploaderBundle === undefined ? null : await this.uploaderKeys.verifyForUpload(m, actor, uploaderBundle, artifact.name, files);
+      await this.storeVersion(m, artifact, version, ordinal, { files, claims }, actor, Topic.ArtifactUpdated);
+      if (signed !== null) await this.uploaderKeys.record(m, id, version, actor, signed);
       return { version };
     });
   }
@@ -97,20 +110,20 @@ export class UploadService {
     a: ArtifactEntity,
     version: string,
     ordinal: number,
-    files: ManifestEntry[],
+    { files, claims }: { files: ManifestEntry[]; claims: PackageClaims },
     actor: RequestActor,
     topic: typeof Topic.ArtifactCreated | typeof Topic.ArtifactUpdated,
   ): Promise<void> {
     const totalBytes = manifestTotalBytes(files);
     await m.getRepository(ArtifactVersionEntity).insert({
       artifactId: a.id, version, ordinal, url: a.url, source: 'upload', ingestState: 'stored', ingestError: null,
-      scanState: 'pending', files, totalBytes: String(totalBytes),
+      scanState: 'pending', files, totalBytes: String(totalBytes), manifestSha256: claims.manifest.sha256, readmeSha256: null,
     });
     await this.signer.sign(m, a, version, files);
     const ref = { artifactId: a.id, artifactType: a.type, name: a.name };
     const who = { name: actor.name, isAdmin: actor.isAdmin };
     await this.outbox.enqueue(m, topic, { ...ref, url: a.url, version, actor: who }, { key: a.id });
-    await this.outbox.enqueue(m, Topic.PackageUploaded, { ...ref, version, url: a.url, files, totalBytes, metadata: {} }, { key: a.id });
+    await this.outbox.enqueue(m, Topic.PackageUploadedV2, { ...ref, version, url: a.url, totalBytes, ...claims }, { key: a.id });
   }
 
   private async unpack(body: Readable, length: number | undefined): Promise<ManifestEntry[]> {

@@ -65,6 +65,16 @@ export class ArtifactVersionEntity {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   files!: ManifestEntry[];
 
+  /**
+   * The claim-check blobs of the version's package event (manifest JSON, README text); NULL for versions announced
+   * before claim checks. Kept so the orphan janitor treats them as referenced while the version exists.
+   */
+  @Column({ name: 'manifest_sha256', type: 'varchar', length: 64, nullable: true })
+  manifestSha256!: string | null;
+
+  @Column({ name: 'readme_sha256', type: 'varchar', length: 64, nullable: true })
+  readmeSha256!: string | null;
+
   @Column({ name: 'total_bytes', type: 'bigint', default: 0 })
   totalBytes!: string;
 

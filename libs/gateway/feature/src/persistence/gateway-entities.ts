@@ -3,6 +3,9 @@ import { ArtifactEntity } from './artifact.entity';
 import { AuthTokenEntity } from './auth-token.entity';
 import { DownloadEntity } from './download.entity';
 import { GatewayAuth1764351000000 } from './gateway-auth.migration';
+import { GatewayClaimChecks1764415500000 } from './gateway-claim-checks.migration';
+import { GatewaySearchIndex1764420000000 } from './gateway-search-index.migration';
+import { GatewayHfTokens1764445000000 } from './gateway-hf-tokens.migration';
 import { GatewayInit1764300000000 } from './gateway-init.migration';
 import { GatewayJanitor1764400000000 } from './gateway-janitor.migration';
 import { GatewayPopularity1764380000000 } from './gateway-popularity.migration';
@@ -13,12 +16,15 @@ import { GatewaySignatures1764390000000 } from './gateway-signatures.migration';
 import { ArtifactSignatureEntity } from './artifact-signature.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 import { GatewayVersionLabels1764340000000 } from './gateway-version-labels.migration';
-import { GatewaySearchIndex1764420000000 } from './gateway-search-index.migration';
 import { ModelRatingEntity } from './model-rating.entity';
+import { HfTokenEntity } from './hf-token.entity';
 import { SensitiveDownloadEntity } from './sensitive-download.entity';
 import { SensitiveModelEntity } from './sensitive-model.entity';
 import { UserEntity } from './user.entity';
+import { GatewayUploaderKeys1764430000000 } from './gateway-uploader-keys.migration';
+import { UploaderKeyEntity } from './uploader-key.entity';
+import { UploaderSignatureEntity } from './uploader-signature.entity';
 
 /** What ServicePlatformModule.forService({ entities, migrations }) needs for the gateway schema. */
-export const gatewayEntities = [UserEntity, ArtifactEntity, ArtifactVersionEntity, DownloadEntity, ModelRatingEntity, AuthTokenEntity, SensitiveModelEntity, SensitiveDownloadEntity, SigningKeyEntity, ArtifactSignatureEntity];
-export const gatewayMigrations = [GatewayInit1764300000000, GatewayRatings1764320000000, GatewayRatingGate1764330000000, GatewayVersionLabels1764340000000, GatewayAuth1764351000000, GatewaySensitive1764372000000, GatewayPopularity1764380000000, GatewaySignatures1764390000000, GatewayJanitor1764400000000, GatewaySearchIndex1764420000000];
+export const gatewayEntities = [UserEntity, ArtifactEntity, ArtifactVersionEntity, DownloadEntity, ModelRatingEntity, AuthTokenEntity, SensitiveModelEntity, SensitiveDownloadEntity, SigningKeyEntity, ArtifactSignatureEntity, HfTokenEntity, UploaderKeyEntity, UploaderSignatureEntity];
+export const gatewayMigrations = [GatewayInit1764300000000, GatewayRatings1764320000000, GatewayRatingGate1764330000000, GatewayVersionLabels1764340000000, GatewayAuth1764351000000, GatewaySensitive1764372000000, GatewayPopularity1764380000000, GatewaySignatures1764390000000, GatewayJanitor1764400000000, GatewayClaimChecks1764415500000, GatewaySearchIndex1764420000000, GatewayUploaderKeys1764430000000, GatewayHfTokens1764445000000];

@@ -8,6 +8,7 @@ import { ClientError } from '../domain/client-error';
 import { DownloadService } from '../packages/download.service';
 import { SignedManifestService } from './signed-manifest.service';
 import { SigningKeysService, type PublishedKey } from './signing-keys.service';
+import { UploaderKeysService } from './uploader-keys.service';
 
 /** Extension endpoints (openapi/modelguard-extensions.openapi.yaml): a version's signature bundle. */
 @Controller()
@@ -16,6 +17,7 @@ export class SignaturesController {
   constructor(
     private readonly downloads: DownloadService,
     private readonly signatures: SignedManifestService,
+    private readonly uploaderKeys: UploaderKeysService,
   ) {}
 
   /** Same access and version resolution as a download; the bundle is served whatever the scan verdict (it is metadata). */
@@ -27,6 +29,8 @@ export class SignaturesController {
     if (bundle === null) throw new ClientError(404, `version ${d.version.version} of ${d.artifact.name} is not signed (not stored yet)`);
     res.status(200).setHeader('Content-Type', SIGSTORE_BUNDLE_MEDIA_TYPE);
     res.setHeader('X-ModelGuard-Version', d.version.version);
+    // The uploader's own signature, verified at upload against their registered keys (or `none`).
+    res.setHeader('X-ModelGuard-Uploader-Signature', await this.uploaderKeys.status(d.artifact.id, d.version.version));
     res.send(bundle);
   }
 }

@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { type Envelope, type PayloadOf, Topic } from '@modelguard/contracts';
 import { type EventContext, OnEvent, Outbox } from '@modelguard/messaging';
+import { writePackageClaims } from '@modelguard/storage';
+import { INGEST_DEPS } from '../ingest.tokens';
+import type { IngestDeps } from '../sources/package-content';
 import { IngestJobStore } from '../persistence/ingest-job.store';
 import { INGEST_SETTINGS, type IngestSettings } from '../worker/ingest-settings';
 import { IngestWorker } from '../worker/ingest-worker.service';
@@ -26,6 +29,7 @@ export class IngestRequestedHandler {
     @Inject(IngestWorker) private readonly worker: IngestWorker,
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
     @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(INGEST_DEPS) private readonly deps: IngestDeps,
   ) {
     this.logger = logger.child({ context: 'IngestRequestedHandler' });
   }
@@ -42,7 +46,7 @@ export class IngestRequestedHandler {
     switch (recorded.kind) {
       case 'stored':
         // Same artifact version already mirrored: re-announce it (the requester may have missed it), no download.
-        await this.outbox.enqueue(ctx.manager, Topic.PackageStored, recorded.payload, {
+        await this.outbox.enqueue(ctx.manager, Topic.PackageStoredV2, await this.asV2(recorded.payload), {
           key: p.artifactId,
           causationId: event.eventId,
           correlationId: event.correlationId,
@@ -56,6 +60,15 @@ export class IngestRequestedHandler {
         setTimeout(() => this.worker.notify(), WAKE_DELAY_MS).unref();
         return;
     }
+  }
+
+  /** A result recorded before v2 carries its content inline: write its claims so it is re-announced as v2. */
+  private async asV2(payload: PayloadOf<typeof Topic.PackageStoredV2> | PayloadOf<typeof Topic.PackageStored>): Promise<PayloadOf<typeof Topic.PackageStoredV2>> {
+    if (!('files' in payload)) return payload;
+    const { files, metadata, source, ...rest } = payload;
+    // Ingest never recorded `upload` (uploads are the gateway's own event); the v2 enum rightly has no such source.
+    if (source === 'upload') throw new Error(`ingest result of ${payload.artifactId}@${payload.version} claims source 'upload'`);
+    return { ...rest, source, ...(await writePackageClaims(this.deps.blobs, { files, metadata })) };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { type ArtifactType, PackageStoredV1 } from '@modelguard/contracts';
+import { type ArtifactType, PackageStoredV1, PackageStoredV2 } from '@modelguard/contracts';
 import { leaseFromNow as lease, type LeasedJobStore, returnedRows } from '@modelguard/jobs';
 import { qualifiedTable } from '@modelguard/persistence';
 import type { EntityManager } from 'typeorm';
@@ -29,9 +29,9 @@ export interface IngestJob extends Omit<IngestJobRequest, 'causationId' | 'corre
  * The handler's decision: `stored` = already mirrored at this URL (re-announce, no download); `in-flight` = the
  * same request is already queued or downloading (a duplicate: one download only); `queued` = new work.
  */
-export type RecordOutcome = { kind: 'stored'; payload: PackageStoredV1 } | { kind: 'in-flight' } | { kind: 'queued' };
+export type RecordOutcome = { kind: 'stored'; payload: PackageStoredV2 | PackageStoredV1 } | { kind: 'in-flight' } | { kind: 'queued' };
 
-export type FinalOutcome = { status: 'stored'; result: PackageStoredV1 } | { status: 'failed'; error: string };
+export type FinalOutcome = { status: 'stored'; result: PackageStoredV2 } | { status: 'failed'; error: string };
 
 interface JobRow {
   artifact_id: string;
@@ -94,7 +94,9 @@ export class IngestJobStore implements LeasedJobStore<EntityManager, IngestJob> 
     )) as Array<{ status: string; url: string; artifact_type: string; result: unknown }>;
     const sameRequest = row !== undefined && row.url === req.url && row.artifact_type === req.artifactType;
     if (sameRequest && row.status === 'stored') {
-      const stored = PackageStoredV1.safeParse(row.result);
+      // v2 (claim checks); rows finished before v2 hold the inline v1 payload, which the handler re-announces as v2.
+      const v2 = PackageStoredV2.safeParse(row.result);
+      const stored = v2.success ? v2 : PackageStoredV1.safeParse(row.result);
       if (stored.success && stored.data.url === req.url) return { kind: 'stored', payload: stored.data };
     }
     if (sameRequest && (row.status === 'pending' || row.status === 'running')) return { kind: 'in-flight' };

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
-import { type PackageStoredV1, Topic } from '@modelguard/contracts';
+import { type PackageStoredV2, Topic } from '@modelguard/contracts';
 import { Outbox } from '@modelguard/messaging';
+import { writePackageClaims } from '@modelguard/storage';
 import { DATA_SOURCE, runInTransaction } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
 import { classifyFailure } from '../handlers/failure-classifier';
@@ -57,10 +58,14 @@ export class IngestJobProcessor {
   }
 
   private async store(job: IngestJob, content: PackageContent): Promise<IngestOutcome> {
-    const payload: PackageStoredV1 = { artifactId: job.artifactId, artifactType: job.artifactType, name: job.name, version: job.version, url: job.url, ...content };
+    // Claim checks before the transaction: the manifest and README go to the blob store, the event carries their
+    // digests (a large package's inline manifest would exceed Kafka's message limit and never be relayed).
+    const claims = await writePackageClaims(this.deps.blobs, content);
+    const { artifactId, artifactType, name, version, url } = job;
+    const payload: PackageStoredV2 = { artifactId, artifactType, name, version, url, source: content.source, totalBytes: content.totalBytes, ...claims };
     return runInTransaction(this.dataSource, async (manager) => {
       if (!(await this.jobs.finish(manager, job, { status: 'stored', result: payload }))) return 'lost';
-      await this.outbox.enqueue(manager, Topic.PackageStored, payload, this.eventOptions(job));
+      await this.outbox.enqueue(manager, Topic.PackageStoredV2, payload, this.eventOptions(job));
       return 'stored' as const;
     });
   }

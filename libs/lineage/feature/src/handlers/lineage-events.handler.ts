@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ArtifactDeletedV1, type Envelope, type PackageStoredV1, type PackageUploadedV1, type RegistryResetV1, Topic } from '@modelguard/contracts';
+import {
+  type ArtifactDeletedV1,
+  type Envelope,
+  type PackageStoredV1,
+  type PackageStoredV2,
+  type PackageUploadedV1,
+  type PackageUploadedV2,
+  type RegistryResetV1,
+  Topic,
+} from '@modelguard/contracts';
 import { type EventContext, OnEvent } from '@modelguard/messaging';
+import { BlobStore, packageContentOf } from '@modelguard/storage';
 import { PackageFilesReader } from '../declarations/package-files.reader';
 import { LineageGraphService } from '../graph/lineage-graph.service';
 
@@ -14,26 +24,50 @@ export class LineageEventsHandler {
   constructor(
     @Inject(LineageGraphService) private readonly graph: LineageGraphService,
     @Inject(PackageFilesReader) private readonly files: PackageFilesReader,
+    @Inject(BlobStore) private readonly blobs: BlobStore,
   ) {}
 
-  /** A package fetched from upstream: ingest already extracted its metadata (config.json, adapter config, card). */
+  /**
+   * A package fetched from upstream: ingest already extracted its metadata (config.json, adapter config, card).
+   * v2 carries the manifest and README as blob claims (fetched and verified); v1 (superseded) inline.
+   */
+  @OnEvent(Topic.PackageStoredV2)
+  async onPackageStoredV2(event: Envelope<PackageStoredV2>, ctx: EventContext): Promise<void> {
+    await this.recordFetched(event, ctx);
+  }
+
   @OnEvent(Topic.PackageStored)
   async onPackageStored(event: Envelope<PackageStoredV1>, ctx: EventContext): Promise<void> {
-    const p = event.payload;
-    const stored = { ref: p, version: p.version, url: p.url, totalBytes: p.totalBytes, hasContent: p.files.length > 0, metadata: p.metadata, problems: [] };
-    await this.graph.recordStored(ctx.manager, stored, event);
+    await this.recordFetched(event, ctx);
   }
 
   /**
    * A package uploaded to the gateway: its event carries no metadata, so the model's files are read from the blob
    * store (bounded) before the graph lock is taken.
    */
+  @OnEvent(Topic.PackageUploadedV2)
+  async onPackageUploadedV2(event: Envelope<PackageUploadedV2>, ctx: EventContext): Promise<void> {
+    await this.recordUploaded(event, ctx);
+  }
+
   @OnEvent(Topic.PackageUploaded)
   async onPackageUploaded(event: Envelope<PackageUploadedV1>, ctx: EventContext): Promise<void> {
+    await this.recordUploaded(event, ctx);
+  }
+
+  private async recordFetched(event: Envelope<PackageStoredV1 | PackageStoredV2>, ctx: EventContext): Promise<void> {
     const p = event.payload;
-    const read = p.artifactType === 'model' ? await this.files.read(p.files) : { metadata: {}, problems: [] };
-    const metadata = { ...read.metadata, ...p.metadata };
-    const stored = { ref: p, version: p.version, url: p.url, totalBytes: p.totalBytes, hasContent: p.files.length > 0, metadata, problems: read.problems };
+    const { files, metadata } = await packageContentOf(this.blobs, p);
+    const stored = { ref: p, version: p.version, url: p.url, totalBytes: p.totalBytes, hasContent: files.length > 0, metadata, problems: [] };
+    await this.graph.recordStored(ctx.manager, stored, event);
+  }
+
+  private async recordUploaded(event: Envelope<PackageUploadedV1 | PackageUploadedV2>, ctx: EventContext): Promise<void> {
+    const p = event.payload;
+    const content = await packageContentOf(this.blobs, p);
+    const read = p.artifactType === 'model' ? await this.files.read(content.files) : { metadata: {}, problems: [] };
+    const metadata = { ...read.metadata, ...content.metadata };
+    const stored = { ref: p, version: p.version, url: p.url, totalBytes: p.totalBytes, hasContent: content.files.length > 0, metadata, problems: read.problems };
     await this.graph.recordStored(ctx.manager, stored, event);
   }
 

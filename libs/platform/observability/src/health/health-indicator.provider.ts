@@ -23,7 +23,9 @@ export type HealthIndicatorSource =
   | Type<HealthIndicator>
   | { useClass: Type<HealthIndicator> }
   | { useValue: HealthIndicator }
-  | { useFactory: (...deps: never[]) => HealthIndicator | Promise<HealthIndicator>; inject?: FactoryProvider['inject'] };
+  // A factory may return null when its component does not exist in this configuration (e.g. no Kafka broker in
+  // embedded mode): HealthService skips null instances, so nothing is shown for it.
+  | { useFactory: (...deps: never[]) => HealthIndicator | null | Promise<HealthIndicator | null>; inject?: FactoryProvider['inject'] };
 
 /** Returns a provider that contributes one HealthIndicator to HEALTH_INDICATORS. */
 export function provideHealthIndicator(source: HealthIndicatorSource): Provider {
@@ -35,7 +37,7 @@ export function provideHealthIndicator(source: HealthIndicatorSource): Provider 
   if ('useValue' in source) return { provide: token, useValue: source.useValue };
   return {
     provide: token,
-    useFactory: source.useFactory as (...args: unknown[]) => HealthIndicator | Promise<HealthIndicator>,
+    useFactory: source.useFactory as (...args: unknown[]) => HealthIndicator | null | Promise<HealthIndicator | null>,
     inject: source.inject ?? [],
   };
 }

@@ -31,6 +31,33 @@ export class HealthController {
     };
   }
 
+  /**
+   * Liveness: only about this process. Answering at all proves the event loop runs; a dependency outage must not
+   * make the orchestrator restart healthy processes (it would only add a restart storm to the outage).
+   */
+  @Get('live')
+  @Header('Cache-Control', 'no-store')
+  live() {
+    return { status: 'ok', checked_at: new Date().toISOString(), uptime_seconds: this.health.uptimeSeconds() };
+  }
+
+  /**
+   * Readiness: 503 while the database or the broker cannot be reached (or any readiness component is critical or
+   * unknown), so the orchestrator stops routing to this replica until they are back; 200 again without a restart.
+   */
+  @Get('ready')
+  @Header('Cache-Control', 'no-store')
+  async ready(@Res({ passthrough: true }) res: StatusSettable) {
+    const checked = await this.health.checkReadiness();
+    const ready = checked.every((c) => c.result.status === 'ok' || c.result.status === 'degraded');
+    res.status(ready ? 200 : 503);
+    return {
+      status: ready ? 'ok' : worst(checked.map((c) => c.result.status)),
+      checked_at: new Date().toISOString(),
+      components: checked.map((c) => ({ id: c.indicator.id, status: c.result.status, ...(c.result.description ? { description: c.result.description.slice(0, 300) } : {}) })),
+    };
+  }
+
   @Get('components')
   @Header('Cache-Control', 'no-store')
   async components(

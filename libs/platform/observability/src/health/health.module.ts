@@ -4,6 +4,7 @@ import { HEALTH_INDICATORS, provideHealthIndicator } from './health-indicator.pr
 import { HealthController } from './health.controller';
 import { HEALTH_MODULE_OPTIONS, type HealthModuleOptions, HealthService } from './health.service';
 import { ProcessHealthIndicator } from './process.health-indicator';
+import { MetricsModule } from '../metrics/metrics.module';
 
 export interface HealthModuleForRootOptions extends HealthModuleOptions {
   /** Shown in the process component's metrics. */
@@ -11,7 +12,7 @@ export interface HealthModuleForRootOptions extends HealthModuleOptions {
 }
 
 /**
- * Serves GET /health and GET /health/components. Import once per app (the gateway, and each service
+ * Serves GET /health, /health/live, /health/ready, /health/components and (MetricsModule) /metrics. Import once per app (the gateway, and each service
  * for its own probes). Other modules contribute indicators with `provideHealthIndicator(...)`.
  */
 @Module({})
@@ -19,7 +20,8 @@ export class HealthModule {
   static forRoot(options: HealthModuleForRootOptions = {}): DynamicModule {
     return {
       module: HealthModule,
-      imports: [DiscoveryModule],
+      // /metrics comes with /health: every app that serves probes is scraped on the same port.
+      imports: [DiscoveryModule, MetricsModule.forRoot(options.serviceName ?? 'modelguard')],
       controllers: [HealthController],
       providers: [
         { provide: HEALTH_MODULE_OPTIONS, useValue: options },

@@ -15,7 +15,16 @@ export interface HealthModuleOptions {
   sampleIntervalMs?: number;
   /** Results younger than this are reused, so a probe storm cannot hammer S3/Redis. Default 1000 ms. */
   cacheMs?: number;
+  /**
+   * Component ids that decide readiness (/health/ready); a missing id is ignored, so one list fits every service.
+   * Default DEFAULT_READINESS_COMPONENTS: the database and the broker, without which no request or event can be
+   * served. Peers (scan, audit, ...), S3 and Redis are left out on purpose: a slow peer must not take every
+   * gateway replica out of its Service, and the cache degrades by design.
+   */
+  readinessComponents?: readonly string[];
 }
+
+export const DEFAULT_READINESS_COMPONENTS: readonly string[] = ['postgres', 'kafka-broker', 'kafka', 'message-bus'];
 
 export interface CheckedComponent {
   indicator: HealthIndicator;
@@ -80,6 +89,12 @@ export class HealthService implements HealthIndicatorRegistry, OnModuleInit, OnM
         this.inFlight = null;
       });
     return this.inFlight;
+  }
+
+  /** Only the readiness components, checked now (not from the shared cache, which may hold a pre-outage answer). */
+  async checkReadiness(): Promise<CheckedComponent[]> {
+    const ids = new Set(this.options.readinessComponents ?? DEFAULT_READINESS_COMPONENTS);
+    return Promise.all(this.all().filter((i) => ids.has(i.id)).map((i) => this.checkOne(i)));
   }
 
   private async checkOne(indicator: HealthIndicator): Promise<CheckedComponent> {

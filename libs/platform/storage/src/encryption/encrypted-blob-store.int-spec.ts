@@ -16,6 +16,7 @@ import { FsBlobStore } from '../fs-blob-store';
 import { S3BlobStore } from '../s3-blob-store';
 import { EncryptedBlobStore } from './encrypted-blob-store';
 import { LocalKeyWrapper } from './local-key-wrapper';
+import { SelectiveEncryptionBlobStore } from './selective-blob-store';
 
 const endpoint = process.env['TEST_S3_ENDPOINT'] ?? 'http://127.0.0.1:9090';
 const kek = randomBytes(32);
@@ -53,8 +54,10 @@ function markedContent(): Buffer {
 }
 
 it('createBlobStore wraps the driver when STORAGE_ENCRYPTION is all', () => {
-  expect(fsStore).toBeInstanceOf(EncryptedBlobStore);
-  expect((fsStore as EncryptedBlobStore).inner).toBeInstanceOf(FsBlobStore);
+  // A selective store sealing every write (it still reads blobs written before encryption was switched on).
+  expect(fsStore).toBeInstanceOf(SelectiveEncryptionBlobStore);
+  expect((fsStore as SelectiveEncryptionBlobStore).sealAllWrites).toBe(true);
+  expect((fsStore as SelectiveEncryptionBlobStore).sealed.inner).toBeInstanceOf(FsBlobStore);
 });
 
 it('StorageModule provides the encrypting store and still creates the bucket of the S3 driver beneath it', async () => {
@@ -66,7 +69,7 @@ it('StorageModule provides the encrypting store and still creates the bucket of 
   try {
     await s3.client.send(new HeadBucketCommand({ Bucket: bucket })); // throws unless onModuleInit created it
     const blobs = app.get(BlobStore);
-    expect(blobs).toBeInstanceOf(EncryptedBlobStore);
+    expect(blobs).toBeInstanceOf(SelectiveEncryptionBlobStore);
     const { sha256 } = await blobs.put(Readable.from([MARKER]));
     expect((await readAll(await blobs.get(sha256))).equals(MARKER)).toBe(true);
     await blobs.delete(sha256);

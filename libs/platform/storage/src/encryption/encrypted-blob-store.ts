@@ -36,10 +36,16 @@ export class EncryptedBlobStore extends BlobStore {
   }
 
   async put(body: Readable, opts: PutBlobOptions = {}): Promise<PutBlobResult> {
+    const encoder = await this.newEncoder();
+    return this.inner.put(body, { ...opts, encode: () => encoder });
+  }
+
+  /** Plaintext in, header + sealed chunks out, under a fresh data key wrapped by the current KEK (also used by sealBlob). */
+  async newEncoder(): Promise<EncryptStream> {
     const dataKey = randomBytes(32);
     const { keyId, wrapped } = await this.keys.wrap(dataKey);
     const header = encodeHeader({ chunkSize: this.chunkSize, noncePrefix: randomBytes(8), keyId, wrappedKey: wrapped });
-    return this.inner.put(body, { ...opts, encode: () => new EncryptStream(dataKey, header) });
+    return new EncryptStream(dataKey, header);
   }
 
   async get(sha256: string, range?: ByteRange): Promise<Readable> {

@@ -114,6 +114,14 @@ export class ScanJobStore implements LeasedJobStore<EntityManager, ScanJob> {
     return rows[0] ?? null;
   }
 
+  /** Jobs waiting for a worker and jobs being scanned, across all workers (the queue depth metric). */
+  async countOpen(manager: EntityManager): Promise<{ pending: number; running: number }> {
+    const rows = (await manager.query(
+      `SELECT status, count(*)::int AS n FROM ${tableOf(manager, 'scan_job')} WHERE status IN ('pending', 'running') GROUP BY status`,
+    )) as Array<{ status: 'pending' | 'running'; n: number }>;
+    return { pending: rows.find((r) => r.status === 'pending')?.n ?? 0, running: rows.find((r) => r.status === 'running')?.n ?? 0 };
+  }
+
   async deleteAll(manager: EntityManager): Promise<void> {
     await manager.query(`DELETE FROM ${tableOf(manager, 'scan_job')}`);
   }

@@ -94,15 +94,20 @@ export async function readCentralDirectory(input: ScanInput, limits: ZipReadLimi
   let count = end.record.readUInt16LE(10);
   let cdSize = end.record.readUInt32LE(12);
   let cdOffset = end.record.readUInt32LE(16);
-  if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) {
-    const loc = await input.read(end.offset - 20, 20);
-    if (loc.length === 20 && loc.readUInt32LE(0) === EOCD64_LOCATOR) {
-      const recOff = safeNumber(loc.readBigUInt64LE(8));
-      const rec = await input.read(recOff, 56);
-      if (rec.length < 56 || rec.readUInt32LE(0) !== EOCD64) throw new ZipFormatError('broken zip64 end record');
-      count = safeNumber(rec.readBigUInt64LE(32));
-      cdSize = safeNumber(rec.readBigUInt64LE(40));
-      cdOffset = safeNumber(rec.readBigUInt64LE(48));
+  const saturated = count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff;
+  // Python's zipfile (3.11 _EndRecData64) applies a zip64 locator whenever one precedes the end record; miniz
+  // and our 32-bit view only when the fields are saturated. Both directories are read when they disagree.
+  let other: { offset: number; size: number } | undefined;
+  const loc = end.offset >= 20 ? await input.read(end.offset - 20, 20) : Buffer.alloc(0);
+  if (loc.length === 20 && loc.readUInt32LE(0) === EOCD64_LOCATOR) {
+    const recOff = safeNumber(loc.readBigUInt64LE(8));
+    const rec = await input.read(recOff, 56);
+    if (rec.length < 56 || rec.readUInt32LE(0) !== EOCD64) throw new ZipFormatError('broken zip64 end record');
+    const z = { count: safeNumber(rec.readBigUInt64LE(32)), size: safeNumber(rec.readBigUInt64LE(40)), offset: safeNumber(rec.readBigUInt64LE(48)) };
+    if (saturated) ({ count, size: cdSize, offset: cdOffset } = z);
+    else if (z.offset !== cdOffset || z.size !== cdSize || z.count !== count) {
+      problems.push(`zip64 end record points to another central directory (offset ${z.offset}) than the end record (${cdOffset}): Python zipfile reads that one`);
+      other = { offset: z.offset, size: z.size };
     }
   }
   if (count > limits.maxEntries) throw new ZipFormatError(`archive declares ${count} entries (limit ${limits.maxEntries})`);
@@ -110,10 +115,24 @@ export async function readCentralDirectory(input: ScanInput, limits: ZipReadLimi
     throw new ZipFormatError(`central directory is ${cdSize} bytes (limit ${limits.maxDirectoryBytes})`);
   }
   if (cdOffset + cdSize > input.size) throw new ZipFormatError('central directory lies outside the file');
+  const entries = await readEntries(input, cdOffset, cdSize, limits, problems);
+  // Python's zipfile reads entries until the directory's byte size is used up; miniz (PyTorch) stops at the count.
+  if (entries.length > count) {
+    problems.push(`end record counts ${count} entries but the central directory holds ${entries.length}: Python zipfile reads them all, PyTorch's miniz only ${count}`);
+  }
+  if (entries.length < count) problems.push(`central directory declares ${count} entries but holds ${entries.length}`);
+  if (other && other.offset + other.size <= input.size && other.size <= (limits.maxDirectoryBytes ?? Infinity)) {
+    entries.push(...(await readEntries(input, other.offset, other.size, limits, problems)));
+  }
+  return { entries, offset: cdOffset, problems };
+}
+
+async function readEntries(input: ScanInput, cdOffset: number, cdSize: number, limits: ZipReadLimits, problems: string[]): Promise<ZipEntry[]> {
   const cd = await input.read(cdOffset, cdSize);
   const entries: ZipEntry[] = [];
   let p = 0;
-  while (p + 46 <= cd.length && entries.length < count) {
+  while (p + 46 <= cd.length) {
+    if (entries.length >= limits.maxEntries) throw new ZipFormatError(`central directory holds more than ${limits.maxEntries} entries`);
     if (cd.readUInt32LE(p) !== CENTRAL) {
       problems.push(`central directory entry ${entries.length} has a bad signature`);
       break;
@@ -138,8 +157,7 @@ export async function readCentralDirectory(input: ScanInput, limits: ZipReadLimi
     entries.push(entry);
     p += 46 + nameLen + extraLen + commentLen;
   }
-  if (entries.length < count) problems.push(`central directory declares ${count} entries but holds ${entries.length}`);
-  return { entries, offset: cdOffset, problems };
+  return entries;
 }
 
 async function readLocalHeader(input: ScanInput, e: ZipEntry): Promise<void> {

@@ -134,7 +134,9 @@ export async function withZipMember(archive: ScanInput, e: ZipEntry, ctx: ScanCo
 export async function checkMemberIntegrity(member: ScanInput, e: ZipEntry, path: string): Promise<Finding[]> {
   const out: Finding[] = [];
   if (e.size <= MAX_CRC_BYTES && (await crcOf(member)) !== e.crc) {
-    out.push({ ruleId: 'zip.crc-mismatch', severity: 'WARNING', message: 'CRC-32 does not match: Python zipfile refuses this member, PyTorch loads it anyway (CVE-2025-10156)', location: { file: path } });
+    // Malformed means unscannable: the two loaders see different files (one refuses, one loads), so no verdict
+    // of ours can speak for both.
+    out.push({ ruleId: 'zip.crc-mismatch', severity: 'ERROR', unscannable: true, message: 'CRC-32 does not match: Python zipfile refuses this member, PyTorch loads it anyway (CVE-2025-10156)', location: { file: path } });
   }
   if (member instanceof InflatedInput && member.overflow) {
     out.push({ ruleId: 'archive.size-mismatch', severity: 'ERROR', message: 'member inflates to more than its declared size', location: { file: path } });

@@ -1,4 +1,4 @@
-import type { Finding, FormatScanner } from '../../core/types';
+import type { Finding, FormatScanner, ScanContext, ScanInput } from '../../core/types';
 import { sliceInput } from '../../io/inputs';
 import { scanPickleStream } from '../../pickle/pickle-stream';
 
@@ -9,6 +9,8 @@ interface NpyHeader {
   descr: string;
   shape: number[];
   dataOffset: number;
+  /** A key appears twice and one of the descr values means object. */
+  duplicateKeys: boolean;
 }
 
 /**
@@ -30,7 +32,12 @@ export const npyScanner: FormatScanner = {
     if (headerLen > MAX_HEADER || start + headerLen > input.size) return fail('header length runs past the end of the file');
     const header = parseHeader((await input.read(start, headerLen)).toString(major === 3 ? 'utf8' : 'latin1'), start + headerLen);
     if (!header) return fail('header is not a valid .npy dictionary');
-    if (/(^|[^A-Za-z])O/.test(header.descr)) {
+    if (header.duplicateKeys) {
+      // ast.literal_eval keeps the LAST value of a repeated key (numpy 2.x format._read_array_header): a
+      // header written to be read two ways is an attack on whoever reads it the other way.
+      return [{ ruleId: 'numpy.header-differential', severity: 'ERROR', message: 'header repeats a key: numpy uses the last value, other readers the first', location: { file: input.path } }, ...(await objectPayload(input, ctx, header))];
+    }
+    if (isObjectDescr(header.descr)) {
       const payload = sliceInput(input, header.dataOffset, input.size - header.dataOffset, `${input.path}`);
       const res = await scanPickleStream(payload, ctx, { maxStreams: 1 });
       const notice: Finding = {
@@ -44,21 +51,41 @@ export const npyScanner: FormatScanner = {
     const item = itemSize(header.descr);
     const count = header.shape.reduce((a, b) => a * b, 1);
     if (item !== undefined && Number.isSafeInteger(count * item) && count * item > input.size - header.dataOffset) {
-      return [{ ruleId: 'numpy.truncated', severity: 'WARNING', message: `array needs ${count * item} bytes, file holds ${input.size - header.dataOffset}`, location: { file: input.path } }];
+      // numpy 2.x format.read_array raises "Failed to read all data for array": no loader reads this file.
+      return [{ ruleId: 'numpy.truncated', severity: 'ERROR', unscannable: true, message: `array needs ${count * item} bytes, file holds ${input.size - header.dataOffset}`, location: { file: input.path } }];
     }
     return [];
   },
 };
 
+/**
+ * Whether numpy's `np.dtype(descr)` is (or contains) the object type: every spelling numpy 2.x accepts for it
+ * ('O', '|O', '<O', 'O8', 'object', 'object_'), alone or as a field of a structured descr.
+ */
+export function isObjectDescr(descr: string): boolean {
+  const leaves = descr.startsWith('[') ? [...descr.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]) : [descr];
+  return leaves.some((l) => /^[|<>=]?(O\d*|object_?)$/.test(l.trim()));
+}
+
+async function objectPayload(input: ScanInput, ctx: ScanContext, header: NpyHeader): Promise<Finding[]> {
+  const payload = sliceInput(input, header.dataOffset, input.size - header.dataOffset, `${input.path}`);
+  return (await scanPickleStream(payload, ctx, { maxStreams: 1 })).findings;
+}
+
 function parseHeader(text: string, dataOffset: number): NpyHeader | undefined {
   const t = text.trim();
   if (!t.startsWith('{') || !t.endsWith('}')) return undefined;
-  const descr = /'descr'\s*:\s*('([^']*)'|(\[.*\]))/s.exec(t);
+  const keys = [...t.matchAll(/['"](descr|fortran_order|shape)['"]\s*:/g)].map((m) => m[1]);
+  const duplicateKeys = new Set(keys).size !== keys.length;
+  // The last occurrence is the one ast.literal_eval keeps.
+  const descrs = [...t.matchAll(/['"]descr['"]\s*:\s*('([^']*)'|"([^"]*)"|(\[.*?\]\s*(?=[,}])))/gs)];
+  const descr = descrs[descrs.length - 1];
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(t);
   if (!descr || !shape || !/'fortran_order'\s*:\s*(True|False)/.test(t)) return undefined;
   const dims = shape[1].split(',').map((s) => s.trim()).filter(Boolean);
   if (dims.some((d) => !/^\d+L?$/.test(d))) return undefined;
-  return { descr: descr[2] ?? descr[3], shape: dims.map((d) => parseInt(d, 10)), dataOffset };
+  const anyObject = descrs.some((d) => isObjectDescr(d[2] ?? d[3] ?? d[4]));
+  return { descr: descr[2] ?? descr[3] ?? descr[4], shape: dims.map((d) => parseInt(d, 10)), dataOffset, duplicateKeys: duplicateKeys && anyObject };
 }
 
 function itemSize(descr: string): number | undefined {

@@ -1,7 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
-import { type ArtifactDeletedV1, type Envelope, matchKeysOf, type PackageStoredV1, type PackageUploadedV1, type RegistryResetV1, Topic } from '@modelguard/contracts';
+import {
+  type ArtifactDeletedV1,
+  type Envelope,
+  matchKeysOf,
+  type PackageStoredV1,
+  type PackageStoredV2,
+  type PackageUploadedV1,
+  type PackageUploadedV2,
+  type RegistryResetV1,
+  Topic,
+} from '@modelguard/contracts';
 import { type EventContext, OnEvent } from '@modelguard/messaging';
+import { BlobStore, packageContentOf } from '@modelguard/storage';
 import { LineageParentStore } from '../persistence/lineage-parent.store';
 import { ModelRatingStore } from '../persistence/model-rating.store';
 import { RatingJobStore } from '../persistence/rating-job.store';
@@ -26,25 +37,38 @@ export class ScoringEventsHandler {
     @Inject(RatingWorker) private readonly worker: RatingWorker,
     @Inject(SCORING_SETTINGS) private readonly settings: ScoringSettings,
     @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(BlobStore) private readonly blobs: BlobStore,
   ) {
     this.logger = logger.child({ context: 'ScoringEventsHandler' });
   }
 
-  /** A package fetched from upstream by ingest (Hugging Face, GitHub, metadata-only). */
+  /** A package fetched from upstream by ingest (Hugging Face, GitHub, metadata-only); v2: manifest and README claimed. */
+  @OnEvent(Topic.PackageStoredV2)
+  async onPackageStoredV2(event: Envelope<PackageStoredV2>, ctx: EventContext): Promise<void> {
+    await this.record(event, event.payload.source, ctx);
+  }
+
+  /** A package uploaded to the gateway: rated exactly like a fetched one. */
+  @OnEvent(Topic.PackageUploadedV2)
+  async onPackageUploadedV2(event: Envelope<PackageUploadedV2>, ctx: EventContext): Promise<void> {
+    await this.record(event, 'upload', ctx);
+  }
+
+  /** v1 (superseded, content inline): still handled so events published before the upgrade are rated. */
   @OnEvent(Topic.PackageStored)
   async onPackageStored(event: Envelope<PackageStoredV1>, ctx: EventContext): Promise<void> {
     await this.record(event, event.payload.source, ctx);
   }
 
-  /** A package uploaded to the gateway: rated exactly like a fetched one. */
   @OnEvent(Topic.PackageUploaded)
   async onPackageUploaded(event: Envelope<PackageUploadedV1>, ctx: EventContext): Promise<void> {
     await this.record(event, 'upload', ctx);
   }
 
-  private async record(event: Envelope<PackageStoredV1 | PackageUploadedV1>, source: string, ctx: EventContext): Promise<void> {
+  private async record(event: Envelope<PackageStoredV1 | PackageUploadedV1 | PackageStoredV2 | PackageUploadedV2>, source: string, ctx: EventContext): Promise<void> {
     const p = event.payload;
-    const linkable = { type: p.artifactType, name: p.name, url: p.url, metadata: p.metadata };
+    const { files, metadata } = await packageContentOf(this.blobs, p);
+    const linkable = { type: p.artifactType, name: p.name, url: p.url, metadata };
     await this.artifacts.record(ctx.manager, {
       artifactId: p.artifactId,
       version: p.version,
@@ -52,8 +76,8 @@ export class ScoringEventsHandler {
       name: p.name,
       url: p.url,
       source,
-      files: p.files,
-      metadata: p.metadata,
+      files,
+      metadata,
       totalBytes: p.totalBytes,
       matchKeys: matchKeysOf(linkable),
     });

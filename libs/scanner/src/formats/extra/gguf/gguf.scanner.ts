@@ -29,11 +29,11 @@ function checkTemplates(input: ScanInput, header: GgufHeader, sink: Finding[]): 
   for (const [key, value] of header.kv) {
     if (!key.startsWith('tokenizer.chat_template') || typeof value !== 'string') continue;
     for (const issue of scanJinjaTemplate(value)) {
-      const soft = issue.rule === 'unbalanced-delimiters' || issue.rule === 'oversized-template';
+      const bad = issue.unscannable === true;
       sink.push(
-        finding(input, soft ? 'gguf.chat-template-suspicious' : 'gguf.chat-template-injection', soft ? 'WARNING' : 'ERROR',
-          `${key}: ${soft ? 'suspicious' : 'server-side template injection'} pattern "${issue.rule}" in ${JSON.stringify(issue.snippet)}`,
-          { details: { key, pattern: issue.rule, snippet: issue.snippet } }),
+        finding(input, bad ? 'gguf.chat-template-unparseable' : 'gguf.chat-template-injection', 'ERROR',
+          `${key}: ${bad ? 'template cannot be analysed' : 'sandbox escape'} (${issue.rule}) ${JSON.stringify(issue.snippet)}`,
+          { details: { key, pattern: issue.rule, snippet: issue.snippet }, unscannable: bad }),
       );
     }
   }

@@ -23,7 +23,7 @@ export const chatTemplateScanner: FormatScanner = {
   canHandle(head: Buffer): boolean {
     if (head.includes(0)) return false;
     const text = head.toString('utf8').replace(/^\uFEFF/, '');
-    if (/^\s*\{\s*"/.test(text)) return /"chat_template"\s*:/.test(text);
+    if (/^\s*\{\s*"/.test(text)) return /"chat(_|\\u005[fF])template"\s*:/.test(text); // JSON may escape the key too
     return JINJA_HEAD.test(text) && MENTIONS_MESSAGES.test(text);
   },
   async scan(input: ScanInput, ctx: ScanContext): Promise<Finding[]> {
@@ -33,14 +33,18 @@ export const chatTemplateScanner: FormatScanner = {
     if (input.size > MAX_DOC) {
       out.push(finding(input, 'template.unscannable', 'ERROR', `file of ${input.size} bytes exceeds the ${MAX_DOC}-byte cap; only the start was checked`, { unscannable: true }));
     }
-    for (const [where, template] of templatesOf(text)) {
+    const templates = templatesOf(text);
+    if (templates === 'invalid') {
+      return [...out, finding(input, 'template.unparseable', 'ERROR', 'tokenizer_config.json is not valid JSON: its chat template cannot be decoded', { unscannable: true })];
+    }
+    for (const [where, template] of templates) {
       ctx.checkBudget();
       for (const issue of scanJinjaTemplate(template)) {
-        const soft = issue.rule === 'unbalanced-delimiters' || issue.rule === 'oversized-template';
+        const bad = issue.unscannable === true;
         out.push(
-          finding(input, soft ? 'template.suspicious' : 'template.injection', soft ? 'WARNING' : 'ERROR',
-            `${where}: ${soft ? 'suspicious' : 'server-side template injection'} pattern "${issue.rule}" in ${JSON.stringify(issue.snippet)}`,
-            { details: { template: where, pattern: issue.rule, snippet: issue.snippet } }),
+          finding(input, bad ? 'template.unparseable' : 'template.injection', 'ERROR',
+            `${where}: ${bad ? 'template cannot be analysed' : 'sandbox escape'} (${issue.rule}) ${JSON.stringify(issue.snippet)}`,
+            { details: { template: where, pattern: issue.rule, snippet: issue.snippet }, unscannable: bad }),
         );
       }
     }
@@ -48,15 +52,22 @@ export const chatTemplateScanner: FormatScanner = {
   },
 };
 
-/** The templates in a document; raw text when it is not JSON (or JSON that JSON.parse rejects). */
-function templatesOf(text: string): [string, string][] {
-  if (!/^\s*\{/.test(text)) return [['template', text]];
+/**
+ * The templates in a document, JSON escapes decoded by a real JSON parser (so `\u005f` is `_` before Jinja
+ * sees it); raw text when it is not JSON. Python's json also accepts NaN/Infinity, which become null here; a
+ * document neither parser accepts is unscannable (transformers could not load it either).
+ */
+function templatesOf(text: string): [string, string][] | 'invalid' {
+  if (!/^\s*\{\s*"/.test(text)) return [['template', text]]; // `{%`, `{{`, `{#`: a bare Jinja file
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    // Python's json accepts NaN/Infinity: still check every Jinja block in the raw text.
-    return [['chat_template (raw)', text.replace(/\\n/g, '\n').replace(/\\"/g, '"')]];
+    try {
+      doc = JSON.parse(text.replace(/([:[,]\s*)-?(NaN|Infinity)(?=\s*[,}\]])/g, '$1null'));
+    } catch {
+      return 'invalid';
+    }
   }
   if (typeof doc !== 'object' || doc === null) return [];
   const value = (doc as Record<string, unknown>).chat_template;
