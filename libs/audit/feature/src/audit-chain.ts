@@ -22,7 +22,13 @@ export interface OverrideFields {
   overriddenVerdict: string | null;
 }
 
-export interface ChainedFields extends Partial<RefusalFields>, Partial<OverrideFields> {
+/** What a security action (gateway.security-event.v1) adds; null (or absent) elsewhere. */
+export interface SecurityFields {
+  subject: string | null;
+  detail: string | null;
+}
+
+export interface ChainedFields extends Partial<RefusalFields>, Partial<OverrideFields>, Partial<SecurityFields> {
   eventId: string;
   artifactId: string | null;
   artifactType: string | null;
@@ -36,11 +42,13 @@ export interface ChainedFields extends Partial<RefusalFields>, Partial<OverrideF
 /**
  * The canonical form that is hashed: a JSON array (fixed field order, no key-order ambiguity) with the
  * timestamp at millisecond precision, which survives the round trip through timestamptz unchanged. An entry with a
- * refusal reason also covers the refusal's facts, an override its reason and the verdict it set aside (appended, so
+ * refusal reason also covers the refusal's facts, an override its reason and the verdict it set aside, a security
+ * action its subject and detail (appended, so
  * entries without them keep the exact form, and the link, they were written with).
  */
 export function canonicalEntry(e: ChainedFields): string {
   const base: unknown[] = [e.eventId, e.artifactId, e.artifactType, e.artifactName, e.action, e.userName, e.userIsAdmin, e.occurredAt.toISOString()];
+  if (e.subject !== null && e.subject !== undefined) return JSON.stringify([...base, 'security', e.subject, e.detail ?? null]);
   if (e.overrideReason !== null && e.overrideReason !== undefined) return JSON.stringify([...base, 'override', e.overrideReason, e.overriddenVerdict ?? null]);
   if (e.reason === null || e.reason === undefined) return JSON.stringify(base);
   return JSON.stringify([...base, e.status ?? null, e.reason, e.httpMethod ?? null, e.route ?? null, e.clientAddress ?? null, e.message ?? null, e.suppressed ?? null]);

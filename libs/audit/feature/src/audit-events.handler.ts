@@ -44,7 +44,7 @@ function refusalFieldsOf(event: Envelope<PayloadOf<typeof Topic.RequestRefused>>
   };
 }
 
-/** Turns registry events, resets and gateway refusals into audit entries. Idempotent through the inbox (same transaction). */
+/** Turns registry events, resets, gateway refusals and security actions into audit entries. Idempotent through the inbox (same transaction). */
 @Injectable()
 export class AuditEventsHandler {
   constructor(private readonly recorder: AuditRecorder) {}
@@ -83,6 +83,24 @@ export class AuditEventsHandler {
   @OnEvent(Topic.RequestRefused)
   async onRefused(event: Envelope<PayloadOf<typeof Topic.RequestRefused>>, ctx: EventContext): Promise<void> {
     await this.recorder.append(ctx.manager, refusalFieldsOf(event));
+  }
+
+  /** A sign-in, sign-out, token revocation or account change at the gateway: its action, who, and on what. */
+  @OnEvent(Topic.SecurityEvent)
+  async onSecurityEvent(event: Envelope<PayloadOf<typeof Topic.SecurityEvent>>, ctx: EventContext): Promise<void> {
+    const p = event.payload;
+    await this.recorder.append(ctx.manager, {
+      eventId: event.eventId,
+      artifactId: null,
+      artifactType: null,
+      artifactName: null,
+      action: p.action,
+      userName: p.actor?.name ?? null,
+      userIsAdmin: p.actor?.isAdmin ?? null,
+      occurredAt: new Date(p.occurredAt),
+      subject: p.subject,
+      detail: p.detail ?? null,
+    });
   }
 
   @OnEvent(Topic.RegistryReset)

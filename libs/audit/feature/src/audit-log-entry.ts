@@ -23,6 +23,8 @@ export function logEntryOf(r: AuditEntryEntity): AuditLogEntryV1 {
             suppressed: r.suppressed ?? 0,
           },
     override: r.overrideReason === null ? null : { reason: r.overrideReason, overridden: r.overriddenVerdict ?? '' },
+    // typeof, not === null: rows built before the column existed (exports, test fixtures) lack the field entirely.
+    security: typeof r.subject === 'string' ? { subject: r.subject, detail: r.detail ?? null } : null,
     prevHash: r.prevHash,
     hash: r.hash,
   };

@@ -64,6 +64,8 @@ function entityOf(id: string, row: ChainedFields & { keyId: string; prevHash: st
     suppressed: row.suppressed ?? null,
     overrideReason: row.overrideReason ?? null,
     overriddenVerdict: row.overriddenVerdict ?? null,
+    subject: row.subject ?? null,
+    detail: row.detail ?? null,
     keyId: row.keyId,
     prevHash: row.prevHash,
     hash: row.hash,

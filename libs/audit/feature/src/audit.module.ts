@@ -14,6 +14,7 @@ import { AuditEntryEntity } from './entities/audit-entry.entity';
 import { AuditEntry1732780000000 } from './migrations/1732780000000-audit-entry';
 import { AuditRefusals1764770000000 } from './migrations/1764770000000-audit-refusals';
 import { AuditKeyedChain1764780000000 } from './migrations/1764780000000-audit-keyed-chain';
+import { AuditSecurityActions1764790000000 } from './migrations/1764790000000-audit-security-actions';
 
 export interface AuditModuleOptions {
   /** Consumer group and producer name (default 'audit'). */
@@ -37,7 +38,7 @@ export class AuditModule {
           service,
           schema,
           entities: [AuditEntryEntity],
-          migrations: [AuditEntry1732780000000, AuditRefusals1764770000000, AuditKeyedChain1764780000000],
+          migrations: [AuditEntry1732780000000, AuditRefusals1764770000000, AuditKeyedChain1764780000000, AuditSecurityActions1764790000000],
         }),
       ],
       controllers: [AuditController],

@@ -16,6 +16,7 @@ import { ScanFailedEvent } from './scan.scan-failed/v1';
 import { RatingComputedEvent } from './scoring.rating-computed/v1';
 import { LineageChangedEvent } from './lineage.lineage-changed/v1';
 import { RequestRefusedEvent } from './gateway.request-refused/v1';
+import { SecurityEventEvent } from './gateway.security-event/v1';
 import { AuditCheckpointPublishedEvent } from './audit.checkpoint-published/v1';
 import { AuditEntryAppendedEvent } from './audit.entry-appended/v1';
 
@@ -42,6 +43,7 @@ export const EVENT_CATALOGUE = [
   RatingComputedEvent,
   LineageChangedEvent,
   RequestRefusedEvent,
+  SecurityEventEvent,
   AuditCheckpointPublishedEvent,
   AuditEntryAppendedEvent,
 ] as const;

@@ -19,6 +19,7 @@ export * from './scan.scan-failed/v1';
 export * from './scoring.rating-computed/v1';
 export * from './lineage.lineage-changed/v1';
 export * from './gateway.request-refused/v1';
+export * from './gateway.security-event/v1';
 export * from './audit.checkpoint-published/v1';
 export * from './audit.entry-appended/v1';
 export { EVENT_CATALOGUE, type CataloguedEvent } from './catalogue';

@@ -25,6 +25,7 @@ import { TokenLedger } from './auth/token-ledger';
 import { TokenService } from './auth/token.service';
 import { UsersController } from './auth/users.controller';
 import { UsersService } from './auth/users.service';
+import { SecurityEvents } from './auth/security-events';
 import { PackageConfusionController } from './confusion/package-confusion.controller';
 import { PopularityHandlers } from './confusion/popularity.handlers';
 import { DocsController } from './docs/docs.controller';
@@ -187,6 +188,7 @@ export class GatewayFeatureModule implements NestModule {
         TokenLedger,
         LoginThrottle,
         UsersService,
+        SecurityEvents,
         AuthGuard,
         DefaultAdminSeeder,
         IngestWaiter,

@@ -73,6 +73,8 @@ function chainedFieldsOf(e: AuditLogEntryV1): ChainedFields {
     suppressed: e.refusal?.suppressed ?? null,
     overrideReason: e.override?.reason ?? null,
     overriddenVerdict: e.override?.overridden ?? null,
+    subject: e.security?.subject ?? null,
+    detail: e.security?.detail ?? null,
   };
 }
 

@@ -1,10 +1,12 @@
+import { SECURITY_ACTIONS } from '@modelguard/contracts';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * Everything that happened to artifacts, every refusal (REFUSE) and every registry reset (RESET). DELETE, REFUSE and
- * RESET are stored although the spec's artifact audit cannot show them (its action enum has none of them).
+ * Everything that happened to artifacts, every refusal (REFUSE), every registry reset (RESET) and the gateway's
+ * security actions (sign-in, sign-out, token revocation, account changes: gateway.security-event.v1). Only the spec's
+ * actions are served by the artifact audit (its action enum has none of the others).
  */
-export const AUDIT_ACTIONS = ['CREATE', 'UPDATE', 'DOWNLOAD', 'DELETE', 'RATE', 'AUDIT', 'REFUSE', 'RESET'] as const;
+export const AUDIT_ACTIONS = ['CREATE', 'UPDATE', 'DOWNLOAD', 'DELETE', 'RATE', 'AUDIT', 'REFUSE', 'RESET', ...SECURITY_ACTIONS] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
@@ -76,6 +78,14 @@ export class AuditEntryEntity {
   /** Download-gate overrides only: the scan verdict that was set aside (blocked or flagged). */
   @Column({ name: 'overridden_verdict', type: 'text', nullable: true })
   overriddenVerdict!: string | null;
+
+  /** Security actions only: what was acted on (a user name, a token id), never a secret. */
+  @Column({ type: 'text', nullable: true })
+  subject!: string | null;
+
+  /** Security actions only: a short detail (e.g. the new user's permissions). */
+  @Column({ type: 'text', nullable: true })
+  detail!: string | null;
 
   /** Id of the chain key that linked this entry (chain-key.ts); null only on rows written before keys, never verified. */
   @Column({ name: 'key_id', type: 'text', nullable: true })

@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { defineQuery } from '../../catalogue/query-contract';
 import { ActorSchema, ArtifactIdSchema } from '../../common';
 import { RefusalReasonSchema } from '../../events/gateway.request-refused/v1';
+import { SECURITY_ACTIONS } from '../../events/gateway.security-event/v1';
 
-/** Every action the log stores (the spec's artifact audit shows only CREATE/UPDATE/DOWNLOAD/RATE/AUDIT of them). */
-export const AUDIT_LOG_ACTIONS = ['CREATE', 'UPDATE', 'DOWNLOAD', 'DELETE', 'RATE', 'AUDIT', 'REFUSE', 'RESET'] as const;
+/**
+ * Every action the log stores (the spec's artifact audit shows only CREATE/UPDATE/DOWNLOAD/RATE/AUDIT of them); the
+ * security actions come from gateway.security-event.v1.
+ */
+export const AUDIT_LOG_ACTIONS = ['CREATE', 'UPDATE', 'DOWNLOAD', 'DELETE', 'RATE', 'AUDIT', 'REFUSE', 'RESET', ...SECURITY_ACTIONS] as const;
 export const AuditLogActionSchema = z.enum(AUDIT_LOG_ACTIONS);
 export type AuditLogAction = z.infer<typeof AuditLogActionSchema>;
 
@@ -34,6 +38,8 @@ export const AuditLogEntryV1 = z.object({
     .nullable(),
   /** An admin's download-gate override (an UPDATE entry): why, and the verdict set aside; null elsewhere. */
   override: z.object({ reason: z.string(), overridden: z.string() }).nullable().optional(),
+  /** A security action's subject (user name, token id; never a secret) and optional detail; null elsewhere. */
+  security: z.object({ subject: z.string(), detail: z.string().nullable() }).nullable().optional(),
   prevHash: z.string().length(64),
   hash: z.string().length(64),
 });

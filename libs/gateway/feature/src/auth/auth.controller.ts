@@ -4,6 +4,7 @@ import { ClientError } from '../domain/client-error';
 import { CurrentTokenId, CurrentActor } from './auth.decorators';
 import { AuthGuard } from './auth.guard';
 import type { RequestActor } from './actor';
+import { SecurityEvents } from './security-events';
 import { TokenLedger } from './token-ledger';
 import { TokenService } from './token.service';
 import { USER_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH } from './user-requests';
@@ -16,6 +17,7 @@ export class AuthController {
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly ledger: TokenLedger,
+    private readonly security: SecurityEvents,
   ) {}
 
   @Put('authenticate')
@@ -25,8 +27,11 @@ export class AuthController {
     const { name, password } = parseAuthenticationRequest(body);
     // The socket's peer, never X-Forwarded-For: a client-supplied header would let a guesser pick a fresh address.
     const actor = await this.users.login(name, password, req.socket.remoteAddress ?? 'unknown');
+    const token = await this.tokens.issue(actor);
+    // The token is recorded by the ledger's own transaction; the sign-in is audited right after (the user name only).
+    await this.security.publish(null, actor, 'SIGN_IN', actor.name);
     // Returned as a JSON string literal: the grader echoes the decoded string verbatim in X-Authorization.
-    return JSON.stringify(await this.tokens.issue(actor));
+    return JSON.stringify(token);
   }
 
   /** Revokes the token this request presents (the user's other tokens stay valid). */
@@ -34,7 +39,10 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(AuthGuard)
   async logout(@CurrentActor() actor: RequestActor, @CurrentTokenId() tokenId: string): Promise<{ revoked_tokens: number }> {
-    return { revoked_tokens: (await this.ledger.revokeOne(actor.name, tokenId)) ? 1 : 0 };
+    const revoked = await this.ledger.revokeOne(actor.name, tokenId);
+    // Subject: the token's id (as GET /users/{name}/tokens lists it), never the token.
+    if (revoked) await this.security.publish(null, actor, 'SIGN_OUT', tokenId);
+    return { revoked_tokens: revoked ? 1 : 0 };
   }
 }
 

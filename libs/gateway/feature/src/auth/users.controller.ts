@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { ClientError } from '../domain/client-error';
 import type { RequestActor } from './actor';
 import { CurrentActor, RequirePermission } from './auth.decorators';
 import { AuthGuard } from './auth.guard';
 import { assertSelfOrAdmin } from './ownership';
+import { SecurityEvents } from './security-events';
 import { TokenLedger, type TokenInfo } from './token-ledger';
 import { parseRegisterRequest, parseUserName } from './user-requests';
 import { UsersService, type UserView } from './users.service';
@@ -28,13 +30,15 @@ export class UsersController {
   constructor(
     private readonly users: UsersService,
     private readonly ledger: TokenLedger,
+    private readonly dataSource: DataSource,
+    private readonly security: SecurityEvents,
   ) {}
 
   @Post()
   @HttpCode(201)
   @RequirePermission('admin')
-  register(@Body() body: unknown): Promise<UserView> {
-    return this.users.register(parseRegisterRequest(body));
+  register(@Body() body: unknown, @CurrentActor() actor: RequestActor): Promise<UserView> {
+    return this.users.register(parseRegisterRequest(body), actor);
   }
 
   @Get()
@@ -51,7 +55,7 @@ export class UsersController {
   @Delete(':name')
   @HttpCode(200)
   remove(@Param('name') rawName: string, @CurrentActor() actor: RequestActor): Promise<{ name: string; revoked_tokens: number }> {
-    return this.users.delete(this.ownName(actor, rawName));
+    return this.users.delete(this.ownName(actor, rawName), actor);
   }
 
   @Get(':name/tokens')
@@ -66,7 +70,13 @@ export class UsersController {
   async revokeAll(@Param('name') rawName: string, @CurrentActor() actor: RequestActor): Promise<{ revoked_tokens: number }> {
     const name = this.ownName(actor, rawName);
     await this.users.get(name);
-    return { revoked_tokens: (await this.ledger.revokeUser(name)).length };
+    // The revocation and its audit event commit together.
+    const revoked = await this.dataSource.transaction(async (m) => {
+      const ids = await this.ledger.revokeUser(name, m);
+      if (ids.length > 0) await this.security.publish(m, actor, 'TOKEN_REVOKE', name, `all tokens of the user: ${ids.length}`);
+      return ids.length;
+    });
+    return { revoked_tokens: revoked };
   }
 
   @Delete(':name/tokens/:token_id')
@@ -75,6 +85,7 @@ export class UsersController {
     const name = this.ownName(actor, rawName);
     if (!/^[0-9a-f-]{36}$/.test(tokenId)) throw new ClientError(400, 'token_id must be a token id from GET /users/{name}/tokens');
     if (!(await this.ledger.revokeOne(name, tokenId))) throw new ClientError(404, 'no live token with this id for this user');
+    await this.security.publish(null, actor, 'TOKEN_REVOKE', tokenId, `token of user ${name}`);
     return { revoked_tokens: 1 };
   }
 

@@ -6,6 +6,7 @@ import { ArtifactEntity } from '../persistence/artifact.entity';
 import { UserEntity } from '../persistence/user.entity';
 import { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_PASSWORD_VARIANTS, PERMISSIONS, type RequestActor } from './actor';
 import { LoginThrottle } from './login-throttle';
+import { SecurityEvents } from './security-events';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { TokenLedger } from './token-ledger';
 import type { RegisterRequest } from './user-requests';
@@ -27,6 +28,7 @@ export class UsersService {
     private readonly dataSource: DataSource,
     private readonly ledger: TokenLedger,
     private readonly throttle: LoginThrottle,
+    private readonly security: SecurityEvents,
   ) {}
 
   /** Ensures the default admin exists (at boot and after a reset); never overwrites a changed password. */
@@ -66,10 +68,14 @@ export class UsersService {
     return actor;
   }
 
-  async register(req: RegisterRequest): Promise<UserView> {
+  /** Creates an account; the USER_CREATE audit event commits with it (never the password). */
+  async register(req: RegisterRequest, by: RequestActor): Promise<UserView> {
     const row = { name: req.name, passwordHash: await hashPassword(req.password), isAdmin: req.isAdmin, permissions: req.permissions };
     try {
-      await this.dataSource.getRepository(UserEntity).insert(row);
+      await this.dataSource.transaction(async (m) => {
+        await m.getRepository(UserEntity).insert(row);
+        await this.security.publish(m, by, 'USER_CREATE', req.name, `is_admin=${String(req.isAdmin)} permissions=${req.permissions.join(',')}`);
+      });
     } catch (error: unknown) {
       if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
         throw new ClientError(409, `a user named ${JSON.stringify(req.name)} already exists`);
@@ -94,13 +100,14 @@ export class UsersService {
    * Deletes an account, revokes all of its tokens and releases its artifacts to the admins (a later account with
    * the same name must not inherit them). The default admin cannot be deleted: the course requires it to exist.
    */
-  async delete(name: string): Promise<{ name: string; revoked_tokens: number }> {
+  async delete(name: string, by: RequestActor): Promise<{ name: string; revoked_tokens: number }> {
     if (name === DEFAULT_ADMIN_NAME) throw new ClientError(409, 'the default admin cannot be deleted');
     return this.dataSource.transaction(async (m) => {
       const { affected } = await m.getRepository(UserEntity).delete({ name });
       if (!affected) throw new ClientError(404, `no user named ${JSON.stringify(name)}`);
       const revoked = await this.ledger.revokeUser(name, m);
       await m.getRepository(ArtifactEntity).update({ owner: name }, { owner: null });
+      await this.security.publish(m, by, 'USER_DELETE', name, `revoked_tokens=${revoked.length}`);
       return { name, revoked_tokens: revoked.length };
     });
   }

@@ -25,7 +25,7 @@ export class HfTokensController {
   async create(@Param('name') rawName: string, @Body() body: unknown, @CurrentActor() actor: RequestActor): Promise<HfTokenView & { token: string }> {
     const name = this.ownName(actor, rawName);
     if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) throw new ClientError(400, 'body must be a JSON object like {"label": "laptop"}');
-    return this.tokens.create(name, (body as Record<string, unknown> | undefined)?.['label']);
+    return this.tokens.create(actor, name, (body as Record<string, unknown> | undefined)?.['label']);
   }
 
   @Get(':name/hf-tokens')
@@ -40,7 +40,7 @@ export class HfTokensController {
   async revoke(@Param('name') rawName: string, @Param('token_id') tokenId: string, @CurrentActor() actor: RequestActor): Promise<{ revoked_tokens: number }> {
     const name = this.ownName(actor, rawName);
     if (!/^[0-9a-f-]{36}$/.test(tokenId)) throw new ClientError(400, 'token_id must be an id from GET /users/{name}/hf-tokens');
-    if (!(await this.tokens.revoke(name, tokenId))) throw new ClientError(404, 'no live hf token with this id for this user');
+    if (!(await this.tokens.revoke(actor, name, tokenId))) throw new ClientError(404, 'no live hf token with this id for this user');
     return { revoked_tokens: 1 };
   }
 

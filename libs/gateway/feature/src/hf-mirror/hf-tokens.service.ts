@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import type { RequestActor } from '../auth/actor';
+import { SecurityEvents } from '../auth/security-events';
 import { ClientError } from '../domain/client-error';
 import { HfTokenEntity } from '../persistence/hf-token.entity';
 import { UserEntity } from '../persistence/user.entity';
@@ -31,9 +32,12 @@ export interface HfTokenView {
  */
 @Injectable()
 export class HfTokensService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly security: SecurityEvents,
+  ) {}
 
-  async create(userName: string, rawLabel: unknown): Promise<HfTokenView & { token: string }> {
+  async create(actor: RequestActor, userName: string, rawLabel: unknown): Promise<HfTokenView & { token: string }> {
     const label = parseLabel(rawLabel);
     const token = `hf_${randomToken(40)}`;
     const row = await this.dataSource.transaction(async (m) => {
@@ -43,7 +47,10 @@ export class HfTokensService {
       const live = await m.getRepository(HfTokenEntity).countBy({ userName, revokedAt: IsNull() });
       if (live >= MAX_HF_TOKENS_PER_USER) throw new ClientError(409, `at most ${MAX_HF_TOKENS_PER_USER} live hf tokens per user; revoke one first`);
       const entity = m.getRepository(HfTokenEntity).create({ id: randomUUID(), userName, tokenHash: digest(token), label, lastUsedAt: null, revokedAt: null });
-      return m.getRepository(HfTokenEntity).save(entity);
+      const saved = await m.getRepository(HfTokenEntity).save(entity);
+      // Audited with the token's id and label, never the token itself.
+      await this.security.publish(m, actor, 'HF_TOKEN_CREATE', saved.id, `user=${userName} label=${label}`);
+      return saved;
     });
     return { ...view(row), token };
   }
@@ -54,9 +61,13 @@ export class HfTokensService {
   }
 
   /** true when a live token of this user was revoked now. */
-  async revoke(userName: string, id: string): Promise<boolean> {
-    const { affected } = await this.dataSource.getRepository(HfTokenEntity).update({ id, userName, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return (affected ?? 0) > 0;
+  async revoke(actor: RequestActor, userName: string, id: string): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const { affected } = await m.getRepository(HfTokenEntity).update({ id, userName, revokedAt: IsNull() }, { revokedAt: new Date() });
+      if ((affected ?? 0) === 0) return false;
+      await this.security.publish(m, actor, 'HF_TOKEN_REVOKE', id, `user=${userName}`);
+      return true;
+    });
   }
 
   /** The user an `hf_` token belongs to, or null for anything that is not a live token. */

@@ -4,6 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import type { RequestActor } from '../auth/actor';
+import { SecurityEvents } from '../auth/security-events';
 import { ClientError } from '../domain/client-error';
 import { UploaderKeyEntity } from '../persistence/uploader-key.entity';
 import { UploaderSignatureEntity } from '../persistence/uploader-signature.entity';
@@ -36,7 +37,10 @@ const view = (k: UploaderKeyEntity): UploaderKeyView => ({
  */
 @Injectable()
 export class UploaderKeysService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly security: SecurityEvents,
+  ) {}
 
   async list(actor: RequestActor): Promise<UploaderKeyView[]> {
     const rows = await this.dataSource.getRepository(UploaderKeyEntity).find({ where: { userName: actor.name }, order: { createdAt: 'ASC' } });
@@ -58,19 +62,24 @@ export class UploaderKeysService {
       if (existing !== null) throw new ClientError(409, existing.userName === actor.name ? 'this key is already registered' : 'this key is registered to another user');
       if ((await repo.countBy({ userName: actor.name })) >= MAX_KEYS_PER_USER) throw new ClientError(409, `a user may register at most ${MAX_KEYS_PER_USER} keys`);
       const row = repo.create({ keyId: parsed.keyId, userName: actor.name, algorithm: parsed.algorithm, publicKeyPem: parsed.pem, revokedAt: null });
-      return view(await repo.save(row));
+      const saved = view(await repo.save(row));
+      await this.security.publish(m, actor, 'UPLOADER_KEY_ADD', saved.key_id, `algorithm=${saved.algorithm}`);
+      return saved;
     });
   }
 
   async revoke(actor: RequestActor, keyId: string): Promise<UploaderKeyView> {
-    const repo = this.dataSource.getRepository(UploaderKeyEntity);
-    const row = /^[0-9a-f]{64}$/.test(keyId) ? await repo.findOneBy({ keyId, userName: actor.name }) : null;
-    if (row === null) throw new ClientError(404, 'you have no key with this id');
-    if (row.revokedAt === null) {
-      row.revokedAt = new Date();
-      await repo.save(row);
-    }
-    return view(row);
+    return this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(UploaderKeyEntity);
+      const row = /^[0-9a-f]{64}$/.test(keyId) ? await repo.findOneBy({ keyId, userName: actor.name }) : null;
+      if (row === null) throw new ClientError(404, 'you have no key with this id');
+      if (row.revokedAt === null) {
+        row.revokedAt = new Date();
+        await repo.save(row);
+        await this.security.publish(m, actor, 'UPLOADER_KEY_REVOKE', keyId);
+      }
+      return view(row);
+    });
   }
 
   /**

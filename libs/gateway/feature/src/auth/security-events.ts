@@ -1,0 +1,34 @@
+import { SECURITY_DETAIL_MAX, type SecurityAction, Topic, type PayloadOf } from '@modelguard/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { GATEWAY_CLOCK, type Clock } from '../ports/clock.port';
+import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
+import type { RequestActor } from './actor';
+
+/**
+ * Publishes gateway.security-event.v1 (sign-ins, sign-outs, token revocations, account changes) for the audit log.
+ * With a manager the event joins the change's own transaction (it exists if and only if the change commits); without
+ * one (sign-in, whose token is recorded by the ledger's own transaction) it is written right after the change.
+ * The subject is a user name or token id: callers never pass a password or token.
+ */
+@Injectable()
+export class SecurityEvents {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
+    @Inject(GATEWAY_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async publish(m: EntityManager | null, actor: RequestActor, action: SecurityAction, subject: string, detail?: string): Promise<void> {
+    const payload: PayloadOf<typeof Topic.SecurityEvent> = {
+      occurredAt: new Date(this.clock.now()).toISOString(),
+      actor: { name: actor.name, isAdmin: actor.isAdmin },
+      action,
+      subject,
+      ...(detail === undefined ? {} : { detail: detail.slice(0, SECURITY_DETAIL_MAX) }),
+    };
+    // Keyed by the acting user: one user's actions stay in order.
+    const write = (tx: EntityManager) => this.outbox.enqueue(tx, Topic.SecurityEvent, payload, { key: actor.name });
+    await (m === null ? this.dataSource.transaction(write) : write(m));
+  }
+}
