@@ -21,7 +21,7 @@ interface Entry {
   note: string;
 }
 
-const CLASSES_DONE = [1, 2, 3, 4, 5, 7];
+const CLASSES_DONE = [1, 2, 3, 4, 5, 6, 7];
 let dir = '';
 let entries: Entry[] = [];
 const options = defaultScanOptions();
@@ -50,6 +50,18 @@ describe('issue-16 corpus (classes of miss)', () => {
       expect({ cls, n: of.length >= 5 }).toEqual({ cls, n: true });
     }
     for (const e of entries) expect({ file: e.file, note: e.note.length > 30 }).toEqual({ file: e.file, note: true });
+  });
+
+  it('has at least five samples per container/framework group (loaders.py, frameworks.py)', () => {
+    const groups: Array<[string, RegExp, Verdict]> = [
+      ['legacy torch stream', /^class4\/legacy_/, 'malicious'], ['torch tar', /^class4\/tar_/, 'malicious'],
+      ['HDF5 user block', /^class4\/h5_userblock_/, 'malicious'], ['timm/fastai', /^class6\/(timm|fastai)_/, 'clean'],
+      ['Keras 2/3', /^class6\/keras/, 'clean'], ['ONNX', /^class6\/onnx_/, 'clean'], ['framework attacks', /^class6\/(keras|onnx)/, 'malicious'],
+    ];
+    for (const [group, re, verdict] of groups) {
+      const n = entries.filter((e) => re.test(e.file) && e.expect === verdict).length;
+      expect({ group, enough: n >= 5 }).toEqual({ group, enough: true });
+    }
   });
 
   it('gives every sample its expected verdict (and rule) with default options', { timeout: 120_000 }, async () => {

@@ -12,6 +12,12 @@ const FORMATS = new Set<string>([
 ]);
 
 /**
+ * Names of model/weights files. An empty one is not a valid model file (issue 13 point 2: not "clean"); an
+ * empty README, __init__.py or .gitkeep is still an ordinary (clean) text file.
+ */
+const MODEL_FILE = /\.(?:pkl|pickle|pt|pth|bin|ckpt|joblib|dill|npy|npz|safetensors|gguf|ggml|onnx|h5|hdf5|keras|pb|tflite|msgpack|mar|model)$/i;
+
+/**
  * Scans one input in the current thread. The deadline here is cooperative (parsers call checkBudget); the
  * hard limit is the worker pool that runs this function and terminates it (see scan-pool.ts).
  */
@@ -29,6 +35,10 @@ export async function scanInputInProcess(input: ScanInput, options: ScanOptions)
       return [{ ruleId: 'scan.max-depth', severity: 'ERROR', message: `nesting deeper than ${options.maxDepth} levels`, location: { file: inp.path }, unscannable: true }];
     }
     checkBudget();
+    if (inp.size === 0 && MODEL_FILE.test(inp.path)) {
+      if (setTop) topFormat = 'unknown';
+      return [{ ruleId: 'format.not-a-model', severity: 'ERROR', message: 'not a valid model file: the file is empty', location: { file: inp.path }, unscannable: true }];
+    }
     const head = await inp.read(0, 4096);
     const scanner = await pick(scanners, head, inp);
     if (!scanner) {

@@ -38,6 +38,7 @@ export const RULE_DESCRIPTIONS: Record<string, string> = {
   'archive.duplicate-name': 'Archive holds two members with the same name',
   'tar.malformed': 'Tar archive is malformed',
   'format.unrecognized': 'Unrecognised binary format',
+  'format.not-a-model': 'Not a valid model file (empty, or a pickle holding nothing)',
   'format.unsupported-container': 'Container format the scanner cannot open',
   'scan.max-depth': 'Nesting deeper than the configured limit',
   'scan.error': 'Scanner failure',

@@ -9,3 +9,6 @@ export class PickleError extends Error {
 }
 
 export class OpcodeBudgetError extends PickleError {}
+
+/** STOP with nothing before it but PROTO/FRAME: no loader gets a value out of it, so it is not a model file. */
+export class EmptyPickleError extends PickleError {}

@@ -2,7 +2,7 @@ import type { Finding, ScanContext, ScanInput } from '../core/types';
 import { ByteReader, TruncatedError } from '../io/byte-reader';
 import { bufferInput, sliceInput } from '../io/inputs';
 import { PickleAnalyzer, type NestedCandidate } from './pickle-analyzer';
-import { OpcodeBudgetError, PickleError, runPickle, type VmHooks, type VmLimits } from './pickle-vm';
+import { EmptyPickleError, OpcodeBudgetError, PickleError, runPickle, type VmHooks, type VmLimits } from './pickle-vm';
 
 export interface PickleStreamOptions {
   /** Byte offset of the first pickle. */
@@ -64,7 +64,10 @@ export async function scanPickleStream(input: ScanInput, ctx: ScanContext, opts:
     try {
       await runPickle(reader, analyzer, limits);
     } catch (err) {
-      if (err instanceof OpcodeBudgetError) {
+      if (err instanceof EmptyPickleError && streams === 0) {
+        // Issue 13 point 2: nothing a loader could return is not "clean", it is not a model file at all.
+        analyzer.add('format.not-a-model', 'ERROR', `not a valid model file: ${err.message}`, { offset: err.offset, index: -1 }, undefined, true);
+      } else if (err instanceof OpcodeBudgetError) {
         analyzer.add('pickle.opcode-budget', 'ERROR', `pickle scan stopped: ${err.message}`, { offset: err.offset, index: -1 }, undefined, true);
       } else if (err instanceof PickleError || err instanceof TruncatedError) {
         const offset = err instanceof PickleError ? err.offset : reader.pos;
@@ -121,6 +124,8 @@ const PICKLE_START = new Set([0x80, ...Buffer.from('(]})cIJKLMNFGSTUVXBCPiGl')])
 /** Lightweight "is this a pickle" test on the head of a file, for protocol 0/1 pickles without PROTO. */
 export async function sniffPickle(head: Buffer): Promise<boolean> {
   if (head.length >= 2 && head[0] === 0x80) return head[1] <= 5;
+  // A lone STOP is a zero-opcode pickle (reported as not a model file), not a one-character text file.
+  if (head.length === 1 && head[0] === 0x2e) return true;
   if (head.length === 0 || !PICKLE_START.has(head[0])) return false;
   let ops = 0;
   const hooks: VmHooks = {

@@ -1,45 +1,18 @@
 import { ByteReader, TruncatedError } from '../io/byte-reader';
 import { decodeQuotedString, decodeRawUnicodeEscape, parseTextInt } from './string-decode';
 import { OpArgs } from './vm-args';
-import { skipJoblibArray, type RawFollow } from './joblib-array';
+import { skipJoblibArray } from './joblib-array';
 import { BUFFER, FALSE, FLOAT, NONE, TRUE, type Value } from './values';
 import { addItems, itemsOf, pairsOf, setItems, smallInt } from './vm-containers';
 import { Memo } from './vm-memo';
 import { RereadCache } from './vm-reread';
 import { memoJumpOf } from './resource-guard';
 
-export { OpcodeBudgetError, PickleError } from './pickle-errors';
-import { OpcodeBudgetError, PickleError } from './pickle-errors';
+export { EmptyPickleError, OpcodeBudgetError, PickleError } from './pickle-errors';
+import { EmptyPickleError, OpcodeBudgetError, PickleError } from './pickle-errors';
 
-export interface OpAt {
-  offset: number;
-  index: number;
-}
-
-/** What the analyzer learns from the machine. The VM itself has no policy. */
-export interface VmHooks {
-  onImport(module: string, name: string, op: string, at: OpAt): void;
-  onUnresolvedGlobal(module: Value, name: Value, at: OpAt): void;
-  onCall(fn: Value, args: Value, kwargs: Value | undefined, op: string, at: OpAt): void;
-  /** Returns how many raw bytes follow this BUILD in the stream (joblib arrays), or a nested pickle to parse. */
-  onBuild(target: Value, state: Value, at: OpAt): RawFollow | 'pickle' | undefined;
-  onExtension(code: number, at: OpAt): void;
-  onFrameMismatch(at: OpAt): void;
-  /** A GET of a memo index never PUT: CPython raises there, so the file is malformed (the scan goes on). */
-  onMemoMiss(index: number | undefined, at: OpAt): void;
-  /** An opcode argument that makes the real loader allocate far beyond the input (see resource-guard.ts). */
-  onExhaustion(reason: string, at: OpAt): void;
-  /** The bytes mean different things to two real loaders (joblib vs pickle, …). */
-  onDifferential(reason: string, at: OpAt): void;
-  checkBudget(): void;
-}
-
-export interface VmLimits {
-  maxOpcodes: number;
-  maxMemo: number;
-  /** Longest text argument (strings, names) decoded into memory; longer ones are skipped as opaque. */
-  maxInlineString: number;
-}
+export type { OpAt, VmHooks, VmLimits } from './vm-hooks';
+import type { VmHooks, VmLimits } from './vm-hooks';
 
 const WINDOW = 512;
 const MARK = Symbol('mark');
@@ -60,6 +33,8 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
   let srcValue: Value | undefined;
   let srcAt = -1;
   let ops = 0;
+  /** PROTO and FRAME opcodes seen: a stream of nothing else before STOP holds no value at all. */
+  let framing = 0;
   let frameEnd = -1;
   const pop = (at: number): Value => {
     const v = stack.pop();
@@ -155,15 +130,18 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       case 0x80: { // PROTO
         const proto = a.u8(offset);
         if (proto > 5) throw new PickleError(`unsupported protocol ${proto}`, offset);
+        framing++;
         break;
       }
       case 0x95: { // FRAME
         const len = a.u64(offset);
         if (len > reader.remaining) throw new PickleError('FRAME longer than the remaining input', offset);
         frameEnd = reader.pos + len;
+        framing++;
         break;
       }
       case 0x2e: // STOP
+        if (ops - 1 === framing) throw new EmptyPickleError('the pickle holds no opcode between PROTO and STOP', offset);
         if (stack.length !== 1 || stack[0] === MARK) throw new PickleError('STOP with a stack that is not one value', offset);
         return stack[0];
       case 0x28: marks.push(stack.length); stack.push(MARK); break; // MARK

@@ -41,7 +41,26 @@ const T_OPAQUE = 17; // a string that cannot be a module or attribute name
 const T_UNKNOWN = 18; // an unknown value (a GET of a missing index, …): all such values are alike to the analyzer
 
 /** A string that could name a module or attribute (dotted identifiers, Unicode letters allowed). */
-const NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
+const NAME_RE = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
+
+/**
+ * NAME_RE without the regex engine for ASCII strings (nearly every memoized string; the regex was ~5% of a big
+ * pickle's scan): the same dotted-identifier rule, with the regex kept for any non-ASCII string.
+ */
+export function isName(s: string): boolean {
+  let start = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return NAME_RE.test(s);
+    const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+    if (start) {
+      if (!letter) return false;
+      start = false;
+    } else if (c === 0x2e) start = true;
+    else if (!letter && !(c >= 0x30 && c <= 0x39)) return false;
+  }
+  return !start;
+}
 
 /**
  * What a memoized string that cannot be a name turns into. The analyzer only resolves names from strings
@@ -68,7 +87,30 @@ interface Page {
 }
 
 function loOf(page: Page): Uint32Array {
-  return (page.lo ??= new Uint32Array(PAGE));
+  return (page.lo ??= new Uint32Array(page.tags.length));
+}
+
+/** A page starts this small and doubles as its entries are used: a stream of many tiny pickles (one memo
+ * each) then allocates a few hundred bytes per pickle instead of 64 Ki-entry arrays (issue 13, point 2). */
+const FIRST_PAGE = 64;
+
+/** Grows `page` so that entry `i` exists (doubling, at most PAGE entries); new entries are T_EMPTY. */
+function grow(page: Page, i: number): void {
+  let n = page.tags.length;
+  while (n <= i) n *= 2;
+  const tags = new Uint8Array(n);
+  tags.set(page.tags);
+  page.tags = tags;
+  if (page.lo) {
+    const lo = new Uint32Array(n);
+    lo.set(page.lo);
+    page.lo = lo;
+  }
+  if (page.hi) {
+    const hi = new Uint8Array(n);
+    hi.set(page.hi);
+    page.hi = hi;
+  }
 }
 
 const FROZEN_TAGS: Record<string, number> = { dict: T_FROZEN_DICT, list: T_FROZEN_LIST, tuple: T_FROZEN_TUPLE, set: T_FROZEN_SET };
@@ -86,11 +128,16 @@ export class Memo {
   private readonly shells: Value[] = [];
   private readonly shellIds = new Map<string, number>();
   private readonly kept: Value[] = [];
-  private readonly ring: Array<Value | undefined> = new Array<Value | undefined>(COMPACT_LAG).fill(undefined);
-  private readonly ringIdx = new Float64Array(COMPACT_LAG);
+  // The ring and its slot table are allocated by the first memoized container (many small pickles have none).
+  private ring: Array<Value | undefined> = [];
+  private readonly ringIdx: number[] = [];
   private ringNext = 0;
   /** Ring slot of each memo index whose value is in the ring (at most COMPACT_LAG entries). */
-  private readonly recentSlot = new SlotTable(COMPACT_LAG);
+  private recentSlotTable: SlotTable | undefined;
+
+  private get recentSlot(): SlotTable {
+    return (this.recentSlotTable ??= new SlotTable(COMPACT_LAG));
+  }
 
   /**
    * Stores `v` under `idx`. `source` is the offset of the binary opcode that produced `v` when `v` came
@@ -104,7 +151,7 @@ export class Memo {
       if (this.count >= max) return false;
       this.count++;
     }
-    const opaque = v.k === 'str' && (v.truncated === true || !NAME.test(v.v));
+    const opaque = v.k === 'str' && (v.truncated === true || !isName(v.v));
     if (!page) {
       // Sparse indices: same rules as below for what may be dropped or re-read instead of kept.
       const reread = !opaque && source >= 0 && source < MAX_SOURCE && (v.k === 'str' || v.k === 'bytes' || v.k === 'int');
@@ -156,7 +203,7 @@ export class Memo {
       page.tags[i] = T_SOURCE;
       loOf(page)[i] = source % 0x100000000;
       const high = Math.floor(source / 0x100000000);
-      if (high > 0) (page.hi ??= new Uint8Array(PAGE))[i] = high;
+      if (high > 0) (page.hi ??= new Uint8Array(page.tags.length))[i] = high;
       else if (page.hi) page.hi[i] = 0;
     } else if (v.k === 'str') page.tags[i] = T_DROPPED;
     else {
@@ -217,9 +264,12 @@ export class Memo {
     // Pages are only allocated while the memo is reasonably dense: scattered LONG_BINPUT indices cannot make
     // us allocate 64 Ki-entry pages for single entries (those go to `objs`, bounded by the memo budget).
     if (!page && (this.pages.size < 4 || this.pages.size * PAGE <= this.count * 4)) {
-      page = { tags: new Uint8Array(PAGE) };
+      page = { tags: new Uint8Array(FIRST_PAGE) };
       this.pages.set(idx >>> PAGE_BITS, page);
+      this.lastPageNo = idx >>> PAGE_BITS;
+      this.lastPage = page;
     }
+    if (page && (idx & (PAGE - 1)) >= page.tags.length) grow(page, idx & (PAGE - 1));
     return page;
   }
 
@@ -227,10 +277,11 @@ export class Memo {
   private enterRing(idx: number, v: Value): number {
     const slot = this.ringNext;
     this.ringNext = (slot + 1) % COMPACT_LAG;
+    const ringIdx = this.ringIdx;
     const old = this.ring[slot];
-    if (old !== undefined) this.retire(this.ringIdx[slot], slot, old);
+    if (old !== undefined) this.retire(ringIdx[slot], slot, old);
     this.ring[slot] = v;
-    this.ringIdx[slot] = idx;
+    ringIdx[slot] = idx;
     return slot;
   }
 

@@ -1,22 +1,40 @@
 /**
  * Memo index → ring slot for the containers held in the memo's ring of recent values (vm-memo.ts). A Map did
  * this job but cost a hash-table insert and delete per memoized container (millions on big pickles); this is
- * a fixed-size linear-probing table in typed arrays, never more than 1/4 full, so it never allocates.
+ * a linear-probing table in typed arrays, never more than 1/4 full. It starts at 16 cells and doubles up to
+ * 4 × capacity, so the one-per-pickle table of a stream of tiny pickles stays tiny (issue 13, point 2).
  */
 export class SlotTable {
-  private readonly keys: Float64Array;
-  private readonly slots: Uint16Array;
-  private readonly mask: number;
-  private readonly shift: number;
+  private keys: Float64Array;
+  private slots: Uint16Array;
+  private mask = 0;
+  private shift = 0;
+  private size = 0;
+  private readonly maxBits: number;
 
-  /** `capacity` is the most entries ever present (≤ 65 536); the table has 4× as many cells. */
+  /** `capacity` is the most entries ever present (≤ 65 536); the table grows to 4× as many cells. */
   constructor(capacity: number) {
     let bits = 2;
     while (1 << bits < capacity * 4) bits++;
+    this.maxBits = bits;
+    this.keys = new Float64Array(0);
+    this.slots = new Uint16Array(0);
+    this.resize(Math.min(4, bits));
+  }
+
+  private resize(bits: number): void {
+    const oldKeys = this.keys;
+    const oldSlots = this.slots;
     this.keys = new Float64Array(1 << bits).fill(-1);
     this.slots = new Uint16Array(1 << bits);
     this.mask = (1 << bits) - 1;
     this.shift = 32 - bits;
+    for (let j = 0; j < oldKeys.length; j++) {
+      if (oldKeys[j] === -1) continue;
+      const i = this.find(oldKeys[j]);
+      this.keys[i] = oldKeys[j];
+      this.slots[i] = oldSlots[j];
+    }
   }
 
   private home(idx: number): number {
@@ -36,7 +54,14 @@ export class SlotTable {
   }
 
   set(idx: number, slot: number): void {
-    const i = this.find(idx);
+    let i = this.find(idx);
+    if (this.keys[i] !== idx) {
+      if ((this.size + 1) * 4 > this.keys.length && this.keys.length < 1 << this.maxBits) {
+        this.resize(Math.log2(this.keys.length) + 1);
+        i = this.find(idx);
+      }
+      this.size++;
+    }
     this.keys[i] = idx;
     this.slots[i] = slot;
   }
@@ -56,5 +81,6 @@ export class SlotTable {
       }
     }
     this.keys[i] = -1;
+    this.size--;
   }
 }

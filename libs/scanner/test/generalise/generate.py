@@ -7,9 +7,11 @@ import templates
 import exhaustion
 import differentials
 import benign
+import frameworks
+import loaders
 from common import Corpus
 
-MODULES = [gadgets, malformed, templates, exhaustion, differentials, benign]
+MODULES = [gadgets, malformed, templates, exhaustion, differentials, benign, loaders, frameworks]
 
 if __name__ == '__main__':
     corpus = Corpus(sys.argv[1])

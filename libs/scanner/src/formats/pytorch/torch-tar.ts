@@ -11,8 +11,9 @@ const ELEMENT_SIZE: Record<string, number> = {
 
 /**
  * The `storages` and `tensors` members of a PyTorch 0.1.x tar checkpoint interleave small pickles with raw
- * records (torch.serialization legacy_load). Every pickle is analysed; the raw records are sized from the
- * preceding pickle and skipped, so the storages' bytes are never read.
+ * records (torch.serialization legacy_load, torch 2.5). Every pickle is analysed, including the trailing
+ * `storage_views` pickle of `storages`; the raw records are sized from the preceding pickle and skipped, so
+ * the storages' bytes are never read.
  */
 export async function scanTorchTarMember(member: ScanInput, kind: 'storages' | 'tensors', ctx: ScanContext): Promise<Finding[]> {
   const reader = new ByteReader(member);
@@ -38,6 +39,8 @@ export async function scanTorchTarMember(member: ScanInput, kind: 'storages' | '
         reader.skip(16 * ndim + 8);
       }
     }
+    // torch 0.1.x wrote, and torch 2.x legacy_load still unpickles, a storage_views list after the storages.
+    if (kind === 'storages' && reader.remaining > 0) await runPickle(reader, analyzer, limits);
     if (reader.remaining > 0) analyzer.add('pickle.trailing-data', 'WARNING', `${reader.remaining} unexpected bytes after the ${kind} records`, { offset: reader.pos, index: -1 });
   } catch (err) {
     if (!(err instanceof PickleError || err instanceof TruncatedError)) throw err;
