@@ -12,6 +12,7 @@
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener on 127.0.0.1       (default 9093)
 #   KAFKA_VERSION          Kafka release from Maven Central             (default: pom's kafka.version, 3.9.1)
 #   KAFKA_HOME_DIR         libs/ config/ data/ logs/ kafka.pid          (default <this dir>/.kafka, git-ignored)
+#   KAFKA_LIBS_DIR         where the jars go                            (default $KAFKA_HOME_DIR/libs)
 #   KAFKA_HEAP_OPTS        JVM heap                                     (default "-Xms256m -Xmx768m")
 #   KAFKA_JVM_PERFORMANCE_OPTS  JVM flags (default: serial GC + C1 only, the quickest start on 2 cores)
 #   KAFKA_OPTS             extra JVM options
@@ -26,14 +27,21 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KHOME="${KAFKA_HOME_DIR:-$HERE/.kafka}"
-LIBS="$KHOME/libs"
-CONF="$KHOME/config"
-DATA="$KHOME/data"
-LOGS="$KHOME/logs"
-PIDFILE="$KHOME/kafka.pid"
+LIBS="${KAFKA_LIBS_DIR:-$KHOME/libs}"
 HOST=127.0.0.1
-PORT="${KAFKA_PORT:-9092}"
-CPORT="${KAFKA_CONTROLLER_PORT:-9093}"
+# set_node ID PORT CPORT HOME: the per-node paths and ports. kafka-cluster.sh sources this script and calls
+# set_node/write_config/format_storage/launch_node once per node, so every node shares one jar download.
+set_node() {
+  NODE_ID="$1"; PORT="$2"; CPORT="$3"
+  CONF="$4/config"; DATA="$4/data"; LOGS="$4/logs"; PIDFILE="$4/kafka.pid"
+}
+set_node 1 "${KAFKA_PORT:-9092}" "${KAFKA_CONTROLLER_PORT:-9093}" "$KHOME"
+# One node by default; kafka-cluster.sh sets a three-voter quorum and replication factor 3.
+VOTERS="1@$HOST:$CPORT"
+RF=1
+MIN_ISR=1
+# Extra server.properties lines (kafka-cluster.sh: failure detection tuned for fast failover).
+EXTRA_PROPS=""
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 # Storage is re-formatted on every start, so a constant cluster id is fine. It is 16 bytes in base64url
 # (what StorageTool expects) and must not start with '-' (the argument parser would read it as a flag).
@@ -44,7 +52,8 @@ HEAP="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 # Kafka's own default is G1 with C2; on a 2-core box the serial collector and C1-only JIT start faster and
 # leave the CPU to the tests. ExitOnOutOfMemoryError: a broken broker must die, not limp on.
 PERF="${KAFKA_JVM_PERFORMANCE_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true}"
-LOG4J="-Dkafka.logs.dir=$LOGS -Dlog4j.configuration=file:$CONF/log4j.properties"
+# A function, not a variable: LOGS and CONF change per node in kafka-cluster.sh.
+log4j_opts() { echo "-Dkafka.logs.dir=$LOGS -Dlog4j.configuration=file:$CONF/log4j.properties"; }
 
 # shellcheck disable=SC2034 # read by the sourced helpers
 LOG_TAG=kafka-broker
@@ -72,10 +81,10 @@ cmd_fetch() {
 write_config() {
   mkdir -p "$CONF" "$LOGS"
   cat >"$CONF/server.properties" <<PROPS
-# Combined broker+controller, one node, loopback only.
+# Combined broker+controller, loopback only (one node, or one of kafka-cluster.sh's three).
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@$HOST:$CPORT
+node.id=$NODE_ID
+controller.quorum.voters=$VOTERS
 listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CPORT
 advertised.listeners=PLAINTEXT://$HOST:$PORT
 inter.broker.listener.name=PLAINTEXT
@@ -90,16 +99,16 @@ background.threads=2
 num.recovery.threads.per.data.dir=1
 num.replica.fetchers=1
 
-# One node: every internal topic needs replication factor 1, or the group and transaction coordinators
-# never become available (consumers loop on "group coordinator not available").
+# Internal topics must not ask for more replicas than there are nodes, or the group and transaction
+# coordinators never become available (consumers loop on "group coordinator not available").
 num.partitions=1
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
+default.replication.factor=$RF
+min.insync.replicas=$MIN_ISR
+offsets.topic.replication.factor=$RF
 # The default 50 partitions make the first group join take seconds.
 offsets.topic.num.partitions=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$RF
+transaction.state.log.min.isr=$MIN_ISR
 transaction.state.log.num.partitions=1
 
 # Fast tests: no 3 s wait before a new group's first rebalance; allow short client session timeouts.
@@ -112,6 +121,7 @@ delete.topic.enable=true
 log.retention.hours=1
 log.segment.bytes=16777216
 log.retention.check.interval.ms=60000
+$EXTRA_PROPS
 PROPS
   cat >"$CONF/log4j.properties" <<'PROPS'
 # reload4j (log4j 1.x API), console only; the start command redirects it to logs/kafka.out.
@@ -128,6 +138,28 @@ PROPS
 # Ready = the broker logged its start-up line (it waits until unfenced) and the client port accepts.
 broker_ready() { grep -q "Kafka Server started" "$LOGS/kafka.out" 2>/dev/null && port_open "$PORT"; }
 
+# Fresh storage unless KAFKA_KEEP_DATA=1 and this node was formatted before.
+format_storage() {
+  if [ "${KAFKA_KEEP_DATA:-0}" != 1 ] || [ ! -f "$DATA/kraft-combined-logs/meta.properties" ]; then
+    rm -rf "$DATA"; mkdir -p "$DATA"
+    # shellcheck disable=SC2086
+    "$JAVA" -Xmx256m $PERF $(log4j_opts) -cp "$LIBS/*" kafka.tools.StorageTool format \
+      -t "$CLUSTER_ID" -c "$CONF/server.properties" >"$LOGS/format.out" 2>&1 \
+      || { cat "$LOGS/format.out" >&2; die "StorageTool format failed"; }
+  fi
+}
+
+# Starts the JVM in the background and records its pid; does not wait (a quorum member cannot be ready alone).
+launch_node() {
+  : >"$LOGS/kafka.out"
+  # Like kafka-run-class.sh -daemon; setsid detaches it from the caller's process group, so a Ctrl-C in the
+  # terminal that started it (or a CI job's group kill) goes through 'stop', not straight to the JVM.
+  # shellcheck disable=SC2086
+  setsid nohup "$JAVA" $HEAP $PERF $(log4j_opts) -cp "$LIBS/*" ${KAFKA_OPTS:-} kafka.Kafka "$CONF/server.properties" \
+    >"$LOGS/kafka.out" 2>&1 </dev/null &
+  echo "$!" >"$PIDFILE"
+}
+
 cmd_start() {
   local pid
   if pid="$(running_pid)"; then
@@ -139,21 +171,9 @@ cmd_start() {
   cmd_fetch
   write_config
   local t0=$SECONDS
-  if [ "${KAFKA_KEEP_DATA:-0}" != 1 ] || [ ! -f "$DATA/kraft-combined-logs/meta.properties" ]; then
-    rm -rf "$DATA"; mkdir -p "$DATA"
-    # shellcheck disable=SC2086
-    "$JAVA" -Xmx256m $PERF $LOG4J -cp "$LIBS/*" kafka.tools.StorageTool format \
-      -t "$CLUSTER_ID" -c "$CONF/server.properties" >"$LOGS/format.out" 2>&1 \
-      || { cat "$LOGS/format.out" >&2; die "StorageTool format failed"; }
-  fi
-  : >"$LOGS/kafka.out"
-  # Like kafka-run-class.sh -daemon; setsid detaches it from the caller's process group, so a Ctrl-C in the
-  # terminal that started it (or a CI job's group kill) goes through 'stop', not straight to the JVM.
-  # shellcheck disable=SC2086
-  setsid nohup "$JAVA" $HEAP $PERF $LOG4J -cp "$LIBS/*" ${KAFKA_OPTS:-} kafka.Kafka "$CONF/server.properties" \
-    >"$LOGS/kafka.out" 2>&1 </dev/null &
-  pid=$!
-  echo "$pid" >"$PIDFILE"
+  format_storage
+  launch_node
+  pid="$(cat "$PIDFILE")"
   wait_until_ready "$pid" "$LOGS/kafka.out" broker "$START_TIMEOUT" broker_ready
   log "ready on $HOST:$PORT (pid $pid, $((SECONDS - t0))s incl. format); KAFKA_BROKERS=$HOST:$PORT"
 }
@@ -166,6 +186,8 @@ cmd_status() {
   log "not running"; return 1
 }
 
+# kafka-cluster.sh sources this file for its functions; only a direct run dispatches a command.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
 case "${1:-}" in
   fetch) cmd_fetch ;;
   start) cmd_start ;;

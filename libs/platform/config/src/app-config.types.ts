@@ -219,6 +219,8 @@ export interface GatewaySectionConfig {
    * deny lists (deny wins; an empty allow list allows every repo not denied).
    */
   hfMirror: { anonymous: boolean; waitMs: number; allow: string[]; deny: string[] };
+  /** Per-user quota defaults (GATEWAY_QUOTA_*): stored bytes and uploads/ingests per window, 0 = unlimited; admins override per user. */
+  quotas: { storageBytes: number; uploadsPerWindow: number; windowSeconds: number };
 }
 
 /** The audit service's knobs (AUDIT_*). */

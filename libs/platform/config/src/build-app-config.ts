@@ -117,7 +117,7 @@ function buildMessaging(env: ParsedEnv, serviceName: string, distributed: boolea
     transport,
     brokers,
     clientId: env.KAFKA_CLIENT_ID ?? `modelguard-${serviceName}`,
-    consumerSessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
+    consumerSessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS ?? 10_000,
     retry,
   };
 }

@@ -11,7 +11,7 @@ function buildScan(env: ParsedSectionEnv<'scan'>): ScanSectionConfig {
   return {
     workerId: env.SCAN_WORKER_ID,
     concurrency: env.SCAN_CONCURRENCY ?? 2,
-    leaseMs: env.SCAN_LEASE_MS ?? 60_000,
+    leaseMs: env.SCAN_LEASE_MS ?? 12_000,
     pollMs: env.SCAN_POLL_MS ?? 1_000,
     maxAttempts: env.SCAN_MAX_ATTEMPTS ?? 3,
     spoolMaxBytes: env.SCAN_SPOOL_MAX_BYTES ?? 256 * 1024 * 1024,
@@ -24,7 +24,7 @@ function buildIngest(env: ParsedSectionEnv<'ingest'>): IngestSectionConfig {
   return {
     workerId: env.INGEST_WORKER_ID,
     concurrency: env.INGEST_CONCURRENCY ?? 2,
-    leaseMs: env.INGEST_LEASE_MS ?? 60_000,
+    leaseMs: env.INGEST_LEASE_MS ?? 12_000,
     pollMs: env.INGEST_POLL_MS ?? 1_000,
     // Unset: the ingest module follows the messaging retry policy (MESSAGING_RETRY_*), as it always did.
     maxAttempts: env.INGEST_MAX_ATTEMPTS,
@@ -38,7 +38,7 @@ function buildScoring(env: ParsedSectionEnv<'scoring'>): ScoringSectionConfig {
   return {
     workerId: env.SCORING_WORKER_ID,
     concurrency: env.SCORING_CONCURRENCY ?? 2,
-    leaseMs: env.SCORING_LEASE_MS ?? 60_000,
+    leaseMs: env.SCORING_LEASE_MS ?? 12_000,
     pollMs: env.SCORING_POLL_MS ?? 1_000,
     maxAttempts: env.SCORING_MAX_ATTEMPTS ?? 3,
     evidenceTimeoutMs: env.SCORING_EVIDENCE_TIMEOUT_MS ?? 20_000,
@@ -91,6 +91,11 @@ function buildGateway(env: ParsedSectionEnv<'gateway'>, ctx: SectionContext): Ga
       waitMs: env.GATEWAY_HF_MIRROR_WAIT_MS ?? 30_000,
       allow: env.GATEWAY_HF_MIRROR_ALLOW ?? [],
       deny: env.GATEWAY_HF_MIRROR_DENY ?? [],
+    },
+    quotas: {
+      storageBytes: env.GATEWAY_QUOTA_STORAGE_BYTES ?? 0,
+      uploadsPerWindow: env.GATEWAY_QUOTA_UPLOADS_PER_WINDOW ?? 0,
+      windowSeconds: env.GATEWAY_QUOTA_WINDOW_SECONDS ?? 3_600,
     },
   };
 }

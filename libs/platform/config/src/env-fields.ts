@@ -36,6 +36,18 @@ export function httpUrlVar() {
   return z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional();
 }
 
+/**
+ * One http(s) URL, or several comma-separated (instances of one service the internal client fails over between);
+ * every part is checked, the value stays a string.
+ */
+export function httpUrlListVar() {
+  const url = z.url({ protocol: /^https?$/ });
+  return z
+    .string()
+    .refine((v) => v.split(',').every((part) => url.safeParse(part.trim()).success), { message: 'must be an absolute http(s) URL, or several comma-separated' })
+    .optional();
+}
+
 /** A URL with one of the given schemes (postgres://, redis://, ...). */
 export function urlVarWithScheme(schemes: readonly string[]) {
   const pattern = new RegExp(`^(${schemes.join('|')})$`);

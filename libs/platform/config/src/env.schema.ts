@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolVar, csvVar, enumVar, hostname, hostPort, httpUrlVar, intVar, stringVar, urlVarWithScheme } from './env-fields';
+import { boolVar, csvVar, enumVar, hostname, hostPort, httpUrlListVar, httpUrlVar, intVar, stringVar, urlVarWithScheme } from './env-fields';
 import { SECTION_ENV_VARS, SERVICE_SECTION_SCHEMAS } from './service-sections.schema';
 
 const KiB = 1024;
@@ -92,10 +92,10 @@ export const ENV_SCHEMA = z.object({
   MAX_ZIP_RATIO: intVar(1, 100_000),
   MAX_UNPACKED_BYTES: intVar(1, MAX_BYTES),
 
-  AUDIT_URL: httpUrlVar(),
-  SCAN_URL: httpUrlVar(),
-  LINEAGE_URL: httpUrlVar(),
-  SCORING_URL: httpUrlVar(),
+  AUDIT_URL: httpUrlListVar(),
+  SCAN_URL: httpUrlListVar(),
+  LINEAGE_URL: httpUrlListVar(),
+  SCORING_URL: httpUrlListVar(),
 });
 
 export type ParsedEnv = z.infer<typeof ENV_SCHEMA>;

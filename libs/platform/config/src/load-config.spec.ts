@@ -82,7 +82,7 @@ describe('loadConfig defaults', () => {
       transport: 'kafka',
       brokers: ['127.0.0.1:9092', '127.0.0.2:9093'],
       clientId: 'modelguard-ingest',
-      consumerSessionTimeoutMs: 30000,
+      consumerSessionTimeoutMs: 10000,
       retry: { attempts: 5, initialDelayMs: 500 },
     });
     expect(cfg.storage).toMatchObject({ driver: 's3', endpoint: 'http://127.0.0.1:9090', forcePathStyle: true, bucket: 'modelguard-blobs', region: 'us-east-1' });

@@ -104,6 +104,10 @@ export const SERVICE_SECTION_SCHEMAS = {
     GATEWAY_HF_MIRROR_WAIT_MS: intVar(0, 600_000),
     GATEWAY_HF_MIRROR_ALLOW: csvVar(HF_REPO_PATTERN),
     GATEWAY_HF_MIRROR_DENY: csvVar(HF_REPO_PATTERN),
+    // Per-user quota defaults (quotas/): 0 = unlimited; admins override per user (PUT /users/{name}/quota).
+    GATEWAY_QUOTA_STORAGE_BYTES: intVar(0, 2 ** 52),
+    GATEWAY_QUOTA_UPLOADS_PER_WINDOW: intVar(0, 1_000_000_000),
+    GATEWAY_QUOTA_WINDOW_SECONDS: intVar(1, 7 * 24 * 3600),
   }),
   audit: z.object({
     // The audit chain's HMAC key: kept out of the database, so a party that can rewrite rows cannot recompute links.

@@ -54,7 +54,7 @@ describe('service sections', () => {
     expect(loadServiceSection('scan', {})).toEqual({
       workerId: undefined,
       concurrency: 2,
-      leaseMs: 60_000,
+      leaseMs: 12_000,
       pollMs: 1_000,
       maxAttempts: 3,
       spoolMaxBytes: 256 * 1024 * 1024,
@@ -72,7 +72,7 @@ describe('service sections', () => {
     expect(loadServiceSection('scoring', {})).toEqual({
       workerId: undefined,
       concurrency: 2,
-      leaseMs: 60_000,
+      leaseMs: 12_000,
       pollMs: 1_000,
       maxAttempts: 3,
       evidenceTimeoutMs: 20_000,
@@ -106,7 +106,7 @@ describe('service sections', () => {
 
   it('ingest: attempts and back-off stay unset unless INGEST_* set them', () => {
     const section = loadServiceSection('ingest', {});
-    expect(section).toMatchObject({ concurrency: 2, leaseMs: 60_000, maxRetryDelayMs: 60_000, shutdownGraceMs: 10_000 });
+    expect(section).toMatchObject({ concurrency: 2, leaseMs: 12_000, maxRetryDelayMs: 60_000, shutdownGraceMs: 10_000 });
     expect(section.maxAttempts).toBeUndefined();
     expect(section.retryDelayMs).toBeUndefined();
     const own = loadServiceSection('ingest', { INGEST_MAX_ATTEMPTS: '5', INGEST_RETRY_DELAY_MS: '250', INGEST_WORKER_ID: 'ingest-a' });

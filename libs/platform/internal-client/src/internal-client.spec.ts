@@ -103,4 +103,24 @@ describe('InternalClient', () => {
   it('never sends a request the contract refuses', async () => {
     expect((await failure(client.query(Thing, { id: '../../admin' }))).kind).toBe('invalid-request');
   });
+
+  it('fails over between comma-separated instances: a dead one (connection refused) or a 5xx one is skipped', async () => {
+    // A second real server that answers every query 503, like an instance that is shutting down.
+    const sick = createServer((_req, res) => void res.writeHead(503).end('{}'));
+    await new Promise<void>((r) => sick.listen(0, '127.0.0.1', r));
+    const sickUrl = `http://127.0.0.1:${(sick.address() as AddressInfo).port}`;
+    try {
+      const spread = new InternalClient({ baseUrls: { scan: `http://127.0.0.1:1, ${sickUrl},${baseUrl}` }, timeoutMs: 15_000 });
+      // Every starting instance of the rotation ends at the healthy one.
+      for (let i = 0; i < 3; i++) expect(await spread.query(Thing, { id: 'ok', v: String(i) })).toEqual({ status: 200, body: { id: 'ok', n: i } });
+      // 404 is an answer, not a failure: no failover turns it into something else.
+      expect((await failure(spread.query(Thing, { id: 'missing' }))).kind).toBe('not-found');
+      // All instances dead or sick: the last answer decides.
+      const allBad = new InternalClient({ baseUrls: { scan: `http://127.0.0.1:1,${sickUrl}` }, timeoutMs: 15_000 });
+      const errors = [await failure(allBad.query(Thing, { id: 'ok' })), await failure(allBad.query(Thing, { id: 'ok' }))];
+      expect(errors.map((e) => e.kind).sort()).toEqual(['unreachable', 'upstream-status']);
+    } finally {
+      await new Promise<void>((r) => sick.close(() => r()));
+    }
+  });
 });

@@ -6,17 +6,32 @@ import {
   queryPathOf,
   type ServiceName,
 } from '@modelguard/contracts';
+import { type Backoff, backoffDelay } from '@modelguard/jobs';
 import type { z } from 'zod';
 import { readBoundedText } from './bounded-body';
 import { InternalQueryError } from './internal-query.error';
 
 export interface InternalClientOptions {
-  /** Base URL of each service's internal API (`http://scan:3000`); a query to a service without one fails `not-configured`. */
+  /**
+   * Base URL of each service's internal API (`http://scan:3000`); a query to a service without one fails
+   * `not-configured`. Several instances may be given comma-separated (`http://scan-1:3000,http://scan-2:3000`):
+   * queries rotate over them and fail over to the next on a connection error or a 5xx.
+   */
   baseUrls: Partial<Record<ServiceName, string | undefined>>;
   /** Wall-clock budget of one query, body included. */
   timeoutMs: number;
   /** Cap on any response body, on top of each contract's own `maxResponseBytes` (the smaller wins). */
   maxResponseBytes?: number;
+}
+
+/** Waits between failover attempts to the next instance (short: the next instance is most likely healthy). */
+const FAILOVER_BACKOFF: Backoff = { initialMs: 25, maxMs: 400, jitter: 0.2 };
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
 }
 
 /**
@@ -26,6 +41,8 @@ export interface InternalClientOptions {
  * never a hang, an `unknown` body or the upstream's raw error text.
  */
 export class InternalClient {
+  private turn = 0;
+
   constructor(private readonly options: InternalClientOptions) {}
 
   async query<Q extends QueryContract>(contract: Q, request: QueryRequestOf<Q>): Promise<QueryResultOf<Q>> {
@@ -33,16 +50,31 @@ export class InternalClient {
       new InternalQueryError(kind, contract.name, contract.server, message, status, cause === undefined ? undefined : { cause });
     const parsedRequest = contract.request.safeParse(request);
     if (!parsedRequest.success) throw fail('invalid-request', `${contract.name} request is invalid: ${parsedRequest.error.issues.map((i) => i.message).join('; ')}`);
-    const baseUrl = this.options.baseUrls[contract.server];
-    if (baseUrl === undefined || baseUrl.length === 0) throw fail('not-configured', `the ${contract.server} service is not configured`);
-    const url = `${baseUrl.replace(/\/+$/, '')}${queryPathOf(contract, parsedRequest.data as Record<string, unknown>)}`;
+    const baseUrls = (this.options.baseUrls[contract.server] ?? '').split(',').map((u) => u.trim().replace(/\/+$/, '')).filter((u) => u.length > 0);
+    if (baseUrls.length === 0) throw fail('not-configured', `the ${contract.server} service is not configured`);
+    const path = queryPathOf(contract, parsedRequest.data as Record<string, unknown>);
 
+    // One budget for the whole query, failovers included: a caller never waits longer than timeoutMs.
     const signal = AbortSignal.timeout(this.options.timeoutMs);
-    let res: Response;
-    try {
-      res = await fetch(url, { method: contract.method, signal, headers: { accept: 'application/json' } });
-    } catch (error: unknown) {
-      throw fail('unreachable', `the ${contract.server} service is unreachable: ${error instanceof Error ? error.message : String(error)}`, undefined, error);
+    const start = this.turn++;
+    let res: Response | undefined;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < baseUrls.length && !signal.aborted; attempt++) {
+      if (attempt > 0) await sleep(backoffDelay(FAILOVER_BACKOFF, attempt), signal);
+      const baseUrl = baseUrls[(start + attempt) % baseUrls.length];
+      res = undefined;
+      try {
+        res = await fetch(`${baseUrl}${path}`, { method: contract.method, signal, headers: { accept: 'application/json' } });
+      } catch (error: unknown) {
+        lastError = error; // a dead instance: try the next one
+        continue;
+      }
+      if (res.status < 500 || attempt === baseUrls.length - 1) break;
+      await res.body?.cancel(); // a sick instance: the next one may answer
+    }
+    if (res === undefined) {
+      const reason = lastError instanceof Error ? lastError.message : String(lastError ?? 'timed out');
+      throw fail('unreachable', `the ${contract.server} service is unreachable: ${reason}`, undefined, lastError);
     }
     const schema = (contract.responses as Partial<Record<number, z.ZodType>>)[res.status];
     if (res.status === 404) {

@@ -4,9 +4,9 @@ import { leaseQueries } from './lease-queries';
 describe('leaseQueries', () => {
   it('claims from the given table and returns exactly the asked columns, prefixed by the job alias', () => {
     const sql = leaseQueries.claim('"scan"."scan_job"', ['id', 'owner']);
-    expect(sql).toContain('SELECT id FROM "scan"."scan_job"');
+    expect(sql).toContain('SELECT id, owner AS previous_owner FROM "scan"."scan_job"');
     expect(sql).toContain('UPDATE "scan"."scan_job" AS job');
-    expect(sql).toMatch(/RETURNING job\.id, job\.owner$/);
+    expect(sql).toMatch(/RETURNING job\.id, job\.owner, NULLIF\(candidate\.previous_owner, \$1\) AS taken_over_from$/);
     expect(sql).toContain('FOR UPDATE SKIP LOCKED');
   });
 

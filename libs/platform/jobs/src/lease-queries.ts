@@ -11,11 +11,12 @@ export const leaseQueries = {
   /**
    * Claims up to $2 jobs for owner $1 with lease $3 ms: the owner's own pending jobs first (work follows the
    * Kafka partitions the worker holds), then anyone's job whose lease lapsed (its worker died). SKIP LOCKED
-   * lets concurrent claimers pass each other instead of queueing on the same rows.
+   * lets concurrent claimers pass each other instead of queueing on the same rows. Besides `returning`, every row
+   * carries `taken_over_from`: the previous owner when the job was someone else's (a takeover to log), else null.
    */
   claim(table: string, returning: readonly string[]): string {
     return `WITH candidate AS (
-         SELECT id FROM ${table}
+         SELECT id, owner AS previous_owner FROM ${table}
           WHERE status IN ('pending', 'running')
             AND next_attempt_at <= now()
             AND ((owner = $1 AND status = 'pending') OR lease_expires_at < now())
@@ -26,7 +27,7 @@ export const leaseQueries = {
           SET status = 'running', owner = $1, attempts = job.attempts + 1,
               lease_expires_at = ${leaseFromNow(3)}, updated_at = now()
          FROM candidate WHERE job.id = candidate.id
-       RETURNING ${returning.map((column) => `job.${column}`).join(', ')}`;
+       RETURNING ${returning.map((column) => `job.${column}`).join(', ')}, NULLIF(candidate.previous_owner, $1) AS taken_over_from`;
   },
 
   /**

@@ -131,6 +131,9 @@ export class LeasedJobWorker<J> {
 
   private launch(job: J): void {
     const key = this.port.keyOf(job);
+    // Operators follow a dead worker's jobs by this line: which job moved, from whom, to whom.
+    const previousOwner = this.port.takenOverFrom?.(job);
+    if (previousOwner) this.logger.warn(`${this.port.describe(job)} taken over from ${previousOwner} by ${this.workerId}`);
     const work = Promise.resolve()
       // Inside then(): a process() that throws synchronously is contained like a rejected one.
       .then(() => this.port.process(job, this.cancel.signal))

@@ -16,6 +16,8 @@ export interface LeasedJobPort<J> {
   keyOf(job: J): string;
   /** How log lines name a job, e.g. `job 42` or `ingest of a@1.0`. */
   describe(job: J): string;
+  /** The worker that held the job before this claim, when it was another one (its lease lapsed or it handed over). */
+  takenOverFrom?(job: J): string | null | undefined;
   /**
    * Runs one claimed job outside any transaction. `signal` aborts when the worker gives up waiting on
    * shutdown. A rejection is logged and the loop carries on; the job's lease then lapses and it is retried.

@@ -10,6 +10,7 @@ export type { Logger, LoggerOptions, LogSink } from './logging/logger';
 export type { Level as LogLevel, LogFields } from './logging/log-record';
 export { JsonNestLogger, type JsonNestLoggerOptions, NEST_STARTUP_CONTEXTS } from './logging/json-nest-logger';
 export { SERVICE_LOGGER, ServiceLoggerModule } from './logging/service-logger.module';
+export { RECENT_LOG_CAPACITY, recentLogs, type RecentLogLine, type RecentLogQuery } from './logging/recent-logs';
 
 // Metrics (Prometheus, served at /metrics by HealthModule's MetricsModule).
 export { guardedCollect, SERVICE_METRICS, ServiceMetrics } from './metrics/service-metrics';

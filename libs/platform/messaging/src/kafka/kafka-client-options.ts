@@ -25,7 +25,9 @@ export function kafkaConsumerConfig(groupId: string, opts: KafkaConnectionOption
   return {
     groupId,
     sessionTimeout,
-    heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 6)),
+    // At most 1 s: the coordinator notices a rebalance (a member died or a broker returned) at the next
+    // heartbeat, so this bounds how long the survivors keep fetching under the old assignment.
+    heartbeatInterval: Math.max(100, Math.min(1_000, Math.floor(sessionTimeout / 6))),
     rebalanceTimeout: Math.max(sessionTimeout, 5_000),
     // The default 5 s long-poll adds that much latency to an idle consumer.
     maxWaitTimeInMs: 100,

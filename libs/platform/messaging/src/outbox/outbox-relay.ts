@@ -13,6 +13,8 @@ import { installOutboxCommitHook } from './outbox-commit.subscriber';
 const BATCH_SIZE = 100;
 /** Waits after failed relay passes: 100 ms, doubling, at most 5 s (a database or broker outage). */
 const ERROR_BACKOFF: Backoff = { initialMs: 100, maxMs: 5_000 };
+/** How long a claim keeps other replicas off rows being published (far above any broker send timeout). */
+const CLAIM_TTL_SECONDS = 60;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 /**
  * Published outbox rows and inbox rows are kept this long, then deleted. Inbox rows must outlive any
@@ -27,9 +29,10 @@ interface OutboxRow {
 }
 
 /**
- * Publishes committed outbox rows in id order. Rows are claimed with FOR UPDATE SKIP LOCKED, so several
- * replicas of a service can relay concurrently without publishing a row twice in the normal case; a crash
- * between publish and mark re-publishes (at-least-once), which the consumers' inbox absorbs.
+ * Publishes committed outbox rows in id order. Rows are claimed (claimed_until) in a short statement, so several
+ * replicas of a service can relay concurrently without publishing a row twice in the normal case and no lock is
+ * held while the broker is slow; a crash between publish and mark re-publishes (at-least-once), which the
+ * consumers' inbox absorbs. On shutdown the relay makes one last pass, so committed events leave with the process.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -61,6 +64,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = false;
     this.wake();
     await this.loop;
+    // One last flush: rows committed by requests that finished while draining go out now, not at the next start.
+    if (this.dataSource.isInitialized) {
+      await this.relayOnce().catch((err: unknown) => this.logger.warn('final outbox flush failed; rows stay for the next start', { error: String(err) }));
+    }
   }
 
   /** Ask for an immediate relay pass (called after local commits that wrote outbox rows). */
@@ -93,19 +100,36 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return { outbox, inbox };
   }
 
-  /** Publishes one batch; returns how many rows it published. */
+  /**
+   * Publishes one batch; returns how many rows it published. Three short steps, none holding a row lock across
+   * the broker call: claim (one autocommitted UPDATE, SKIP LOCKED so replicas take disjoint rows), send, mark
+   * published. A claim expires after CLAIM_TTL_SECONDS, so rows of a relay that died mid-send are re-published by
+   * another (at-least-once; the consumers' inbox drops the duplicate).
+   */
   async relayOnce(): Promise<number> {
-    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
-      const rows = (await manager.query(
-        `SELECT id, envelope, headers FROM "${this.schema}"."outbox"
-         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [BATCH_SIZE],
-      )) as OutboxRow[];
-      if (rows.length === 0) return 0;
+    const claimed = (await this.dataSource.query(
+      `UPDATE "${this.schema}"."outbox" SET claimed_until = now() + make_interval(secs => $2)
+       WHERE id IN (SELECT id FROM "${this.schema}"."outbox"
+                    WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, envelope, headers`,
+      [BATCH_SIZE, CLAIM_TTL_SECONDS],
+    )) as [OutboxRow[], number];
+    // UPDATE ... RETURNING does not keep the subquery's order; publish in id (= commit) order.
+    const rows = claimed[0].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => r.id);
+    try {
       await this.transport.send(rows.map(toWire));
-      await manager.query(`UPDATE "${this.schema}"."outbox" SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-      return rows.length;
-    });
+    } catch (err) {
+      // Hand the rows back at once so the retry (or another replica) need not wait for the claim to expire.
+      await this.dataSource
+        .query(`UPDATE "${this.schema}"."outbox" SET claimed_until = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [ids])
+        .catch(() => undefined);
+      throw err;
+    }
+    await this.dataSource.query(`UPDATE "${this.schema}"."outbox" SET published_at = now(), claimed_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    return rows.length;
   }
 
   private async run(): Promise<void> {

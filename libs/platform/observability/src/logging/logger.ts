@@ -1,4 +1,5 @@
 import { formatRecord, type Level, LEVELS, type LogFields } from './log-record';
+import { recentLogs } from './recent-logs';
 
 export interface LogSink {
   write(line: string): unknown;
@@ -85,5 +86,6 @@ class JsonLogger implements Logger {
       line = formatRecord(level, this.service, msg, {}, { log_error: String(err) });
     }
     this.sink.write(line);
+    recentLogs.record(level, this.service, msg, fields?.['context'] ?? this.base['context']);
   }
 }

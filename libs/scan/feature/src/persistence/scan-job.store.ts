@@ -19,6 +19,8 @@ export interface ScanJob extends NewScanJob {
   id: string;
   owner: string;
   attempts: number;
+  /** Set when this claim took the job over from another worker (its lease lapsed, or it handed over on shutdown). */
+  takenOverFrom?: string;
 }
 
 export interface ScanJobStatus {
@@ -41,6 +43,7 @@ interface JobRow {
   correlation_id: string;
   owner: string;
   attempts: number;
+  taken_over_from: string | null;
 }
 
 const toJob = (row: JobRow): ScanJob => ({
@@ -54,6 +57,7 @@ const toJob = (row: JobRow): ScanJob => ({
   correlationId: row.correlation_id,
   owner: row.owner,
   attempts: row.attempts,
+  ...(row.taken_over_from ? { takenOverFrom: row.taken_over_from } : {}),
 });
 
 /**

@@ -14,6 +14,7 @@ function scanJobPort(dataSource: DataSource, processor: ScanJobProcessor, logger
     ...bindJobStore(new ScanJobStore(), dataSource),
     keyOf: (job) => job.id,
     describe: (job) => `job ${job.id}`,
+    takenOverFrom: (job) => job.takenOverFrom,
     process: async (job, signal) => {
       const started = process.hrtime.bigint();
       const outcome = await processor.process(job, signal);
