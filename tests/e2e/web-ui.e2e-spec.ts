@@ -7,6 +7,7 @@ import { expectEventually } from '@modelguard/testing';
 import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded';
 import { DEFAULT_ADMIN_NAME, DEFAULT_ADMIN_PASSWORD } from '@modelguard/gateway-feature';
 import { buildZip } from '@modelguard/gateway-feature/testing';
+import { createLogger } from '@modelguard/observability';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations, focusedOutline, launchChromium, screenshot } from './support/browser';
@@ -259,6 +260,77 @@ describe('the web interface in Chromium against an embedded registry', () => {
     await page.locator('.component').first().waitFor();
     await expectNoAxeViolations(page, 'health dashboard');
     await screenshot(page, '07-health');
+  });
+
+  it('shows a sensitive model with its monitor program and download history, manages tokens, and filters log lines', async () => {
+    // A sensitive model with a monitor program, downloaded once through the API so its history has a row.
+    expect((await apiCall('PUT', `/artifacts/model/${cleanModelId}/sensitive`)).status).toBe(200);
+    expect((await apiCall('PUT', `/artifacts/model/${cleanModelId}/monitor`, { body: JSON.stringify({ source: 'process.exit(0);\n' }), type: 'application/json' })).status).toBe(200);
+    const fetched = await apiCall('GET', `/artifacts/model/${cleanModelId}/download`);
+    expect(fetched.status).toBe(200);
+    await fetched.arrayBuffer();
+    await page.evaluate((to) => {
+      const g = globalThis as unknown as { history: { pushState(s: null, t: string, u: string): void }; dispatchEvent(e: unknown): void; PopStateEvent: new (type: string) => unknown };
+      g.history.pushState(null, '', to);
+      g.dispatchEvent(new g.PopStateEvent('popstate'));
+    }, `/view/model/${cleanModelId}`);
+    await page.getByRole('heading', { name: 'Sensitive model' }).waitFor();
+    await page.getByRole('heading', { name: 'Download history' }).waitFor();
+    expect(await page.locator('table[aria-labelledby="sensitive-history-title"]').textContent()).toMatch(/ece30861defaultadminuser.*allowed/);
+    await expectNoAxeViolations(page, 'sensitive model with history');
+    await screenshot(page, '08-sensitive-model');
+
+    // Tokens: a second user's sign-in token, listed with its use count and revoked from the admin page.
+    const holder = `token-holder-${randomBytes(3).toString('hex')}`;
+    const created = await apiCall('POST', '/users', { body: JSON.stringify({ user: { name: holder, is_admin: false }, secret: { password: 'holder-password-1' }, permissions: ['search'] }), type: 'application/json' });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const signin = await fetch(`${app.url}/authenticate`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { name: holder, is_admin: false }, secret: { password: 'holder-password-1' } }) });
+    const holderToken = (await signin.json()) as string;
+    expect((await fetch(`${app.url}/artifacts/model/${cleanModelId}`, { headers: { 'x-authorization': holderToken } })).status).toBe(200);
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Tokens' }).waitFor();
+    await page.getByLabel('User', { exact: true }).selectOption(holder);
+    const holderTable = page.getByRole('table', { name: `Sign-in tokens of ${holder}` });
+    await holderTable.waitFor();
+    expect(await holderTable.textContent()).toMatch(/of \d+active/);
+    await expectNoAxeViolations(page, 'admin tokens');
+    await screenshot(page, '09-admin-tokens');
+    // Keyboard only: from the user picker, Tab reaches the revoke button with a visible focus ring.
+    await page.getByLabel('User', { exact: true }).focus();
+    let focused = await focusedOutline(page);
+    for (let i = 0; i < 12 && !focused.label.startsWith('Revoke token'); i++) {
+      await page.keyboard.press('Tab');
+      focused = await focusedOutline(page);
+    }
+    expect(focused.label).toMatch(/^Revoke token /);
+    expect(focused.outline).toMatch(/^(solid|auto) [1-9]/);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByText(/^Revoked token /).count(), { timeout: UI_TIMEOUT }).toBe(1);
+    await expect.poll(() => holderTable.getByRole('button', { name: /^Revoke token / }).count(), { timeout: UI_TIMEOUT }).toBe(0);
+    expect([401, 403]).toContain((await fetch(`${app.url}/artifacts/model/${cleanModelId}`, { headers: { 'x-authorization': holderToken } })).status);
+
+    // Log lines: this process's loggers feed the same bounded buffer the admin endpoint reads.
+    const marker = `probe-${randomBytes(4).toString('hex')}`;
+    createLogger('web-e2e-probe', { level: 'info', sink: { write: () => true } }).warn(`web e2e ${marker}`);
+    expect((await apiCall('GET', '/logs/recent?pattern=.*')).status).toBe(400);
+    expect((await apiCall('GET', '/logs/recent?level=loud')).status).toBe(400);
+    await page.getByRole('link', { name: 'Health' }).click();
+    await page.getByRole('heading', { name: 'Recent log lines' }).waitFor();
+    await page.locator('#logs-service').fill('Not A Service');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('#logs-service-error').waitFor();
+    await expectNoAxeViolations(page, 'log filter with an error');
+    await page.locator('#logs-service').fill('web-e2e-probe');
+    await page.locator('#logs-level').selectOption('warn');
+    await page.locator('#logs-text').fill(marker.toUpperCase());
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => page.getByTestId('logs-count').textContent(), { timeout: UI_TIMEOUT }).toBe('1 line, newest first.');
+    expect(await page.locator('table.logs').textContent()).toContain(`web e2e ${marker}`);
+    await page.locator('#logs-level').selectOption('error');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => page.getByTestId('logs-count').textContent(), { timeout: UI_TIMEOUT }).toBe('No line matches.');
+    await expectNoAxeViolations(page, 'health dashboard with log lines');
+    await screenshot(page, '10-health-logs');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to ModelGuard' }).waitFor();

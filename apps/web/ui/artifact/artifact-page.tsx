@@ -9,6 +9,7 @@ import { DownloadSection } from './download-section';
 import { LineageGraphView } from './lineage-graph';
 import { RatingSection } from './rating-section';
 import { ScanSection } from './scan-section';
+import { type SensitiveDownload, SensitiveSection, type Sensitivity } from './sensitive-section';
 import { VersionsSection } from './versions-section';
 
 interface Loaded {
@@ -22,6 +23,8 @@ interface Loaded {
   costWithDeps?: ArtifactCost;
   audit?: AuditEntry[];
   signature?: unknown;
+  sensitivity?: Sensitivity;
+  sensitiveHistory?: SensitiveDownload[];
 }
 
 /** A section whose API is missing (404/501) or refuses this user simply does not show: no placeholder data. */
@@ -35,7 +38,7 @@ async function load(type: string, id: string): Promise<Loaded> {
   const enc = encodeURIComponent(id);
   const base = `/artifacts/${type}/${enc}`;
   // Every call at once: no waterfall. Only the artifact itself is required.
-  const [artifact, versions, rating, scan, lineage, cost, costWithDeps, audit, signature] = await Promise.all([
+  const [artifact, versions, rating, scan, lineage, cost, costWithDeps, audit, signature, sensitivity, sensitiveHistory] = await Promise.all([
     api<Artifact>('GET', base).then((r) => r.body),
     optional(apiOptional<ArtifactVersion[]>('GET', `${base}/versions`)),
     type === 'model' ? optional(apiOptional<ModelRating>('GET', `/artifact/model/${enc}/rate`)) : undefined,
@@ -45,6 +48,8 @@ async function load(type: string, id: string): Promise<Loaded> {
     optional(apiOptional<ArtifactCost>('GET', `/artifact/${type}/${enc}/cost?dependency=true`)),
     optional(apiOptional<AuditEntry[]>('GET', `/artifact/${type}/${enc}/audit`)),
     optional(apiOptional<unknown>('GET', `${base}/signature`)),
+    type === 'model' ? optional(apiOptional<Sensitivity>('GET', `${base}/sensitive`)) : undefined,
+    type === 'model' ? optional(apiOptional<SensitiveDownload[]>('GET', `${base}/download-history`)) : undefined,
   ]);
   const scanPending = scan?.status === 202 ? String(scan.body.status ?? 'waiting to be scanned') : undefined;
   return {
@@ -58,6 +63,8 @@ async function load(type: string, id: string): Promise<Loaded> {
     costWithDeps,
     audit,
     signature,
+    sensitivity,
+    sensitiveHistory,
   };
 }
 
@@ -129,6 +136,7 @@ export default function ArtifactPage({ type, id }: { type: string; id: string })
       <CostSection id={artifact.metadata.id} alone={data.cost} withDeps={data.costWithDeps} />
       {type === 'model' && <LicenseCheck id={artifact.metadata.id} />}
       <SignatureSection bundle={data.signature} />
+      {type === 'model' && <SensitiveSection id={artifact.metadata.id} state={data.sensitivity} history={data.sensitiveHistory} />}
       <DownloadSection base={base} name={artifact.metadata.name} versions={versions.map((v) => v.version)} />
       <AuditSection entries={data.audit} />
     </>

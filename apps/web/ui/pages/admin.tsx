@@ -5,6 +5,7 @@ import { ErrorBox } from '../components/error-box';
 import { ConfusionSection } from './admin-confusion';
 import { NewUserForm } from './admin-new-user';
 import { ResetSection } from './admin-reset';
+import { TokensSection } from './admin-tokens';
 
 export default function AdminPage() {
   const [users, setUsers] = useState<User[]>();
@@ -57,6 +58,7 @@ export default function AdminPage() {
           <NewUserForm onCreated={refresh} />
         </section>
       )}
+      {users && users.length > 0 && <TokensSection users={users.map((u) => u.name)} />}
       <ConfusionSection />
       <ResetSection />
     </>

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { ErrorBox } from '../components/error-box';
 import { formatDate } from '../format';
+import { useSession } from '../session-context';
+import { RecentLogsSection } from './status-logs';
 
 interface Component {
   id: string;
@@ -25,6 +27,7 @@ const REFRESH_MS = 10_000;
 export default function StatusPage() {
   const [data, setData] = useState<Components>();
   const [failure, setFailure] = useState<unknown>();
+  const { claims } = useSession();
   useEffect(() => {
     let live = true;
     const load = () =>
@@ -79,6 +82,7 @@ export default function StatusPage() {
           </div>
         </>
       )}
+      {claims?.isAdmin && <RecentLogsSection />}
     </>
   );
 }

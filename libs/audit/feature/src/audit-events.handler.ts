@@ -80,6 +80,28 @@ export class AuditEventsHandler {
     await this.recorder.append(ctx.manager, fieldsOf(event, 'UPDATE'));
   }
 
+  /**
+   * A release alias moved (registry.alias-moved.v1): an UPDATE of the model whose subject names the alias and whose
+   * detail says how (an approved promotion and its approvers, or an emergency rollback) and between which versions.
+   */
+  @OnEvent(Topic.AliasMoved)
+  async onAliasMoved(event: Envelope<PayloadOf<typeof Topic.AliasMoved>>, ctx: EventContext): Promise<void> {
+    const p = event.payload;
+    const how = p.kind === 'rollback' ? 'emergency rollback' : `promotion (request ${p.requestId ?? '?'}, approved by ${p.approvers.join(', ') || 'nobody'})`;
+    await this.recorder.append(ctx.manager, {
+      eventId: event.eventId,
+      artifactId: p.artifactId,
+      artifactType: p.artifactType,
+      artifactName: p.name,
+      action: 'UPDATE',
+      userName: p.actor.name,
+      userIsAdmin: p.actor.isAdmin,
+      occurredAt: new Date(event.occurredAt),
+      subject: `alias:${p.alias}`,
+      detail: `${how}: ${p.fromVersion ?? '(none)'} -> ${p.toVersion}`.slice(0, 1000),
+    });
+  }
+
   @OnEvent(Topic.RequestRefused)
   async onRefused(event: Envelope<PayloadOf<typeof Topic.RequestRefused>>, ctx: EventContext): Promise<void> {
     await this.recorder.append(ctx.manager, refusalFieldsOf(event));

@@ -15,6 +15,7 @@ import { AuditEntry1732780000000 } from './migrations/1732780000000-audit-entry'
 import { AuditRefusals1764770000000 } from './migrations/1764770000000-audit-refusals';
 import { AuditKeyedChain1764780000000 } from './migrations/1764780000000-audit-keyed-chain';
 import { AuditSecurityActions1764790000000 } from './migrations/1764790000000-audit-security-actions';
+import { AuditQuotaSigningActions1764800000000 } from './migrations/1764800000000-audit-quota-signing-actions';
 
 export interface AuditModuleOptions {
   /** Consumer group and producer name (default 'audit'). */
@@ -38,7 +39,7 @@ export class AuditModule {
           service,
           schema,
           entities: [AuditEntryEntity],
-          migrations: [AuditEntry1732780000000, AuditRefusals1764770000000, AuditKeyedChain1764780000000, AuditSecurityActions1764790000000],
+          migrations: [AuditEntry1732780000000, AuditRefusals1764770000000, AuditKeyedChain1764780000000, AuditSecurityActions1764790000000, AuditQuotaSigningActions1764800000000],
         }),
       ],
       controllers: [AuditController],

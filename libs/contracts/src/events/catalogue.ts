@@ -11,6 +11,7 @@ import { PackageUploadedEvent } from './registry.package-uploaded/v1';
 import { PackageUploadedV2Event } from './registry.package-uploaded/v2';
 import { RegistryResetEvent } from './registry.registry-reset/v1';
 import { SensitivityChangedEvent } from './registry.sensitivity-changed/v1';
+import { AliasMovedEvent } from './registry.alias-moved/v1';
 import { ScanCompletedEvent } from './scan.scan-completed/v1';
 import { ScanFailedEvent } from './scan.scan-failed/v1';
 import { RatingComputedEvent } from './scoring.rating-computed/v1';
@@ -32,6 +33,7 @@ export const EVENT_CATALOGUE = [
   ArtifactsSearchedEvent,
   RegistryResetEvent,
   SensitivityChangedEvent,
+  AliasMovedEvent,
   IngestRequestedEvent,
   PackageStoredEvent,
   PackageStoredV2Event,

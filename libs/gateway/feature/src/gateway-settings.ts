@@ -1,3 +1,4 @@
+import type { ReleaseSettings } from './releases/release-policy';
 /**
  * The slice of configuration the gateway needs (the `gateway` part is the GATEWAY_* section of the config). Field names mirror `AppConfig` from @modelguard/config
  * (http.publicUrl, auth.*, limits.*, services.*) so the platform config can be passed in as-is; the gateway-only
@@ -53,6 +54,10 @@ export interface GatewaySettings {
     janitor: { graceSeconds: number; intervalSeconds: number };
     /** The Hugging Face mirror (hf-mirror/): anonymous reads, pull-through wait, upstream allow/deny lists. */
     hfMirror: { anonymous: boolean; waitMs: number; allow: string[]; deny: string[] };
+    /** Release aliases' promotion policies and request TTL (releases/release-policy.ts); defaults when absent. */
+    releases?: Partial<ReleaseSettings>;
+    /** Per-user defaults (quotas/): stored bytes, and uploads or ingests per fixed window; 0 = unlimited. Admins override per user. */
+    quotas: { storageBytes: number; uploadsPerWindow: number; windowSeconds: number };
   };
 }
 

@@ -136,6 +136,9 @@ describe('gateway signed manifests', () => {
   it('aborts a download whose blob was changed in the store (the bytes are re-hashed as they stream)', async () => {
     const root = join(app.service.app.get<AppConfig>(APP_CONFIG).dataDir, 'blobs');
     await writeFile(join(root, blobKey(sha256(weights))), randomBytes(weights.length));
+    // Earlier full downloads assembled the zip once (packages/package-zip-cache.ts): change that blob too, same size.
+    const zips: { zip_sha256: string; zip_size: string }[] = await app.dataSource.query(`SELECT zip_sha256, zip_size FROM "${app.schema}".package_zips WHERE artifact_id = $1`, [id]);
+    for (const z of zips) await writeFile(join(root, blobKey(z.zip_sha256)), randomBytes(Number(z.zip_size)));
     await expect(call('GET', `/artifacts/model/${id}/files/weights/model.bin`, { token })).rejects.toThrow();
     const full = await call<Buffer>('GET', `/artifacts/model/${id}/download`, { token }).then((r) => r.raw, () => null);
     if (full !== null) expect((await verify(full)).code).toBe(1);

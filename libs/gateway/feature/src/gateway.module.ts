@@ -38,6 +38,8 @@ import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway-settings';
 import { HfMirrorController } from './hf-mirror/hf-mirror.controller';
 import { HfMirrorGuard } from './hf-mirror/hf-mirror.guard';
 import { HfMirrorService } from './hf-mirror/hf-mirror.service';
+import { QuotasController } from './quotas/quotas.controller';
+import { QuotaService } from './quotas/quota.service';
 import { HfScanFindings } from './hf-mirror/hf-scan-findings';
 import { HfTokensController } from './hf-mirror/hf-tokens.controller';
 import { HfTokensService } from './hf-mirror/hf-tokens.service';
@@ -45,6 +47,7 @@ import { GatewayExceptionFilter } from './http/gateway-exception.filter';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { RefusalRecorder } from './http/refusal-recorder';
 import { DownloadService } from './packages/download.service';
+import { PackageZipCache } from './packages/package-zip-cache';
 import { PackagesController } from './packages/packages.controller';
 import { UploadService } from './packages/upload.service';
 import { OrphanJanitor } from './janitor/orphan-janitor.service';
@@ -67,6 +70,7 @@ import { IdentityRateLimitInterceptor } from './rate-limit/identity-rate-limit.i
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { DownloadMonitorService } from './sensitive/download-monitor.service';
 import { SensitiveModelsController } from './sensitive/sensitive-models.controller';
+import { RecentLogsController } from './logs/recent-logs.controller';
 import { SensitiveModelsService } from './sensitive/sensitive-models.service';
 import { ManifestSigner } from './signing/manifest-signer';
 import { SignaturesController, SigningKeysController } from './signing/signatures.controller';
@@ -74,6 +78,12 @@ import { UploaderKeysController } from './signing/uploader-keys.controller';
 import { UploaderKeysService } from './signing/uploader-keys.service';
 import { SignedManifestService } from './signing/signed-manifest.service';
 import { SigningKeysService } from './signing/signing-keys.service';
+import { AliasDownloadController } from './releases/alias-download.controller';
+import { AliasMover } from './releases/alias-mover';
+import { AliasesService } from './releases/aliases.service';
+import { ReleaseGates } from './releases/release-gates';
+import { ReleaseRequestsService } from './releases/release-requests.service';
+import { ReleasesController } from './releases/releases.controller';
 
 export interface GatewayModuleOptions {
   /** Postgres schema (tests use a unique one). Default `gateway`. */
@@ -105,9 +115,14 @@ const CONTROLLERS = [
   AuditController,
   SecurityLogController,
   AuditStreamController,
+  RecentLogsController,
   RatingFeaturesController,
   LineageController,
   LicenseCheckController,
+  // Release aliases: fixed `/artifacts/model/{id}/aliases…` and `/release-requests…` paths, before the CRUD routes.
+  ReleasesController,
+  AliasDownloadController,
+  QuotasController,
   ArtifactsController,
   // The Hugging Face mirror after the course routes: its `/{repo}/resolve/…` and `/api/…` routes never shadow one.
   HfTokensController,
@@ -139,6 +154,7 @@ function settingsFrom(config: AppConfig, opts: GatewayModuleOptions): GatewaySet
       signing: { ...(section.signingKeyPem ? { keyPem: section.signingKeyPem } : {}), keyFile: section.signingKeyFile },
       janitor: section.janitor,
       hfMirror: section.hfMirror,
+      quotas: section.quotas,
       ...opts.gateway,
     },
   };
@@ -198,6 +214,7 @@ export class GatewayFeatureModule implements NestModule {
         SearchEvents,
         RegistryResetService,
         DownloadService,
+        PackageZipCache,
         SigningKeysService,
         ManifestSigner,
         SignedManifestService,
@@ -222,6 +239,11 @@ export class GatewayFeatureModule implements NestModule {
         HfMirrorService,
         HfMirrorGuard,
         HfScanFindings,
+        ReleaseGates,
+        AliasMover,
+        ReleaseRequestsService,
+        AliasesService,
+        QuotaService,
       ],
       // Re-exported so the app (embedded mode, tests) can reach the platform's Outbox and the gateway's blob store.
       exports: [ServicePlatformModule, GATEWAY_BLOB_STORE],

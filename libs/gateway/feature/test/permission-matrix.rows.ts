@@ -8,6 +8,9 @@ const UNKNOWN_ID = '0000000000unknown';
 
 const MATRIX_PROGRAM = 'process.exit(0);\n';
 
+/** A release request id no request has. */
+const RELEASE_REQUEST = '00000000-0000-4000-8000-000000000000';
+
 /** Attaches a monitor program to the model (as the fixture admin) and returns the path of its program. */
 async function withProgram(ctx: MatrixContext, id: string): Promise<string> {
   const path = `/artifacts/model/${id}/monitor`;
@@ -107,6 +110,7 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
   'GET /audit/verify': { allowed: 502, request: () => ({ path: '/audit/verify' }) },
   // A filter the gateway refuses (400) before it opens the stream shows the call got past authorisation.
   'GET /audit/stream': { allowed: 400, request: () => ({ path: '/audit/stream?action=NOT-AN-ACTION' }) },
+  'GET /logs/recent': { allowed: 200, request: () => ({ path: '/logs/recent?level=info&limit=5' }) },
 
   // --- sensitive models (the monitor rows attach a program as the fixture admin first) ----------------------------
   'GET /artifacts/model/{id}/sensitive': { allowed: 200, request: async (ctx, c) => ({ path: `/artifacts/model/${(await ctx.sharedArtifact(c)).metadata.id}/sensitive` }) },
@@ -131,6 +135,10 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
   'GET /users': { allowed: 200, request: () => ({ path: '/users' }) },
   'GET /users/{name}': { allowed: 200, object: 'account', request: (ctx, c) => ({ path: `/users/${ctx.account(c).name}` }) },
   'GET /users/{name}/tokens': { allowed: 200, object: 'account', request: (ctx, c) => ({ path: `/users/${ctx.account(c).name}/tokens` }) },
+  // --- quotas (issue 17.5): own usage or any as an admin; overrides and the list are admin-only --------------------
+  'GET /users/{name}/usage': { allowed: 200, object: 'account', request: (ctx, c) => ({ path: `/users/${ctx.account(c).name}/usage` }) },
+  'PUT /users/{name}/quota': { allowed: 200, request: (ctx, c) => ({ path: `/users/${ctx.account(c).name}/quota`, json: { storage_bytes: null } }) },
+  'GET /quotas': { allowed: 200, request: () => ({ path: '/quotas' }) },
   'DELETE /users/{name}': {
     allowed: 200,
     object: 'account',
@@ -177,6 +185,19 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
       return { path: `/users/${account.name}/hf-tokens/${minted.body.id}` };
     },
   },
+
+  // --- release aliases (an unknown model: an allowed caller gets past authorisation to "not found") -------------
+  'GET /artifacts/model/{id}/aliases': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases` }) },
+  'GET /artifacts/model/{id}/aliases/{alias}': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production` }) },
+  'POST /artifacts/model/{id}/aliases/{alias}/requests': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production/requests`, json: { version: '1.0.0' } }) },
+  'POST /artifacts/model/{id}/aliases/{alias}/rollback': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production/rollback` }) },
+  'GET /artifacts/model/{id}/aliases/{alias}/download': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production/download` }) },
+  'POST /artifacts/model/{id}/aliases/{alias}/deployment-tokens': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production/deployment-tokens`, json: {} }) },
+  'GET /artifacts/model/{id}/aliases/{alias}/deployment-pulls': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production/deployment-pulls` }) },
+  'GET /artifacts/model/{id}/release-requests': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/release-requests` }) },
+  'GET /artifacts/model/{id}/release-requests/{request_id}': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/release-requests/${RELEASE_REQUEST}` }) },
+  'POST /artifacts/model/{id}/release-requests/{request_id}/approve': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/release-requests/${RELEASE_REQUEST}/approve` }) },
+  'POST /artifacts/model/{id}/release-requests/{request_id}/reject': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/release-requests/${RELEASE_REQUEST}/reject`, json: {} }) },
 };
 
 /** Rows that must run last: resetting the registry deletes the callers' accounts. */

@@ -3,7 +3,7 @@ import { defineEvent } from '../../catalogue/event-contract';
 import { ActorSchema } from '../../common';
 
 /** The security-relevant account and credential changes the gateway reports (only those it actually publishes). */
-export const SECURITY_ACTIONS = ['SIGN_IN', 'SIGN_OUT', 'TOKEN_REVOKE', 'USER_CREATE', 'USER_DELETE', 'HF_TOKEN_CREATE', 'HF_TOKEN_REVOKE', 'UPLOADER_KEY_ADD', 'UPLOADER_KEY_REVOKE'] as const;
+export const SECURITY_ACTIONS = ['SIGN_IN', 'SIGN_OUT', 'TOKEN_REVOKE', 'USER_CREATE', 'USER_DELETE', 'HF_TOKEN_CREATE', 'HF_TOKEN_REVOKE', 'UPLOADER_KEY_ADD', 'UPLOADER_KEY_REVOKE', 'QUOTA_SET', 'SIGNING_KEY_GENERATE', 'SIGNING_KEY_ROTATE'] as const;
 export const SecurityActionSchema = z.enum(SECURITY_ACTIONS);
 export type SecurityAction = z.infer<typeof SecurityActionSchema>;
 

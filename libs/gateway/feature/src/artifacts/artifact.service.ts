@@ -11,6 +11,7 @@ import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { ArtifactEntity } from '../persistence/artifact.entity';
 import { nextCounterVersion } from '../packages/version-lookup';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
+import { QuotaService } from '../quotas/quota.service';
 import { parseCreateRequest, parseUpdateRequest } from './artifact-request';
 import { artifactView, type ArtifactView } from './artifact-view';
 import { IngestWaiter } from './ingest-waiter';
@@ -38,6 +39,7 @@ export class ArtifactService {
     private readonly waiter: IngestWaiter,
     @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    private readonly quotas: QuotaService,
   ) {}
 
   async create(type: ArtifactType, body: unknown, actor: RequestActor, opts: CreateOptions = {}): Promise<WriteResult> {
@@ -46,8 +48,15 @@ export class ArtifactService {
     const id = newArtifactId();
     const version = assignedVersion(0);
     const href = url.toString();
+    const owner = opts.owner === undefined ? actor.name : opts.owner;
+    // An ingest's size is known only once stored (then it counts, quotas/quota.service.ts): refuse a user already full.
+    // The mirror's pull-through (no owner) is a shared cache, charged to nobody.
+    if (owner !== null) {
+      await this.quotas.takeUploadSlot(actor.name);
+      await this.quotas.assertStorageNotFull(owner);
+    }
     const artifact = await this.writeTx(async (m) => {
-      const row = m.getRepository(ArtifactEntity).create({ id, type, name, url: href, latestVersion: version, readme: null, owner: opts.owner === undefined ? actor.name : opts.owner });
+      const row = m.getRepository(ArtifactEntity).create({ id, type, name, url: href, latestVersion: version, readme: null, owner });
       await m.getRepository(ArtifactEntity).insert(row);
       await m.getRepository(ArtifactVersionEntity).insert(newVersionRow(id, version, 0, href));
       const ref = { artifactId: id, artifactType: type, name };
@@ -75,9 +84,11 @@ export class ArtifactService {
     const req = parseUpdateRequest(body, type, id);
     assertAllowedSourceHost(req.url, this.settings.upstream.allowPrivateNetworks);
     const href = req.url.toString();
+    await this.quotas.takeUploadSlot(actor.name);
     const { artifact, version } = await this.writeTx(async (m) => {
       const current = await this.require(m, type, id, true);
       assertMayModifyArtifact(actor, current, 'update');
+      if (current.owner !== null) await this.quotas.assertStorageRoom(m, current.owner, 0);
       if (current.name !== req.name) throw new ClientError(400, 'metadata.name must match the name of this artifact');
       const last = await m.getRepository(ArtifactVersionEntity).maximum('ordinal', { artifactId: id });
       const ordinal = (last ?? -1) + 1;

@@ -7,8 +7,17 @@ export const REQUIRED_PERMISSION = 'gateway:required-permission';
 export const RequirePermission = (permission: Permission): MethodDecorator & ClassDecorator =>
   SetMetadata(REQUIRED_PERMISSION, permission);
 
+/**
+ * Marks the one kind of route an alias-scoped deployment token may call (the alias download); the AuthGuard refuses
+ * such a token everywhere else, and the route itself checks the token's model and alias.
+ */
+export const DEPLOYMENT_ROUTE = 'gateway:deployment-route';
+export const AllowDeploymentToken = (): MethodDecorator => SetMetadata(DEPLOYMENT_ROUTE, true);
+
 export interface ActorRequest {
   actor?: RequestActor;
+  /** The scope of a deployment token (absent for an ordinary token). */
+  deployment?: { artifactId: string; alias: string };
   /** The id of the token the request presented (logout revokes it). */
   tokenId?: string;
 }

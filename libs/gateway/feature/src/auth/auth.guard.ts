@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { allows } from '@modelguard/domain';
 import { ClientError } from '../domain/client-error';
 import type { Permission } from './actor';
-import { REQUIRED_PERMISSION, type ActorRequest } from './auth.decorators';
+import { DEPLOYMENT_ROUTE, REQUIRED_PERMISSION, type ActorRequest } from './auth.decorators';
 import { TokenService } from './token.service';
 
 /**
@@ -23,7 +23,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ActorRequest & { headers: Record<string, string | string[] | undefined> }>();
     const header = request.headers['x-authorization'];
-    const { tokenId, ...actor } = await this.tokens.authenticate(Array.isArray(header) ? header[0] : header);
+    const { tokenId, deployment, ...actor } = await this.tokens.authenticate(Array.isArray(header) ? header[0] : header);
     const needed = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, [
       context.getHandler(),
       context.getClass(),
@@ -31,6 +31,13 @@ export class AuthGuard implements CanActivate {
     // Set before the permission check so a refusal below is audited with who was refused (http/refusal-recorder.ts).
     request.actor = actor;
     request.tokenId = tokenId;
+    // A deployment token reads one alias of one model and nothing else: refused on every route not marked for it.
+    if (deployment !== undefined) {
+      request.deployment = deployment;
+      if (this.reflector.get<boolean | undefined>(DEPLOYMENT_ROUTE, context.getHandler()) !== true) {
+        throw new ClientError(403, 'a deployment token may only download the alias it was issued for', {}, {}, 'forbidden');
+      }
+    }
     if (needed !== undefined && !allows(actor, needed)) {
       // The spec documents 401 ("no permission") only for admin operations (/reset); elsewhere it lists only 403.
       throw new ClientError(needed === 'admin' ? 401 : 403, `you do not have the "${needed}" permission`, {}, {}, 'forbidden-permission');

@@ -22,6 +22,24 @@ const VERIFIED_CACHE_SIZE = 10_000;
 /** The caller plus the id of the token it presented (logout revokes exactly that one). */
 export interface AuthenticatedActor extends RequestActor {
   tokenId: string;
+  /** Set for a deployment token: it may read only this alias of this model (the AuthGuard enforces it). */
+  deployment?: DeploymentScope;
+}
+
+/** The claim of an alias-scoped deployment token (releases/deployment-tokens.controller.ts). */
+export interface DeploymentScope {
+  artifactId: string;
+  alias: string;
+}
+
+const SCOPE_PART = /^[a-z0-9-]{1,64}$/i;
+
+function scopeOf(claim: unknown): DeploymentScope | undefined {
+  if (typeof claim !== 'object' || claim === null) return undefined;
+  const { a, al } = claim as Record<string, unknown>;
+  // A malformed scope in a correctly signed token is refused, never read as "no scope" (which would widen it).
+  if (typeof a !== 'string' || typeof al !== 'string' || !SCOPE_PART.test(a) || !SCOPE_PART.test(al)) throw new ClientError(403, 'invalid authentication token', {}, {}, 'invalid-token');
+  return { artifactId: a, alias: al };
 }
 
 /**
@@ -44,12 +62,14 @@ export class TokenService {
     this.key = new TextEncoder().encode(settings.auth.jwtSecret);
   }
 
-  async issue(actor: RequestActor): Promise<string> {
+  /** A deployment token passes `deployment` (its scope, kept in the claims) and may live for its own `ttlSeconds`. */
+  async issue(actor: RequestActor, deployment?: DeploymentScope, ttlSeconds?: number): Promise<string> {
     const now = this.clock.now();
     const issuedAt = Math.floor(now / 1000);
-    const expiresAt = issuedAt + this.settings.auth.tokenTtlSeconds;
+    const expiresAt = issuedAt + (ttlSeconds ?? this.settings.auth.tokenTtlSeconds);
     const id = randomUUID();
-    const jwt = await new SignJWT({ adm: actor.isAdmin, perms: actor.permissions })
+    const claims = deployment === undefined ? {} : { dep: { a: deployment.artifactId, al: deployment.alias } };
+    const jwt = await new SignJWT({ adm: actor.isAdmin, perms: actor.permissions, ...claims })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(actor.name)
       .setIssuer(JWT_ISSUER)
@@ -75,7 +95,8 @@ export class TokenService {
     const use = await this.ledger.consume(jti, new Date(exp * 1000));
     if (!use.ok) throw new ClientError(403, refusal(use.reason, this.settings.auth.tokenMaxUses), {}, {}, 'invalid-token');
     const perms = Array.isArray(payload['perms']) ? payload['perms'] : [];
-    return { name: sub, isAdmin: payload['adm'] === true, permissions: parsePermissions(perms), tokenId: jti };
+    const deployment = payload['dep'] === undefined ? undefined : scopeOf(payload['dep']);
+    return { name: sub, isAdmin: payload['adm'] === true, permissions: parsePermissions(perms), tokenId: jti, ...(deployment ? { deployment } : {}) };
   }
 
   private async verify(raw: string): Promise<JWTPayload> {

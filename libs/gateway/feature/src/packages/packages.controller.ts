@@ -16,6 +16,7 @@ import { RefusalRecorder } from '../http/refusal-recorder';
 import { guardDownloadIntegrity } from './download-integrity';
 import { DownloadService, type ResolvedDownload } from './download.service';
 import { selectPackageFiles } from './package-selection';
+import { PackageZipCache } from './package-zip-cache';
 import { UploadService } from './upload.service';
 
 export const SCAN_WARNING_HEADER = 'X-ModelGuard-Scan-Warning';
@@ -30,6 +31,7 @@ export class PackagesController {
     @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
     private readonly monitor: DownloadMonitorService,
     private readonly refusals: RefusalRecorder,
+    private readonly zips: PackageZipCache,
   ) {}
 
   @Get('artifacts/:artifact_type/:id/download')
@@ -39,12 +41,17 @@ export class PackagesController {
     @Param('id') rawId: string,
     @Query() query: Record<string, unknown>,
     @CurrentActor() actor: RequestActor,
+    @Headers('range') rangeHeader: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const d = await this.downloads.resolve(parseArtifactType(rawType), parseArtifactId(rawId), query['version']);
     const selection = selectPackageFiles(d.version.files, query['part'], query['glob']);
     const zipOptions = await this.downloads.zipOptions(d, selection.label);
+    // The whole package is served from its assembled zip when one is cached; parts are always built on the fly.
+    const cacheKey = selection.label === 'full' ? this.zips.keyOf(d, zipOptions) : null;
+    const cached = cacheKey === null ? null : await this.zips.lookup(d, cacheKey);
+    const range = cached === null ? null : this.zips.rangeOf(rangeHeader, cached.size);
     // A sensitive model's monitor program decides first, on the very zip served (sensitive/download-monitor.service.ts).
     await this.monitor.check(d, selection.files, selection.label, actor, zipOptions);
     await this.downloads.record(d, selection.label, actor, clientAddress(req));
@@ -55,7 +62,13 @@ export class PackagesController {
     // The key, as events and the audit trail name it; the file name carries the version users see.
     res.setHeader('X-ModelGuard-Version', d.version.version);
     // A blob that fails its digest or decryption mid-stream aborts the zip and is audited (download-integrity.ts).
-    await guardDownloadIntegrity(req, res, this.refusals, () => streamZip(selection.files, (sha256) => this.blobs.get(sha256), res, zipOptions));
+    await guardDownloadIntegrity(req, res, this.refusals, () =>
+      cached !== null
+        ? this.zips.serve(cached, range, res)
+        : cacheKey !== null
+          ? this.zips.assemble(d, cacheKey, (sha256) => this.blobs.get(sha256), res, zipOptions)
+          : streamZip(selection.files, (sha256) => this.blobs.get(sha256), res, zipOptions),
+    );
   }
 
   @Get('artifacts/:artifact_type/:id/files/*path')

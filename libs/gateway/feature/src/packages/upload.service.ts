@@ -19,6 +19,7 @@ import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.p
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 import { ingestZipToBlobStore } from '@modelguard/packages';
 import { type PackageClaims, writePackageClaims } from '@modelguard/storage';
+import { QuotaService } from '../quotas/quota.service';
 import { ManifestSigner } from '../signing/manifest-signer';
 import { UploaderKeysService } from '../signing/uploader-keys.service';
 import { spoolToTempFile } from './upload-spool';
@@ -42,6 +43,7 @@ export class UploadService {
     @Inject(GATEWAY_OUTBOX) private readonly outbox: EventOutbox,
     private readonly signer: ManifestSigner,
     private readonly uploaderKeys: UploaderKeysService,
+    private readonly quotas: QuotaService,
   ) {}
 
   /** `rawVersion`: the uploader's own name for the version (`?version=1.2.0`), else the counter's 1.0.0. */
@@ -57,12 +59,16 @@ export class UploadService {
   ): Promise<ArtifactView> {
     const name = validateArtifactName(rawName);
     const version = parseRequestedVersion(rawVersion) ?? assignedVersion(0);
+    // Quotas (quotas/quota.service.ts) refuse before the body is read; the exact storage check is in the transaction.
+    await this.quotas.takeUploadSlot(actor.name);
+    await this.quotas.assertStorageNotFull(actor.name);
     const files = await this.unpack(body, length);
     const readme = await this.readReadme(files);
     const claims = await writePackageClaims(this.blobs, { files, metadata: {} });
     const id = newArtifactId();
     const url = downloadUrlOf(this.settings.http.publicUrl, type, id);
     const artifact = await this.dataSource.transaction(async (m) => {
+      await this.quotas.assertStorageRoom(m, actor.name, manifestTotalBytes(files));
       const row = m.getRepository(ArtifactEntity).create({ id, type, name, url, latestVersion: version, readme, owner: actor.name });
       await m.getRepository(ArtifactEntity).insert(row);
       const signed = uploaderBundle === undefined ? null : await this.uploaderKeys.verifyForUpload(m, actor, uploaderBundle, name, files);
@@ -87,12 +93,15 @@ export class UploadService {
     // 404 and 409 before reading a large body; the transaction checks the name again under the artifact's lock.
     assertMayModifyArtifact(actor, await this.artifacts.require(this.dataSource.manager, type, id), 'update');
     if (named !== null) await requireVersionFree(this.dataSource.manager, id, named);
+    await this.quotas.takeUploadSlot(actor.name);
     const files = await this.unpack(body, length);
     const readme = await this.readReadme(files);
     const claims = await writePackageClaims(this.blobs, { files, metadata: {} });
     return this.dataSource.transaction(async (m) => {
       const artifact = await this.artifacts.require(m, type, id, true);
       assertMayModifyArtifact(actor, artifact, 'update');
+      // Stored bytes count against the artifact's owner (an admin adding a version spends the owner's quota).
+      if (artifact.owner !== null) await this.quotas.assertStorageRoom(m, artifact.owner, manifestTotalBytes(files));
       const last = await m.getRepository(ArtifactVersionEntity).maximum('ordinal', { artifactId: id });
       const ordinal = (last ?? -1) + 1;
       if (named !== null) await requireVersionFree(m, id, named);

@@ -5,6 +5,8 @@ import type { KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
+import type { RequestActor } from '../auth/actor';
+import { SecurityEvents } from '../auth/security-events';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 import { SigningKeyEntity } from '../persistence/signing-key.entity';
 
@@ -30,17 +32,35 @@ export class SigningKeysService implements OnModuleInit {
     private readonly dataSource: DataSource,
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     @Inject(SERVICE_LOGGER) logger: Logger,
+    private readonly security: SecurityEvents,
   ) {
     this.logger = logger.child({ context: 'SigningKeys' });
   }
 
   async onModuleInit(): Promise<void> {
     const { keyPem, keyFile } = this.settings.gateway.signing;
-    const key = signingKeyFromPem(keyPem ?? readOrCreateKeyFile(keyFile));
-    await this.dataSource.getRepository(SigningKeyEntity).upsert({ keyId: key.keyId, publicKeyPem: publicKeyPem(key.publicKey) }, { conflictPaths: ['keyId'], skipUpdateIfNoValuesChanged: true });
+    const source = keyPem === undefined ? readOrCreateKeyFile(keyFile) : { pem: keyPem, generated: false };
+    const key = signingKeyFromPem(source.pem);
+    await this.recordFirstUse(key, keyPem !== undefined ? 'configured' : source.generated ? 'generated' : 'key file');
     this.key = key;
     this.known.set(key.keyId, key.publicKey);
     this.logger.info(`manifests are signed with key ${key.keyId}${keyPem ? '' : ` (${keyFile})`}`);
+  }
+
+  /**
+   * Records the key's public half before its first use and, only when this start is the first to see the key (one
+   * replica wins the insert), audits it: SIGNING_KEY_ROTATE naming the key it replaces, or SIGNING_KEY_GENERATE
+   * for the registry's first key. Row and event commit together, so a restart never audits the same key twice.
+   */
+  private async recordFirstUse(key: SigningKey, source: 'configured' | 'generated' | 'key file'): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(SigningKeyEntity);
+      const previous = await repo.createQueryBuilder('k').where('k.keyId <> :id', { id: key.keyId }).orderBy('k.firstUsedAt', 'DESC').addOrderBy('k.keyId', 'DESC').getOne();
+      const inserted = await repo.createQueryBuilder().insert().values({ keyId: key.keyId, publicKeyPem: publicKeyPem(key.publicKey) }).orIgnore().returning(['keyId']).execute();
+      if (inserted.raw.length === 0) return;
+      if (previous === null) await this.security.publish(m, SYSTEM_ACTOR, 'SIGNING_KEY_GENERATE', key.keyId, `source=${source}`);
+      else await this.security.publish(m, SYSTEM_ACTOR, 'SIGNING_KEY_ROTATE', key.keyId, `replaces=${previous.keyId} source=${source}`);
+    });
   }
 
   current(): SigningKey {
@@ -66,10 +86,13 @@ export class SigningKeysService implements OnModuleInit {
   }
 }
 
+/** The registry itself, as the actor of what it does at start-up (key generation and rotation). */
+const SYSTEM_ACTOR: RequestActor = { name: 'system:gateway', isAdmin: true, permissions: [] };
+
 /** `wx` makes first-start generation atomic when two processes race: the loser reads the winner's key. */
-function readOrCreateKeyFile(file: string): string {
+function readOrCreateKeyFile(file: string): { pem: string; generated: boolean } {
   try {
-    return readFileSync(file, 'utf8');
+    return { pem: readFileSync(file, 'utf8'), generated: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -77,9 +100,9 @@ function readOrCreateKeyFile(file: string): string {
   const pem = generateSigningKeyPem();
   try {
     writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
-    return pem;
+    return { pem, generated: true };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8');
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { pem: readFileSync(file, 'utf8'), generated: false };
     throw error;
   }
 }
