@@ -1,38 +1,18 @@
 import { dltTopicOf, Topic } from '@modelguard/contracts';
-import { bootstrapService, type RunningService } from '@modelguard/runtime';
-import { createTestSchemaName, dropSchemas, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
-import { afterAll, beforeAll, describe } from 'vitest';
-import { InProcessBroker, redriveInProcessDeadLetters } from '@modelguard/messaging';
+import { testInfra } from '@modelguard/testing';
+import { describe } from 'vitest';
+import { redriveInProcessDeadLetters } from '@modelguard/messaging';
 import { defineMessagingScenarios } from './messaging-scenarios';
-import { probeServiceModule, probeState } from './probe-service.module';
+import { useInProcessProbeService } from './probe-service.module';
 
 describe('messaging over the in-process broker (real Postgres)', () => {
-  const broker = new InProcessBroker();
-  const schema = createTestSchemaName('msg_inproc');
-  const service = `probe-${uniqueSuffix()}`;
-  let running: RunningService;
+  const probe = useInProcessProbeService('inproc');
+  const { broker } = probe;
   let redriveOffset = 0;
 
-  beforeAll(async () => {
-    probeState.prefix = `ip${uniqueSuffix()}-`;
-    running = await bootstrapService({
-      service,
-      module: probeServiceModule(service, schema),
-      inProcessBroker: broker,
-      env: serviceTestEnv({ MESSAGING_TRANSPORT: 'in-process' }),
-      shutdownHooks: false,
-      exitOnConfigError: false,
-    });
-  });
-
-  afterAll(async () => {
-    await running?.close();
-    await dropSchemas(testInfra.databaseUrl, [schema]);
-  });
-
   defineMessagingScenarios({
-    service: () => running,
-    schema: () => schema,
+    service: () => probe.running(),
+    schema: () => probe.schema,
     databaseUrl: testInfra.databaseUrl,
     readTopic: async (topic) => [...broker.messages(topic)],
     redrive: async () => {

@@ -1,14 +1,13 @@
 import { Topic } from '@modelguard/contracts';
-import { InProcessBroker, Outbox, OutboxRelay, TRANSPORT_CLIENT, type TransportClient, type WireMessage } from '@modelguard/messaging';
+import { Outbox, OutboxRelay, TRANSPORT_CLIENT, type TransportClient, type WireMessage } from '@modelguard/messaging';
 import { createLogger } from '@modelguard/observability';
 import { DATA_SOURCE } from '@modelguard/persistence';
-import { bootstrapService, type RunningService } from '@modelguard/runtime';
-import { createTestSchemaName, dropSchemas, expectEventually, queryRows, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
+import { expectEventually, queryRows, testInfra } from '@modelguard/testing';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { created } from './messaging-scenarios';
-import { probeServiceModule, probeState } from './probe-service.module';
+import { probeState, useInProcessProbeService } from './probe-service.module';
 
 /** The real transport, held at the door: send() waits until the test opens it, like a broker that is slow to ack. */
 class HeldTransport implements TransportClient {
@@ -34,30 +33,11 @@ class HeldTransport implements TransportClient {
 }
 
 describe('outbox relay: no row lock is held while the broker call is in flight', () => {
-  const broker = new InProcessBroker();
-  const schema = createTestSchemaName('msg_relay');
-  const service = `probe-relay-${uniqueSuffix()}`;
-  let running: RunningService;
-
-  beforeAll(async () => {
-    probeState.prefix = `rl${uniqueSuffix()}-`;
-    running = await bootstrapService({
-      service,
-      module: probeServiceModule(service, schema),
-      inProcessBroker: broker,
-      env: serviceTestEnv({ MESSAGING_TRANSPORT: 'in-process' }),
-      shutdownHooks: false,
-      exitOnConfigError: false,
-    });
-  });
-
-  afterAll(async () => {
-    await running?.close().catch(() => undefined);
-    await dropSchemas(testInfra.databaseUrl, [schema]);
-  });
+  const probe = useInProcessProbeService('relay');
+  const { broker, schema } = probe;
 
   it('claims the row, publishes outside any transaction (NOWAIT lock succeeds meanwhile), then records published_at', async () => {
-    const app = running.app;
+    const app = probe.running().app;
     const dataSource = app.get<DataSource>(DATA_SOURCE, { strict: false });
     // The service's own relay is stopped so the held relay below is the only one working the table.
     await app.get(OutboxRelay, { strict: false }).onModuleDestroy();
@@ -99,7 +79,7 @@ describe('outbox relay: no row lock is held while the broker call is in flight',
   });
 
   it('hands a failed batch back at once instead of leaving it claimed', async () => {
-    const app = running.app;
+    const app = probe.running().app;
     const dataSource = app.get<DataSource>(DATA_SOURCE, { strict: false });
     const failing: TransportClient = { kind: 'in-process', send: () => Promise.reject(new Error('broker said no')), status: () => 'connected', close: () => Promise.resolve() };
     const relay = new OutboxRelay(dataSource, failing, {} as never, createLogger('relay-test', { level: 'error' }));

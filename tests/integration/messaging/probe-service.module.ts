@@ -1,9 +1,11 @@
 import { Injectable, Module } from '@nestjs/common';
 import { type Envelope, type PayloadOf, Topic } from '@modelguard/contracts';
 import { qualifiedTable, schemaOf } from '@modelguard/persistence';
-import { ServicePlatformModule } from '@modelguard/runtime';
+import { bootstrapService, ServicePlatformModule, type RunningService } from '@modelguard/runtime';
+import { createTestSchemaName, dropSchemas, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
+import { afterAll, beforeAll } from 'vitest';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { type EventContext, NonRetriableError, OnEvent } from '@modelguard/messaging';
+import { type EventContext, InProcessBroker, NonRetriableError, OnEvent } from '@modelguard/messaging';
 
 export type ProbeBehaviour = 'ok' | 'fail-once' | 'fail-always' | 'non-retriable';
 
@@ -48,4 +50,45 @@ export function probeServiceModule(service: string, schema: string) {
   })
   class ProbeServiceModule {}
   return ProbeServiceModule;
+}
+
+/** The probe service on its own in-process broker and schema, started before the file's tests and dropped after. */
+export interface InProcessProbe {
+  readonly broker: InProcessBroker;
+  readonly schema: string;
+  /** The running service (only inside tests: it starts in beforeAll). */
+  running(): RunningService;
+}
+
+export function useInProcessProbeService(tag: string): InProcessProbe {
+  const broker = new InProcessBroker();
+  const schema = createTestSchemaName(`msg_${tag}`);
+  const service = `probe-${tag}-${uniqueSuffix()}`;
+  let running: RunningService | undefined;
+
+  beforeAll(async () => {
+    probeState.prefix = `${tag}${uniqueSuffix()}-`;
+    running = await bootstrapService({
+      service,
+      module: probeServiceModule(service, schema),
+      inProcessBroker: broker,
+      env: serviceTestEnv({ MESSAGING_TRANSPORT: 'in-process' }),
+      shutdownHooks: false,
+      exitOnConfigError: false,
+    });
+  });
+
+  afterAll(async () => {
+    await running?.close().catch(() => undefined);
+    await dropSchemas(testInfra.databaseUrl, [schema]);
+  });
+
+  return {
+    broker,
+    schema,
+    running: () => {
+      if (running === undefined) throw new Error('the probe service is not running (use it inside a test)');
+      return running;
+    },
+  };
 }
