@@ -60,12 +60,22 @@ describe('encryption of sensitive models at rest', () => {
     const id = await upload(app, token, 'sens-secret', { 'README.md': '# secret', 'weights.bin': secret, 'shared.bin': shared });
     const otherId = await upload(app, token, 'sens-public', { 'README.md': '# public', 'shared.bin': shared });
     expect(onDisk(root, secret).includes(MARKER)).toBe(true); // not sensitive yet: plaintext
+    // A full download of the public model caches its zip, which holds the shared blob in the clear.
+    expect((await app.client.call('GET', `/artifacts/model/${otherId}/download`, { token })).status).toBe(200);
+    const cachedZips = async (artifactId: string): Promise<number> => {
+      const rows: unknown[] = await (app as GatewayTestApp).dataSource.query(`SELECT 1 FROM "${(app as GatewayTestApp).schema}".package_zips WHERE artifact_id = $1`, [artifactId]);
+      return rows.length;
+    };
+    await expectEventually(async () => expect(await cachedZips(otherId)).toBe(1), { timeoutMs: 10_000 });
 
     expect((await app.client.call('PUT', `/artifacts/model/${id}/sensitive`, { token })).status).toBe(200);
     await expectEventually(async () => {
       expect(onDisk(root, secret).includes(MARKER)).toBe(false);
       expect(onDisk(root, shared).includes(MARKER)).toBe(false);
     }, { timeoutMs: 20_000 });
+    // That plaintext copy is dropped with the sealing (the janitor collects its blob), and nothing touching a
+    // sensitive model's blobs is cached again.
+    expect(await cachedZips(otherId)).toBe(0);
 
     const own = await unzipToMap((await app.client.call<Buffer>('GET', `/artifacts/model/${id}/download`, { token })).raw);
     expect(own.get('weights.bin')?.equals(secret)).toBe(true);
@@ -79,6 +89,8 @@ describe('encryption of sensitive models at rest', () => {
     const put = await app.client.call('PUT', `/artifacts/model/${id}/package?version=2.0.0`, { token, rawBody: await buildZip({ 'README.md': '# v2', 'weights.bin': next }), contentType: 'application/zip' });
     expect(put.status, put.raw.toString()).toBe(200);
     await expectEventually(async () => expect(onDisk(root, next).includes(MARKER)).toBe(false), { timeoutMs: 20_000 });
+    expect(await cachedZips(id)).toBe(0);
+    expect(await cachedZips(otherId)).toBe(0);
     // Nothing of the sensitive model is left in the clear anywhere in the store.
     for (const f of filesUnder(join(root, 'sha256'))) {
       const bytes = readFileSync(f);

@@ -4,6 +4,7 @@ import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { BlobIntegrityError, BlobNotFoundError, SelectiveEncryptionBlobStore } from '@modelguard/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { PackageZipCache } from '../packages/package-zip-cache';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { SensitiveModelEntity } from '../persistence/sensitive-model.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
@@ -53,6 +54,8 @@ export class SensitiveBlobSealer {
       if (v.manifestSha256 !== null) shas.add(v.manifestSha256);
       if (v.readmeSha256 !== null) shas.add(v.readmeSha256);
     }
+    // Cached full-package zips (this model's and any other model's sharing a blob) are plaintext copies: dropped.
+    await PackageZipCache.forgetZipsHolding(m, [...shas]);
     let sealed = 0;
     for (const sha of shas) {
       try {

@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ClientError } from '../domain/client-error';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import type { ResolvedDownload } from './download.service';
@@ -55,13 +55,35 @@ export class PackageZipCache {
     return h.digest('hex');
   }
 
-  /** The cached zip for `key`, or null (none yet, a sensitive model, or the blob is gone). */
-  async lookup(d: ResolvedDownload, key: string): Promise<CachedZip | null> {
-    if (await this.isSensitive(d.artifact.id)) {
-      // Marked sensitive after a zip was cached: drop the rows now so the janitor collects the plaintext copy.
-      await this.dataSource.query(`DELETE FROM ${this.table()} WHERE artifact_id = $1`, [d.artifact.id]);
+  /**
+   * The cache key of a full download, or null when this version must not be cached: its model is sensitive, or one
+   * of its files is also a file of a sensitive model (that blob gets sealed, and a plaintext zip holding it must not
+   * exist). Rows found for such a version are dropped so the janitor collects their zips.
+   */
+  async cacheKeyFor(d: ResolvedDownload, opts: StreamZipOptions): Promise<string | null> {
+    if (await this.touchesSensitive(d)) {
+      await this.dataSource.query(`DELETE FROM ${this.table()} WHERE artifact_id = $1 AND version = $2`, [d.artifact.id, d.version.version]);
       return null;
     }
+    return this.keyOf(d, opts);
+  }
+
+  /**
+   * Drops the cached zips that hold any of `sha256s` (the sealer calls this when it seals a sensitive model's
+   * blobs): the janitor then collects those plaintext copies after its grace period.
+   */
+  static async forgetZipsHolding(m: EntityManager, sha256s: readonly string[]): Promise<void> {
+    if (sha256s.length === 0) return;
+    await m.query(
+      `DELETE FROM ${qualifiedTable(m, 'package_zips')} z USING ${qualifiedTable(m, 'artifact_versions')} v
+        WHERE v.artifact_id = z.artifact_id AND v.version = z.version
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements(v.files) f WHERE f->>'sha256' = ANY($1::text[]))`,
+      [sha256s],
+    );
+  }
+
+  /** The cached zip for `key`, or null (none yet, or the blob is gone). */
+  async lookup(key: string): Promise<CachedZip | null> {
     const rows: { zip_sha256: string; zip_size: string }[] = await this.dataSource.query(
       `SELECT zip_sha256, zip_size FROM ${this.table()} WHERE cache_key = $1`,
       [key],
@@ -131,15 +153,23 @@ export class PackageZipCache {
   }
 
   private async remember(d: ResolvedDownload, key: string, zip: { sha256: string; size: number }): Promise<void> {
-    if (await this.isSensitive(d.artifact.id)) return;
+    if (await this.touchesSensitive(d)) return; // marked while the zip streamed: the janitor collects the blob
     await this.dataSource.query(
       `INSERT INTO ${this.table()} (cache_key, artifact_id, version, zip_sha256, zip_size) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cache_key) DO NOTHING`,
       [key, d.artifact.id, d.version.version, zip.sha256, zip.size],
     );
   }
 
-  private async isSensitive(artifactId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM ${qualifiedTable(this.dataSource, 'sensitive_models')} WHERE artifact_id = $1`, [artifactId]);
+  private async touchesSensitive(d: ResolvedDownload): Promise<boolean> {
+    const sensitive = qualifiedTable(this.dataSource, 'sensitive_models');
+    const versions = qualifiedTable(this.dataSource, 'artifact_versions');
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 WHERE EXISTS (SELECT 1 FROM ${sensitive} WHERE artifact_id = $1)
+          OR EXISTS (SELECT 1 FROM unnest($2::text[]) AS c(sha256)
+                      JOIN ${versions} v ON v.files @> jsonb_build_array(jsonb_build_object('sha256', c.sha256))
+                      JOIN ${sensitive} m ON m.artifact_id = v.artifact_id)`,
+      [d.artifact.id, d.version.files.map((f) => f.sha256)],
+    );
     return rows.length > 0;
   }
 

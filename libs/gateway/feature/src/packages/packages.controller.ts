@@ -49,8 +49,8 @@ export class PackagesController {
     const selection = selectPackageFiles(d.version.files, query['part'], query['glob']);
     const zipOptions = await this.downloads.zipOptions(d, selection.label);
     // The whole package is served from its assembled zip when one is cached; parts are always built on the fly.
-    const cacheKey = selection.label === 'full' ? this.zips.keyOf(d, zipOptions) : null;
-    const cached = cacheKey === null ? null : await this.zips.lookup(d, cacheKey);
+    const cacheKey = selection.label === 'full' ? await this.zips.cacheKeyFor(d, zipOptions) : null;
+    const cached = cacheKey === null ? null : await this.zips.lookup(cacheKey);
     const range = cached === null ? null : this.zips.rangeOf(rangeHeader, cached.size);
     // A sensitive model's monitor program decides first, on the very zip served (sensitive/download-monitor.service.ts).
     await this.monitor.check(d, selection.files, selection.label, actor, zipOptions);
