@@ -9,13 +9,14 @@
 // --mode gateway runs the gateway alone on a real Postgres database (lib/gateway-server.mjs; the script records the
 // scan verdict), to separate the gateway's own behaviour from PGlite sharing the embedded process.
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { authenticate, expectStatus, makeAgent, request, waitForScan } from './lib/client.mjs';
 import { writeModelPackage } from './lib/package-zip.mjs';
 import { startStandaloneGateway } from './lib/gateway-server.mjs';
 import { startRegistryRestarted } from './lib/registry-server.mjs';
 import { printLogDigest } from './lib/server-log.mjs';
-import { fmt, load1, mbps, MiB, pool, printTable, summarize } from './lib/stats.mjs';
+import { fmt, load1, MiB, pool, printTable } from './lib/stats.mjs';
 import { createWorkspace } from './lib/workspace.mjs';
 
 const { values: args } = parseArgs({
@@ -65,44 +66,34 @@ async function main() {
     // Logins hash with scrypt (32 MiB each, up to 4 at once on libuv's pool): reported apart from the downloads.
     const loginPeak = server.sampledPeak();
 
-    const agent = makeAgent(clients);
-    const latencies = [];
-    const errors = new Map();
-    let bytes = 0;
-    const countError = (key) => errors.set(key, (errors.get(key) ?? 0) + 1);
+    // The load generator shared with the gateway's admin performance workload (libs/platform/loadgen), loaded from
+    // this benchmark's private compiled copy like the server itself.
+    const { runDownloadWorkload } = await import(pathToFileURL(join(ws.dist, 'libs/platform/loadgen/src/index.js')).href);
     server.resetSampledPeak();
     const loadBefore = load1();
-    const t0 = performance.now();
-    await Promise.all(
-      tokens.map(async (token) => {
-        for (let k = 0; k < perClient; k++) {
-          try {
-            const res = await request(server.url, { path: `/artifacts/model/${id}/download`, token, agent, discard: true });
-            if (res.status !== 200) countError(`HTTP ${res.status}`);
-            else if (res.bytes < pkg.payloadBytes) countError('short body');
-            else {
-              latencies.push(res.ms);
-              bytes += res.bytes;
-            }
-          } catch (err) {
-            countError(err instanceof Error ? err.message.slice(0, 60) : 'error');
-          }
-        }
-      }),
-    );
-    const wallMs = performance.now() - t0;
-    const s = summarize(latencies);
+    const r = await runDownloadWorkload({
+      baseUrl: server.url,
+      path: `/artifacts/model/${id}/download`,
+      tokens,
+      clients,
+      downloadsPerClient: perClient,
+      minBytes: pkg.payloadBytes,
+    });
+    const s = r.latency;
+    const bytes = r.bytes;
+    const wallMs = r.wallMs;
+    const errors = new Map(Object.entries(r.errors));
     const mem = server.memory();
     const errorText = errors.size === 0 ? '0' : [...errors].map(([k, v]) => `${v}x ${k}`).join(', ');
     printTable(
       `[${args.mode}] ${clients} concurrent clients x ${perClient} full downloads of a ${fmt(pkg.zipBytes / MiB)} MiB package (registry of ${Number(args.models)} models)`,
       ['metric', 'value'],
       [
-        ['downloads ok / attempted', `${latencies.length} / ${clients * perClient}`],
+        ['downloads ok / attempted', `${r.succeeded} / ${clients * perClient}`],
         ['errors', errorText],
         ['bytes received (MiB)', fmt(bytes / MiB)],
         ['wall time (s)', fmt(wallMs / 1000, 2)],
-        ['aggregate throughput (MiB/s)', fmt(mbps(bytes, wallMs))],
+        ['aggregate throughput (MiB/s)', fmt(r.throughputMiBps)],
         ['latency mean (ms)', fmt(s.mean, 0)],
         ['latency median (ms)', fmt(s.p50, 0)],
         ['latency p99 (ms)', fmt(s.p99, 0)],

@@ -16,7 +16,7 @@ const rendered = { base: renderKustomization(BASE), production: renderKustomizat
 /** Settings that are credentials (or URLs that may embed one): they must come from the Secret, never a ConfigMap. */
 const SECRET_VARS = new Set([
   'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'GITHUB_TOKEN',
-  'STORAGE_ENCRYPTION_KEY', 'LLM_API_KEY', 'GATEWAY_SIGNING_KEY', 'AUDIT_CHAIN_KEY',
+  'STORAGE_ENCRYPTION_KEY', 'LLM_API_KEY', 'GATEWAY_SIGNING_KEY', 'AUDIT_CHAIN_KEY', 'STORAGE_DATABASE_URL',
 ]);
 
 interface EnvVar {

@@ -57,4 +57,12 @@ describe('OpenAPI contract validator', () => {
     expect(contract.check('GET', '/artifacts/model/abc/download', 409, 'application/json', { message: 'x' })[0]?.problem).toMatch(/error/);
     expect(contract.check('GET', '/artifacts/model/abc/files/a/b.bin', 206, 'application/octet-stream', null)).toEqual([]);
   });
+
+  it('reads a segment mixing parameters and text (`{id}@{alias}`) only when the text is there', () => {
+    const artifact = { metadata: { name: 'bert', id: 'abc', type: 'model' }, data: { url: 'https://huggingface.co/x/bert', download_url: 'http://h/a' } };
+    expect(contract.check('GET', '/artifacts/model/abc', 200, 'application/json', artifact)).toEqual([]);
+    expect(contract.check('GET', '/artifacts/model/abc@production', 200, 'application/json', artifact)[0]?.problem).toMatch(/alias/);
+    expect(contract.check('GET', '/artifacts/model/abc@production', 200, 'application/json', { ...artifact, alias: { name: 'production', version: '1.0.0', version_key: '1.0.0' } })).toEqual([]);
+    expect(contract.check('GET', '/artifacts/model/abc@production/download', 200, 'application/zip', null)).toEqual([]);
+  });
 });

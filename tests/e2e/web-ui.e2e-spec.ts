@@ -262,6 +262,112 @@ describe('the web interface in Chromium against an embedded registry', () => {
     await screenshot(page, '07-health');
   });
 
+  it('runs the performance workload from the health dashboard by keyboard and shows its results as accessible charts', async () => {
+    // Its own clean model: tiny-bert becomes sensitive later (a monitor program runs on each of its downloads).
+    await uploadClean('model', 'perf-bert', { 'README.md': '# perf-bert\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': randomBytes(64 * 1024).toString('base64') });
+    await page.getByRole('link', { name: 'Health' }).click();
+    await page.getByRole('heading', { name: 'Performance workload' }).waitFor();
+    const run = page.getByRole('button', { name: 'Run performance workload' });
+
+    // Out-of-bounds input is refused next to its field, before anything is sent.
+    await page.locator('#workload-clients').fill('100000');
+    await run.click();
+    await page.locator('#workload-clients-error').waitFor();
+    await page.locator('#workload-model-error').waitFor();
+    await expectNoAxeViolations(page, 'performance workload form with errors');
+
+    // A small workload: 3 clients x 2 downloads, the registry left as it is; started from the keyboard.
+    await page.locator('#workload-model').fill('perf-bert');
+    await page.locator('#workload-clients').fill('3');
+    await page.locator('#workload-per-client').fill('2');
+    await page.locator('#workload-registry').fill('');
+    await run.focus();
+    const focused = await focusedOutline(page);
+    expect(focused.label).toBe('Run performance workload');
+    expect(focused.outline).toMatch(/^(solid|auto) [1-9]/);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('workload-status').textContent(), { timeout: UI_TIMEOUT }).toMatch(/^Finished: 6 of 6 downloads succeeded over a registry of \d+ artifacts\.$/);
+    expect(await page.getByTestId('workload-throughput').textContent()).toMatch(/^\d+\.\d MiB\/s$/);
+    // Each chart carries its figures as its accessible name; the per-second numbers are also a table.
+    expect(await page.getByRole('img', { name: /^Throughput over time: \d+ seconds?, peak / }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: /^Download latency: mean \d+ ms, median \d+ ms, p99 \d+ ms, max \d+ ms\.$/ }).count()).toBe(1);
+    // The table opens from the keyboard too (a native <details>).
+    await page.getByText('Throughput per second as a table').focus();
+    await page.keyboard.press('Enter');
+    const downloads = await page.getByRole('table', { name: 'Throughput per second (MiB/s)' }).locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(downloads.reduce((sum, n) => sum + Number(n), 0)).toBe(6);
+    await expectNoAxeViolations(page, 'performance workload results');
+    await screenshot(page, '07b-performance-workload');
+  });
+
+  it('shows a model\'s release aliases, lets an approver approve a pending request by keyboard, and shows the alias history', async () => {
+    // The model's owner (not the signed-in admin: nobody approves their own request) uploads it and asks for two moves.
+    const owner = `releaser-${randomBytes(3).toString('hex')}`;
+    const password = 'releaser-password-1';
+    const made = await apiCall('POST', '/users', { body: JSON.stringify({ user: { name: owner, is_admin: false }, secret: { password }, permissions: ['upload', 'download', 'search'] }), type: 'application/json' });
+    expect(made.status, await made.clone().text()).toBe(201);
+    const signin = await fetch(`${app.url}/authenticate`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { name: owner, is_admin: false }, secret: { password } }) });
+    const ownerToken = (await signin.json()) as string;
+    const asOwner = (method: string, path: string, json?: unknown) =>
+      fetch(`${app.url}${path}`, { method, headers: { 'x-authorization': ownerToken, 'content-type': 'application/json' }, body: json === undefined ? undefined : JSON.stringify(json), signal: AbortSignal.timeout(30_000) });
+    // A declared license: the scoring service's license metric is a release gate.
+    const zip = await buildZip({ 'README.md': '---\nlicense: mit\n---\n# release-bert\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': randomBytes(2048).toString('base64') });
+    const uploaded = await fetch(`${app.url}/artifact/model/package?name=release-bert`, { method: 'POST', headers: { 'x-authorization': ownerToken, 'content-type': 'application/zip' }, body: zip });
+    expect(uploaded.status, await uploaded.clone().text()).toBe(201);
+    const modelId = ((await uploaded.json()) as { metadata: { id: string } }).metadata.id;
+    let version = '';
+    await expectEventually(
+      async () => {
+        const versions = (await (await apiCall('GET', `/artifacts/model/${modelId}/versions`)).json()) as Array<{ version: string; scan_state: string }>;
+        expect(versions.at(-1)?.scan_state).toBe('clean');
+        version = versions.at(-1)?.version ?? '';
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    for (const alias of ['staging', 'canary']) {
+      const requested = await asOwner('POST', `/artifacts/model/${modelId}/aliases/${alias}/requests`, { version, note: `${alias} rollout` });
+      expect(requested.status, await requested.clone().text()).toBe(201);
+    }
+
+    await page.evaluate((to) => {
+      const g = globalThis as unknown as { history: { pushState(s: null, t: string, u: string): void }; dispatchEvent(e: unknown): void; PopStateEvent: new (type: string) => unknown };
+      g.history.pushState(null, '', to);
+      g.dispatchEvent(new g.PopStateEvent('popstate'));
+    }, `/view/model/${modelId}`);
+    await page.getByRole('heading', { name: 'Release aliases' }).waitFor();
+    const pending = page.getByRole('table', { name: 'Pending requests' });
+    await expect.poll(() => pending.locator('tbody tr').count(), { timeout: UI_TIMEOUT }).toBe(2);
+    expect(await pending.textContent()).toContain(`${owner} staging rollout`);
+    await expectNoAxeViolations(page, 'release aliases with pending requests');
+
+    // Keyboard only: focus moves to the Approve button with a visible ring, Enter approves (one approver for staging).
+    const approve = page.getByRole('button', { name: `Approve staging → ${version}` });
+    await approve.focus();
+    // Back and forth by Tab, so the ring is the keyboard's (:focus-visible), not that of a programmatic focus.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const focused = await focusedOutline(page);
+    expect(focused.label).toBe(`Approve staging → ${version}`);
+    expect(focused.outline).toMatch(/^(solid|auto) [1-9]/);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('release-status').textContent(), { timeout: UI_TIMEOUT }).toBe(`Approved: staging now points at ${version}.`);
+    await expect.poll(() => page.getByRole('table', { name: 'Aliases', exact: true }).textContent(), { timeout: UI_TIMEOUT }).toContain(`staging${version}`);
+    await expect.poll(() => pending.locator('tbody tr').count(), { timeout: UI_TIMEOUT }).toBe(1);
+    // The history opens from the keyboard too (a native <details>).
+    await page.getByText('staging: 1 move').focus();
+    await page.keyboard.press('Enter');
+    const history = page.getByRole('table', { name: 'History of staging, newest first' });
+    await history.waitFor();
+    expect(await history.textContent()).toContain(`promotion—${version}${DEFAULT_ADMIN_NAME}`);
+    await expectNoAxeViolations(page, 'release aliases after an approval, history open');
+    await screenshot(page, '08b-release-aliases');
+    // What the page shows is what `{id}@staging` serves.
+    const served = await apiCall('GET', `/artifacts/model/${modelId}@staging/download`);
+    expect(served.status).toBe(200);
+    await served.arrayBuffer();
+    expect(served.headers.get('x-modelguard-version')).toBe(version);
+  });
+
   it('shows a sensitive model with its monitor program and download history, manages tokens, and filters log lines', async () => {
     // A sensitive model with a monitor program, downloaded once through the API so its history has a row.
     expect((await apiCall('PUT', `/artifacts/model/${cleanModelId}/sensitive`)).status).toBe(200);

@@ -1,6 +1,6 @@
 import type { AuditEntriesPageV1, AuditLogEntryV1, SecurityAction } from '@modelguard/contracts';
 import { AuditModule } from '@modelguard/audit-feature';
-import { type GatewayTestApp, loginAsAdmin, registerUser, type Session, startGatewayTestApp } from '@modelguard/gateway-feature/testing';
+import { buildZip, type GatewayTestApp, loginAsAdmin, registerUser, type Session, startGatewayTestApp } from '@modelguard/gateway-feature/testing';
 import { InProcessBroker } from '@modelguard/messaging';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
 import { createTestSchemaName, dropSchemas, expectEventually, serviceTestEnv, testInfra, uniqueSuffix } from '@modelguard/testing';
@@ -118,6 +118,25 @@ describe('security actions end in the audit log', () => {
     // Revoking again changes nothing and records nothing more (theOne would see two entries).
     expect((await app.client.call('DELETE', `/uploader-keys/${key.body.key_id}`, { token: admin })).status).toBe(200);
     await theOne('UPLOADER_KEY_REVOKE', key.body.key_id);
+  });
+
+  it('records an admin changing the scanner policy (subject: scanner-policy, detail: the version and the change)', async () => {
+    const res = await app.client.call('PUT', '/scanner-policy/allowed-imports', { token: admin, json: { allowed_imports: ['mylib.layers.Dense'] } });
+    expect(res.status, res.raw.toString()).toBe(200);
+    const entry = await theOne('SCANNER_POLICY_SET', 'scanner-policy');
+    expect(entry.actor?.isAdmin).toBe(true);
+    expect(entry.security?.detail).toMatch(/^version=\d+ imports=1 added=mylib\.layers\.Dense removed=/);
+  });
+
+  it('records an admin starting the performance workload (subject: the model, detail: the run and its parameters)', async () => {
+    const zip = await buildZip({ 'weights.bin': 'w'.repeat(1000) });
+    const up = await app.client.call<{ metadata: { id: string } }>('POST', '/artifact/model/package?name=perf-audit-model', { token: admin, rawBody: zip, contentType: 'application/zip' });
+    expect(up.status, up.raw.toString()).toBe(201);
+    const started = await app.client.call<{ run_id: string }>('POST', '/performance-workload', { token: admin, json: { artifact_id: up.body.metadata.id, clients: 1, downloads_per_client: 1 } });
+    expect(started.status, started.raw.toString()).toBe(202);
+    const entry = await theOne('PERFORMANCE_WORKLOAD_RUN', up.body.metadata.id);
+    expect(entry.actor).toMatchObject({ isAdmin: true });
+    expect(entry.security?.detail).toBe(`run=${started.body.run_id} model=${up.body.metadata.id} clients=1 downloads_per_client=1 registry_size=as is`);
   });
 
   it('records the deletion of the user by the admin', async () => {

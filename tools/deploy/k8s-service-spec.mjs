@@ -20,7 +20,7 @@ export const SECRET = 'modelguard-secrets';
 export const serviceConfigMap = (service) => `modelguard-${service}`;
 
 /** Credentials, keys and URLs that may carry a password live in the Secret; everything else in ConfigMaps. */
-export const SECRET_VAR = /(^DATABASE_URL|^REDIS_URL|_SECRET|_TOKEN|_PASSWORD|_KEY|_ACCESS_KEY_ID)$/;
+export const SECRET_VAR = /(^DATABASE_URL|^STORAGE_DATABASE_URL|^REDIS_URL|_SECRET|_TOKEN|_PASSWORD|_KEY|_ACCESS_KEY_ID)$/;
 /**
  * Without these a service refuses to start with the base ConfigMap (distributed mode, S3 storage, Redis cache), so
  * the reference is not optional: a missing key stops the pod at creation with the key's name, not in a crash loop.

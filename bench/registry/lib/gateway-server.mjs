@@ -53,7 +53,9 @@ export async function startStandaloneGateway({ dist, dataDir, env = {}, logFile 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = openServerLog(logFile);
-  const child = spawn(process.execPath, [join(dist, 'apps/gateway/src/main.js')], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway (written when SIGTERM stops it).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(dist, 'apps/gateway/src/main.js')], {
     cwd: repoRoot, // the gateway serves openapi/ relative to the working directory
     env: {
       ...process.env,

@@ -1,6 +1,7 @@
 import * as yauzl from 'yauzl';
 import { validateEntryMode, validateEntryName } from './entry-name';
 import { PackageError, describeName } from './package-error';
+import { openZipFile } from './zip-file-source';
 import { ZipEntryInfo, ZipLimits } from './zip-limits';
 
 /** yauzl 3 exports this, but @types/yauzl (written for v2) does not declare it. */
@@ -19,14 +20,13 @@ export interface OpenedZip {
   close(): void;
 }
 
-function openFile(zipPath: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
+async function openFile(zipPath: string): Promise<yauzl.ZipFile> {
+  try {
     // decodeStrings=false: we decode and validate names ourselves so each problem gets its own error code.
-    yauzl.open(zipPath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, zip) => {
-      if (err) reject(new PackageError('CORRUPT_ZIP', `not a readable zip archive: ${err.message}`, { cause: err }));
-      else resolve(zip);
-    });
-  });
+    return await openZipFile(zipPath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+  } catch (err) {
+    throw new PackageError('CORRUPT_ZIP', `not a readable zip archive: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 function decodeName(entry: yauzl.Entry): string {

@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, type Type } from '@nestjs/common';
 import { type Envelope, type PayloadOf, Topic } from '@modelguard/contracts';
 import { qualifiedTable, schemaOf } from '@modelguard/persistence';
 import { bootstrapService, ServicePlatformModule, type RunningService } from '@modelguard/runtime';
@@ -43,10 +43,12 @@ export class ProbeHandler {
   }
 }
 
-export function probeServiceModule(service: string, schema: string) {
+/** `controllers`: HTTP routes a test adds to the probe (e.g. a slow download for the shutdown drain). */
+export function probeServiceModule(service: string, schema: string, controllers: Type[] = []) {
   @Module({
     imports: [ServicePlatformModule.forService({ service, schema, entities: [], migrations: [ProbeEffectTable1700000000001], relayPollMs: 200 })],
     providers: [ProbeHandler],
+    controllers,
   })
   class ProbeServiceModule {}
   return ProbeServiceModule;

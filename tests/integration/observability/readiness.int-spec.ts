@@ -54,7 +54,7 @@ describe('liveness and readiness (real PostgreSQL and Kafka behind a relay)', ()
   it('is live and ready when the database and the broker answer', async () => {
     await expectEventually(async () => expect((await probe('/health/ready')).status).toBe(200), { timeoutMs: 30_000, intervalMs: 250 });
     const ready = await probe('/health/ready');
-    expect(ready.body.components?.map((c) => c.id).sort()).toEqual(['kafka', 'kafka-broker', 'postgres']);
+    expect(ready.body.components?.map((c) => c.id).sort()).toEqual(['kafka', 'kafka-broker', 'postgres', 'shutdown']);
     expect((await probe('/health/live')).status).toBe(200);
   });
 

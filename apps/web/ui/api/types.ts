@@ -98,3 +98,33 @@ export interface TokenInfo {
   max_uses: number;
   revoked: boolean;
 }
+/** Release aliases (extension spec "release aliases"). */
+export interface ReleaseAliasMove {
+  kind: 'promotion' | 'rollback';
+  from_version: string | null;
+  to_version: string;
+  actor: string;
+  request_id: string | null;
+  approvers: string[];
+  rolled_back: boolean;
+  at: string;
+}
+export interface ReleaseAlias {
+  alias: string;
+  version: string | null;
+  revision: number;
+  updated_at: string;
+  updated_by: string | null;
+  history?: ReleaseAliasMove[];
+}
+export interface ReleaseRequest {
+  id: string;
+  alias: string;
+  version: string;
+  requested_by: string;
+  state: string;
+  approvals: Array<{ approver: string; at: string }>;
+  approvals_required: number;
+  note: string | null;
+  expires_at: string;
+}

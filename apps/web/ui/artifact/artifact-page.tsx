@@ -8,6 +8,7 @@ import { AuditSection, CostSection, LicenseCheck, SignatureSection } from './det
 import { DownloadSection } from './download-section';
 import { LineageGraphView } from './lineage-graph';
 import { RatingSection } from './rating-section';
+import { ReleasesSection } from './releases-section';
 import { ScanSection } from './scan-section';
 import { type SensitiveDownload, SensitiveSection, type Sensitivity } from './sensitive-section';
 import { VersionsSection } from './versions-section';
@@ -125,6 +126,7 @@ export default function ArtifactPage({ type, id }: { type: string; id: string })
         )}
       </dl>
       {versions.length > 0 && <VersionsSection base={base} versions={versions} onChanged={reload} />}
+      {type === 'model' && <ReleasesSection base={base} />}
       {data.rating && <RatingSection rating={data.rating} />}
       {(data.scan || data.scanPending) && <ScanSection report={data.scan} pending={data.scanPending} />}
       {data.lineage && (

@@ -4,6 +4,7 @@ import { ErrorBox } from '../components/error-box';
 import { formatDate } from '../format';
 import { useSession } from '../session-context';
 import { RecentLogsSection } from './status-logs';
+import { PerformanceWorkloadSection } from './status-workload';
 
 interface Component {
   id: string;
@@ -82,6 +83,7 @@ export default function StatusPage() {
           </div>
         </>
       )}
+      {claims?.isAdmin && <PerformanceWorkloadSection />}
       {claims?.isAdmin && <RecentLogsSection />}
     </>
   );
@@ -93,7 +95,7 @@ function Sparkline({ label, points }: { label: string; points: Array<{ bucket: s
   const h = 48;
   const step = points.length > 1 ? w / (points.length - 1) : w;
   const d = points.map((p, i) => `${i === 0 ? 'M' : 'L'} ${(i * step).toFixed(1)} ${(h - (p.value / max) * (h - 4) - 2).toFixed(1)}`).join(' ');
-  const last = points.at(-1)!;
+  const last = points[points.length - 1]; // callers pass a non-empty timeline
   return (
     <svg className="sparkline" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${label}: latest ${last.value}${last.unit ? ` ${last.unit}` : ''}, peak ${max}`}>
       <path d={d} />

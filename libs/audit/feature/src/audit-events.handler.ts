@@ -107,15 +107,19 @@ export class AuditEventsHandler {
     await this.recorder.append(ctx.manager, refusalFieldsOf(event));
   }
 
-  /** A sign-in, sign-out, token revocation or account change at the gateway: its action, who, and on what. */
+  /**
+   * A sign-in, sign-out, token revocation, account change, signing-key event or release decision (RELEASE_*) at the
+   * gateway: its action, who, and on what (with the artifact when the event names one, so `GET /audit/entries?artifact=`
+   * finds a version's key use or a model's release requests).
+   */
   @OnEvent(Topic.SecurityEvent)
   async onSecurityEvent(event: Envelope<PayloadOf<typeof Topic.SecurityEvent>>, ctx: EventContext): Promise<void> {
     const p = event.payload;
     await this.recorder.append(ctx.manager, {
       eventId: event.eventId,
-      artifactId: null,
-      artifactType: null,
-      artifactName: null,
+      artifactId: p.artifact?.artifactId ?? null,
+      artifactType: p.artifact?.artifactType ?? null,
+      artifactName: p.artifact?.name ?? null,
       action: p.action,
       userName: p.actor?.name ?? null,
       userIsAdmin: p.actor?.isAdmin ?? null,

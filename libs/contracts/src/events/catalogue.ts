@@ -12,6 +12,7 @@ import { PackageUploadedV2Event } from './registry.package-uploaded/v2';
 import { RegistryResetEvent } from './registry.registry-reset/v1';
 import { SensitivityChangedEvent } from './registry.sensitivity-changed/v1';
 import { AliasMovedEvent } from './registry.alias-moved/v1';
+import { ScannerPolicyChangedEvent } from './registry.scanner-policy-changed/v1';
 import { ScanCompletedEvent } from './scan.scan-completed/v1';
 import { ScanFailedEvent } from './scan.scan-failed/v1';
 import { RatingComputedEvent } from './scoring.rating-computed/v1';
@@ -34,6 +35,7 @@ export const EVENT_CATALOGUE = [
   RegistryResetEvent,
   SensitivityChangedEvent,
   AliasMovedEvent,
+  ScannerPolicyChangedEvent,
   IngestRequestedEvent,
   PackageStoredEvent,
   PackageStoredV2Event,

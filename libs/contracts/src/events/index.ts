@@ -8,6 +8,7 @@ export * from './registry.artifacts-searched/v1';
 export * from './registry.registry-reset/v1';
 export * from './registry.sensitivity-changed/v1';
 export * from './registry.alias-moved/v1';
+export * from './registry.scanner-policy-changed/v1';
 export * from './registry.ingest-requested/v1';
 export * from './claim-check';
 export * from './registry.package-uploaded/v1';

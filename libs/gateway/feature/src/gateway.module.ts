@@ -38,8 +38,14 @@ import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway-settings';
 import { HfMirrorController } from './hf-mirror/hf-mirror.controller';
 import { HfMirrorGuard } from './hf-mirror/hf-mirror.guard';
 import { HfMirrorService } from './hf-mirror/hf-mirror.service';
+import { HfMissCache } from './hf-mirror/hf-miss-cache';
 import { QuotasController } from './quotas/quotas.controller';
 import { QuotaService } from './quotas/quota.service';
+import { ScannerPolicyController } from './scanner-policy/scanner-policy.controller';
+import { ScannerPolicyService } from './scanner-policy/scanner-policy.service';
+import { PerformanceWorkloadController } from './performance/performance-workload.controller';
+import { PerformanceWorkloadService } from './performance/performance-workload.service';
+import { RegistrySeeder } from './performance/registry-seeder';
 import { HfScanFindings } from './hf-mirror/hf-scan-findings';
 import { HfTokensController } from './hf-mirror/hf-tokens.controller';
 import { HfTokensService } from './hf-mirror/hf-tokens.service';
@@ -79,9 +85,12 @@ import { UploaderKeysService } from './signing/uploader-keys.service';
 import { SignedManifestService } from './signing/signed-manifest.service';
 import { SigningKeysService } from './signing/signing-keys.service';
 import { AliasDownloadController } from './releases/alias-download.controller';
+import { AliasReadsService } from './releases/alias-reads.service';
+import { AliasRefController } from './releases/alias-ref.controller';
 import { AliasMover } from './releases/alias-mover';
 import { AliasesService } from './releases/aliases.service';
 import { ReleaseGates } from './releases/release-gates';
+import { ReleaseAudit } from './releases/release-audit';
 import { ReleaseRequestsService } from './releases/release-requests.service';
 import { ReleasesController } from './releases/releases.controller';
 
@@ -106,6 +115,9 @@ const CONTROLLERS = [
   RegistryController,
   SearchController,
   PackageConfusionController,
+  // `/artifacts/model/{id}@{alias}[/download]`: before the `/artifacts/{artifact_type}/{id}…` routes that would take
+  // `abc@production` for a (malformed) id.
+  AliasRefController,
   VersionsController,
   PackagesController,
   SignaturesController,
@@ -123,6 +135,8 @@ const CONTROLLERS = [
   ReleasesController,
   AliasDownloadController,
   QuotasController,
+  ScannerPolicyController,
+  PerformanceWorkloadController,
   ArtifactsController,
   // The Hugging Face mirror after the course routes: its `/{repo}/resolve/…` and `/api/…` routes never shadow one.
   HfTokensController,
@@ -237,13 +251,19 @@ export class GatewayFeatureModule implements NestModule {
         RefusalRecorder,
         HfTokensService,
         HfMirrorService,
+        HfMissCache,
         HfMirrorGuard,
         HfScanFindings,
         ReleaseGates,
         AliasMover,
+        ReleaseAudit,
         ReleaseRequestsService,
         AliasesService,
+        AliasReadsService,
         QuotaService,
+        ScannerPolicyService,
+        PerformanceWorkloadService,
+        RegistrySeeder,
       ],
       // Re-exported so the app (embedded mode, tests) can reach the platform's Outbox and the gateway's blob store.
       exports: [ServicePlatformModule, GATEWAY_BLOB_STORE],

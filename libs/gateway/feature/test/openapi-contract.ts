@@ -130,6 +130,8 @@ function routeOf(doc: string, template: string): Route {
   const pattern = segments
     .map((s, i) => {
       if (!s.startsWith('{')) return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      // A segment mixing parameters and text (`{id}@{alias}`) matches only with that text in it.
+      if (!/^\{[^}]+\}$/.test(s)) return s.split(/\{[^}]+\}/).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+?');
       // A trailing name/path parameter may contain '/', as names and package file paths do.
       return i === last && (s === '{name}' || s === '{path}') ? '.+' : '[^/]+';
     })

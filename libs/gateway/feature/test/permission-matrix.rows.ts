@@ -139,6 +139,13 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
   'GET /users/{name}/usage': { allowed: 200, object: 'account', request: (ctx, c) => ({ path: `/users/${ctx.account(c).name}/usage` }) },
   'PUT /users/{name}/quota': { allowed: 200, request: (ctx, c) => ({ path: `/users/${ctx.account(c).name}/quota`, json: { storage_bytes: null } }) },
   'GET /quotas': { allowed: 200, request: () => ({ path: '/quotas' }) },
+  // --- scanner policy (issue 16): admin-only; the matrix writes the empty list, which is the default policy ----------
+  'GET /scanner-policy': { allowed: 200, request: () => ({ path: '/scanner-policy' }) },
+  'PUT /scanner-policy/allowed-imports': { allowed: 200, request: () => ({ path: '/scanner-policy/allowed-imports', json: { allowed_imports: [] } }) },
+  // --- performance workload (issue 13.4): admin-only; a bounds refusal (400) proves the call got past authorisation
+  // without starting a run, and an unknown run id answers 404 -------------------------------------------------------
+  'POST /performance-workload': { allowed: 400, request: () => ({ path: '/performance-workload', json: { artifact_id: UNKNOWN_ID, clients: 100_000 } }) },
+  'GET /performance-workload/{run_id}': { allowed: 404, request: () => ({ path: `/performance-workload/${RELEASE_REQUEST}` }) },
   'DELETE /users/{name}': {
     allowed: 200,
     object: 'account',
@@ -192,6 +199,8 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
   'POST /artifacts/model/{id}/aliases/{alias}/requests': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production/requests`, json: { version: '1.0.0' } }) },
   'POST /artifacts/model/{id}/aliases/{alias}/rollback': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production/rollback` }) },
   'GET /artifacts/model/{id}/aliases/{alias}/download': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production/download` }) },
+  'GET /artifacts/model/{id}@{alias}': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}@production` }) },
+  'GET /artifacts/model/{id}@{alias}/download': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}@production/download` }) },
   'POST /artifacts/model/{id}/aliases/{alias}/deployment-tokens': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production/deployment-tokens`, json: {} }) },
   'GET /artifacts/model/{id}/aliases/{alias}/deployment-pulls': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/aliases/production/deployment-pulls` }) },
   'GET /artifacts/model/{id}/release-requests': { allowed: 404, request: () => ({ path: `/artifacts/model/${UNKNOWN_ID}/release-requests` }) },

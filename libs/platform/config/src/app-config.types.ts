@@ -47,6 +47,16 @@ export interface FsStorageConfig {
   root: string;
 }
 
+/** Blobs inside PostgreSQL, as chunk rows in the `blob_store` schema (see the storage library's postgres driver). */
+export interface PostgresStorageConfig {
+  driver: 'postgres';
+  /** STORAGE_DATABASE_URL, else DATABASE_URL: blobs may live in a database apart from the services' tables. */
+  url: string;
+  poolSize: number;
+  /** Size of one stored row; reads fetch whole rows, so this is also the read granularity. */
+  chunkSizeBytes: number;
+}
+
 /** Envelope encryption at rest; `kek` is the base64 key-encryption key (redacted in logs). */
 /**
  * `all`: every new blob sealed; `sensitive`: blobs of sensitive models sealed (by a job, in place). `retiredKeks`:
@@ -54,7 +64,7 @@ export interface FsStorageConfig {
  */
 export type StorageEncryptionConfig = { mode: 'off' } | { mode: 'all' | 'sensitive'; kek: string; retiredKeks?: readonly string[] };
 
-export type StorageConfig = (S3StorageConfig | FsStorageConfig) & { encryption?: StorageEncryptionConfig };
+export type StorageConfig = (S3StorageConfig | FsStorageConfig | PostgresStorageConfig) & { encryption?: StorageEncryptionConfig };
 
 export interface RedisCacheConfig {
   driver: 'redis';
@@ -72,7 +82,13 @@ export type CacheConfig = RedisCacheConfig | MemoryCacheConfig;
 export interface AppConfig {
   serviceName: string;
   mode: Mode;
-  http: { host: string; port: number; publicUrl: string };
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    /** On SIGTERM: how long in-flight requests may take to finish after the port stops accepting (SHUTDOWN_GRACE_MS). */
+    shutdownGraceMs: number;
+  };
   dataDir: string;
   /** `url` is unset in embedded mode until the embedded app has started PGlite and fills it in. */
   database: { url?: string; poolSize: number };

@@ -64,7 +64,12 @@ export function buildAppConfig(env: ParsedEnv, serviceName: string, problems: Pr
   return {
     serviceName,
     mode,
-    http: { host, port, publicUrl: stripTrailingSlash(env.PUBLIC_URL ?? `http://${formatHost(host)}:${port}`) },
+    http: {
+      host,
+      port,
+      publicUrl: stripTrailingSlash(env.PUBLIC_URL ?? `http://${formatHost(host)}:${port}`),
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
+    },
     dataDir,
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE ?? 5 },
     messaging,
@@ -125,6 +130,13 @@ function buildMessaging(env: ParsedEnv, serviceName: string, distributed: boolea
 function buildStorage(env: ParsedEnv, dataDir: string, distributed: boolean, problems: ProblemList): StorageConfig | null {
   const driver = env.STORAGE_DRIVER ?? (distributed ? 's3' : 'fs');
   if (driver === 'fs') return { driver, root: resolve(env.STORAGE_ROOT ?? join(dataDir, 'blobs')) };
+  if (driver === 'postgres') {
+    // Embedded mode's PGlite URL exists only once the app has started it, so an explicit server URL is required.
+    const url = env.STORAGE_DATABASE_URL ?? env.DATABASE_URL;
+    if (!url) problems.missing('STORAGE_DATABASE_URL', 'or DATABASE_URL is required when STORAGE_DRIVER is postgres');
+    if (!url) return null;
+    return { driver, url, poolSize: env.DATABASE_POOL_SIZE ?? 5, chunkSizeBytes: env.STORAGE_POSTGRES_CHUNK_BYTES ?? MiB };
+  }
   const { S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = env;
   if (!accessKeyId) problems.missing('S3_ACCESS_KEY_ID', 'is required when STORAGE_DRIVER is s3');
   if (!secretAccessKey) problems.missing('S3_SECRET_ACCESS_KEY', 'is required when STORAGE_DRIVER is s3');

@@ -10,7 +10,7 @@ const MAX_BYTES = 1024 * GiB;
 
 export const MODES = ['embedded', 'distributed'] as const;
 export const MESSAGING_TRANSPORTS = ['kafka', 'in-process'] as const;
-export const STORAGE_DRIVERS = ['s3', 'fs'] as const;
+export const STORAGE_DRIVERS = ['s3', 'fs', 'postgres'] as const;
 export const STORAGE_ENCRYPTION_MODES = ['off', 'sensitive', 'all'] as const;
 export const S3_SSE_MODES = ['AES256', 'aws:kms'] as const;
 export const CACHE_DRIVERS = ['redis', 'memory'] as const;
@@ -28,6 +28,8 @@ export const ENV_SCHEMA = z.object({
   HTTP_HOST: stringVar(1, 255),
   HTTP_PORT: intVar(0, 65535),
   PUBLIC_URL: httpUrlVar(),
+  // How long a stopping process lets in-flight HTTP requests finish before it cuts them (0 = cut at once).
+  SHUTDOWN_GRACE_MS: intVar(0, 600_000),
   DATA_DIR: stringVar(1),
 
   DATABASE_URL: urlVarWithScheme(['postgres', 'postgresql']),
@@ -44,6 +46,9 @@ export const ENV_SCHEMA = z.object({
 
   STORAGE_DRIVER: enumVar(STORAGE_DRIVERS),
   STORAGE_ROOT: stringVar(1),
+  STORAGE_DATABASE_URL: urlVarWithScheme(['postgres', 'postgresql']),
+  // One row per chunk: under 64 KiB the per-row overhead dominates, above 16 MiB one read holds too much in memory.
+  STORAGE_POSTGRES_CHUNK_BYTES: intVar(64 * KiB, 16 * MiB),
   S3_ENDPOINT: httpUrlVar(),
   S3_REGION: stringVar(1, 64),
   S3_BUCKET: z

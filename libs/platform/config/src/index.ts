@@ -11,6 +11,7 @@ export type {
   RedisCacheConfig,
   RetryConfig,
   S3StorageConfig,
+  PostgresStorageConfig,
   StorageConfig,
   StorageEncryptionConfig,
   AuditSectionConfig,

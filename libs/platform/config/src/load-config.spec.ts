@@ -39,7 +39,7 @@ describe('loadConfig defaults', () => {
     const dataDir = tempDir();
     const cfg = loadConfig({ DATA_DIR: dataDir }, 'gateway');
     expect(cfg.mode).toBe('embedded');
-    expect(cfg.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000' });
+    expect(cfg.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000', shutdownGraceMs: 10_000 });
     expect(cfg.database).toEqual({ url: undefined, poolSize: 5 });
     expect(cfg.messaging).toEqual({ transport: 'in-process', retry: { attempts: 5, initialDelayMs: 500 } });
     expect(cfg.storage).toEqual({ driver: 'fs', root: join(dataDir, 'blobs') });
@@ -100,6 +100,13 @@ describe('loadConfig defaults', () => {
     const cfg = loadConfig({ ...distributedEnv, HTTP_PORT: '8080', HTTP_HOST: '0.0.0.0', PUBLIC_URL: '', LOG_LEVEL: ' ' }, 'gateway');
     expect(cfg.http.publicUrl).toBe('http://0.0.0.0:8080');
     expect(cfg.log.level).toBe('info');
+  });
+
+  it('SHUTDOWN_GRACE_MS bounds the HTTP drain: default 10 s, 0 allowed, junk refused', () => {
+    expect(loadConfig({ ...distributedEnv, SHUTDOWN_GRACE_MS: '0' }, 'audit').http.shutdownGraceMs).toBe(0);
+    expect(loadConfig({ ...distributedEnv, SHUTDOWN_GRACE_MS: '2500' }, 'audit').http.shutdownGraceMs).toBe(2500);
+    expect(problemsOf(() => loadConfig({ ...distributedEnv, SHUTDOWN_GRACE_MS: '10s' }, 'audit'))).toEqual([expect.stringMatching(/^SHUTDOWN_GRACE_MS: /)]);
+    expect(problemsOf(() => loadConfig({ ...distributedEnv, SHUTDOWN_GRACE_MS: '600001' }, 'audit'))).toEqual([expect.stringMatching(/^SHUTDOWN_GRACE_MS: /)]);
   });
 });
 

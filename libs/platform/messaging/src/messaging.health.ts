@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { HealthCheckResult, HealthIndicatorLike } from '@modelguard/persistence';
+import { WAITING_FOR_BROKER } from './kafka/kafka-messaging.server';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { TRANSPORT_CLIENT, type TransportClient } from './transport-client';
 
@@ -45,6 +46,9 @@ export class MessagingHealthIndicator implements HealthIndicatorLike {
       outboxPending: backlog.pending,
       outboxOldestAgeMs: backlog.oldestAgeMs,
     };
+    if (this.consumerStatus === WAITING_FOR_BROKER) {
+      return { status: 'critical', description: 'consumer not started yet: no Kafka broker answers (retrying)', metrics };
+    }
     if (this.consumerStatus === 'crashed' || this.consumerStatus === 'stopped') {
       return { status: 'critical', description: `consumer ${this.consumerStatus}: events are not being processed`, metrics };
     }

@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -11,8 +12,17 @@ import {
   MessagingHealthIndicator,
   RESOLVED_IN_PROCESS_BROKER,
 } from '@modelguard/messaging';
-import { Server } from '@nestjs/microservices';
-import { createLogger, httpMetricsMiddleware, JsonNestLogger, SERVICE_METRICS, ServiceLoggerModule, type ServiceMetrics } from '@modelguard/observability';
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import {
+  createLogger,
+  httpMetricsMiddleware,
+  JsonNestLogger,
+  SERVICE_METRICS,
+  ServiceLoggerModule,
+  type ServiceMetrics,
+} from '@modelguard/observability';
+import { exitOnSignals, shutdownGracefully } from './graceful-shutdown';
+import { HttpDrain } from './http-drain';
 
 export interface BootstrapOptions {
   service: string;
@@ -27,8 +37,8 @@ export interface BootstrapOptions {
   /** Last-moment adjustments the env cannot express (embedded mode: the PGlite URL, peer URLs). */
   configure?: (config: AppConfig) => AppConfig;
   /**
-   * true (default) for one-service processes: SIGTERM/SIGINT close the app. The embedded app, which hosts
-   * several applications, passes false and orders the shutdown itself.
+   * true (default) for one-service processes: SIGTERM/SIGINT run the graceful shutdown (shutdownGracefully) and
+   * exit. The embedded app, which hosts several applications, passes false and orders the shutdown itself.
    */
   shutdownHooks?: boolean;
   /** On invalid config: exit(1) after printing every problem (default), or throw ConfigError (tests). */
@@ -42,6 +52,7 @@ export interface RunningService {
   config: AppConfig;
   /** Base URL the HTTP server really listens on, e.g. http://127.0.0.1:41234 */
   url: string;
+  /** The graceful shutdown (readiness 503, HTTP drain, consumer, jobs, outbox flush, connections); once. */
   close(): Promise<void>;
 }
 
@@ -69,7 +80,9 @@ function metricsOf(app: INestApplication): ServiceMetrics | undefined {
 /**
  * Boots one service: validated config, JSON logging, the messaging consumer (Kafka or in-process) and
  * HTTP. Order matters: init() completes every lifecycle hook (migrations, handler discovery) before the
- * consumer starts, and the consumer runs before the HTTP port opens, so a healthy service is consuming.
+ * consumer starts, and the consumer runs before the HTTP port opens, so a healthy service is consuming. A broker
+ * that does not answer yet does not stop the start: the consumer keeps retrying in the background and readiness
+ * stays 503 meanwhile (KafkaMessagingServer). `close()` (and SIGTERM) is the ordered shutdownGracefully.
  */
 export async function bootstrapService(opts: BootstrapOptions): Promise<RunningService> {
   let config = opts.config ?? loadOrExit(opts);
@@ -95,11 +108,11 @@ export async function bootstrapService(opts: BootstrapOptions): Promise<RunningS
   // Before any route is registered (init), so every request is counted, unmatched ones included.
   const metrics = metricsOf(app);
   if (metrics) app.use(httpMetricsMiddleware(metrics));
+  let strategy: CustomTransportStrategy | undefined;
   try {
-    if (opts.shutdownHooks !== false) app.enableShutdownHooks();
     const dispatcher = app.get(EventDispatcher, { strict: false });
     const broker = app.get<InProcessBroker>(RESOLVED_IN_PROCESS_BROKER, { strict: false });
-    const strategy = createMessagingServer(config, { service: opts.service, dispatcher, broker });
+    strategy = createMessagingServer(config, { service: opts.service, dispatcher, broker });
     if (strategy instanceof Server) {
       const health = app.get(MessagingHealthIndicator, { strict: false });
       strategy.status.subscribe((status) => health.reportConsumerStatus(String(status)));
@@ -115,6 +128,12 @@ export async function bootstrapService(opts: BootstrapOptions): Promise<RunningS
   const address = app.getHttpServer().address() as AddressInfo;
   const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  // Attached as soon as the port is open: it counts every request a later drain must wait for.
+  const drain = new HttpDrain(app.getHttpServer() as HttpServer);
+  const consumer = strategy;
   let closing: Promise<void> | undefined;
-  return { app, config, url, close: () => (closing ??= app.close()) };
+  const close = () =>
+    (closing ??= shutdownGracefully({ app, drain, consumer, graceMs: config.http.shutdownGraceMs, logger: serviceLogger }));
+  if (opts.shutdownHooks !== false) exitOnSignals(close, config.http.shutdownGraceMs, serviceLogger);
+  return { app, config, url, close };
 }

@@ -7,6 +7,7 @@ import { PersistenceModule, type PersistenceOptions, PostgresHealthIndicator } f
 import { StorageModule } from '@modelguard/storage';
 import { KafkaBrokerHealthIndicator } from './kafka-broker.health-indicator';
 import { PlatformMetrics } from './platform-metrics';
+import { ShutdownReadiness } from './shutdown-readiness';
 
 export interface ServicePlatformOptions extends PersistenceOptions {
   service: string;
@@ -46,6 +47,8 @@ export class ServicePlatformModule {
       ],
       providers: [
         PlatformMetrics,
+        ShutdownReadiness,
+        provideHealthIndicator({ useFactory: (s: ShutdownReadiness) => s, inject: [ShutdownReadiness] }),
         provideHealthIndicator({ useFactory: (i: PostgresHealthIndicator) => i, inject: [PostgresHealthIndicator] }),
         provideHealthIndicator({ useFactory: (i: MessagingHealthIndicator) => i, inject: [MessagingHealthIndicator] }),
         // Readiness needs to know the broker answers now; the producer and consumer learn it only on their next call.

@@ -8,6 +8,10 @@ import { LocalKeyWrapper } from './encryption/local-key-wrapper';
 import { fsHeaderWriter } from './encryption/rewrap';
 import { s3HeaderWriter } from './encryption/rewrap-s3';
 import { SelectiveEncryptionBlobStore } from './encryption/selective-blob-store';
+import { PostgresBlobStore } from './postgres/pg-blob-store';
+import { pgBlobRewriter, pgHeaderWriter } from './postgres/pg-blob-writers';
+import type { BlobRewriter } from './encryption/blob-rewriter';
+import type { HeaderWriter } from './encryption/rewrap';
 
 /** Picks the implementation for a storage config (also usable outside Nest, e.g. in scripts). */
 export function createBlobStore(config: StorageConfig): BlobStore {
@@ -18,10 +22,7 @@ export function createBlobStore(config: StorageConfig): BlobStore {
     Buffer.from(enc.kek, 'base64'),
     (enc.retiredKeks ?? []).map((k) => Buffer.from(k, 'base64')),
   );
-  const writers =
-    config.driver === 's3'
-      ? { rewrite: s3BlobRewriter(driver as S3BlobStore), writeHeader: s3HeaderWriter(driver as S3BlobStore) }
-      : { rewrite: fsBlobRewriter(config.root), writeHeader: fsHeaderWriter(config.root) };
+  const writers = writersFor(config, driver);
   // Both modes read plaintext and sealed blobs side by side, so a store can be switched from off (or sensitive) to
   // all and migrated while it serves (migrateStore in encryption/store-migration.ts).
   return new SelectiveEncryptionBlobStore(new EncryptedBlobStore(driver, keys), writers, enc.mode === 'all');
@@ -33,5 +34,19 @@ function createDriver(config: StorageConfig): BlobStore {
       return new FsBlobStore(config.root);
     case 's3':
       return new S3BlobStore(config);
+    case 'postgres':
+      return new PostgresBlobStore(config);
+  }
+}
+
+/** How the encrypting decorator replaces a blob's bytes or its header in place, per driver. */
+function writersFor(config: StorageConfig, driver: BlobStore): { rewrite: BlobRewriter; writeHeader: HeaderWriter } {
+  switch (config.driver) {
+    case 's3':
+      return { rewrite: s3BlobRewriter(driver as S3BlobStore), writeHeader: s3HeaderWriter(driver as S3BlobStore) };
+    case 'postgres':
+      return { rewrite: pgBlobRewriter(driver as PostgresBlobStore), writeHeader: pgHeaderWriter(driver as PostgresBlobStore) };
+    case 'fs':
+      return { rewrite: fsBlobRewriter(config.root), writeHeader: fsHeaderWriter(config.root) };
   }
 }

@@ -6,6 +6,7 @@ import { defaultScanOptions } from '@modelguard/scanner';
 import { BlobStore } from '@modelguard/storage';
 import type { DataSource } from 'typeorm';
 import { ScanEventsHandler } from './handlers/scan-events.handler';
+import { ScannerPolicyHandler } from './handlers/scanner-policy.handler';
 import { ScanReportController } from './http/scan-report.controller';
 import { SCAN_MIGRATIONS } from './persistence/create-scan-tables.migration';
 import { ScanCacheStore } from './persistence/scan-cache.store';
@@ -42,7 +43,7 @@ class ScanResourcesCloser implements OnApplicationShutdown {
 
 /**
  * The whole scan service as one module: platform (own schema, outbox/inbox, health), blob storage, the
- * PackageStored/PackageUploaded/RegistryReset handlers, the worker loop and the internal report endpoint.
+ * PackageStored/PackageUploaded/RegistryReset/ScannerPolicyChanged handlers, the worker loop and the internal report endpoint.
  */
 @Module({})
 export class ScanServiceModule {
@@ -87,6 +88,7 @@ export class ScanServiceModule {
         ScanJobProcessor,
         ScanWorker,
         ScanEventsHandler,
+        ScannerPolicyHandler,
       ],
       exports: [ScanWorker, SCAN_SETTINGS],
     };

@@ -48,6 +48,11 @@ export const ScanReportV1 = z.object({
   startedAt: z.string().datetime({ offset: true }),
   finishedAt: z.string().datetime({ offset: true }),
   files: z.array(ScannedFileSchema).max(100_000),
+  /**
+   * The registry admin's scanner policy (registry.scanner-policy-changed.v1) the scan ran under: version 0 is the
+   * built-in default (no allowed imports). Absent on reports stored before policies existed.
+   */
+  scannerPolicy: z.object({ version: z.number().int().nonnegative() }).optional(),
 });
 export type ScanReportV1 = z.infer<typeof ScanReportV1>;
 

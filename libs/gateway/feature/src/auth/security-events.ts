@@ -1,4 +1,5 @@
 import { SECURITY_DETAIL_MAX, type SecurityAction, Topic, type PayloadOf } from '@modelguard/contracts';
+import type { ArtifactRef } from '@modelguard/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GATEWAY_CLOCK, type Clock } from '../ports/clock.port';
@@ -19,16 +20,21 @@ export class SecurityEvents {
     @Inject(GATEWAY_CLOCK) private readonly clock: Clock,
   ) {}
 
-  async publish(m: EntityManager | null, actor: RequestActor, action: SecurityAction, subject: string, detail?: string): Promise<void> {
+  /**
+   * `artifact` names the artifact acted on, when there is one (a signing key's use on a stored version). `actor` is
+   * null only for what nobody did (a release request that expired).
+   */
+  async publish(m: EntityManager | null, actor: RequestActor | null, action: SecurityAction, subject: string, detail?: string, artifact?: ArtifactRef): Promise<void> {
     const payload: PayloadOf<typeof Topic.SecurityEvent> = {
       occurredAt: new Date(this.clock.now()).toISOString(),
-      actor: { name: actor.name, isAdmin: actor.isAdmin },
+      actor: actor === null ? null : { name: actor.name, isAdmin: actor.isAdmin },
       action,
       subject,
       ...(detail === undefined ? {} : { detail: detail.slice(0, SECURITY_DETAIL_MAX) }),
+      ...(artifact === undefined ? {} : { artifact: { artifactId: artifact.artifactId, artifactType: artifact.artifactType, name: artifact.name } }),
     };
-    // Keyed by the acting user: one user's actions stay in order.
-    const write = (tx: EntityManager) => this.outbox.enqueue(tx, Topic.SecurityEvent, payload, { key: actor.name });
+    // Keyed by the acting user: one user's actions stay in order (nobody's by what they concern).
+    const write = (tx: EntityManager) => this.outbox.enqueue(tx, Topic.SecurityEvent, payload, { key: actor?.name ?? subject });
     await (m === null ? this.dataSource.transaction(write) : write(m));
   }
 }

@@ -6,6 +6,8 @@ import type { RequestActor } from '../auth/actor';
 import { CurrentActor } from '../auth/auth.decorators';
 import { shownVersion } from '../domain/version-query';
 import { DownloadService } from '../packages/download.service';
+import type { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
+import { AliasesService } from '../releases/aliases.service';
 import { clientAddress } from '../rate-limit/rate-limiter';
 import { DownloadMonitorService } from '../sensitive/download-monitor.service';
 import { hfError, inHubTerms } from './hf-errors';
@@ -35,6 +37,7 @@ export class HfMirrorController {
     private readonly downloads: DownloadService,
     private readonly monitor: DownloadMonitorService,
     private readonly findings: HfScanFindings,
+    private readonly aliases: AliasesService,
   ) {}
 
   @Get(['api/models/*path', 'api/datasets/*path'])
@@ -119,7 +122,16 @@ export class HfMirrorController {
     const tags = versions
       .filter((v) => v.ingestState === 'stored')
       .map((v) => ({ name: shownVersion(v), ref: `refs/tags/${shownVersion(v)}`, targetCommit: commitShaOf(m.artifact.id, v) }));
-    return { branches: [{ name: 'main', ref: 'refs/heads/main', targetCommit: m.sha }], tags, converts: [] };
+    return { branches: [{ name: 'main', ref: 'refs/heads/main', targetCommit: m.sha }, ...(await this.aliasBranches(kind, m.artifact.id, versions))], tags, converts: [] };
+  }
+
+  /** A model's promoted release aliases are movable refs, so they list as branches (`main` keeps its own meaning). */
+  private async aliasBranches(kind: 'model' | 'dataset', artifactId: string, versions: ArtifactVersionEntity[]): Promise<Array<Record<string, string>>> {
+    if (kind !== 'model') return [];
+    return (await this.aliases.list(artifactId)).flatMap((a) => {
+      const v = a.alias === 'main' ? undefined : versions.find((x) => x.version === a.version);
+      return v === undefined ? [] : [{ name: a.alias, ref: `refs/heads/${a.alias}`, targetCommit: commitShaOf(artifactId, v) }];
+    });
   }
 
   private page(req: Request, res: Response, entries: HfTreeEntry[]): HfTreeEntry[] {

@@ -1,4 +1,4 @@
-import type { ArtifactType } from '@modelguard/contracts';
+import { ALIAS_NAME_PATTERN, type ArtifactType } from '@modelguard/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
@@ -9,7 +9,9 @@ import { ClientError } from '../domain/client-error';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { ArtifactEntity } from '../persistence/artifact.entity';
+import { AliasesService } from '../releases/aliases.service';
 import { hfError, repoNotFound } from './hf-errors';
+import { HfMissCache } from './hf-miss-cache';
 import type { HfKind } from './hf-paths';
 import { commitShaOf, pickRevision } from './hf-revision';
 
@@ -21,6 +23,12 @@ export interface MirroredRevision {
 }
 
 const POLL_MS = 200;
+/**
+ * How ingest words "no such repo" in IngestFailed's reason (ingest's failure-classifier.ts), quoted in the 424: an
+ * upstream 404/410, or the 401 the real Hub answers an anonymous fetch of a repo that does not exist (or that it would
+ * never let the registry read: private, gated).
+ */
+const NOT_FOUND_UPSTREAM = /: (?:not found upstream: |upstream http-status: \S+ answered 401\b)/;
 
 /** Where ModelGuard records a Hub repo it ingested: the artifact URL (ingest maps huggingface.co to HF_ENDPOINT). */
 export function upstreamUrlOf(kind: HfKind, repo: string): string {
@@ -54,7 +62,9 @@ export class HfMirrorService {
     private readonly dataSource: DataSource,
     private readonly artifacts: ArtifactService,
     private readonly waiter: IngestWaiter,
+    private readonly aliases: AliasesService,
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    private readonly misses: HfMissCache,
   ) {}
 
   /** The repo at `revision`, pulled through when it is not stored yet, waited for while it is being ingested/scanned. */
@@ -62,7 +72,7 @@ export class HfMirrorService {
     const deadline = Date.now() + this.settings.gateway.hfMirror.waitMs;
     const artifact = (await this.find(kind, repo)) ?? (await this.pullThrough(kind, repo, actor));
     const versions = await this.versionsOf(artifact.id);
-    let version = pickRevision(artifact.id, artifact.latestVersion, versions, revision);
+    let version = pickRevision(artifact.id, artifact.latestVersion, versions, revision) ?? (await this.aliased(kind, artifact.id, versions, revision));
     if (version === null) throw hfError(404, 'RevisionNotFound', `Invalid rev id: ${revision} (${repo.slice(0, 200)} has no such revision in ModelGuard)`);
     version = await this.settle(artifact.id, version, deadline);
     // Nothing to describe yet: the same retryable answer the download gate gives (packages/download-gate.ts).
@@ -71,6 +81,16 @@ export class HfMirrorService {
     }
     if (version.ingestState === 'failed') throw repoNotFound(kind, repo, `ingestion failed: ${version.ingestError ?? 'unknown reason'}`);
     return { artifact, version, sha: commitShaOf(artifact.id, version) };
+  }
+
+  /**
+   * A model's release alias used as a revision (`revision=production`) names the version the alias points at now.
+   * Tried last: `main`, `HEAD`, commit shas and tags keep their meaning even if an alias has the same name.
+   */
+  private async aliased(kind: HfKind, artifactId: string, versions: readonly ArtifactVersionEntity[], revision: string): Promise<ArtifactVersionEntity | null> {
+    if (kind !== 'model' || !ALIAS_NAME_PATTERN.test(revision)) return null;
+    const key = await this.aliases.find(artifactId, revision);
+    return key === null ? null : (versions.find((v) => v.version === key) ?? null);
   }
 
   versionsOf(artifactId: string): Promise<ArtifactVersionEntity[]> {
@@ -92,6 +112,8 @@ export class HfMirrorService {
     if (listedIn(deny, repo) || (allow.length > 0 && !listedIn(allow, repo))) {
       throw hfError(403, 'ModelGuardUpstreamDenied', `ModelGuard does not mirror ${repo.slice(0, 200)}: not allowed by the registry's upstream allow/deny lists`, {}, 'refused');
     }
+    // The upstream said "no such repo" moments ago: answer that again without asking it (hf-miss-cache.ts).
+    if (await this.misses.isMissing(kind, repo)) throw repoNotFound(kind, repo, 'not found upstream');
     try {
       await this.artifacts.create(kind, { url: upstreamUrlOf(kind, repo) }, actor, { owner: null, waitMs });
     } catch (error: unknown) {
@@ -101,8 +123,12 @@ export class HfMirrorService {
       if (error.reason === 'rating-gate') {
         throw hfError(403, 'ModelGuardRatingRejected', `ModelGuard refused ${repo.slice(0, 200)}: rating below the registry's threshold (${error.message})`, {}, 'rating-gate');
       }
-      // Upstream has no such repo (or it cannot be fetched): the clients' "repository not found".
-      if (error.status === 424) throw repoNotFound(kind, repo, error.message);
+      // Upstream has no such repo (or it cannot be fetched): the clients' "repository not found". Only a real
+      // "not found" (ingest's failure-classifier.ts reason) is remembered: a failed fetch may work next time.
+      if (error.status === 424) {
+        if (NOT_FOUND_UPSTREAM.test(error.message)) await this.misses.rememberMissing(kind, repo);
+        throw repoNotFound(kind, repo, error.message);
+      }
       throw error;
     }
     const stored = await this.find(kind, repo);

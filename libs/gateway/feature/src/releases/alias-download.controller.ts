@@ -7,17 +7,9 @@ import { TokenService } from '../auth/token.service';
 import { ArtifactService } from '../artifacts/artifact.service';
 import { parseArtifactId } from '../domain/artifact-type';
 import { ClientError } from '../domain/client-error';
-import { shownVersion } from '../domain/version-query';
-import { RefusalRecorder } from '../http/refusal-recorder';
-import { guardDownloadIntegrity } from '../packages/download-integrity';
-import { DownloadService } from '../packages/download.service';
-import { SCAN_WARNING_HEADER } from '../packages/packages.controller';
-import { clientAddress } from '../rate-limit/rate-limiter';
-import { DownloadMonitorService } from '../sensitive/download-monitor.service';
-import { streamZip } from '@modelguard/packages';
 import { DataSource } from 'typeorm';
-import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { GATEWAY_CLOCK, type Clock } from '../ports/clock.port';
+import { AliasReadsService } from './alias-reads.service';
 import { AliasesService, type DeploymentPullView } from './aliases.service';
 import { parseAliasName } from './release-policy';
 import { assertMayRelease } from './release-requests.service';
@@ -27,46 +19,26 @@ const MAX_DEPLOYMENT_TTL_SECONDS = 365 * 24 * 3600;
 
 /**
  * Fetching "whatever the alias points at now" (deployment tooling), and the alias-scoped deployment tokens that may
- * do only that. The download goes through the same gates as any download (scan, ingest rating gate, signed
- * manifest, sensitive-model monitor); a fetch with a deployment token is also recorded as a deployment pull.
+ * do only that. The download itself is AliasReadsService's (shared with `/artifacts/model/{id}@{alias}/download`):
+ * the same gates as any download, and a fetch with a deployment token is also recorded as a deployment pull.
  */
 @Controller()
 @UseGuards(AuthGuard)
 export class AliasDownloadController {
   constructor(
     private readonly aliases: AliasesService,
-    private readonly downloads: DownloadService,
+    private readonly reads: AliasReadsService,
     private readonly artifacts: ArtifactService,
     private readonly tokens: TokenService,
-    private readonly monitor: DownloadMonitorService,
-    private readonly refusals: RefusalRecorder,
     private readonly dataSource: DataSource,
-    @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
     @Inject(GATEWAY_CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('artifacts/model/:id/aliases/:alias/download')
   @RequirePermission('download')
   @AllowDeploymentToken()
-  async download(@Param('id') rawId: string, @Param('alias') rawAlias: string, @CurrentActor() actor: RequestActor, @Req() req: Request & ActorRequest, @Res() res: Response): Promise<void> {
-    const id = parseArtifactId(rawId);
-    const alias = parseAliasName(rawAlias);
-    const scope = req.deployment;
-    if (scope !== undefined && (scope.artifactId !== id || scope.alias !== alias)) {
-      throw new ClientError(403, `this deployment token reads only alias ${scope.alias} of model ${scope.artifactId}`, {}, {}, 'forbidden');
-    }
-    const version = await this.aliases.resolve(id, alias);
-    const d = await this.downloads.resolve('model', id, version);
-    const zipOptions = await this.downloads.zipOptions(d, 'full');
-    await this.monitor.check(d, d.version.files, 'full', actor, zipOptions);
-    await this.downloads.record(d, `alias:${alias}`, actor, clientAddress(req));
-    if (scope !== undefined) await this.aliases.recordPull(id, alias, d.version.version, req.tokenId ?? '', actor);
-    if (d.warning !== null) res.setHeader(SCAN_WARNING_HEADER, d.warning.replace(/[^\x20-\x7e]/g, '?').slice(0, 500));
-    res.status(200).setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Disposition', `attachment; filename="${id}-${shownVersion(d.version)}.zip"`);
-    res.setHeader('X-ModelGuard-Version', d.version.version);
-    res.setHeader('X-ModelGuard-Alias', alias);
-    await guardDownloadIntegrity(req, res, this.refusals, () => streamZip(d.version.files, (sha256) => this.blobs.get(sha256), res, zipOptions));
+  download(@Param('id') rawId: string, @Param('alias') rawAlias: string, @CurrentActor() actor: RequestActor, @Req() req: Request & ActorRequest, @Res() res: Response): Promise<void> {
+    return this.reads.download(parseArtifactId(rawId), parseAliasName(rawAlias), actor, req, res);
   }
 
   /** An owner or admin mints a token that can only download this alias (revocable like any token of theirs). */

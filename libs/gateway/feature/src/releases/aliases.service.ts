@@ -48,11 +48,18 @@ export class AliasesService {
     return aliasView(row, history);
   }
 
-  /** The version an alias points at now; 404 when it has none (yet). */
+  /** The version an alias points at now; 404 naming why when it has none: no such alias, or not promoted yet. */
   async resolve(id: string, alias: string): Promise<string> {
     const row = await this.dataSource.getRepository(ReleaseAliasEntity).findOneBy({ artifactId: id, alias });
-    if (row?.version == null) throw new ClientError(404, `alias ${alias} of model ${id} points at no version`);
+    if (row === null) throw new ClientError(404, `model ${id} has no alias ${alias}`);
+    if (row.version === null) throw new ClientError(404, `alias ${alias} of model ${id} points at no version yet (no promotion has been applied)`);
     return row.version;
+  }
+
+  /** Like `resolve`, for callers with their own "not found" answer (the Hugging Face mirror's revisions). */
+  async find(id: string, alias: string): Promise<string | null> {
+    const row = await this.dataSource.getRepository(ReleaseAliasEntity).findOneBy({ artifactId: id, alias });
+    return row?.version ?? null;
   }
 
   /** Emergency rollback: same authorisation as a request, no approval round; audited as a rollback (AliasMoved). */

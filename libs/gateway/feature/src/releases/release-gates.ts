@@ -40,7 +40,7 @@ export class ReleaseGates {
     if (v.ratingState === 'pending' || v.ratingState === 'rejected') throw gateFailure('rating_gate', `version ${version} has not passed the ingest rating gate (${v.ratingState})`);
     this.checkScan(v, policy);
     try {
-      await this.signatures.assertServable(v);
+      await this.signatures.assertServable(v, m);
     } catch (error: unknown) {
       if (error instanceof ClientError) throw gateFailure('signature', error.message);
       throw error;

@@ -10,6 +10,7 @@ import { findVersion } from '../packages/version-lookup';
 import type { ArtifactEntity } from '../persistence/artifact.entity';
 import { GATEWAY_CLOCK, type Clock } from '../ports/clock.port';
 import { AliasMover, StaleAliasError } from './alias-mover';
+import { ReleaseAudit } from './release-audit';
 import { ReleaseGates } from './release-gates';
 import { policyOf, releaseSettingsFrom, type AliasPolicy, type ReleaseSettings } from './release-policy';
 import { ReleaseApprovalEntity, ReleaseRequestEntity } from './release.entities';
@@ -42,6 +43,7 @@ export class ReleaseRequestsService {
     private readonly artifacts: ArtifactService,
     private readonly gates: ReleaseGates,
     private readonly mover: AliasMover,
+    private readonly audit: ReleaseAudit,
     @Inject(GATEWAY_CLOCK) private readonly clock: Clock,
     @Inject(GATEWAY_SETTINGS) gatewaySettings: GatewaySettings,
   ) {
@@ -56,7 +58,7 @@ export class ReleaseRequestsService {
     if (version === null) throw new ClientError(404, `${artifact.name} has no version ${rawVersion}`);
     const policy = policyOf(this.settings, alias);
     return this.dataSource.transaction(async (m) => {
-      await this.artifacts.require(m, 'model', id, true);
+      const locked = await this.artifacts.require(m, 'model', id, true);
       const row = await this.mover.lockAlias(m, id, alias);
       if (row.version === version.version) throw new ClientError(409, `alias ${alias} already points at ${version.version}`, {}, { code: 'already_current' });
       // Gates at request time: a version that cannot be promoted is refused now, not after the approvers' work.
@@ -78,6 +80,7 @@ export class ReleaseRequestsService {
         decisionReason: null,
       };
       await m.getRepository(ReleaseRequestEntity).insert(request);
+      await this.audit.requested(m, actor, locked, request, policy.approvals);
       return requestView(request, [], policy.approvals);
     });
   }
@@ -87,7 +90,7 @@ export class ReleaseRequestsService {
       throw new ClientError(400, 'state must be one of pending, applied, rejected, expired, superseded');
     }
     await this.artifacts.require(this.dataSource.manager, 'model', id);
-    await this.expireDue(this.dataSource.manager, id);
+    await this.expireDue(id);
     const rows = await this.dataSource.getRepository(ReleaseRequestEntity).find({
       where: { artifactId: id, ...(state === undefined ? {} : { state: state as ReleaseRequestEntity['state'] }) },
       order: { createdAt: 'DESC' },
@@ -97,7 +100,7 @@ export class ReleaseRequestsService {
   }
 
   async get(id: string, requestId: string): Promise<ReleaseRequestView> {
-    await this.expireDue(this.dataSource.manager, id);
+    await this.expireDue(id);
     return this.viewOf(this.dataSource.manager, await this.requireRequest(this.dataSource.manager, id, requestId, false));
   }
 
@@ -109,7 +112,7 @@ export class ReleaseRequestsService {
       const artifact = await this.artifacts.require(m, 'model', id, true);
       const request = await this.requireRequest(m, id, requestId, true);
       const policy = policyOf(this.settings, request.alias);
-      const closed = await this.refuseIfClosed(m, request);
+      const closed = await this.refuseIfClosed(m, artifact, request);
       if (closed !== null) return closed;
       if (request.requestedBy === actor.name) throw new ClientError(403, 'the requester cannot approve their own request', {}, { code: 'own_request' }, 'forbidden');
       assertMayApprove(actor, policy, request.alias);
@@ -120,6 +123,8 @@ export class ReleaseRequestsService {
       const now = new Date(this.clock.now());
       await approvals.insert({ requestId, approver: actor.name, at: now });
       const all = await approvals.find({ where: { requestId }, order: { at: 'ASC' } });
+      // Before the move: a gate refusal rolls the approval and its entry back together; a lost race keeps both.
+      await this.audit.approved(m, actor, artifact, request, all.length, policy.approvals);
       if (all.length < policy.approvals) return { outcome: 'done', view: requestView(request, all, policy.approvals) };
       const approvers = all.map((a) => a.approver);
       try {
@@ -142,24 +147,31 @@ export class ReleaseRequestsService {
   async reject(id: string, requestId: string, body: unknown, actor: RequestActor): Promise<ReleaseRequestView> {
     const reason = parseReason(body);
     const decided = await this.dataSource.transaction(async (m): Promise<Decided> => {
+      // Artifact first, then request: the lock order of approve (above) and of every other release path.
+      const artifact = await this.artifacts.require(m, 'model', id, true);
       const request = await this.requireRequest(m, id, requestId, true);
       const policy = policyOf(this.settings, request.alias);
-      const closed = await this.refuseIfClosed(m, request);
+      const closed = await this.refuseIfClosed(m, artifact, request);
       if (closed !== null) return closed;
       if (request.requestedBy !== actor.name) assertMayApprove(actor, policy, request.alias);
       const now = new Date(this.clock.now());
       const rejected = { ...request, state: 'rejected' as const, decidedAt: now, decidedBy: actor.name, decisionReason: reason };
       await m.getRepository(ReleaseRequestEntity).update({ id: requestId }, { state: 'rejected', decidedAt: now, decidedBy: actor.name, decisionReason: reason });
+      await this.audit.rejected(m, actor, artifact, request, reason);
       return { outcome: 'done', view: await this.viewOf(m, rejected) };
     });
     if (decided.outcome === 'refused') throw decided.error;
     return decided.view;
   }
 
-  /** 409 for a request no longer pending; an expired one is marked so (committed) before the refusal. */
-  private async refuseIfClosed(m: EntityManager, request: ReleaseRequestEntity): Promise<Decided | null> {
+  /**
+   * 409 for a request no longer pending; an expired one is marked so, with its RELEASE_EXPIRE entry (committed),
+   * before the refusal. The request row is locked, so this and expireDue cannot both see it pending.
+   */
+  private async refuseIfClosed(m: EntityManager, artifact: ArtifactEntity, request: ReleaseRequestEntity): Promise<Decided | null> {
     if (request.state === 'pending' && request.expiresAt.getTime() <= this.clock.now()) {
       await m.getRepository(ReleaseRequestEntity).update({ id: request.id }, { state: 'expired', decidedAt: new Date(this.clock.now()) });
+      await this.audit.expired(m, artifact, request);
       return { outcome: 'refused', error: new ClientError(409, `request ${request.id} expired at ${request.expiresAt.toISOString()}`, {}, { code: 'request_expired' }, 'refused') };
     }
     if (request.state !== 'pending') {
@@ -168,14 +180,27 @@ export class ReleaseRequestsService {
     return null;
   }
 
-  private async expireDue(m: EntityManager, artifactId: string): Promise<void> {
-    await m
-      .getRepository(ReleaseRequestEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ state: 'expired', decidedAt: new Date(this.clock.now()) })
-      .where("artifact_id = :artifactId AND state = 'pending' AND expires_at <= :now", { artifactId, now: new Date(this.clock.now()) })
-      .execute();
+  /**
+   * Expiry is lazy (on read, and on approve or reject): the model's overdue pending requests become expired, each
+   * with its RELEASE_EXPIRE entry in the same transaction. Exactly once per request: a concurrent UPDATE waits on
+   * the row lock, re-checks `state = 'pending'` and skips the row, so only the transition that happened RETURNs it.
+   */
+  private async expireDue(artifactId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const now = new Date(this.clock.now());
+      const result = await m
+        .getRepository(ReleaseRequestEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ state: 'expired', decidedAt: now })
+        .where("artifact_id = :artifactId AND state = 'pending' AND expires_at <= :now", { artifactId, now })
+        .returning('id, alias, version, requested_by, expires_at')
+        .execute();
+      const rows = result.raw as Array<{ id: string; alias: string; version: string; requested_by: string; expires_at: Date }>;
+      if (rows.length === 0) return;
+      const artifact = await this.artifacts.require(m, 'model', artifactId);
+      for (const r of rows) await this.audit.expired(m, artifact, { id: r.id, alias: r.alias, version: r.version, requestedBy: r.requested_by, expiresAt: new Date(r.expires_at) });
+    });
   }
 
   private async requireRequest(m: EntityManager, artifactId: string, requestId: string, lock: boolean): Promise<ReleaseRequestEntity> {

@@ -1,6 +1,6 @@
 import { checkAgainstStatement, verifyBundle, BundleError, type OmsStatement } from '@modelguard/signing';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ClientError } from '../domain/client-error';
 import { ArtifactSignatureEntity } from '../persistence/artifact-signature.entity';
 import type { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
@@ -25,10 +25,14 @@ export class SignedManifestService {
     return row?.bundle ?? null;
   }
 
-  async assertServable(version: ArtifactVersionEntity): Promise<void> {
+  /**
+   * `m` is the caller's transaction when it has one (the release gates): read outside it, the signature would wait
+   * for that very transaction on a single-session database (the embedded PGlite) and the request would hang.
+   */
+  async assertServable(version: ArtifactVersionEntity, m: EntityManager = this.dataSource.manager): Promise<void> {
     // Nothing is served from a version still ingesting or failed (the gate refuses it); only stored ones are signed.
     if (version.ingestState !== 'stored') return;
-    const statement = await this.verifiedStatement(version);
+    const statement = await this.verifiedStatement(version, m);
     const problems = checkAgainstStatement(statement, version.files);
     if (problems.length > 0) {
       const list = problems.slice(0, 5).map((p) => `${JSON.stringify(p.path.slice(0, 200))} ${p.reason}`).join(', ');
@@ -36,10 +40,10 @@ export class SignedManifestService {
     }
   }
 
-  private async verifiedStatement(version: ArtifactVersionEntity): Promise<OmsStatement> {
-    const row = await this.dataSource.getRepository(ArtifactSignatureEntity).findOneBy({ artifactId: version.artifactId, version: version.version });
+  private async verifiedStatement(version: ArtifactVersionEntity, m: EntityManager): Promise<OmsStatement> {
+    const row = await m.getRepository(ArtifactSignatureEntity).findOneBy({ artifactId: version.artifactId, version: version.version });
     if (row === null) throw refusal(`version ${version.version} has no registry signature; refusing to serve it`);
-    const key = await this.keys.trusted(row.keyId);
+    const key = await this.keys.trusted(row.keyId, m);
     try {
       return verifyBundle(JSON.parse(row.bundle), (id) => (id === row.keyId ? key : undefined)).statement;
     } catch (error) {

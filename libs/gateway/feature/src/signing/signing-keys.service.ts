@@ -4,7 +4,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestActor } from '../auth/actor';
 import { SecurityEvents } from '../auth/security-events';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
@@ -58,8 +58,8 @@ export class SigningKeysService implements OnModuleInit {
       const previous = await repo.createQueryBuilder('k').where('k.keyId <> :id', { id: key.keyId }).orderBy('k.firstUsedAt', 'DESC').addOrderBy('k.keyId', 'DESC').getOne();
       const inserted = await repo.createQueryBuilder().insert().values({ keyId: key.keyId, publicKeyPem: publicKeyPem(key.publicKey) }).orIgnore().returning(['keyId']).execute();
       if (inserted.raw.length === 0) return;
-      if (previous === null) await this.security.publish(m, SYSTEM_ACTOR, 'SIGNING_KEY_GENERATE', key.keyId, `source=${source}`);
-      else await this.security.publish(m, SYSTEM_ACTOR, 'SIGNING_KEY_ROTATE', key.keyId, `replaces=${previous.keyId} source=${source}`);
+      if (previous === null) await this.security.publish(m, SIGNING_ACTOR, 'SIGNING_KEY_GENERATE', key.keyId, `source=${source}`);
+      else await this.security.publish(m, SIGNING_ACTOR, 'SIGNING_KEY_ROTATE', key.keyId, `replaces=${previous.keyId} source=${source}`);
     });
   }
 
@@ -68,11 +68,14 @@ export class SigningKeysService implements OnModuleInit {
     return this.key;
   }
 
-  /** A key the registry signed with, by id; looked up once in the table (rotated-out keys, other replicas' keys). */
-  async trusted(keyId: string): Promise<KeyObject | undefined> {
+  /**
+   * A key the registry signed with, by id; looked up once in the table (rotated-out keys, other replicas' keys).
+   * `m`: the caller's transaction, if any (see SignedManifestService.assertServable).
+   */
+  async trusted(keyId: string, m: EntityManager = this.dataSource.manager): Promise<KeyObject | undefined> {
     const cached = this.known.get(keyId);
     if (cached !== undefined || !/^[0-9a-f]{64}$/.test(keyId)) return cached;
-    const row = await this.dataSource.getRepository(SigningKeyEntity).findOneBy({ keyId });
+    const row = await m.getRepository(SigningKeyEntity).findOneBy({ keyId });
     if (row === null) return undefined;
     const key = publicKeyFromPem(row.publicKeyPem);
     this.known.set(keyId, key);
@@ -86,8 +89,8 @@ export class SigningKeysService implements OnModuleInit {
   }
 }
 
-/** The registry itself, as the actor of what it does at start-up (key generation and rotation). */
-const SYSTEM_ACTOR: RequestActor = { name: 'system:gateway', isAdmin: true, permissions: [] };
+/** The registry itself, as the actor of what it does with its key (generation and rotation at start-up, signing). */
+export const SIGNING_ACTOR: RequestActor = { name: 'system:gateway', isAdmin: true, permissions: [] };
 
 /** `wx` makes first-start generation atomic when two processes race: the loser reads the winner's key. */
 function readOrCreateKeyFile(file: string): { pem: string; generated: boolean } {

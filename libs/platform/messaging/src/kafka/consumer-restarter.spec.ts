@@ -60,4 +60,27 @@ describe('ConsumerRestarter', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(calls.starts).toBe(1);
   });
+
+  it('a first start without a broker does not throw: it is retried with the same backoff until the consumer runs', async () => {
+    vi.useFakeTimers();
+    const { consumer, calls } = flakyConsumer(2);
+    const delays: number[] = [];
+    const restarter = new ConsumerRestarter(consumer, { backoff: { initialMs: 100 }, onRestartFailed: (_e, next) => delays.push(next) });
+    await expect(restarter.start(1_000)).resolves.toBe(false);
+    expect(calls.starts).toBe(1);
+    await vi.advanceTimersByTimeAsync(100 + 200);
+    expect(calls.starts).toBe(3);
+    expect(delays).toEqual([100, 200]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls.starts).toBe(3); // running: no further attempts
+  });
+
+  it('a first start that succeeds resolves true and schedules nothing', async () => {
+    vi.useFakeTimers();
+    const { consumer, calls } = flakyConsumer(0);
+    const restarter = new ConsumerRestarter(consumer, { backoff: { initialMs: 100 } });
+    await expect(restarter.start(1_000)).resolves.toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls.starts).toBe(1);
+  });
 });

@@ -13,8 +13,12 @@ export interface ConsumerRestarterOptions {
   onRestarted?: (attempts: number) => void;
 }
 
-/** From 1 s up to 30 s: a broker restart takes seconds, a longer outage should not be hammered. */
-const DEFAULT_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 30_000, jitter: 0.2 };
+/**
+ * From 1 s up to 8 s: a broker restart takes seconds, and a service waiting out a long outage must be consuming again
+ * within ~10 s of the broker's return (issue 14), so the cap stays below that; one connection attempt every 8 s does
+ * not hammer a broker.
+ */
+const DEFAULT_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 8_000, jitter: 0.2 };
 
 /**
  * kafkajs restarts a crashed consumer by itself only after errors it deems retriable. A broker restart can also
@@ -33,6 +37,29 @@ export class ConsumerRestarter {
     private readonly opts: ConsumerRestarterOptions = {},
   ) {
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
+  }
+
+  /**
+   * The first start. A broker that is not there yet (start-up order must not matter) is not an error: the start is
+   * retried with the same backoff as a crashed consumer until it runs or the server closes. Resolves true once the
+   * consumer runs, false when it is still trying after `waitMs` (the service goes on starting meanwhile).
+   */
+  async start(waitMs: number): Promise<boolean> {
+    const first = this.consumer.connectAndRun().then(
+      () => true,
+      async (error: unknown) => {
+        await this.consumer.disconnect().catch(() => undefined);
+        if (!this.closed) this.opts.onRestartFailed?.(error, this.schedule());
+        return false;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+    try {
+      return await Promise.race([first, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** kafkajs' CRASH event: act only when kafkajs itself will not restart the consumer. */

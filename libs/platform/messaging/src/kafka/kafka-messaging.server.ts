@@ -1,8 +1,13 @@
-import { ServerKafka } from '@nestjs/microservices';
+import { type KafkaStatus, ServerKafka } from '@nestjs/microservices';
 import type { Consumer, EachMessagePayload, IHeaders } from '@nestjs/microservices/external/kafka.interface';
 import type { EventDispatcher } from '../consumer/event-dispatcher';
 import { kafkaClientConfig, kafkaConsumerConfig, type KafkaConnectionOptions } from './kafka-client-options';
 import { ConsumerRestarter } from './consumer-restarter';
+
+/** Consumer status while it has never run because no broker answered (start-up before the broker). */
+export const WAITING_FOR_BROKER = 'waiting-for-broker';
+/** How long the start waits for the consumer's first run before the service goes on starting without it. */
+const FIRST_START_WAIT_MS = 5_000;
 
 /**
  * Nest's Kafka server, narrowed to our model: one consumer group per service (deterministic id, no Nest
@@ -34,30 +39,57 @@ export class KafkaMessagingServer extends ServerKafka {
     });
   }
 
-  /** Consumer only: our publishing goes through the outbox relay's own producer. */
+  /**
+   * Consumer only: our publishing goes through the outbox relay's own producer. A broker that cannot be reached yet
+   * does not fail the start (start-up order must not matter): the service starts, its readiness names the waiting
+   * consumer, and the ConsumerRestarter retries with backoff until the consumer runs.
+   */
   override async start(callback: () => void): Promise<void> {
     const client = this.client as NonNullable<typeof this.client>;
     const consumer = client.consumer({ ...this.options.consumer, groupId: this.groupId });
     this.consumer = consumer;
     this.registerConsumerEventListeners();
+    let everRan = false;
+    let firstRun = false; // the last successful run was the consumer's first (only for the log line)
+    let connected = false; // the broker answered; joining the group may still take a moment
     this.restarter = new ConsumerRestarter(
       {
         connectAndRun: async () => {
           await consumer.connect();
-          await this.bindEvents(consumer);
+          connected = true;
+          try {
+            await this.bindEvents(consumer);
+          } catch (error) {
+            connected = false;
+            throw error;
+          }
+          firstRun = !everRan;
+          everRan = true;
         },
         disconnect: () => consumer.disconnect(),
       },
       {
-        onRestartFailed: (error, nextMs) =>
-          this.logger.warn(`consumer restart failed (${error instanceof Error ? error.message : String(error)}), next try in ${nextMs} ms`),
-        onRestarted: (attempts) => this.logger.warn(`consumer restarted after kafkajs gave up on it (attempt ${attempts})`),
+        onRestartFailed: (error, nextMs) => {
+          if (!everRan) this.reportWaiting();
+          this.logger.warn(`consumer ${everRan ? 'restart' : 'start'} failed (${error instanceof Error ? error.message : String(error)}), next try in ${nextMs} ms`);
+        },
+        onRestarted: (attempts) =>
+          this.logger.warn(
+            firstRun ? `consumer started once a broker answered (retry ${attempts})` : `consumer restarted after kafkajs gave up on it (attempt ${attempts})`,
+          ),
       },
     );
     consumer.on(consumer.events.CRASH, (event) => this.restarter?.onCrash(event.payload.restart));
-    await this.consumer.connect();
-    await this.bindEvents(this.consumer);
+    if (!(await this.restarter.start(FIRST_START_WAIT_MS))) {
+      if (!connected) this.reportWaiting();
+      this.logger.warn('no Kafka broker answers yet: starting without consuming, retrying in the background');
+    }
     callback();
+  }
+
+  /** Readiness (MessagingHealthIndicator) reads this: the consumer has never run yet. */
+  private reportWaiting(): void {
+    this._status$.next(WAITING_FOR_BROKER as KafkaStatus);
   }
 
   override async close(): Promise<void> {

@@ -43,6 +43,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private lastError: string | undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -61,13 +62,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
-    // One last flush: rows committed by requests that finished while draining go out now, not at the next start.
-    if (this.dataSource.isInitialized) {
-      await this.relayOnce().catch((err: unknown) => this.logger.warn('final outbox flush failed; rows stay for the next start', { error: String(err) }));
-    }
+    await this.stop();
+  }
+
+  /**
+   * Ends the loop and makes one last flush: rows committed by requests and jobs that finished while the process
+   * drained go out now, not at the next start. Idempotent: the graceful shutdown calls it after the consumer and
+   * the job workers have stopped (they write outbox rows), Nest's destroy hook again later.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.running = false;
+      this.wake();
+      await this.loop;
+      if (this.dataSource.isInitialized) {
+        await this.relayOnce().catch((err: unknown) => this.logger.warn('final outbox flush failed; rows stay for the next start', { error: String(err) }));
+      }
+    })();
+    return this.stopping;
   }
 
   /** Ask for an immediate relay pass (called after local commits that wrote outbox rows). */

@@ -18,13 +18,14 @@ export interface HealthModuleOptions {
   /**
    * Component ids that decide readiness (/health/ready); a missing id is ignored, so one list fits every service.
    * Default DEFAULT_READINESS_COMPONENTS: the database and the broker, without which no request or event can be
-   * served. Peers (scan, audit, ...), S3 and Redis are left out on purpose: a slow peer must not take every
+   * served, and the shutdown flag. Peers (scan, audit, ...), S3 and Redis are left out on purpose: a slow peer must not take every
    * gateway replica out of its Service, and the cache degrades by design.
    */
   readinessComponents?: readonly string[];
 }
 
-export const DEFAULT_READINESS_COMPONENTS: readonly string[] = ['postgres', 'kafka-broker', 'kafka', 'message-bus'];
+// `shutdown` turns critical when a graceful shutdown begins (libs/platform/runtime), so the replica leaves its Service first.
+export const DEFAULT_READINESS_COMPONENTS: readonly string[] = ['postgres', 'kafka-broker', 'kafka', 'message-bus', 'shutdown'];
 
 export interface CheckedComponent {
   indicator: HealthIndicator;

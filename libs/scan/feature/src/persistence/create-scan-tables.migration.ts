@@ -1,5 +1,6 @@
 import { schemaOf } from '@modelguard/persistence';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ScanScannerPolicy1764900000000 } from './scanner-policy.migration';
 
 /**
  * The scan service's tables:
@@ -92,4 +93,4 @@ export class CreateScanTables1764300000000 implements MigrationInterface {
   }
 }
 
-export const SCAN_MIGRATIONS = [CreateScanTables1764300000000];
+export const SCAN_MIGRATIONS = [CreateScanTables1764300000000, ScanScannerPolicy1764900000000];

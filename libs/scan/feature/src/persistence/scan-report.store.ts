@@ -16,6 +16,8 @@ export interface NewScanReport {
   findingCounts: FindingCounts;
   scannerVersion: string;
   scanFingerprint: string;
+  /** The scanner policy version the scan applied (0: the default). */
+  policyVersion: number;
   workerId: string;
   startedAt: Date;
   finishedAt: Date;
@@ -35,6 +37,8 @@ export interface ScanReportView {
   fileCount: number;
   cachedFileCount: number;
   scanner: { version: string; fingerprint: string };
+  /** The registry admin's scanner policy the scan applied; absent on reports stored before policies existed. */
+  scannerPolicy?: { version: number };
   workerId: string;
   startedAt: string;
   finishedAt: string;
@@ -54,6 +58,7 @@ interface ReportRow {
   cached_file_count: number;
   scanner_version: string;
   scan_fingerprint: string;
+  policy_version: number | null;
   worker_id: string;
   started_at: Date;
   finished_at: Date;
@@ -80,13 +85,13 @@ export class ScanReportStore {
     const rows = (await manager.query(
       `INSERT INTO ${tableOf(manager, 'scan_report')}
          (job_id, artifact_id, artifact_type, name, version, verdict, scanner_verdict, file_count, cached_file_count,
-          finding_counts, scanner_version, scan_fingerprint, worker_id, started_at, finished_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15)
+          finding_counts, scanner_version, scan_fingerprint, worker_id, started_at, finished_at, policy_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16)
        RETURNING id`,
       [
         report.jobId, report.artifactId, report.artifactType, report.name, report.version, report.verdict,
         report.scannerVerdict, report.files.length, cached, JSON.stringify(report.findingCounts),
-        report.scannerVersion, report.scanFingerprint, report.workerId, report.startedAt, report.finishedAt,
+        report.scannerVersion, report.scanFingerprint, report.workerId, report.startedAt, report.finishedAt, report.policyVersion,
       ],
     )) as { id: string }[];
     const reportId = rows[0].id;
@@ -136,6 +141,7 @@ export class ScanReportStore {
       fileCount: row.file_count,
       cachedFileCount: row.cached_file_count,
       scanner: { version: row.scanner_version, fingerprint: row.scan_fingerprint },
+      ...(row.policy_version === null ? {} : { scannerPolicy: { version: row.policy_version } }),
       workerId: row.worker_id,
       startedAt: new Date(row.started_at).toISOString(),
       finishedAt: new Date(row.finished_at).toISOString(),

@@ -30,6 +30,7 @@ export function createLibraryScanEngine(options: ScanOptions = defaultScanOption
   return {
     version: SCANNER_VERSION,
     fingerprint: scanFingerprint(SCANNER_VERSION, optionsHash(options)),
+    strict: options.strict,
     scanInput: (input) => scanInput(input, options),
     scanFile: async (file, displayPath): Promise<FileReport> => {
       // The library names the file it opened (our private temp copy); reports must name the package path.

@@ -9,6 +9,8 @@ export interface FileScanEngine {
   readonly version: string;
   /** Hash of version + options: per-file results are reused only under the same fingerprint. */
   readonly fingerprint: string;
+  /** The scanner's strict mode (warnings block): a verdict recomputed after the scanner policy uses the same rule. */
+  readonly strict?: boolean;
   /** Random-access scan (large blobs read through ranged GETs). */
   scanInput(input: ScanInput): Promise<FileReport>;
   /** Scan a local file (small blobs spooled to disk); the report must carry `displayPath`. */

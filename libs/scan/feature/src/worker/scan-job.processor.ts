@@ -5,9 +5,11 @@ import { backoffDelay } from '@modelguard/jobs';
 import { Outbox } from '@modelguard/messaging';
 import { DATA_SOURCE, runInTransaction } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
+import { applyScannerPolicy, type ScannerPolicy } from '../domain/scanner-policy';
 import { countFindings, emptyCounts, toRegistryVerdict, worstVerdict } from '../domain/verdict';
 import { ScanJobStore, type ScanJob } from '../persistence/scan-job.store';
 import { ScanReportStore } from '../persistence/scan-report.store';
+import { ScannerPolicyStore } from '../persistence/scanner-policy.store';
 import type { FileResult } from '../scanning/file-result';
 import { PackageScanError, PackageScanner } from '../scanning/package-scanner';
 import { FILE_SCAN_ENGINE, type FileScanEngine } from '../scanning/scan-engine.port';
@@ -31,6 +33,7 @@ export class ScanJobProcessor {
   private readonly logger: Logger;
   private readonly jobs = new ScanJobStore();
   private readonly reports = new ScanReportStore();
+  private readonly policies = new ScannerPolicyStore();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -46,6 +49,8 @@ export class ScanJobProcessor {
   async process(job: ScanJob, signal: AbortSignal): Promise<JobOutcome> {
     const startedAt = new Date();
     try {
+      // The admin's policy as it stands when the scan starts: a change stored later applies to later scans.
+      const policy = await this.policies.current(this.dataSource.manager);
       let files: FileResult[];
       try {
         files = await this.scanner.scan(job.files, signal);
@@ -54,7 +59,7 @@ export class ScanJobProcessor {
         if (error instanceof PackageScanError) return await this.fail(job, reasonOf(error));
         throw error;
       }
-      return await this.complete(job, files, startedAt);
+      return await this.complete(job, applyScannerPolicy(files, policy, this.engine.strict ?? false), startedAt, policy);
     } catch (error) {
       // Anything else (scanner crash, database hiccup while storing) is transient until attempts run out.
       if (job.attempts >= this.settings.maxAttempts) {
@@ -67,7 +72,7 @@ export class ScanJobProcessor {
     }
   }
 
-  private async complete(job: ScanJob, files: FileResult[], startedAt: Date): Promise<JobOutcome> {
+  private async complete(job: ScanJob, files: FileResult[], startedAt: Date, policy: ScannerPolicy): Promise<JobOutcome> {
     const scannerVerdict = worstVerdict(files.map((f) => f.verdict));
     const verdict = toRegistryVerdict(scannerVerdict);
     const counts = emptyCounts();
@@ -85,6 +90,7 @@ export class ScanJobProcessor {
         findingCounts: counts,
         scannerVersion: this.engine.version,
         scanFingerprint: this.engine.fingerprint,
+        policyVersion: policy.version,
         workerId: this.settings.workerId,
         startedAt,
         finishedAt: new Date(),
@@ -96,7 +102,7 @@ export class ScanJobProcessor {
         { artifactId: job.artifactId, artifactType: job.artifactType, name: job.name, version: job.version, verdict, reportId, findingCounts: counts },
         { key: job.artifactId, causationId: job.causationId, correlationId: job.correlationId },
       );
-      this.logger.info(`scanned ${job.artifactId}@${job.version}: ${verdict} (${files.length} files, report ${reportId})`);
+      this.logger.info(`scanned ${job.artifactId}@${job.version}: ${verdict} (${files.length} files, scanner policy v${policy.version}, report ${reportId})`);
       return 'completed' as const;
     });
   }
