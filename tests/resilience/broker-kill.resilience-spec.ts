@@ -1,12 +1,12 @@
-import { Readable } from 'node:stream';
-import { type PackageStoredV1, Topic } from '@modelguard/contracts';
+import { Topic } from '@modelguard/contracts';
 import { createEnvelope, KafkaTransportClient, type WireMessage } from '@modelguard/messaging';
 import { FsBlobStore } from '@modelguard/storage';
-import { expectEventually, queryRows, readAllKafkaMessages, spawnService, type SpawnedService, testInfra } from '@modelguard/testing';
+import { expectEventually, queryRows, spawnService, type SpawnedService, testInfra } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce } from '../e2e-kafka/support/build-once';
 import { createDistributedRun, type DistributedRun } from '../e2e-kafka/support/distributed-env';
 import { cluster, figure, sleep } from './support/cluster';
+import { countSampler, longestStall, packageStoredMessage, retryingSender, scanOutcome, TUNING, unpublishedScanEvents } from './support/scan-load';
 
 /** Steady load: audit events (ArtifactCreated) and scan requests (PackageStored), for LOAD_MS in total. */
 const LOAD_MS = 24_000;
@@ -15,9 +15,6 @@ const SCAN_EVERY_MS = 400;
 const KILL_AT_MS = 6_000;
 const RESTART_AT_MS = 14_000;
 const VICTIM = 2 as const;
-
-/** The settings the services run with (the shipped defaults, spelled out so the output says what was measured). */
-const TUNING = { KAFKA_SESSION_TIMEOUT_MS: '10000', SCAN_LEASE_MS: '12000' };
 
 describe('one broker of three kill -9ed under steady load: 0 events lost, 0 applied twice', () => {
   let run: DistributedRun;
@@ -38,50 +35,25 @@ describe('one broker of three kill -9ed under steady load: 0 events lost, 0 appl
   it('keeps delivering through the outage and the rejoin, and every event is applied exactly once', async () => {
     services.push(await spawnService('audit', run.envFor('audit', TUNING)));
     services.push(await spawnService('scan', run.envFor('scan', { ...TUNING, SCAN_WORKER_ID: 'scan-a' })));
-    const blobs = new FsBlobStore(run.envFor('scan').STORAGE_ROOT!);
+    const storageRoot = run.envFor('scan')['STORAGE_ROOT'];
+    if (!storageRoot) throw new Error('the distributed run names no STORAGE_ROOT');
+    const blobs = new FsBlobStore(storageRoot);
     const prefix = `rz-${run.id}`;
 
-    const sent = { audit: 0, scan: 0, sendFailures: 0 };
-    const send = async (message: WireMessage) => {
-      // A send that fails (leader moving) is retried with the SAME envelope: the consumer's inbox must dedupe it.
-      for (;;) {
-        try {
-          await producer.send([message]);
-          return;
-        } catch {
-          sent.sendFailures += 1;
-          await sleep(200);
-        }
-      }
-    };
+    const sent = { audit: 0, scan: 0 };
+    const sender = retryingSender(producer);
+    const send = (message: WireMessage) => sender.send(message);
     const auditEvent = (i: number): WireMessage => {
       const id = `${prefix}-a${i}`;
       const envelope = createEnvelope('resilience', Topic.ArtifactCreated, { artifactId: id, artifactType: 'model', name: `m${i}`, url: 'https://huggingface.co/x/y', version: '1.0.0', actor: { name: 'alice', isAdmin: false } }, { key: id });
       return { topic: Topic.ArtifactCreated, key: id, value: JSON.stringify(envelope), headers: {} };
     };
-    const scanEvent = async (i: number): Promise<WireMessage> => {
-      const id = `${prefix}-s${i}`;
-      const weights = Buffer.from(`weights ${i} of ${prefix}`);
-      const { sha256 } = await blobs.put(Readable.from([weights]));
-      const payload: PackageStoredV1 = {
-        artifactId: id, artifactType: 'model', name: `m${i}`, version: '1.0.0', source: 'upload', url: `upload://${id}`,
-        files: [{ path: 'weights.bin', size: weights.length, sha256 }], totalBytes: weights.length, metadata: {},
-      };
-      const envelope = createEnvelope('resilience', Topic.PackageStored, payload, { key: id });
-      return { topic: Topic.PackageStored, key: id, value: JSON.stringify(envelope), headers: {} };
-    };
+    const scanEvent = (i: number): Promise<WireMessage> => packageStoredMessage(blobs, `${prefix}-s${i}`, 'weights.bin', Buffer.from(`weights ${i} of ${prefix}`));
 
     const auditRows = async () => (await queryRows<{ n: number }>(run.databaseUrl, `SELECT count(*)::int AS n FROM audit.audit_entry WHERE artifact_id LIKE $1`, [`${prefix}-a%`]))[0].n;
     // Applied-count sampler: when did deliveries stall and when did they resume, relative to the kill and restart.
-    const samples: { t: number; n: number }[] = [];
-    const t0 = Date.now();
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        samples.push({ t: Date.now() - t0, n: await auditRows() });
-        await sleep(100);
-      }
-    })();
+    const sampler = countSampler(auditRows);
+    const { t0, samples } = sampler;
 
     const load = (async () => {
       let a = 0;
@@ -108,27 +80,15 @@ describe('one broker of three kill -9ed under steady load: 0 events lost, 0 appl
     await load;
 
     await expectEventually(async () => expect(await auditRows()).toBe(sent.audit), { timeoutMs: 120_000, intervalMs: 250 });
-    const reports = await expectEventually(
+    await expectEventually(
       async () => {
-        const rows = await queryRows<{ n: number; versions: number }>(
-          run.databaseUrl,
-          `SELECT count(*)::int AS n, count(DISTINCT (artifact_id, version))::int AS versions FROM scan.scan_report WHERE artifact_id LIKE $1`,
-          [`${prefix}-s%`],
-        );
+        const rows = await queryRows<{ versions: number }>(run.databaseUrl, `SELECT count(DISTINCT (artifact_id, version))::int AS versions FROM scan.scan_report WHERE artifact_id LIKE $1`, [`${prefix}-s%`]);
         expect(rows[0].versions).toBe(sent.scan);
-        return rows[0];
       },
       { timeoutMs: 120_000, intervalMs: 250 },
     );
-    await expectEventually(
-      async () => {
-        const [{ unpublished }] = await queryRows<{ unpublished: number }>(run.databaseUrl, `SELECT count(*)::int AS unpublished FROM scan.outbox WHERE key LIKE $1 AND published_at IS NULL`, [`${prefix}-s%`]);
-        expect(unpublished).toBe(0);
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
-    sampling = false;
-    await sampler;
+    await expectEventually(async () => expect(await unpublishedScanEvents(run.databaseUrl, `${prefix}-s`)).toBe(0), { timeoutMs: 60_000, intervalMs: 250 });
+    await sampler.stop();
 
     // Settle, so that a late redelivery would have been applied (and counted) before the final counts.
     await sleep(2_000);
@@ -139,41 +99,24 @@ describe('one broker of three kill -9ed under steady load: 0 events lost, 0 appl
          FROM audit.audit_entry WHERE artifact_id LIKE $1`,
       [`${prefix}-a%`],
     );
-    const [scan] = await queryRows<{ jobs: number; reports: number; outbox: number }>(
-      run.databaseUrl,
-      `SELECT (SELECT count(*)::int FROM scan.scan_job WHERE artifact_id LIKE $1) AS jobs,
-              (SELECT count(*)::int FROM scan.scan_report WHERE artifact_id LIKE $1) AS reports,
-              (SELECT count(*)::int FROM scan.outbox WHERE topic = $2 AND key LIKE $1) AS outbox`,
-      [`${prefix}-s%`, Topic.ScanCompleted],
-    );
-    const onTopic = (await readAllKafkaMessages(Topic.ScanCompleted, { timeoutMs: 60_000 })).filter((m) => m.key?.startsWith(`${prefix}-s`));
-    const distinctOnTopic = new Set(onTopic.map((m) => (JSON.parse(m.value) as { eventId: string }).eventId)).size;
+    const scan = await scanOutcome(run.databaseUrl, `${prefix}-s`);
 
     // Stall: the longest time the applied count did not move while events kept arriving.
-    let stall = { from: 0, ms: 0 };
-    for (let i = 1; i < samples.length; i += 1) {
-      if (samples[i].n !== samples[i - 1].n) continue;
-      let j = i;
-      while (j + 1 < samples.length && samples[j + 1].n === samples[i - 1].n) j += 1;
-      const ms = samples[j].t - samples[i - 1].t;
-      if (ms > stall.ms && samples[i - 1].n < sent.audit) stall = { from: samples[i - 1].t, ms };
-      i = j;
-    }
+    const stall = longestStall(samples, sent.audit);
     // Resume: from the broker's return to the next applied event (0 when deliveries never stopped).
     const atBack = samples.filter((x) => x.t <= backAt).pop()?.n ?? 0;
     const resumed = samples.find((x) => x.t > backAt && x.n > atBack);
     const firstAfterKill = samples.find((x) => x.t > killedAt + 100 && x.n > (samples.filter((y) => y.t <= killedAt).pop()?.n ?? 0));
     figure('broker kill: first event applied after the kill', firstAfterKill ? `${((firstAfterKill.t - killedAt) / 1000).toFixed(1)}s after it` : 'none sampled');
     figure('broker kill: deliveries resumed after the broker returned', resumed ? `${(Math.max(0, resumed.t - backAt) / 1000).toFixed(1)}s` : 'no stall at return');
-    figure('broker kill: load', `${sent.audit} audit events + ${sent.scan} scan requests over ${LOAD_MS / 1000}s; producer sends retried ${sent.sendFailures}x`);
+    figure('broker kill: load', `${sent.audit} audit events + ${sent.scan} scan requests over ${LOAD_MS / 1000}s; producer sends retried ${sender.failures}x`);
     figure('broker kill: timeline', `node ${VICTIM} killed at ${(killedAt / 1000).toFixed(1)}s, back (serving) at ${(backAt / 1000).toFixed(1)}s`);
     figure('broker kill: longest delivery stall', `${(stall.ms / 1000).toFixed(1)}s starting at ${(stall.from / 1000).toFixed(1)}s`);
     figure('broker kill: audit', `sent ${sent.audit}, entries ${audit.entries}, distinct events ${audit.distinct_events}, inbox rows ${audit.inbox}`);
-    figure('broker kill: scan', `sent ${sent.scan}, jobs ${scan.jobs}, reports ${scan.reports} (${reports.versions} versions), ScanCompleted outbox rows ${scan.outbox}, on the topic ${onTopic.length} (${distinctOnTopic} distinct)`);
+    figure('broker kill: scan', `sent ${sent.scan}, jobs ${scan.jobs}, reports ${scan.reports} (${scan.versions} versions), ScanCompleted outbox rows ${scan.outbox}, on the topic ${scan.onTopic} (${scan.distinctOnTopic} distinct)`);
 
     // 0 lost, 0 applied twice.
     expect(audit).toEqual({ entries: sent.audit, distinct_events: sent.audit, inbox: sent.audit });
-    expect(scan).toEqual({ jobs: sent.scan, reports: sent.scan, outbox: sent.scan });
-    expect(distinctOnTopic).toBe(sent.scan);
+    expect(scan).toMatchObject({ jobs: sent.scan, reports: sent.scan, outbox: sent.scan, distinctOnTopic: sent.scan, keysWithTwoEvents: 0 });
   });
 });

@@ -15,11 +15,7 @@ import { AuditEntry1732780000000 } from './migrations/1732780000000-audit-entry'
 import { AuditRefusals1764770000000 } from './migrations/1764770000000-audit-refusals';
 import { AuditKeyedChain1764780000000 } from './migrations/1764780000000-audit-keyed-chain';
 import { AuditSecurityActions1764790000000 } from './migrations/1764790000000-audit-security-actions';
-import { AuditQuotaSigningActions1764800000000 } from './migrations/1764800000000-audit-quota-signing-actions';
-import { AuditScannerPolicyAction1764900000000 } from './migrations/1764900000000-audit-scanner-policy-action';
-import { AuditPerformanceWorkloadAction1764910000000 } from './migrations/1764910000000-audit-performance-workload-action';
-import { AuditSigningKeyUse1764920000000 } from './migrations/1764920000000-audit-signing-key-use';
-import { AuditReleaseActions1764930000000 } from './migrations/1764930000000-audit-release-actions';
+import { AuditRegistryActions1764800000000 } from './migrations/1764800000000-audit-registry-actions';
 
 export interface AuditModuleOptions {
   /** Consumer group and producer name (default 'audit'). */
@@ -43,7 +39,7 @@ export class AuditModule {
           service,
           schema,
           entities: [AuditEntryEntity],
-          migrations: [AuditEntry1732780000000, AuditRefusals1764770000000, AuditKeyedChain1764780000000, AuditSecurityActions1764790000000, AuditQuotaSigningActions1764800000000, AuditScannerPolicyAction1764900000000, AuditPerformanceWorkloadAction1764910000000, AuditSigningKeyUse1764920000000, AuditReleaseActions1764930000000],
+          migrations: [AuditEntry1732780000000, AuditRefusals1764770000000, AuditKeyedChain1764780000000, AuditSecurityActions1764790000000, AuditRegistryActions1764800000000],
         }),
       ],
       controllers: [AuditController],
