@@ -9,8 +9,10 @@ import { leaseFromNow } from './job-sql';
  */
 export const leaseQueries = {
   /**
-   * Claims up to $2 jobs for owner $1 with lease $3 ms: the owner's own pending jobs first (work follows the
-   * Kafka partitions the worker holds), then anyone's job whose lease lapsed (its worker died). SKIP LOCKED
+   * Claims up to $2 jobs for owner $1 with lease $3 ms: the owner's own pending jobs (work follows the Kafka
+   * partitions the worker holds) and anyone's job whose lease lapsed (its worker died), oldest first. Not own jobs
+   * first: a busy survivor would then finish its whole backlog before a dead worker's in-flight jobs (measured in
+   * the worker-kill resilience scenario: 40 s instead of ~13 s to take them over). SKIP LOCKED
    * lets concurrent claimers pass each other instead of queueing on the same rows. Besides `returning`, every row
    * carries `taken_over_from`: the previous owner when the job was someone else's (a takeover to log), else null.
    */
@@ -20,7 +22,7 @@ export const leaseQueries = {
           WHERE status IN ('pending', 'running')
             AND next_attempt_at <= now()
             AND ((owner = $1 AND status = 'pending') OR lease_expires_at < now())
-          ORDER BY (owner = $1) DESC, created_at
+          ORDER BY created_at
           LIMIT $2
           FOR UPDATE SKIP LOCKED)
        UPDATE ${table} AS job
