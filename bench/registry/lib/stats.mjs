@@ -11,11 +11,11 @@ export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-/** p50 / p99 / mean / max of a list of millisecond durations. */
+/** p50 / p95 / p99 / mean / max of a list of millisecond durations. */
 export function summarize(durationsMs) {
   const sorted = [...durationsMs].sort((a, b) => a - b);
   const mean = sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean, max: sorted[sorted.length - 1] ?? NaN };
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), mean, max: sorted[sorted.length - 1] ?? NaN };
 }
 
 /** 1-minute load average, printed next to every figure: this 2-core machine is shared with other work. */

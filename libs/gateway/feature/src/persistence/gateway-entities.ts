@@ -15,6 +15,7 @@ import { GatewaySensitive1764372000000 } from './gateway-sensitive.migration';
 import { GatewaySignatures1764390000000 } from './gateway-signatures.migration';
 import { ArtifactSignatureEntity } from './artifact-signature.entity';
 import { SigningKeyEntity } from './signing-key.entity';
+import { GatewayTypeSeqIndex1764913000000 } from './gateway-type-seq-index.migration';
 import { GatewayVersionLabels1764340000000 } from './gateway-version-labels.migration';
 import { ModelRatingEntity } from './model-rating.entity';
 import { HfTokenEntity } from './hf-token.entity';
@@ -32,4 +33,4 @@ import { releaseEntities } from '../releases/release.entities';
 
 /** What ServicePlatformModule.forService({ entities, migrations }) needs for the gateway schema. */
 export const gatewayEntities = [UserEntity, ArtifactEntity, ArtifactVersionEntity, DownloadEntity, ModelRatingEntity, AuthTokenEntity, SensitiveModelEntity, SensitiveDownloadEntity, SigningKeyEntity, ArtifactSignatureEntity, HfTokenEntity, UploaderKeyEntity, UploaderSignatureEntity, ...releaseEntities];
-export const gatewayMigrations = [GatewayInit1764300000000, GatewayRatings1764320000000, GatewayRatingGate1764330000000, GatewayVersionLabels1764340000000, GatewayAuth1764351000000, GatewaySensitive1764372000000, GatewayPopularity1764380000000, GatewaySignatures1764390000000, GatewayJanitor1764400000000, GatewayClaimChecks1764415500000, GatewaySearchIndex1764420000000, GatewayUploaderKeys1764430000000, GatewayHfTokens1764445000000, GatewayReleases1764460000000, GatewayQuotas1764470000000, GatewayPackageZips1764480000000, GatewayScannerPolicy1764900000000];
+export const gatewayMigrations = [GatewayInit1764300000000, GatewayRatings1764320000000, GatewayRatingGate1764330000000, GatewayVersionLabels1764340000000, GatewayAuth1764351000000, GatewaySensitive1764372000000, GatewayPopularity1764380000000, GatewaySignatures1764390000000, GatewayJanitor1764400000000, GatewayClaimChecks1764415500000, GatewaySearchIndex1764420000000, GatewayUploaderKeys1764430000000, GatewayHfTokens1764445000000, GatewayReleases1764460000000, GatewayQuotas1764470000000, GatewayPackageZips1764480000000, GatewayScannerPolicy1764900000000, GatewayTypeSeqIndex1764913000000];
