@@ -13,7 +13,7 @@
 #   TEST_TIERS="unit integration" npm test    choose tiers (default: unit integration e2e)
 #   SKIP_LINT=1 npm test                      skip the lint phase (local iteration only; CI always lints)
 #   TEST_KEEP_GOING=1 npm test                run every phase even after a failure, then exit non-zero
-#   TEST_TIER_TIMEOUT=1200                    seconds one vitest tier may take before it is killed (exit 124)
+#   TEST_TIER_TIMEOUT=1800                    seconds one vitest tier may take before it is killed (exit 124)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -106,7 +106,7 @@ vitest_tier() {
   # A bound per tier, so a test that hangs (an open handle, a consumer that never joins) fails the run
   # instead of eating CI's whole budget. --foreground keeps Ctrl-C working; vitest runs directly (not via
   # npx) so the process timeout signals is vitest itself.
-  timeout --foreground --kill-after=30 "${TEST_TIER_TIMEOUT:-1200}" \
+  timeout --foreground --kill-after=30 "${TEST_TIER_TIMEOUT:-1800}" \
     node "$ROOT/node_modules/vitest/vitest.mjs" run --project "$tier" --passWithNoTests \
     --reporter=default --reporter=json --outputFile.json="$RESULTS/$tier.json" "${VITEST_ARGS[@]}"
 }
