@@ -146,18 +146,27 @@ describe('gateway PackageConfusionAudit', () => {
     expect((await call('GET', AUDIT)).status).toBe(403);
   });
 
-  it('a search adds one small outbox transaction (median well under 20 ms)', async () => {
+  it('a search writes nothing on the request path: its event is queued and written with the others in one batch', async () => {
     const events = app.service.app.get(SearchEvents);
+    await events.flush();
+    await app.broker.whenIdle();
+    const publishedBefore = publishedEvents(app.broker, Topic.ArtifactsSearched).length;
     const items = [{ id: 'x', name: 'x', type: 'model' as const }];
     const actor = { name: 'bench', isAdmin: false, permissions: [] };
     const times: number[] = [];
     for (let i = 0; i < 30; i++) {
       const started = performance.now();
-      await events.searched('byName', items, actor, '127.0.0.1');
+      events.searched('byName', items, actor, '127.0.0.1');
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    expect(times[15]).toBeLessThan(20);
+    // Queuing is a push onto an array; a database round trip on local Postgres is milliseconds.
+    expect(times[15]).toBeLessThan(0.5);
+    await events.flush();
+    await app.broker.whenIdle();
+    const published = publishedEvents(app.broker, Topic.ArtifactsSearched).slice(publishedBefore);
+    expect(published).toHaveLength(30);
+    expect(published.every((e) => e.payload.actor.name === 'bench' && e.payload.query === 'byName')).toBe(true);
   });
 
   it('a registry reset clears the counters and the traffic record', async () => {

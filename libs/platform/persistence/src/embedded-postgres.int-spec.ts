@@ -87,6 +87,11 @@ describe('embedded Postgres (PGlite behind its wire server, real pg driver)', ()
     await expect(a.query(`INSERT INTO svc_a.thing (label) VALUES ($1)`, ['kept'])).rejects.toMatchObject({ driverError: { code: '23505' } });
   });
 
+  it('runs with small buffers, so the WASM memory stays inside its initial 128 MiB (bench/RESULTS.md, memory)', async () => {
+    expect(await a.query(`SELECT current_setting('shared_buffers') AS shared, current_setting('maintenance_work_mem') AS maintenance`))
+      .toEqual([{ shared: '16MB', maintenance: '16MB' }]);
+  });
+
   it('keeps committed data across a restart on the same data directory', async () => {
     await a.destroy();
     await b.destroy();

@@ -30,6 +30,14 @@ export interface EmbeddedPostgresOptions {
   maxMessageBytes?: number;
 }
 
+/**
+ * Memory settings for the in-process database. PGlite's WASM memory only ever grows, and with Postgres' default
+ * 128 MB of shared buffers it held about 200 MiB of an idle embedded registry (bench/RESULTS.md, memory). 16 MB
+ * of buffers fit inside the module's fixed 128 MiB initial memory; evicted pages are re-read from the OS page cache,
+ * which is what the embedded registry's small tables need. Index builds in migrations get 16 MB as well.
+ */
+const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'maintenance_work_mem=16MB'];
+
 /** sun_path holds 108 bytes on Linux and 104 on macOS, terminator included. */
 const MAX_SOCKET_PATH = 103;
 const SOCKET_FILE = '.s.PGSQL.5432';
@@ -51,7 +59,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const socketPath = join(socketDir, SOCKET_FILE);
   let db: PGlite | undefined;
   try {
-    db = await PGlite.create({ dataDir: dir });
+    db = await PGlite.create({ dataDir: dir, startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
     const guard = guardExtendedProtocol(db);
     const server = new PgliteWireServer({
       db,

@@ -34,7 +34,7 @@ export class SearchController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<ArtifactMetadataView[]> {
     const page = await this.search.enumerate(body, offset);
-    await this.events.searched('enumerate', page.items, actor, clientAddress(req));
+    this.events.searched('enumerate', page.items, actor, clientAddress(req));
     res.setHeader('offset', page.nextOffset);
     return page.items;
   }
@@ -51,7 +51,7 @@ export class SearchController {
       throw new ClientError(400, 'name is not valid percent-encoding');
     }
     const items = await this.search.byName(name);
-    await this.events.searched('byName', items, actor, clientAddress(req));
+    this.events.searched('byName', items, actor, clientAddress(req));
     return items;
   }
 
@@ -59,7 +59,7 @@ export class SearchController {
   @HttpCode(200)
   async byRegex(@Body() body: unknown, @CurrentActor() actor: RequestActor, @Req() req: Request): Promise<ArtifactMetadataView[]> {
     const items = await this.search.byRegex(body);
-    await this.events.searched('byRegEx', items, actor, clientAddress(req));
+    this.events.searched('byRegEx', items, actor, clientAddress(req));
     return items;
   }
 }
