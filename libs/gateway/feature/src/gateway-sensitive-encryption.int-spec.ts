@@ -74,8 +74,7 @@ describe('encryption of sensitive models at rest', () => {
       expect(onDisk(root, shared).includes(MARKER)).toBe(false);
     }, { timeoutMs: 20_000 });
     // That plaintext copy is dropped with the sealing (the janitor collects its blob), and nothing touching a
-    // sensitive model's blobs is cached again. Eventually: the sealer's transaction commits the drop after the
-    // blobs on disk are already sealed.
+    // sensitive model's blobs is cached again. The seal job (encryption/seal-job.processor.ts) drops it in its pass.
     await expectEventually(async () => expect(await cachedZips(otherId)).toBe(0), { timeoutMs: 10_000 });
 
     const own = await unzipToMap((await app.client.call<Buffer>('GET', `/artifacts/model/${id}/download`, { token })).raw);

@@ -1,3 +1,4 @@
+import type { SealSettings } from './encryption/seal-settings';
 import type { ReleaseSettings } from './releases/release-policy';
 /**
  * The slice of configuration the gateway needs (the `gateway` part is the GATEWAY_* section of the config). Field names mirror `AppConfig` from @modelguard/config
@@ -58,6 +59,8 @@ export interface GatewaySettings {
     releases?: Partial<ReleaseSettings>;
     /** Per-user defaults (quotas/): stored bytes, and uploads or ingests per fixed window; 0 = unlimited. Admins override per user. */
     quotas: { storageBytes: number; uploadsPerWindow: number; windowSeconds: number };
+    /** The sealing worker of sensitive models' blobs (encryption/seal-settings.ts); defaults when absent. */
+    sealWorker?: Partial<SealSettings>;
   };
 }
 

@@ -33,6 +33,9 @@ import { WebAppController } from './web/web-app.controller';
 import { GatewayEventHandlers } from './events/gateway-event.handlers';
 import { RatingComputedHandler } from './events/rating-computed.handler';
 import { SensitiveBlobSealer } from './encryption/sensitive-blob-sealer';
+import { SealJobProcessor } from './encryption/seal-job.processor';
+import { sealSettingsProvider } from './encryption/seal-settings';
+import { SealWorker } from './encryption/seal-worker.service';
 import { StoreEncryptionJob } from './encryption/store-encryption.job';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway-settings';
 import { HfMirrorController } from './hf-mirror/hf-mirror.controller';
@@ -244,6 +247,9 @@ export class GatewayFeatureModule implements NestModule {
         AuditEntryAppendedHandler,
         GatewayEventHandlers,
         RatingComputedHandler,
+        sealSettingsProvider,
+        SealJobProcessor,
+        SealWorker,
         SensitiveBlobSealer,
         StoreEncryptionJob,
         PopularityHandlers,

@@ -62,7 +62,7 @@ function optional<T>(app: INestApplication, token: abstract new (...args: never[
   }
 }
 
-/** Every LeasedJobWorker of the application (scan, ingest, scoring): found by type, so no service registers itself. */
+/** Every LeasedJobWorker of the application (scan, ingest, scoring, the gateway's sealing): found by type, so no service registers itself. */
 function leasedJobWorkers(app: INestApplication): LeasedJobWorker<unknown>[] {
   const discovery = optional(app, DiscoveryService);
   if (!discovery) return [];

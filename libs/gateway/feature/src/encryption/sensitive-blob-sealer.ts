@@ -1,30 +1,30 @@
 import { Topic, type ArtifactUpdatedV1, type Envelope, type SensitivityChangedV1 } from '@modelguard/contracts';
 import { OnEvent, type EventContext } from '@modelguard/messaging';
 import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
-import { BlobIntegrityError, BlobNotFoundError, SelectiveEncryptionBlobStore } from '@modelguard/storage';
+import { SelectiveEncryptionBlobStore } from '@modelguard/storage';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { PackageZipCache } from '../packages/package-zip-cache';
-import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { SensitiveModelEntity } from '../persistence/sensitive-model.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
+import { SealJobStore } from './seal-job.store';
+import { SEAL_SETTINGS, type SealSettings } from './seal-settings';
+import { SealWorker } from './seal-worker.service';
 
 /**
- * STORAGE_ENCRYPTION=sensitive: seals a sensitive model's blobs in place (same content address) off the request
- * path. Runs when a model is marked sensitive (all its versions) and when a sensitive model gets a new version. Each
- * step is idempotent (an already sealed blob is skipped), so a redelivery after a crash simply finishes the job; the
- * delivery is acknowledged only once every blob is sealed. Reads keep working throughout: the store serves plaintext
- * and sealed blobs side by side and each seal is an atomic replace.
- *
- * Shared content: a blob is one object whatever number of models list it, so a blob shared with a non-sensitive model
- * is sealed too and decrypted transparently for both (never left readable on disk because another model uses it).
+ * STORAGE_ENCRYPTION=sensitive: a model's blobs are sealed in place (same content address) when it is marked
+ * sensitive (all its versions) and when a sensitive model gets a new version. Sealing a large model takes minutes, so
+ * these handlers only record a seal job in their inbox transaction (nothing is lost if the process dies after the
+ * commit, and the partition is not held up); the SealWorker seals outside any transaction (seal-job.processor.ts).
+ * A second request while a job is queued adds nothing (seal-job.store.ts).
  */
 @Injectable()
 export class SensitiveBlobSealer {
   private readonly logger: Logger;
+  private readonly jobs = new SealJobStore();
 
   constructor(
     @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
+    @Inject(SEAL_SETTINGS) private readonly settings: SealSettings,
+    @Inject(SealWorker) private readonly worker: SealWorker,
     @Inject(SERVICE_LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ context: 'SensitiveBlobSealer' });
@@ -33,45 +33,23 @@ export class SensitiveBlobSealer {
   @OnEvent(Topic.SensitivityChanged)
   async onSensitivityChanged(event: Envelope<SensitivityChangedV1>, ctx: EventContext): Promise<void> {
     // Unmarking leaves blobs sealed: decrypting them again would only widen what a stolen disk reveals.
-    if (event.payload.change === 'marked') await this.sealArtifact(ctx.manager, event.payload.artifactId);
+    if (event.payload.change === 'marked') await this.requestSealing(ctx, event.payload.artifactId, event.eventId);
   }
 
   @OnEvent(Topic.ArtifactUpdated)
   async onArtifactUpdated(event: Envelope<ArtifactUpdatedV1>, ctx: EventContext): Promise<void> {
     const sensitive = await ctx.manager.getRepository(SensitiveModelEntity).existsBy({ artifactId: event.payload.artifactId });
-    if (sensitive) await this.sealArtifact(ctx.manager, event.payload.artifactId);
+    if (sensitive) await this.requestSealing(ctx, event.payload.artifactId, event.eventId);
   }
 
-  /** Seals every blob of every version (files, manifest and README claims). Returns how many were sealed now. */
-  async sealArtifact(m: EntityManager, artifactId: string): Promise<number> {
-    const store = this.blobs;
-    // Off: nothing to do. All: every blob is sealed on write already (older ones by the store migration job).
-    if (!(store instanceof SelectiveEncryptionBlobStore) || store.sealAllWrites) return 0;
-    const versions = await m.getRepository(ArtifactVersionEntity).findBy({ artifactId });
-    const shas = new Set<string>();
-    for (const v of versions) {
-      for (const f of v.files) shas.add(f.sha256);
-      if (v.manifestSha256 !== null) shas.add(v.manifestSha256);
-      if (v.readmeSha256 !== null) shas.add(v.readmeSha256);
+  private async requestSealing(ctx: EventContext, artifactId: string, eventId: string): Promise<void> {
+    // Off: nothing to seal. All: every blob is sealed on write already (older ones by the store migration job).
+    if (!(this.blobs instanceof SelectiveEncryptionBlobStore) || this.blobs.sealAllWrites) return;
+    if (!(await this.jobs.request(ctx.manager, artifactId, this.settings.workerId, this.settings.leaseMs))) {
+      this.logger.info(`sealing of ${artifactId} already queued; event ${eventId} adds nothing`);
+      return;
     }
-    // Cached full-package zips (this model's and any other model's sharing a blob) are plaintext copies: dropped.
-    await PackageZipCache.forgetZipsHolding(m, [...shas]);
-    let sealed = 0;
-    for (const sha of shas) {
-      try {
-        if (await store.seal(sha)) sealed += 1;
-      } catch (error: unknown) {
-        // Gone (a version still ingesting, a collected blob): nothing to protect. Tampered: sealing would make the
-        // wrong bytes look authentic; left as is, the download path refuses and audits it.
-        if (error instanceof BlobNotFoundError) continue;
-        if (error instanceof BlobIntegrityError) {
-          this.logger.error('sensitive model blob fails its digest; left unsealed', { artifactId, sha256: sha });
-          continue;
-        }
-        throw error;
-      }
-    }
-    if (sealed > 0) this.logger.info(`sealed ${sealed} blob(s) of sensitive model ${artifactId}`);
-    return sealed;
+    // Wake the loop shortly after the inbox transaction commits (the row is invisible before that).
+    setTimeout(() => this.worker.notify(), 20).unref();
   }
 }
