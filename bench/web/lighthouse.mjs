@@ -8,15 +8,17 @@
 // the rest of the project does not need); the script uses LIGHTHOUSE_BIN, else node_modules/.bin/lighthouse, else
 // `npx --yes lighthouse@12.2.3`. CHROMIUM_PATH (default /usr/bin/chromium) is the browser.
 //
-// The token is held in page memory only, so a fresh browser sees every route signed out: Lighthouse audits what an
-// anonymous visitor gets at each address (the sign-in form inside the app shell). Signed-in states are covered
-// by axe-core in tests/e2e/web-ui.e2e-spec.ts.
+// The token is held in page memory only, so a fresh browser sees every route signed out: the navigation audits
+// (accessibility, performance, time to interactive) are what an anonymous visitor gets at each address (the sign-in
+// form inside the app shell). Then lighthouse-signed-in.mjs signs in through the form and audits the signed-in
+// pages (directory, artifact page, upload, admin, health) in snapshot mode; `--signed-out-only` skips that part.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { auditSignedIn } from './lighthouse-signed-in.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, '.tmp', 'lighthouse');
@@ -87,6 +89,7 @@ async function main() {
       rows.push({ route, accessibility: a11y, interactiveMs: Math.round(tti ?? NaN), performance: Math.round(report.categories.performance.score * 100), failing: failing.map((a) => a.id) });
       console.log(`${route.padEnd(22)} accessibility ${a11y}  performance ${rows.at(-1).performance}  time to interactive ${rows.at(-1).interactiveMs} ms${failing.length ? `  failing: ${failing.map((a) => a.id).join(', ')}` : ''}`);
     }
+    if (!process.argv.includes('--signed-out-only')) rows.push(...(await auditSignedIn({ root, url, chromium, outDir })));
   } finally {
     child?.kill('SIGTERM');
     if (dataDir) setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 3000);

@@ -28,6 +28,9 @@ describe('the web interface in Chromium against an embedded registry', () => {
   let page: Page;
   let token: string;
   let cleanModelId: string;
+  // Shared with the later release and permission tests: the release test's model and its owner, the search-only user.
+  let released: { modelId: string; version: string; ownerToken: string } | undefined;
+  let searchOnlyUser = '';
 
   const apiCall = (method: string, path: string, init: { body?: Buffer | string; type?: string } = {}) =>
     fetch(`${app.url}${path}`, {
@@ -36,6 +39,14 @@ describe('the web interface in Chromium against an embedded registry', () => {
       body: init.body,
       signal: AbortSignal.timeout(30_000),
     });
+
+  /** In-app navigation: a reload would forget the token, which lives in page memory only. */
+  const goTo = (to: string) =>
+    page.evaluate((target) => {
+      const g = globalThis as unknown as { history: { pushState(s: null, t: string, u: string): void }; dispatchEvent(e: unknown): void; PopStateEvent: new (type: string) => unknown };
+      g.history.pushState(null, '', target);
+      g.dispatchEvent(new g.PopStateEvent('popstate'));
+    }, to);
 
   const uploadClean = async (type: string, name: string, files: Record<string, string>) => {
     const res = await apiCall('POST', `/artifact/${type}/package?name=${name}`, { body: await buildZip(files), type: 'application/zip' });
@@ -300,6 +311,66 @@ describe('the web interface in Chromium against an embedded registry', () => {
     await screenshot(page, '07b-performance-workload');
   });
 
+  it('keeps the chosen file when an upload fails (a 5xx, then a dropped connection) and retries it whole until it is stored', async () => {
+    await page.getByRole('link', { name: 'Upload' }).click();
+    await page.getByRole('heading', { name: 'Upload a package' }).waitFor();
+    const zipPath = join(dataDir, 'retry-model.zip');
+    const zip = await buildZip({ 'README.md': '# retry-model\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': randomBytes(256 * 1024).toString('base64') });
+    writeFileSync(zipPath, zip);
+    await page.getByLabel('Name').fill('retry-model');
+    await page.getByLabel('Package (.zip)').setInputFiles(zipPath);
+    // The registry answers the first attempt 503; the connection drops on the second; the third reaches it.
+    let attempts = 0;
+    const packagePost = /\/artifact\/model\/package\?/;
+    await page.route(packagePost, async (route) => {
+      attempts += 1;
+      if (attempts === 1) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'object storage is unavailable' }) });
+      if (attempts === 2) return route.abort('connectionreset');
+      return route.continue();
+    });
+    const stage = page.getByTestId('upload-failure-stage');
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: UI_TIMEOUT }).toContain('The upload failed: object storage is unavailable');
+    expect(await stage.textContent()).toMatch(/refused or failed to store it \(HTTP 503\)\. Your choices and the chosen file are kept/);
+    await expectNoAxeViolations(page, 'upload failed with a server error');
+    await screenshot(page, '04b-upload-failed');
+    await page.getByRole('button', { name: 'Retry upload' }).click();
+    await expect.poll(() => stage.textContent(), { timeout: UI_TIMEOUT }).toMatch(/connection broke off/);
+    expect(await page.getByRole('alert').textContent()).toContain('Check your connection and try again.');
+    await expectNoAxeViolations(page, 'upload failed with a dropped connection');
+    // Nothing was re-chosen: the same file goes again, whole.
+    expect(await page.locator('#upload-file').evaluate((el) => (el as unknown as { files: { length: number } }).files.length)).toBe(1);
+    await page.getByRole('button', { name: 'Retry upload' }).click();
+    await expect.poll(() => page.getByTestId('scan-status').textContent(), { timeout: 120_000, interval: 1000 }).toContain('Ready: the package passed its checks.');
+    expect(await stage.count()).toBe(0);
+    expect(await page.locator('#upload-progress').getAttribute('value')).toBe(String(zip.length));
+    expect(attempts).toBe(3);
+    await page.unroute(packagePost);
+    const named = (await (await apiCall('GET', '/artifact/byName/retry-model')).json()) as unknown[];
+    expect(named).toHaveLength(1);
+
+    // The answer is lost after the registry stored the package: the page finds it instead of offering a re-send.
+    // (Chromium does not hand a File-backed XHR body to the interceptor, so the same bytes are passed explicitly.)
+    let storedStatus = 0;
+    await page.route(
+      packagePost,
+      async (route) => {
+        storedStatus = (await route.fetch({ postData: zip })).status();
+        await route.abort('connectionreset');
+      },
+      { times: 1 },
+    );
+    await page.getByLabel('Name').fill('lost-answer-model');
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.getByTestId('upload-recovered').waitFor();
+    expect(storedStatus).toBe(201);
+    await expect.poll(() => page.getByTestId('scan-status').textContent(), { timeout: 120_000, interval: 1000 }).toContain('Ready: the package passed its checks.');
+    expect(await page.getByRole('button', { name: 'Retry upload' }).count()).toBe(0);
+    expect((await (await apiCall('GET', '/artifact/byName/lost-answer-model')).json()) as unknown[]).toHaveLength(1);
+    await expectNoAxeViolations(page, 'upload stored although its answer was lost');
+    await page.unroute(packagePost);
+  });
+
   it('shows a model\'s release aliases, lets an approver approve a pending request by keyboard, and shows the alias history', async () => {
     // The model's owner (not the signed-in admin: nobody approves their own request) uploads it and asks for two moves.
     const owner = `releaser-${randomBytes(3).toString('hex')}`;
@@ -335,6 +406,7 @@ describe('the web interface in Chromium against an embedded registry', () => {
       g.dispatchEvent(new g.PopStateEvent('popstate'));
     }, `/view/model/${modelId}`);
     await page.getByRole('heading', { name: 'Release aliases' }).waitFor();
+    released = { modelId, version, ownerToken };
     const pending = page.getByRole('table', { name: 'Pending requests' });
     await expect.poll(() => pending.locator('tbody tr').count(), { timeout: UI_TIMEOUT }).toBe(2);
     expect(await pending.textContent()).toContain(`${owner} staging rollout`);
@@ -368,6 +440,94 @@ describe('the web interface in Chromium against an embedded registry', () => {
     expect(served.headers.get('x-modelguard-version')).toBe(version);
   });
 
+  it('requests a release, rolls an alias back behind a confirmation dialog, and shows every refusal as an alert', async () => {
+    if (released === undefined) throw new Error('the release-aliases test did not run');
+    const { modelId, version: v1, ownerToken } = released;
+    const asOwner = (method: string, path: string, json?: unknown) =>
+      fetch(`${app.url}${path}`, { method, headers: { 'x-authorization': ownerToken, 'content-type': 'application/json' }, body: json === undefined ? undefined : JSON.stringify(json), signal: AbortSignal.timeout(30_000) });
+    const zip = await buildZip({ 'README.md': '---\nlicense: mit\n---\n# release-bert, second cut\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': randomBytes(2048).toString('base64') });
+    const put = await fetch(`${app.url}/artifacts/model/${modelId}/package`, { method: 'PUT', headers: { 'x-authorization': ownerToken, 'content-type': 'application/zip' }, body: zip });
+    expect(put.status, await put.clone().text()).toBe(200);
+    const v2 = ((await put.json()) as { version: string }).version;
+    await expectEventually(
+      async () => {
+        const versions = (await (await apiCall('GET', `/artifacts/model/${modelId}/versions`)).json()) as Array<{ version: string; scan_state: string }>;
+        expect(versions.find((v) => v.version === v2)?.scan_state).toBe('clean');
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    const reopen = async () => {
+      await goTo('/browse');
+      await page.getByRole('heading', { name: 'Browse the registry' }).waitFor();
+      await goTo(`/view/model/${modelId}`);
+      await page.getByRole('heading', { name: 'Release aliases' }).waitFor();
+    };
+    await reopen();
+    const status = () => page.getByTestId('release-status').textContent();
+    const form = page.getByRole('form', { name: 'Request a release' });
+    const alias = page.getByLabel('Alias', { exact: true });
+    // A malformed alias is refused next to its field, before anything is sent.
+    await alias.fill('Not An Alias');
+    await form.getByRole('button', { name: 'Request release' }).click();
+    await page.locator('#release-alias-error').waitFor();
+    expect(await alias.getAttribute('aria-invalid')).toBe('true');
+    // The gateway's refusal (staging already points at v1) is an alert with what to do.
+    await alias.fill('staging');
+    await form.getByLabel('Version').selectOption(v1);
+    await form.getByRole('button', { name: 'Request release' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent(), { timeout: UI_TIMEOUT }).toContain(`already points at ${v1}`);
+    expect(await page.locator('#release-alias-error').count()).toBe(0);
+    await expectNoAxeViolations(page, 'release request refused');
+    await form.getByLabel('Version').selectOption(v2);
+    await page.getByLabel('Note (optional)').fill('second cut');
+    await form.getByRole('button', { name: 'Request release' }).click();
+    await expect.poll(status, { timeout: UI_TIMEOUT }).toBe(`Requested: staging → ${v2} waits for 1 approval.`);
+    // The admin asked, so the admin may withdraw it but not approve it; the owner approves.
+    await page.getByRole('button', { name: `Reject staging → ${v2}` }).waitFor();
+    expect(await page.getByRole('button', { name: `Approve staging → ${v2}` }).count()).toBe(0);
+    const pendingNow = (await (await asOwner('GET', `/artifacts/model/${modelId}/release-requests?state=pending`)).json()) as Array<{ id: string; alias: string; version: string }>;
+    const asked = pendingNow.find((r) => r.alias === 'staging' && r.version === v2);
+    expect((await asOwner('POST', `/artifacts/model/${modelId}/release-requests/${asked?.id ?? 'missing'}/approve`)).status).toBe(200);
+
+    await reopen();
+    const dialog = page.getByRole('dialog', { name: 'Roll back staging' });
+    await page.getByRole('button', { name: `Roll back staging to ${v1}` }).click();
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain(`staging points at ${v2}. Rolling back points it at ${v1}`);
+    await expectNoAxeViolations(page, 'rollback confirmation dialog');
+    await screenshot(page, '08c-rollback-dialog');
+    // Someone else rolls back first: the confirmation is refused, and the dialog says why.
+    expect((await asOwner('POST', `/artifacts/model/${modelId}/aliases/staging/rollback`)).status).toBe(200);
+    await dialog.getByRole('button', { name: `Roll back to ${v1}` }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent(), { timeout: UI_TIMEOUT }).toContain('no previous version to roll back to');
+    await expectNoAxeViolations(page, 'rollback dialog with a refusal');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await dialog.isVisible()).toBe(false);
+
+    // Promoted again (asked by the owner, approved here), then rolled back through the dialog by keyboard.
+    expect((await asOwner('POST', `/artifacts/model/${modelId}/aliases/staging/requests`, { version: v2 })).status).toBe(201);
+    await reopen();
+    await page.getByRole('button', { name: `Approve staging → ${v2}` }).click();
+    await expect.poll(status, { timeout: UI_TIMEOUT }).toBe(`Approved: staging now points at ${v2}.`);
+    await page.getByRole('button', { name: `Roll back staging to ${v1}` }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape'); // Escape closes without rolling back
+    expect(await dialog.isVisible()).toBe(false);
+    await page.getByRole('button', { name: `Roll back staging to ${v1}` }).click();
+    await dialog.getByRole('button', { name: `Roll back to ${v1}` }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(status, { timeout: UI_TIMEOUT }).toBe(`Rolled back: staging now points at ${v1}.`);
+    expect(await dialog.isVisible()).toBe(false);
+    await expect.poll(() => page.getByRole('table', { name: 'Aliases', exact: true }).textContent(), { timeout: UI_TIMEOUT }).toContain(`staging${v1}`);
+    // Back at the first promotion, which has nothing before it: no rollback is offered.
+    expect(await page.getByRole('button', { name: /^Roll back staging/ }).count()).toBe(0);
+    await expectNoAxeViolations(page, 'release aliases after a rollback');
+    const served = await apiCall('GET', `/artifacts/model/${modelId}@staging/download`);
+    await served.arrayBuffer();
+    expect(served.headers.get('x-modelguard-version')).toBe(v1);
+  });
+
   it('shows a sensitive model with its monitor program and download history, manages tokens, and filters log lines', async () => {
     // A sensitive model with a monitor program, downloaded once through the API so its history has a row.
     expect((await apiCall('PUT', `/artifacts/model/${cleanModelId}/sensitive`)).status).toBe(200);
@@ -388,6 +548,7 @@ describe('the web interface in Chromium against an embedded registry', () => {
 
     // Tokens: a second user's sign-in token, listed with its use count and revoked from the admin page.
     const holder = `token-holder-${randomBytes(3).toString('hex')}`;
+    searchOnlyUser = holder;
     const created = await apiCall('POST', '/users', { body: JSON.stringify({ user: { name: holder, is_admin: false }, secret: { password: 'holder-password-1' }, permissions: ['search'] }), type: 'application/json' });
     expect(created.status, await created.clone().text()).toBe(201);
     const signin = await fetch(`${app.url}/authenticate`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { name: holder, is_admin: false }, secret: { password: 'holder-password-1' } }) });
@@ -438,6 +599,24 @@ describe('the web interface in Chromium against an embedded registry', () => {
     await expectNoAxeViolations(page, 'health dashboard with log lines');
     await screenshot(page, '10-health-logs');
 
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to ModelGuard' }).waitFor();
+  });
+
+  it('hides the release actions from a user without upload permission', async () => {
+    if (released === undefined || searchOnlyUser === '') throw new Error('the release and token tests did not run');
+    await page.getByLabel('User name').fill(searchOnlyUser);
+    await page.getByLabel('Password', { exact: true }).fill('holder-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Browse the registry' }).waitFor();
+    await goTo(`/view/model/${released.modelId}`);
+    await page.getByRole('table', { name: 'Pending requests' }).waitFor();
+    // The canary request is still pending: an uploader would see Approve and a Rollback column; this user sees neither.
+    expect(await page.getByRole('table', { name: 'Pending requests' }).textContent()).toContain('canary');
+    expect(await page.getByRole('button', { name: /^(Approve|Reject|Roll back) / }).count()).toBe(0);
+    expect(await page.getByRole('columnheader', { name: 'Rollback' }).count()).toBe(0);
+    expect(await page.getByRole('form', { name: 'Request a release' }).count()).toBe(0);
+    await expectNoAxeViolations(page, 'release aliases of a search-only user');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to ModelGuard' }).waitFor();
   });

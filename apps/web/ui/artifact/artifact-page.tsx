@@ -126,7 +126,7 @@ export default function ArtifactPage({ type, id }: { type: string; id: string })
         )}
       </dl>
       {versions.length > 0 && <VersionsSection base={base} versions={versions} onChanged={reload} />}
-      {type === 'model' && <ReleasesSection base={base} />}
+      {type === 'model' && <ReleasesSection base={base} versions={versions.map((v) => v.version)} />}
       {data.rating && <RatingSection rating={data.rating} />}
       {(data.scan || data.scanPending) && <ScanSection report={data.scan} pending={data.scanPending} />}
       {data.lineage && (

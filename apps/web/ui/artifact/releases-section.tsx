@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { Claims } from '../api/session';
 import type { ReleaseAlias, ReleaseRequest } from '../api/types';
 import { ErrorBox } from '../components/error-box';
 import { formatDate } from '../format';
 import { useSession } from '../session-context';
+import { mayApprove, mayRelease, rollbackTarget } from './release-actions';
+import { ReleaseRequestForm } from './release-request-form';
+import { RollbackDialog } from './rollback-dialog';
 
 interface Releases {
   aliases: ReleaseAlias[];
@@ -25,20 +27,16 @@ async function loadReleases(base: string): Promise<Releases | undefined> {
 }
 
 /**
- * Whether to offer Approve: the gateway decides (the alias's policy may need admins, and it refuses the requester);
- * the page only hides the buttons from users who can never approve.
+ * A model's release aliases (issue 17): where each points, pending promotion requests to decide, and every move;
+ * uploaders and admins also request a release and roll an alias back (the gateway checks ownership).
  */
-function mayApprove(claims: Claims | undefined, r: ReleaseRequest): boolean {
-  return claims !== undefined && claims.name !== r.requested_by && (claims.isAdmin || claims.permissions.includes('upload'));
-}
-
-/** A model's release aliases (issue 17): where each points, pending promotion requests to decide, and every move. */
-export function ReleasesSection({ base }: { base: string }) {
+export function ReleasesSection({ base, versions }: { base: string; versions: string[] }) {
   const { claims } = useSession();
   const [data, setData] = useState<Releases>();
   const [failure, setFailure] = useState<unknown>();
   const [status, setStatus] = useState<string>();
   const [generation, setGeneration] = useState(0);
+  const [rollingBack, setRollingBack] = useState<{ alias: ReleaseAlias; target: string }>();
 
   useEffect(() => {
     let live = true;
@@ -64,8 +62,15 @@ export function ReleasesSection({ base }: { base: string }) {
     }
   };
 
+  const requested = (r: ReleaseRequest) => {
+    setFailure(undefined);
+    setStatus(`Requested: ${r.alias} → ${r.version} waits for ${r.approvals_required} ${r.approvals_required === 1 ? 'approval' : 'approvals'}.`);
+    setGeneration((g) => g + 1);
+  };
+
   if (data === undefined) return failure ? <ErrorBox error={failure} title="Could not load the release aliases" /> : null;
   const moved = data.aliases.filter((a) => (a.history ?? []).length > 0);
+  const releaser = mayRelease(claims);
   return (
     <section aria-labelledby="releases-title">
       <h2 id="releases-title">Release aliases</h2>
@@ -86,19 +91,49 @@ export function ReleasesSection({ base }: { base: string }) {
               <th scope="col">Version</th>
               <th scope="col">Moved</th>
               <th scope="col">By</th>
+              {releaser && <th scope="col">Rollback</th>}
             </tr>
           </thead>
           <tbody>
-            {data.aliases.map((a) => (
-              <tr key={a.alias}>
-                <th scope="row">{a.alias}</th>
-                <td>{a.version ?? 'not promoted yet'}</td>
-                <td>{formatDate(a.updated_at)}</td>
-                <td>{a.updated_by ?? '—'}</td>
-              </tr>
-            ))}
+            {data.aliases.map((a) => {
+              const target = rollbackTarget(a);
+              return (
+                <tr key={a.alias}>
+                  <th scope="row">{a.alias}</th>
+                  <td>{a.version ?? 'not promoted yet'}</td>
+                  <td>{formatDate(a.updated_at)}</td>
+                  <td>{a.updated_by ?? '—'}</td>
+                  {releaser && (
+                    <td>
+                      {target === undefined ? (
+                        '—'
+                      ) : (
+                        <button type="button" className="secondary" aria-label={`Roll back ${a.alias} to ${target}`} onClick={() => setRollingBack({ alias: a, target })}>
+                          Roll back
+                        </button>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
           </tbody>
         </table>
+      )}
+      {releaser && versions.length > 0 && <ReleaseRequestForm base={base} versions={versions} onRequested={requested} />}
+      {rollingBack && (
+        <RollbackDialog
+          base={base}
+          alias={rollingBack.alias}
+          target={rollingBack.target}
+          onClose={() => setRollingBack(undefined)}
+          onDone={(after) => {
+            setRollingBack(undefined);
+            setFailure(undefined);
+            setStatus(`Rolled back: ${after.alias} now points at ${after.version ?? 'nothing'}.`);
+            setGeneration((g) => g + 1);
+          }}
+        />
       )}
       <h3 id="release-requests-title">Pending requests</h3>
       {data.pending.length === 0 ? (

@@ -4,12 +4,15 @@ import { ARTIFACT_TYPES, type Artifact, type ArtifactType } from '../api/types';
 import { ErrorBox } from '../components/error-box';
 import { Field } from '../components/field';
 import { formatBytes, formatSeconds } from '../format';
+import { idsNamed, storedDespiteFailure } from '../upload/lost-response';
 import { addSample, figures, type Sample } from '../upload/progress';
 import { ScanWatch } from '../upload/scan-watch';
 import { sendZip } from '../upload/send';
+import { useSession } from '../session-context';
 import { IngestForm } from './ingest-form';
 
 export default function UploadPage() {
+  const { claims } = useSession();
   const [type, setType] = useState<ArtifactType>('model');
   const [name, setName] = useState('');
   const [version, setVersion] = useState('');
@@ -19,6 +22,7 @@ export default function UploadPage() {
   const [uploading, setUploading] = useState(false);
   const [failure, setFailure] = useState<unknown>();
   const [created, setCreated] = useState<{ id: string; name: string; type: ArtifactType }>();
+  const [recovered, setRecovered] = useState(false);
   const abort = useRef<AbortController | undefined>(undefined);
 
   const submit = async (event: FormEvent) => {
@@ -35,16 +39,25 @@ export default function UploadPage() {
     }
     setFailure(undefined);
     setCreated(undefined);
+    setRecovered(false);
     setUploading(true);
     setSamples([]);
     abort.current = new AbortController();
-    const params = new URLSearchParams({ name: name.trim() });
+    const trimmed = name.trim();
+    const params = new URLSearchParams({ name: trimmed });
     if (version.trim()) params.set('version', version.trim());
+    // Only for users who may search: a refused look-up would be one more audited refusal per upload.
+    const before = claims?.isAdmin || claims?.permissions.includes('search') ? await idsNamed(trimmed, type) : undefined;
     try {
       const body = (await sendZip(`/artifact/${type}/package?${params}`, file, (sent) => setSamples((s) => addSample(s, { at: performance.now(), bytes: sent })), abort.current.signal)) as Artifact;
       setCreated({ id: body.metadata.id, name: body.metadata.name, type });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 400 && /name/i.test(error.message)) setErrors({ name: error.message });
+      // A lost answer is not a lost upload: re-sending would register the package twice.
+      const stored = error instanceof ApiError || abort.current.signal.aborted ? undefined : await storedDespiteFailure(trimmed, type, before);
+      if (stored !== undefined) {
+        setRecovered(true);
+        setCreated({ id: stored, name: trimmed, type });
+      } else if (error instanceof ApiError && error.status === 400 && /name/i.test(error.message)) setErrors({ name: error.message });
       else if (error instanceof ApiError && error.status === 400 && /version/i.test(error.message)) setErrors({ version: error.message });
       else setFailure(error);
     } finally {
@@ -92,12 +105,23 @@ export default function UploadPage() {
         </div>
       )}
       {failure !== undefined && (
-        <>
+        <div className="upload-failure">
           <ErrorBox error={failure} title="The upload failed" />
-          <p>
-            {formatBytes(f.sent)} of {formatBytes(total)} had been sent. Your choices are kept: press “Retry upload” to send the package again.
+          <p data-testid="upload-failure-stage">
+            {failure instanceof ApiError
+              ? `The registry received ${formatBytes(f.sent)} of ${formatBytes(total)} and refused or failed to store it (HTTP ${failure.status}).`
+              : f.sent < total
+                ? `The connection broke off after ${formatBytes(f.sent)} of ${formatBytes(total)} had been sent.`
+                : `All ${formatBytes(total)} were sent, but the connection broke off before the registry answered; it did not store the package.`}{' '}
+            Your choices and the chosen file are kept: press “Retry upload” to send it again. The registry has no resumable uploads, so the whole package is
+            sent again.
           </p>
-        </>
+        </div>
+      )}
+      {recovered && (
+        <p role="status" data-testid="upload-recovered">
+          The connection broke off before the registry answered, but it had stored the package: there is no need to upload it again.
+        </p>
       )}
       {created && <ScanWatch type={created.type} id={created.id} name={created.name} />}
       <IngestForm />
