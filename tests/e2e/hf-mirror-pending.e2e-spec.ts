@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { downloadFile, modelInfo } from '@huggingface/hub';
-import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded';
-import { DEFAULT_ADMIN_NAME } from '@modelguard/gateway-feature';
+import { type EmbeddedApp } from '@modelguard/embedded';
 import { type GatedUpstream, startGatedUpstream } from '@modelguard/ingest-feature/testing';
-import { expectEventually, type FakeHuggingFace, startFakeHuggingFace } from '@modelguard/testing';
+import { expectEventually, type FakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryClient } from './support/registry-client';
+import { type HfMirrorFixture, startHfMirrorFixture } from './support/hf-mirror-fixture';
 
 const HELD = 'slow-org/held-model';
 const MISSING = 'nowhere-org/no-such-model';
@@ -20,7 +16,7 @@ const MISSING = 'nowhere-org/no-such-model';
  * And a repo that exists nowhere is asked of the upstream once: the next lookup is answered from the negative cache.
  */
 describe('HF mirror: a pending pull-through answers retryable, then serves; a missing repo is not re-asked', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mg-hf-pending-'));
+  let f: HfMirrorFixture | undefined;
   let hf: FakeHuggingFace;
   let proxy: GatedUpstream;
   let app: EmbeddedApp;
@@ -30,32 +26,26 @@ describe('HF mirror: a pending pull-through answers retryable, then serves; a mi
   const failureOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Error & { statusCode?: number });
 
   beforeAll(async () => {
-    hf = await startFakeHuggingFace({ models: [{ id: HELD, files: { 'README.md': '# held\nslow to fetch\n', 'config.json': '{"model_type": "bert"}' } }], datasets: [] });
-    proxy = await startGatedUpstream(hf.url, /\/resolve\//, 1);
-    const env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'error',
-      HF_ENDPOINT: proxy.url,
-      UPSTREAM_ALLOW_PRIVATE: 'true',
-      UPSTREAM_REQUEST_TIMEOUT_MS: '60000',
-      GATEWAY_RATING_GATE: 'false',
-      // Short, so the held download outlasts the wait and the client sees the pending answer.
-      GATEWAY_HF_MIRROR_WAIT_MS: '1000',
-    };
-    app = await startEmbedded({ env, httpPort: 0 });
-    const admin = await new RegistryClient(app.url).login();
-    const minted = await fetch(`${app.url}/users/${DEFAULT_ADMIN_NAME}/hf-tokens`, { method: 'POST', headers: { 'x-authorization': admin } });
-    expect(minted.status).toBe(201);
-    accessToken = ((await minted.json()) as { token: string }).token;
+    f = await startHfMirrorFixture({
+      hub: { models: [{ id: HELD, files: { 'README.md': '# held\nslow to fetch\n', 'config.json': '{"model_type": "bert"}' } }], datasets: [] },
+      upstreamUrl: async (hub) => {
+        proxy = await startGatedUpstream(hub.url, /\/resolve\//, 1);
+        return proxy.url;
+      },
+      env: {
+        UPSTREAM_REQUEST_TIMEOUT_MS: '60000',
+        GATEWAY_RATING_GATE: 'false',
+        // Short, so the held download outlasts the wait and the client sees the pending answer.
+        GATEWAY_HF_MIRROR_WAIT_MS: '1000',
+      },
+    });
+    ({ hf, app, accessToken } = f);
   }, 420_000);
 
   afterAll(async () => {
     proxy?.release();
-    await app?.close();
+    await f?.close();
     await proxy?.close();
-    await hf?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('answers 409 ModelGuardPending with Retry-After while the ingest is held, then serves the model once stored', { timeout: 180_000 }, async () => {

@@ -4,12 +4,12 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadFile, listFiles, modelInfo, snapshotDownload, type ListFileEntry } from '@huggingface/hub';
-import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded';
+import { type EmbeddedApp } from '@modelguard/embedded';
 import { DEFAULT_ADMIN_NAME } from '@modelguard/gateway-feature';
 import { OpenApiContract } from '@modelguard/gateway-feature/testing';
-import { expectEventually, type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
+import { expectEventually, type FakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryClient } from './support/registry-client';
+import { type HfMirrorFixture, startHfMirrorFixture } from './support/hf-mirror-fixture';
 
 /** pickle.dumps only (never loads): what `torch.save` of an object with a hostile __reduce__ produces. */
 const maliciousPickle = (): Buffer =>
@@ -27,10 +27,9 @@ const CARD = '---\nlicense: apache-2.0\nlibrary_name: transformers\n---\n# tiny 
  */
 describe('HF mirror: @huggingface/hub against ModelGuard (pull-through from the fake Hub)', () => {
   const contract = new OpenApiContract();
-  const dataDir = mkdtempSync(join(tmpdir(), 'mg-hf-mirror-'));
   const cacheDir = mkdtempSync(join(tmpdir(), 'mg-hf-cache-'));
+  let f: HfMirrorFixture | undefined;
   let hf: FakeHuggingFace;
-  let gh: FakeGitHub;
   let app: EmbeddedApp;
   let admin: string;
   let accessToken: string;
@@ -44,48 +43,34 @@ describe('HF mirror: @huggingface/hub against ModelGuard (pull-through from the 
   const upstreamHits = (repo: string) => hf.requests.filter((r) => r.path.includes(repo)).length;
 
   beforeAll(async () => {
-    hf = await startFakeHuggingFace({
-      models: [
-        {
-          id: BENIGN,
-          files: { 'README.md': CARD, 'config.json': '{"hidden_size": 8, "model_type": "bert"}', 'tokenizer/vocab.txt': '[PAD]\n[UNK]\nhello\n', 'empty.txt': '' },
-          generated: [{ path: 'model.safetensors', size: 3_000_000, format: 'safetensors' }],
-        },
-        { id: EVIL, files: { 'README.md': '# evil\n', 'config.json': '{}', 'pytorch_model.bin': maliciousPickle() } },
-      ],
-      datasets: [],
+    f = await startHfMirrorFixture({
+      hub: {
+        models: [
+          {
+            id: BENIGN,
+            files: { 'README.md': CARD, 'config.json': '{"hidden_size": 8, "model_type": "bert"}', 'tokenizer/vocab.txt': '[PAD]\n[UNK]\nhello\n', 'empty.txt': '' },
+            generated: [{ path: 'model.safetensors', size: 3_000_000, format: 'safetensors' }],
+          },
+          { id: EVIL, files: { 'README.md': '# evil\n', 'config.json': '{}', 'pytorch_model.bin': maliciousPickle() } },
+        ],
+        datasets: [],
+      },
+      github: true,
+      env: {
+        // The scan gate is what this suite shows; the rating gate has its own suite (ingest-gate.e2e-spec.ts).
+        GATEWAY_RATING_GATE: 'false',
+        GATEWAY_HF_MIRROR_WAIT_MS: '90000',
+        GATEWAY_HF_MIRROR_DENY: 'denied-org',
+      },
     });
-    gh = await startFakeGitHub();
-    const env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'error',
-      HF_ENDPOINT: hf.url,
-      GITHUB_API_URL: gh.url,
-      UPSTREAM_ALLOW_PRIVATE: 'true',
-      // The scan gate is what this suite shows; the rating gate has its own suite (ingest-gate.e2e-spec.ts).
-      GATEWAY_RATING_GATE: 'false',
-      GATEWAY_HF_MIRROR_WAIT_MS: '90000',
-      GATEWAY_HF_MIRROR_DENY: 'denied-org',
-    };
-    app = await startEmbedded({ env, httpPort: 0 });
-    admin = await new RegistryClient(app.url).login();
-    const minted = await fetch(`${app.url}/users/${DEFAULT_ADMIN_NAME}/hf-tokens`, {
-      method: 'POST',
-      headers: { 'x-authorization': admin, 'content-type': 'application/json' },
-      body: JSON.stringify({ label: 'e2e laptop' }),
-    });
-    const body = (await minted.json()) as { token: string; id: string };
-    expect(minted.status, JSON.stringify(body)).toBe(201);
-    expect(contract.check('POST', `/users/${DEFAULT_ADMIN_NAME}/hf-tokens`, 201, minted.headers.get('content-type'), body)).toEqual([]);
-    accessToken = body.token;
+    ({ hf, app, admin, accessToken } = f);
+    const minted = f.minted;
+    expect(minted?.status).toBe(201);
+    expect(contract.check('POST', `/users/${DEFAULT_ADMIN_NAME}/hf-tokens`, 201, minted?.contentType ?? null, minted?.body)).toEqual([]);
   }, 420_000);
 
   afterAll(async () => {
-    await app?.close();
-    await hf?.close();
-    await gh?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await f?.close();
     rmSync(cacheDir, { recursive: true, force: true });
   });
 
@@ -149,7 +134,8 @@ describe('HF mirror: @huggingface/hub against ModelGuard (pull-through from the 
     expect(error!.message).toMatch(/system/);
     const raw = await fetch(`${app.url}/${EVIL}/resolve/main/pytorch_model.bin`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(raw.status).toBe(403);
-    expect(raw.headers.get('x-error-code')).toBe('ModelGuardScanBlocked');
+    expect(raw.headers.get('x-error-code')).toBe('GatedRepo');
+    expect(raw.headers.get('x-modelguard-error-code')).toBe('ModelGuardScanBlocked');
     expect(raw.headers.get('x-error-message')).toMatch(/blocked/);
     // Even a file the scanner passed is not served from a blocked package.
     expect((await fetch(`${app.url}/${EVIL}/resolve/main/config.json`, { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(403);
@@ -172,7 +158,7 @@ describe('HF mirror: @huggingface/hub against ModelGuard (pull-through from the 
     expect(raw.headers.get('x-error-code')).toBe('RepoNotFound');
     const denied = await fetch(`${app.url}/api/models/denied-org/anything`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(denied.status).toBe(403);
-    expect(denied.headers.get('x-error-code')).toBe('ModelGuardUpstreamDenied');
+    expect(denied.headers.get('x-modelguard-error-code')).toBe('ModelGuardUpstreamDenied');
     expect(hf.requests.some((r) => r.path.includes('denied-org'))).toBe(false);
   });
 
@@ -256,6 +242,6 @@ describe('HF mirror: @huggingface/hub against ModelGuard (pull-through from the 
     expect(error?.statusCode).toBe(403);
     expect(error?.message).toMatch(/need an approved ticket/);
     const raw = await fetch(`${app.url}/${BENIGN}/resolve/main/config.json`, { headers: { authorization: `Bearer ${accessToken}` } });
-    expect(raw.headers.get('x-error-code')).toBe('ModelGuardMonitorRefused');
+    expect(raw.headers.get('x-modelguard-error-code')).toBe('ModelGuardMonitorRefused');
   });
 });

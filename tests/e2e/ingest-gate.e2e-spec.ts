@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type FakeGitHub, type FakeHuggingFace, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded';
+import { type EmbeddedApp } from '@modelguard/embedded';
 import { OpenApiContract } from '@modelguard/gateway-feature/testing';
+import { type HfMirrorFixture, startHfMirrorFixture } from './support/hf-mirror-fixture';
 import { RegistryClient } from './support/registry-client';
 
 interface CreateAnswer {
@@ -20,34 +17,18 @@ interface CreateAnswer {
  */
 describe('ingest gate: Hugging Face models through the real scoring service', () => {
   const contract = new OpenApiContract();
-  const dataDir = mkdtempSync(join(tmpdir(), 'mg-gate-'));
-  let hf: FakeHuggingFace;
-  let gh: FakeGitHub;
+  let f: HfMirrorFixture | undefined;
   let app: EmbeddedApp;
   let client: RegistryClient;
 
   beforeAll(async () => {
-    hf = await startFakeHuggingFace();
-    gh = await startFakeGitHub();
-    const env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'error',
-      HF_ENDPOINT: hf.url,
-      GITHUB_API_URL: gh.url,
-      UPSTREAM_ALLOW_PRIVATE: 'true',
-      SCORING_POLL_MS: '100',
-      GATEWAY_INGEST_WAIT_MS: '60000',
-    };
-    app = await startEmbedded({ env, httpPort: 0 });
+    f = await startHfMirrorFixture({ github: true, hfToken: false, env: { SCORING_POLL_MS: '100', GATEWAY_INGEST_WAIT_MS: '60000' } });
+    app = f.app;
     client = new RegistryClient(app.url);
   }, 120_000);
 
   afterAll(async () => {
-    await app?.close();
-    await hf?.close();
-    await gh?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await f?.close();
   });
 
   async function create(url: string): Promise<CreateAnswer> {

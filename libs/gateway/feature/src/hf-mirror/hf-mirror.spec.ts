@@ -100,7 +100,9 @@ describe('hf mirror policy and errors', () => {
     const blocked = inHubTerms(new ClientError(403, 'download blocked: pickle calls os.system', {}, {}, 'scan-gate'), 'org/m/file.bin') as ClientError;
     expect(blocked.status).toBe(403);
     expect(blocked.reason).toBe('scan-gate');
-    expect(blocked.headers['X-Error-Code']).toBe('ModelGuardScanBlocked');
+    // The Hub's GatedRepo, so huggingface_hub raises GatedRepoError with the message; the specific code beside it.
+    expect(blocked.headers['X-Error-Code']).toBe('GatedRepo');
+    expect(blocked.headers['X-ModelGuard-Error-Code']).toBe('ModelGuardScanBlocked');
     expect(blocked.message).toBe('ModelGuard refused org/m/file.bin: download blocked: pickle calls os.system');
     const pending = inHubTerms(new ClientError(409, 'waiting for scan', { 'Retry-After': '30' }, {}, 'gate-pending'), 'x') as ClientError;
     expect(pending.headers).toMatchObject({ 'Retry-After': '30', 'X-Error-Code': 'ModelGuardPending' });

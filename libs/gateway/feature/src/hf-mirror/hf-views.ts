@@ -80,7 +80,11 @@ export function repoInfo(kind: HfKind, repo: string, artifact: ArtifactEntity, v
     // What ModelGuard knows that the Hub does not: where the copy came from and what its scan said.
     tags: ['modelguard', `modelguard-scan:${scan}`, ...(version.versionLabel ? [`modelguard-version:${version.versionLabel}`] : [])],
     cardData: {},
-    siblings: [...version.files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ rfilename: f.path, size: f.size, lfs: { sha256: f.sha256, size: f.size } })),
+    // huggingface_hub's ModelInfo requires lfs.pointerSize on every sibling that has lfs (KeyError otherwise).
+    siblings: [...version.files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => {
+      const e = fileEntry(f);
+      return { rfilename: f.path, size: f.size, blobId: e.oid, lfs: { sha256: f.sha256, size: f.size, pointerSize: e.lfs?.pointerSize ?? 0 } };
+    }),
     usedStorage: Number(version.totalBytes),
   };
   return kind === 'model' ? { ...base, modelId: repo, spaces: [] } : base;
