@@ -10,7 +10,7 @@ import { ContractClient, loginAsAdmin } from '@modelguard/gateway-feature/testin
 import { EventPublisher } from '@modelguard/messaging';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
 import { createKafkaTopics, createTestSchemaName, dropSchemas, expectEventually, queryRows, recordKafkaTopics, serviceTestEnv, testInfra, type TopicRecorder, uniqueSuffix } from '@modelguard/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGroupAtEnd } from '../lineage/kafka-group-start';
 import { openNeverReadingClient, openSse, type SseStream } from './sse-test-client';
 
@@ -78,6 +78,11 @@ describe('audit stream over Kafka: entry-appended events and GET /audit/stream',
     await dropSchemas(db, Object.values(schemas));
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
+
+  // A failed test must not hold the user's stream slots into the next one (req.destroy() is idempotent).
+  afterEach(() => {
+    for (const s of open) s.close();
+  });
 
   const stream = async (query = '', headers: Record<string, string> = {}) => {
     const s = await openSse(`${gateway.url}/audit/stream${query}`, { 'X-Authorization': token, ...headers });
@@ -173,8 +178,15 @@ describe('audit stream over Kafka: entry-appended events and GET /audit/stream',
     await expectEventually(() => expect(resumed.events).toHaveLength(3), { timeoutMs: 30_000, intervalMs: 100 });
     await create(actors.two, 2);
     const after = async () => (await rowsOf(actors.two)).filter((r) => BigInt(r.id) > BigInt(lastSeen)).map((r) => r.id);
-    await expectEventually(async () => expect(ids(resumed)).toEqual(await after()), { timeoutMs: 60_000, intervalMs: 200 });
-    expect(ids(resumed)).toHaveLength(5);
+    // Wait for all five to be chained first: before the last two are appended, the stream and the table agree on three.
+    await expectEventually(
+      async () => {
+        const expected = await after();
+        expect(expected).toHaveLength(5);
+        expect(ids(resumed)).toEqual(expected);
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     expect(new Set([...ids(first), ...ids(resumed)]).size).toBe(7);
     resumed.close();
   }, 120_000);
