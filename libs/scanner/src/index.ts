@@ -8,7 +8,7 @@ export { configureScanPool, scanPoolLimits, closeSharedPool } from './engine/sha
 export { scanInputInProcess, BudgetExceededError } from './engine/scan-core';
 export { ScanPool, DEFAULT_POOL_LIMITS, type ScanPoolLimits } from './engine/scan-pool';
 export { scannersFor } from './engine/scanner-registry';
-export { openFileInput, bufferInput, sliceInput, type ClosableInput } from './io/inputs';
+export { openFileInput, openBlockingFileInput, bufferInput, sliceInput, type ClosableInput } from './io/inputs';
 export { classifyCallable, type CallableClass } from './pickle/callable-policy';
 export { scanPickleStream } from './pickle/pickle-stream';
 export { renderReport, OUTPUT_FORMATS, type OutputFormat } from './output/render';

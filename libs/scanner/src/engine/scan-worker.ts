@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Readable } from 'node:stream';
 import type { ScanInput } from '../core/types';
-import { openFileInput } from '../io/inputs';
+import { openBlockingFileInput } from '../io/inputs';
 import { errorFinding, scanInputInProcess } from './scan-core';
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
 
@@ -57,7 +57,8 @@ port.on('message', (msg: WorkerRequest) => {
     let report;
     try {
       if (msg.type === 'scan-file') {
-        const input = await openFileInput(msg.path, msg.displayPath);
+        // This thread runs one scan at a time: blocking reads are cheaper and hold up nothing else.
+        const input = await openBlockingFileInput(msg.path, msg.displayPath);
         try {
           report = await scanInputInProcess(input, msg.options);
         } finally {

@@ -23,6 +23,6 @@ export function passesGetattr(v: Value | undefined, depth = 0): boolean {
   if (!v || depth > 3) return false;
   if (isGetattr(v)) return true;
   if (v.k === 'tuple' || v.k === 'list' || v.k === 'set') return v.items.some((i) => passesGetattr(i, depth + 1));
-  if (v.k === 'dict') return v.entries.some(([k, x]) => passesGetattr(k, depth + 1) || passesGetattr(x, depth + 1));
+  if (v.k === 'dict') return v.kv.some((x) => passesGetattr(x, depth + 1));
   return false;
 }

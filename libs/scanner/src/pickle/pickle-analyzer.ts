@@ -145,7 +145,7 @@ export class PickleAnalyzer implements VmHooks {
     if (v.k === 'bytes') this.nested.push({ value: v, viaLoader, at });
     else if (v.k === 'str' && viaLoader) this.nested.push({ value: { k: 'bytes', off: -1, len: v.v.length, data: Buffer.from(v.v, 'latin1') }, viaLoader, at });
     else if (v.k === 'tuple' || v.k === 'list') for (const i of v.items) this.collectBytes(i, viaLoader, at, depth + 1);
-    else if (v.k === 'dict') for (const [, val] of v.entries) this.collectBytes(val, viaLoader, at, depth + 1);
+    else if (v.k === 'dict') for (let i = 1; i < v.kv.length; i += 2) this.collectBytes(v.kv[i], viaLoader, at, depth + 1);
     else if (v.k === 'call' && depth < 2) this.collectBytes(v.args, viaLoader, at, depth + 1);
   }
 }

@@ -68,15 +68,15 @@ describe('Memo', () => {
 
   it('compacts old plain containers and calls but keeps the ones later analysis needs', () => {
     const memo = new Memo();
-    const plainDict: Value = { k: 'dict', entries: [[str('a'), { k: 'int', v: 1 }]] };
+    const plainDict: Value = { k: 'dict', kv: [str('a'), { k: 'int', v: 1 }] };
     const withBytes: Value = { k: 'list', items: [{ k: 'bytes', off: 0, len: 10 }] };
     const fn: Value = { k: 'global', module: 'collections', name: 'OrderedDict' };
     const call: Value = { k: 'call', fn, args: { k: 'tuple', items: [] }, op: 'REDUCE' };
     const dtype: Value = { k: 'call', fn: { k: 'global', module: 'numpy', name: 'dtype' }, args: { k: 'tuple', items: [str('f4')] }, op: 'REDUCE' };
     [plainDict, withBytes, call, dtype].forEach((v, i) => memo.put(i, v, -1, 1e6));
     expect(memo.get(0)).toBe(plainDict); // still recent: may be filled later
-    for (let i = 4; i < 5_000; i++) memo.put(i, { k: 'dict', entries: [] }, -1, 1e6);
-    expect(memo.get(0)).toMatchObject({ k: 'dict', entries: [] });
+    for (let i = 4; i < 5_000; i++) memo.put(i, { k: 'dict', kv: [] }, -1, 1e6);
+    expect(memo.get(0)).toMatchObject({ k: 'dict', kv: [] });
     expect(Object.isFrozen(memo.get(0))).toBe(true);
     expect(memo.get(1)).toBe(withBytes);
     expect(memo.get(2)).toMatchObject({ k: 'call', fn, op: 'REDUCE' });

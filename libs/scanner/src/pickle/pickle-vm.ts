@@ -85,8 +85,12 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       throw new OpcodeBudgetError(`memo exceeds ${limits.maxMemo} entries`, at);
     }
   };
-  /** Synchronous unless the entry has to be re-read from the input (no promise per GET in the common case). */
-  const get = (idx: number | undefined, at: number): Value | Promise<Value> => {
+  /**
+   * Synchronous unless the entry has to be re-read from the input: then undefined, with the offset to re-read in
+   * `pendingSource` (see reget). No promise, and no `instanceof Promise` on a Value of any shape, per GET.
+   */
+  let pendingSource = -1;
+  const get = (idx: number | undefined, at: number): Value | undefined => {
     const ok = idx !== undefined && idx >= 0 && idx <= 0xffffffff;
     const v = ok ? memo.get(idx) : undefined;
     if (v !== undefined) return v;
@@ -96,8 +100,13 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       hooks.onMemoMiss(ok ? idx : undefined, { offset: at, index: ops - 1 });
       return { k: 'unknown', why: `memo[${idx}] missing (at ${at})` };
     }
+    pendingSource = source;
+    return undefined;
+  };
+  const reget = async (): Promise<Value> => {
+    const source = pendingSource;
     const r = rereads.get(source);
-    return r instanceof Promise ? r.then((x) => remember(x, source)) : remember(r, source);
+    return remember(r instanceof Promise ? await r : r, source);
   };
   const remember = (v: Value, source: number): Value => {
     srcValue = v;
@@ -193,7 +202,7 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       case 0x98: top(offset); break; // READONLY_BUFFER
       case 0x29: stack.push({ k: 'tuple', items: [] }); break; // EMPTY_TUPLE
       case 0x5d: stack.push({ k: 'list', items: [] }); break; // EMPTY_LIST
-      case 0x7d: stack.push({ k: 'dict', entries: [] }); break; // EMPTY_DICT
+      case 0x7d: stack.push({ k: 'dict', kv: [] }); break; // EMPTY_DICT
       case 0x8f: stack.push({ k: 'set', items: [] }); break; // EMPTY_SET
       case 0x85: stack.push({ k: 'tuple', items: [pop(offset)] }); break; // TUPLE1
       case 0x86: { const b = pop(offset); stack.push({ k: 'tuple', items: [pop(offset), b] }); break; } // TUPLE2
@@ -203,9 +212,9 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       case 0x91: stack.push(collect(offset, 'set')); break; // FROZENSET
       case 0x64: { // DICT
         const i = lastMark(offset);
-        const entries = pairsOf(stack, i + 1, stack.length, offset);
+        const kv = pairsOf(stack, i + 1, stack.length, offset);
         truncate(i);
-        stack.push({ k: 'dict', entries });
+        stack.push({ k: 'dict', kv });
         break;
       }
       case 0x61: { // APPEND
@@ -231,7 +240,7 @@ export async function runPickle(reader: ByteReader, hooks: VmHooks, limits: VmLi
       }
       case 0x67: case 0x68: case 0x6a: { // GET, BINGET, LONG_BINGET
         const g = get(op === 0x68 ? a.u8(offset) : op === 0x6a ? a.u32(offset) : parseTextInt(await a.line(offset)).v, offset);
-        stack.push(g instanceof Promise ? await g : g);
+        stack.push(g !== undefined ? g : await reget());
         break;
       }
       case 0x70: put(parseTextInt(await a.line(offset)).v, offset); break; // PUT

@@ -15,7 +15,8 @@ export type Value =
   | { k: 'bool'; v: boolean }
   | { k: 'tuple'; items: Value[]; truncated?: boolean }
   | { k: 'list'; items: Value[]; truncated?: boolean }
-  | { k: 'dict'; entries: Array<[Value, Value]>; truncated?: boolean }
+  /** Keys and values alternate in `kv` (one array per dict, not a pair array per entry: millions of dicts). */
+  | { k: 'dict'; kv: Value[]; truncated?: boolean }
   | { k: 'set'; items: Value[]; truncated?: boolean }
   | { k: 'call'; fn: Value; args: Value; kwargs?: Value; state?: Value; op: string }
   | { k: 'ext'; code: number }
@@ -58,7 +59,7 @@ export function describe(v: Value, depth = 0): string {
       return v.k === 'list' ? `[${inner.join(', ')}]` : v.k === 'set' ? `{${inner.join(', ')}}` : `(${inner.join(', ')})`;
     }
     case 'dict':
-      return `{${v.entries.length} items}`;
+      return `{${v.kv.length >> 1} items}`;
     case 'call':
       return `${describe(v.fn, depth + 1)}${describe(v.args, depth + 1)}`;
     case 'ext':
@@ -78,6 +79,10 @@ export function isGlobal(v: Value, module: string, name: string): boolean {
 
 export function dictGet(v: Value | undefined, key: string): Value | undefined {
   if (!v || v.k !== 'dict') return undefined;
-  for (const [k, val] of v.entries) if (k.k === 'str' && k.v === key) return val;
+  const kv = v.kv;
+  for (let i = 0; i + 1 < kv.length; i += 2) {
+    const k = kv[i];
+    if (k.k === 'str' && k.v === key) return kv[i + 1];
+  }
   return undefined;
 }

@@ -7,7 +7,7 @@ import type { Value } from './values';
  */
 
 const FROZEN = {
-  dict: Object.freeze({ k: 'dict', entries: Object.freeze([]) as unknown as Array<[Value, Value]>, truncated: true }) as Value,
+  dict: Object.freeze({ k: 'dict', kv: Object.freeze([]) as unknown as Value[], truncated: true }) as Value,
   list: Object.freeze({ k: 'list', items: Object.freeze([]) as unknown as Value[], truncated: true }) as Value,
   tuple: Object.freeze({ k: 'tuple', items: Object.freeze([]) as unknown as Value[], truncated: true }) as Value,
   set: Object.freeze({ k: 'set', items: Object.freeze([]) as unknown as Value[], truncated: true }) as Value,
@@ -33,7 +33,7 @@ function plain(v: Value, depth: number): boolean {
   if (scalar(v) || v.k === 'global' || Object.isFrozen(v)) return true;
   if (depth >= 2) return false;
   if (v.k === 'tuple' || v.k === 'list' || v.k === 'set') return v.items.every((x) => plain(x, depth + 1));
-  if (v.k === 'dict') return v.entries.every(([a, b]) => plain(a, depth + 1) && plain(b, depth + 1));
+  if (v.k === 'dict') return v.kv.every((x) => plain(x, depth + 1));
   if (v.k === 'persid') return plain(v.pid, depth + 1);
   return false;
 }
@@ -45,8 +45,8 @@ function plain(v: Value, depth: number): boolean {
 export function compactable(v: Value): 'frozen' | 'shell' | undefined {
   // Indexed loops: this runs for every memoized container of a big pickle (iterator destructuring cost ~6%).
   if (v.k === 'dict') {
-    const e = v.entries;
-    for (let i = 0; i < e.length; i++) if (!scalar(e[i][0]) || !scalar(e[i][1])) return undefined;
+    const kv = v.kv;
+    for (let i = 0; i < kv.length; i++) if (!scalar(kv[i])) return undefined;
     return 'frozen';
   }
   if (v.k === 'list' || v.k === 'tuple' || v.k === 'set') {

@@ -23,11 +23,12 @@ export function itemsOf(stack: Stack, from: number, to: number): { items: Value[
   return { items, truncated: to > end };
 }
 
-/** Key/value pairs of `stack[from..to)`, at most CONTAINER_CAP of them. */
-export function pairsOf(stack: Stack, from: number, to: number, at: number): Array<[Value, Value]> {
+/** Key/value pairs of `stack[from..to)`, at most CONTAINER_CAP of them, flat (a dict's `kv`). */
+export function pairsOf(stack: Stack, from: number, to: number, at: number): Value[] {
   if ((to - from) % 2 !== 0) throw new PickleError('odd number of items for a dict', at);
-  const out: Array<[Value, Value]> = [];
-  for (let i = from; i < to && out.length < CONTAINER_CAP; i += 2) out.push([stack[i] as Value, stack[i + 1] as Value]);
+  const end = Math.min(to, from + 2 * CONTAINER_CAP);
+  const out = new Array<Value>(end - from);
+  for (let i = from; i < end; i++) out[i - from] = stack[i] as Value;
   return out;
 }
 
@@ -54,12 +55,12 @@ export function addItems(target: Value, stack: Stack, from: number, to: number, 
 export function setItems(target: Value, stack: Stack, from: number, to: number, at: number): void {
   if ((to - from) % 2 !== 0) throw new PickleError('odd number of items for a dict', at);
   if (!mutable(target, 'dict', at) || target.k !== 'dict') return;
-  const entries = target.entries;
+  const kv = target.kv;
   for (let i = from; i < to; i += 2) {
-    if (entries.length >= CONTAINER_CAP) {
+    if (kv.length >= 2 * CONTAINER_CAP) {
       target.truncated = true;
       return;
     }
-    entries.push([stack[i] as Value, stack[i + 1] as Value]);
+    kv.push(stack[i] as Value, stack[i + 1] as Value);
   }
 }

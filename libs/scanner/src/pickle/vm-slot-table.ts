@@ -67,8 +67,20 @@ export class SlotTable {
   }
 
   delete(idx: number): void {
-    let i = this.find(idx);
-    if (this.keys[i] !== idx) return;
+    const i = this.find(idx);
+    if (this.keys[i] === idx) this.removeAt(i);
+  }
+
+  /** Deletes `idx` only when it maps to `slot` (one probe instead of a get and a delete); true if it did. */
+  take(idx: number, slot: number): boolean {
+    const i = this.find(idx);
+    if (this.keys[i] !== idx || this.slots[i] !== slot) return false;
+    this.removeAt(i);
+    return true;
+  }
+
+  private removeAt(at: number): void {
+    let i = at;
     // Backward-shift deletion: move later entries of the same probe run into the hole so lookups never stop
     // early at it (no tombstones to accumulate).
     for (let j = (i + 1) & this.mask; this.keys[j] !== -1; j = (j + 1) & this.mask) {
