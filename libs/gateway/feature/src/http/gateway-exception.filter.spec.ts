@@ -19,6 +19,18 @@ describe('mapException', () => {
     expect(mapped.headers['Retry-After']).toBe('1');
   });
 
+  it('turns a dropped or refused data-store connection into 503 with Retry-After (pg, Redis, S3 shapes)', () => {
+    const terminated = Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }) });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:16399'), { code: 'ECONNREFUSED' });
+    const redis = Object.assign(new Error('Reached the max retries per request limit (which is 2).'), { name: 'MaxRetriesPerRequestError' });
+    const s3 = new Error('upload failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+    for (const error of [terminated, refused, redis, s3, new Error('Connection terminated unexpectedly')]) {
+      expect(mapException(error)).toEqual({ status: 503, message: 'the registry is busy; retry shortly', headers: { 'Retry-After': '1' } });
+    }
+    // A query the database refuses for its content stays a bug (500), not an outage.
+    expect(mapException(Object.assign(new Error('syntax error'), { code: '42601' })).status).toBe(500);
+  });
+
   it('explains oversized and malformed JSON bodies rejected by the body parser', () => {
     const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413, limit: 1024, length: 4096 });
     expect(mapException(tooLarge)).toMatchObject({ status: 413, message: 'request body of 4096 bytes exceeds the limit of 1024 bytes' });

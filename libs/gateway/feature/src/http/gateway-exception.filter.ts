@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { ClientError } from '../domain/client-error';
 import { RefusalRecorder } from './refusal-recorder';
 import { refusalReasonOf } from './refusal-rule';
+import { isStoreUnavailable } from './store-unavailable';
 
 interface Mapped {
   status: number;
@@ -58,9 +59,10 @@ export function mapException(exception: unknown): Mapped {
       typeof body === 'string' ? body : typeof body === 'object' && body !== null && 'message' in body ? String((body as { message: unknown }).message) : exception.message;
     return { status: exception.getStatus(), message, headers: {} };
   }
-  // Every database connection is busy (pg pool wait timed out): the registry is overloaded, not broken. Tell the
-  // client to come back instead of failing the request with a 500.
-  if (exception instanceof Error && /timeout exceeded when trying to connect/i.test(exception.message)) {
+  // Every database connection is busy (pg pool wait timed out), or a data store dropped or refused the connection
+  // (store-unavailable.ts): the registry is overloaded or a store is restarting, not broken. Tell the client to
+  // come back instead of failing the request with a 500.
+  if (isStoreUnavailable(exception)) {
     return { status: 503, message: 'the registry is busy; retry shortly', headers: { 'Retry-After': '1' } };
   }
   // Errors shaped like body-parser / http-errors (a 4xx `status`): malformed or oversized bodies.
