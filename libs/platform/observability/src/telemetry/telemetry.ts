@@ -1,4 +1,4 @@
-import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
@@ -67,6 +67,12 @@ export async function shutdownTelemetry(): Promise<void> {
   const current = state;
   state = null;
   if (current) await current.sdk.shutdown();
+  // The SDK leaves its provider, propagator and context manager registered as the API's globals, and the API
+  // refuses a second registration: without this, telemetry started again in the same process (tests sharing a
+  // worker, an app restarted in-process) would keep feeding the shut-down provider.
+  trace.disable();
+  propagation.disable();
+  context.disable();
 }
 
 export function isTelemetryStarted(): boolean {
