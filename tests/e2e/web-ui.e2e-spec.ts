@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations, focusedOutline, launchChromium, screenshot } from './support/browser';
 import { RegistryClient } from './support/registry-client';
+import { COMPLETE_URL, cutAfter, interceptChunks } from './support/upload-sessions';
 
 /** pickle.dumps only (never loads): what `torch.save` of an object with a hostile __reduce__ produces. */
 const maliciousPickle = () =>
@@ -311,7 +312,7 @@ describe('the web interface in Chromium against an embedded registry', () => {
     await screenshot(page, '07b-performance-workload');
   });
 
-  it('keeps the chosen file when an upload fails (a 5xx, then a dropped connection) and retries it whole until it is stored', async () => {
+  it('keeps the chosen file when an upload fails (a 5xx, then a dropped connection) and resumes it, sending only the rest', async () => {
     await page.getByRole('link', { name: 'Upload' }).click();
     await page.getByRole('heading', { name: 'Upload a package' }).waitFor();
     const zipPath = join(dataDir, 'retry-model.zip');
@@ -319,43 +320,45 @@ describe('the web interface in Chromium against an embedded registry', () => {
     writeFileSync(zipPath, zip);
     await page.getByLabel('Name').fill('retry-model');
     await page.getByLabel('Package (.zip)').setInputFiles(zipPath);
-    // The registry answers the first attempt 503; the connection drops on the second; the third reaches it.
-    let attempts = 0;
-    const packagePost = /\/artifact\/model\/package\?/;
-    await page.route(packagePost, async (route) => {
-      attempts += 1;
-      if (attempts === 1) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'object storage is unavailable' }) });
-      if (attempts === 2) return route.abort('connectionreset');
-      return route.continue();
+    // The registry answers the first chunk 503; the connection drops half-way through the second; the third gets in.
+    const half = Math.floor(zip.length / 2);
+    let cutStatus = 0;
+    const chunks = await interceptChunks(page, async (attempt, route, body) => {
+      if (attempt === 1) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'object storage is unavailable' }) });
+      if (attempt === 2) cutStatus = await cutAfter(route, body, half);
+      else await route.continue();
     });
     const stage = page.getByTestId('upload-failure-stage');
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent(), { timeout: UI_TIMEOUT }).toContain('The upload failed: object storage is unavailable');
-    expect(await stage.textContent()).toMatch(/refused or failed to store it \(HTTP 503\)\. Your choices and the chosen file are kept/);
+    expect(await stage.textContent()).toMatch(/refused or failed to store it \(HTTP 503\)\. Your choices and the chosen file are kept: press “Resume upload”/);
     await expectNoAxeViolations(page, 'upload failed with a server error');
     await screenshot(page, '04b-upload-failed');
-    await page.getByRole('button', { name: 'Retry upload' }).click();
-    await expect.poll(() => stage.textContent(), { timeout: UI_TIMEOUT }).toMatch(/connection broke off/);
+    await page.getByRole('button', { name: 'Resume upload' }).click();
+    await expect.poll(() => stage.textContent(), { timeout: UI_TIMEOUT }).toMatch(/connection broke off; the registry holds .+ of .+\. .*send only the remaining/);
+    expect(cutStatus).toBe(200);
+    expect(await page.locator('#upload-progress').getAttribute('value')).toBe(String(half));
     expect(await page.getByRole('alert').textContent()).toContain('Check your connection and try again.');
-    await expectNoAxeViolations(page, 'upload failed with a dropped connection');
-    // Nothing was re-chosen: the same file goes again, whole.
+    await expectNoAxeViolations(page, 'upload cut off mid-way, resumable');
+    await screenshot(page, '04c-upload-resumable');
+    // Nothing was re-chosen; the resume asks the registry's offset and sends only the bytes after it.
     expect(await page.locator('#upload-file').evaluate((el) => (el as unknown as { files: { length: number } }).files.length)).toBe(1);
-    await page.getByRole('button', { name: 'Retry upload' }).click();
+    await page.getByRole('button', { name: 'Resume upload' }).click();
     await expect.poll(() => page.getByTestId('scan-status').textContent(), { timeout: 120_000, interval: 1000 }).toContain('Ready: the package passed its checks.');
     expect(await stage.count()).toBe(0);
     expect(await page.locator('#upload-progress').getAttribute('value')).toBe(String(zip.length));
-    expect(attempts).toBe(3);
-    await page.unroute(packagePost);
+    expect(chunks.sent).toEqual([{ offset: 0, bytes: zip.length }, { offset: 0, bytes: zip.length }, { offset: half, bytes: zip.length - half }]);
+    await chunks.stop();
     const named = (await (await apiCall('GET', '/artifact/byName/retry-model')).json()) as unknown[];
     expect(named).toHaveLength(1);
 
-    // The answer is lost after the registry stored the package: the page finds it instead of offering a re-send.
-    // (Chromium does not hand a File-backed XHR body to the interceptor, so the same bytes are passed explicitly.)
+    // The answer to the completion is lost after the registry stored the package: the page asks the session and
+    // finds it stored instead of offering a re-send.
     let storedStatus = 0;
     await page.route(
-      packagePost,
+      COMPLETE_URL,
       async (route) => {
-        storedStatus = (await route.fetch({ postData: zip })).status();
+        storedStatus = (await route.fetch()).status();
         await route.abort('connectionreset');
       },
       { times: 1 },
@@ -365,10 +368,10 @@ describe('the web interface in Chromium against an embedded registry', () => {
     await page.getByTestId('upload-recovered').waitFor();
     expect(storedStatus).toBe(201);
     await expect.poll(() => page.getByTestId('scan-status').textContent(), { timeout: 120_000, interval: 1000 }).toContain('Ready: the package passed its checks.');
-    expect(await page.getByRole('button', { name: 'Retry upload' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Resume upload|Retry upload/ }).count()).toBe(0);
     expect((await (await apiCall('GET', '/artifact/byName/lost-answer-model')).json()) as unknown[]).toHaveLength(1);
     await expectNoAxeViolations(page, 'upload stored although its answer was lost');
-    await page.unroute(packagePost);
+    await page.unroute(COMPLETE_URL);
   });
 
   it('shows a model\'s release aliases, lets an approver approve a pending request by keyboard, and shows the alias history', async () => {

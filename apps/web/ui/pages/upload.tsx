@@ -1,29 +1,86 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
-import { ARTIFACT_TYPES, type Artifact, type ArtifactType } from '../api/types';
+import { ARTIFACT_TYPES, type ArtifactType } from '../api/types';
 import { ErrorBox } from '../components/error-box';
 import { Field } from '../components/field';
 import { formatBytes, formatSeconds } from '../format';
-import { idsNamed, storedDespiteFailure } from '../upload/lost-response';
+import { afterFailure } from '../upload/lost-response';
 import { addSample, figures, type Sample } from '../upload/progress';
 import { ScanWatch } from '../upload/scan-watch';
-import { sendZip } from '../upload/send';
-import { useSession } from '../session-context';
+import { abandonSession, completeSession, openSession, sendFrom } from '../upload/upload-session';
 import { IngestForm } from './ingest-form';
 
+/** The session a failed upload can resume: only for the very file and choices it was opened with. */
+interface Resumable {
+  id: string;
+  file: File;
+  key: string;
+}
+
 export default function UploadPage() {
-  const { claims } = useSession();
   const [type, setType] = useState<ArtifactType>('model');
   const [name, setName] = useState('');
   const [version, setVersion] = useState('');
   const [file, setFile] = useState<File>();
   const [errors, setErrors] = useState<{ name?: string; version?: string; file?: string }>({});
   const [samples, setSamples] = useState<Sample[]>([]);
+  const [acked, setAcked] = useState(0);
   const [uploading, setUploading] = useState(false);
   const [failure, setFailure] = useState<unknown>();
   const [created, setCreated] = useState<{ id: string; name: string; type: ArtifactType }>();
   const [recovered, setRecovered] = useState(false);
+  const [resumable, setResumable] = useState<Resumable>();
   const abort = useRef<AbortController | undefined>(undefined);
+  const key = `${type}\n${name.trim()}\n${version.trim()}`;
+  const canResume = resumable !== undefined && resumable.file === file && resumable.key === key;
+
+  /** Sends the file through an upload session: a new one, or (resume) the failed one from the offset it holds. */
+  const run = async (chosen: File, resume: Resumable | undefined) => {
+    setFailure(undefined);
+    setCreated(undefined);
+    setRecovered(false);
+    setUploading(true);
+    setSamples([]);
+    abort.current = new AbortController();
+    const signal = abort.current.signal;
+    const trimmed = name.trim();
+    let id = resume?.id;
+    try {
+      let offset = 0;
+      if (id === undefined) {
+        if (resumable) abandonSession(resumable.id);
+        setAcked(0);
+        id = (await openSession(type, trimmed, version.trim(), chosen.size)).id;
+        setResumable({ id, file: chosen, key });
+      } else {
+        const found = await afterFailure(id);
+        if (found !== undefined && 'stored' in found) return stored(found.stored, trimmed);
+        offset = found?.offset ?? acked;
+        setAcked(offset);
+      }
+      const session = id;
+      await sendFrom(session, chosen, offset, setAcked, (sent) => setSamples((s) => addSample(s, { at: performance.now(), bytes: sent })), signal);
+      const body = await completeSession(session);
+      setResumable(undefined);
+      setCreated({ id: body.metadata.id, name: body.metadata.name, type });
+    } catch (error) {
+      // A lost answer is not a lost upload: the session says whether the registry stored the package after all.
+      const found = id === undefined || error instanceof ApiError || signal.aborted ? undefined : await afterFailure(id);
+      if (found !== undefined && 'stored' in found) return stored(found.stored, trimmed);
+      if (found !== undefined) setAcked(found.offset);
+      if (id === undefined && error instanceof ApiError && error.status === 400 && /name/i.test(error.message)) setErrors({ name: error.message });
+      else if (id === undefined && error instanceof ApiError && error.status === 400 && /version/i.test(error.message)) setErrors({ version: error.message });
+      else setFailure(error);
+    } finally {
+      setUploading(false);
+    }
+  };
+
+  const stored = (artifactId: string, artifactName: string) => {
+    setResumable(undefined);
+    setRecovered(true);
+    setCreated({ id: artifactId, name: artifactName, type });
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -37,37 +94,13 @@ export default function UploadPage() {
       document.getElementById(found.name ? 'upload-name' : found.version ? 'upload-version' : 'upload-file')?.focus();
       return;
     }
-    setFailure(undefined);
-    setCreated(undefined);
-    setRecovered(false);
-    setUploading(true);
-    setSamples([]);
-    abort.current = new AbortController();
-    const trimmed = name.trim();
-    const params = new URLSearchParams({ name: trimmed });
-    if (version.trim()) params.set('version', version.trim());
-    // Only for users who may search: a refused look-up would be one more audited refusal per upload.
-    const before = claims?.isAdmin || claims?.permissions.includes('search') ? await idsNamed(trimmed, type) : undefined;
-    try {
-      const body = (await sendZip(`/artifact/${type}/package?${params}`, file, (sent) => setSamples((s) => addSample(s, { at: performance.now(), bytes: sent })), abort.current.signal)) as Artifact;
-      setCreated({ id: body.metadata.id, name: body.metadata.name, type });
-    } catch (error) {
-      // A lost answer is not a lost upload: re-sending would register the package twice.
-      const stored = error instanceof ApiError || abort.current.signal.aborted ? undefined : await storedDespiteFailure(trimmed, type, before);
-      if (stored !== undefined) {
-        setRecovered(true);
-        setCreated({ id: stored, name: trimmed, type });
-      } else if (error instanceof ApiError && error.status === 400 && /name/i.test(error.message)) setErrors({ name: error.message });
-      else if (error instanceof ApiError && error.status === 400 && /version/i.test(error.message)) setErrors({ version: error.message });
-      else setFailure(error);
-    } finally {
-      setUploading(false);
-    }
+    await run(file, undefined);
   };
 
   const total = file?.size ?? 0;
   const f = figures(samples, total);
-  const showProgress = uploading || (samples.length > 0 && (created !== undefined || failure !== undefined));
+  // After a failure the bar shows what the registry holds, even when no progress event came (a chunk cut at once).
+  const showProgress = uploading || ((samples.length > 0 || acked > 0) && (created !== undefined || failure !== undefined));
   return (
     <>
       <h1>Upload a package</h1>
@@ -84,8 +117,13 @@ export default function UploadPage() {
         <Field id="upload-version" label="Version (optional)" hint="Semantic version; the registry numbers it when empty" value={version} onChange={(e) => setVersion(e.target.value)} error={errors.version} />
         <Field id="upload-file" label="Package (.zip)" type="file" accept=".zip,application/zip" onChange={(e) => setFile(e.target.files?.[0])} error={errors.file} required />
         <div className="actions">
-          <button type="submit" disabled={uploading}>
-            {failure ? 'Retry upload' : 'Upload'}
+          {failure !== undefined && canResume && file && (
+            <button type="button" disabled={uploading} onClick={() => void run(file, resumable)}>
+              Resume upload
+            </button>
+          )}
+          <button type="submit" disabled={uploading} className={failure !== undefined && canResume ? 'secondary' : undefined}>
+            {failure === undefined ? 'Upload' : canResume ? 'Start over' : 'Retry upload'}
           </button>
           {uploading && (
             <button type="button" className="secondary" onClick={() => abort.current?.abort()}>
@@ -96,9 +134,9 @@ export default function UploadPage() {
       </form>
       {showProgress && (
         <div className="progress-block">
-          <progress id="upload-progress" aria-label="Upload progress" max={Math.max(1, total)} value={f.sent} />
+          <progress id="upload-progress" aria-label="Upload progress (bytes the registry has acknowledged)" max={Math.max(1, total)} value={acked} />
           <p data-testid="upload-figures" aria-live="off">
-            Sent {formatBytes(f.sent)} of {formatBytes(total)}
+            Sent {formatBytes(Math.max(f.sent, acked))} of {formatBytes(total)}
             {f.rate !== undefined ? ` · ${formatBytes(f.rate)}/s` : ''}
             {f.secondsLeft !== undefined && uploading ? ` · about ${formatSeconds(f.secondsLeft)} left` : ''}
           </p>
@@ -109,12 +147,11 @@ export default function UploadPage() {
           <ErrorBox error={failure} title="The upload failed" />
           <p data-testid="upload-failure-stage">
             {failure instanceof ApiError
-              ? `The registry received ${formatBytes(f.sent)} of ${formatBytes(total)} and refused or failed to store it (HTTP ${failure.status}).`
-              : f.sent < total
-                ? `The connection broke off after ${formatBytes(f.sent)} of ${formatBytes(total)} had been sent.`
-                : `All ${formatBytes(total)} were sent, but the connection broke off before the registry answered; it did not store the package.`}{' '}
-            Your choices and the chosen file are kept: press “Retry upload” to send it again. The registry has no resumable uploads, so the whole package is
-            sent again.
+              ? `The registry holds ${formatBytes(acked)} of ${formatBytes(total)} and refused or failed to store it (HTTP ${failure.status}).`
+              : `The connection broke off; the registry holds ${formatBytes(acked)} of ${formatBytes(total)}.`}{' '}
+            {canResume
+              ? `Your choices and the chosen file are kept: press “Resume upload” to send only the remaining ${formatBytes(total - acked)}.`
+              : 'Your choices and the chosen file are kept: press “Retry upload” to send it again.'}
           </p>
         </div>
       )}

@@ -59,6 +59,8 @@ import { DownloadService } from './packages/download.service';
 import { PackageZipCache } from './packages/package-zip-cache';
 import { PackagesController } from './packages/packages.controller';
 import { UploadService } from './packages/upload.service';
+import { UploadSessionsController } from './packages/upload-sessions.controller';
+import { UploadSessionsService } from './packages/upload-sessions.service';
 import { OrphanJanitor } from './janitor/orphan-janitor.service';
 import { VersionsController } from './packages/versions.controller';
 import { VersionsService } from './packages/versions.service';
@@ -123,6 +125,7 @@ const CONTROLLERS = [
   AliasRefController,
   VersionsController,
   PackagesController,
+  UploadSessionsController,
   SignaturesController,
   UploaderKeysController,
   SigningKeysController,
@@ -239,6 +242,7 @@ export class GatewayFeatureModule implements NestModule {
         SensitiveModelsService,
         DownloadMonitorService,
         UploadService,
+        UploadSessionsService,
         OrphanJanitor,
         VersionsService,
         InternalQueriesService,

@@ -11,6 +11,9 @@ const MATRIX_PROGRAM = 'process.exit(0);\n';
 /** A release request id no request has. */
 const RELEASE_REQUEST = '00000000-0000-4000-8000-000000000000';
 
+/** An upload session id no session has. */
+const UNKNOWN_SESSION = '00000000-0000-4000-8000-00000000beef';
+
 /** Attaches a monitor program to the model (as the fixture admin) and returns the path of its program. */
 async function withProgram(ctx: MatrixContext, id: string): Promise<string> {
   const path = `/artifacts/model/${id}/monitor`;
@@ -80,6 +83,15 @@ export const MATRIX_ROWS: Readonly<Record<string, MatrixRow>> = {
     allowed: 201,
     request: async (ctx) => ({ path: `/artifact/model/package?name=${ctx.unique('uploaded')}`, rawBody: await buildZip({ 'README.md': 'matrix' }), contentType: 'application/zip' }),
   },
+  // Resumable uploads: a session is its creator's alone (anyone else's, like an unknown one, answers 404).
+  'POST /upload-sessions': { allowed: 201, request: (ctx) => ({ path: '/upload-sessions', json: { type: 'model', name: ctx.unique('session'), total_bytes: 100 } }) },
+  'GET /upload-sessions/{session_id}': { allowed: 404, request: () => ({ path: `/upload-sessions/${UNKNOWN_SESSION}` }) },
+  'PATCH /upload-sessions/{session_id}': {
+    allowed: 404,
+    request: () => ({ path: `/upload-sessions/${UNKNOWN_SESSION}`, rawBody: Buffer.from('chunk'), contentType: 'application/offset+octet-stream' }),
+  },
+  'DELETE /upload-sessions/{session_id}': { allowed: 404, request: () => ({ path: `/upload-sessions/${UNKNOWN_SESSION}` }) },
+  'POST /upload-sessions/{session_id}/complete': { allowed: 404, request: () => ({ path: `/upload-sessions/${UNKNOWN_SESSION}/complete` }) },
   'PUT /artifacts/{artifact_type}/{id}': {
     allowed: 200,
     object: 'artifact',

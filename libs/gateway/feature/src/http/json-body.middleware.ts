@@ -5,8 +5,8 @@ import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 
 /**
  * Reads JSON request bodies with a hard size cap (413 beyond limits.maxJsonBodyBytes) and turns malformed JSON into
- * a 400, both through the exception filter. Zip uploads (application/zip, octet-stream) are left untouched so the
- * upload endpoint can stream them. If the app's own body parser already ran (Nest default), this is a no-op and that
+ * a 400, both through the exception filter. Zip uploads (application/zip, octet-stream) and upload-session chunks
+ * (application/offset+octet-stream) are left untouched so the upload endpoints can stream them. If the app's own body parser already ran (Nest default), this is a no-op and that
  * parser's limit applies; its errors carry a 4xx `status` that the exception filter maps the same way.
  */
 @Injectable()
@@ -16,7 +16,7 @@ export class JsonBodyMiddleware implements NestMiddleware {
   async use(req: Request, _res: Response, next: NextFunction): Promise<void> {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') return next();
     const type = (req.headers['content-type'] ?? '').toLowerCase();
-    if (type.startsWith('application/zip') || type.startsWith('application/octet-stream')) return next();
+    if (type.startsWith('application/zip') || type.startsWith('application/octet-stream') || type.startsWith('application/offset+octet-stream')) return next();
     const limit = this.settings.limits.maxJsonBodyBytes;
     const declared = Number(req.headers['content-length'] ?? '0');
     // Checked even when a body parser already ran, so limits.maxJsonBodyBytes holds whatever parser the app uses.

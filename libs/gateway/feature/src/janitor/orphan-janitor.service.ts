@@ -5,12 +5,15 @@ import { DataSource } from 'typeorm';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { GATEWAY_CLOCK, type Clock } from '../ports/clock.port';
+import { UPLOAD_SESSION_IDLE_MS, UploadSessionsService } from '../packages/upload-sessions.service';
 import { referencedBlobs } from './blob-references';
 import { JanitorLease } from './janitor-lease';
 import { sweepSpool } from './spool-sweeper';
 
 export interface JanitorReport {
   spoolRemoved: number;
+  /** Resumable upload sessions idle past their expiry, removed with their spool files. */
+  sessionsExpired: number;
   blobsRemoved: number;
   bytesRemoved: number;
   /** False when the lease was lost mid-run (another replica took over) and the pass stopped early. */
@@ -46,6 +49,7 @@ export class OrphanJanitor implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(GATEWAY_BLOB_STORE) private readonly blobs: GatewayBlobStore,
     @Inject(GATEWAY_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_LOGGER) logger: Logger,
+    private readonly uploadSessions: UploadSessionsService,
   ) {
     this.logger = logger.child({ context: 'OrphanJanitor' });
     this.lease = new JanitorLease(dataSource, 'orphans');
@@ -86,8 +90,9 @@ export class OrphanJanitor implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.stopped || this.running) return;
     try {
       const report = await this.collect({ respectInterval: true });
-      if (report && (report.blobsRemoved > 0 || report.spoolRemoved > 0)) {
-        this.logger.info('collected orphans', { blobs: report.blobsRemoved, bytes: report.bytesRemoved, spool_entries: report.spoolRemoved });
+      if (report && (report.blobsRemoved > 0 || report.spoolRemoved > 0 || report.sessionsExpired > 0)) {
+        const { blobsRemoved: blobs, bytesRemoved: bytes, spoolRemoved: spool_entries, sessionsExpired: upload_sessions } = report;
+        this.logger.info('collected orphans', { blobs, bytes, spool_entries, upload_sessions });
       }
     } catch (err) {
       this.logger.warn('janitor pass failed; retried at the next interval', { err });
@@ -95,6 +100,8 @@ export class OrphanJanitor implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async pass(respectInterval: boolean): Promise<JanitorReport | null> {
+    // Expiry is one conditional DELETE per session, safe on every replica at once, so it needs no lease.
+    const sessionsExpired = await this.uploadSessions.expire();
     const spoolRemoved = await this.sweepSpool();
     const minIntervalMs = respectInterval ? this.settings.gateway.janitor.intervalSeconds * 1000 : 0;
     if (!(await this.lease.acquire(this.owner, LEASE_MS, minIntervalMs))) return null;
@@ -123,11 +130,12 @@ export class OrphanJanitor implements OnApplicationBootstrap, OnModuleDestroy {
     } finally {
       await this.lease.release(this.owner, complete);
     }
-    return { spoolRemoved, blobsRemoved, bytesRemoved, complete };
+    return { spoolRemoved, sessionsExpired, blobsRemoved, bytesRemoved, complete };
   }
 
   private sweepSpool(): Promise<number> {
-    return sweepSpool(this.settings.gateway.tmpDir, this.cutoff());
+    // Session spools live as long as their session: one is an orphan only once it is older than any live session's.
+    return sweepSpool(this.settings.gateway.tmpDir, this.cutoff(), this.clock.now() - UPLOAD_SESSION_IDLE_MS - this.settings.gateway.janitor.graceSeconds * 1000);
   }
 
   private cutoff(): number {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 /** What the gateway itself creates in its scratch directory: upload spools and monitor-run directories. */
 const SPOOL_ENTRY = /^upload-[0-9a-f-]{36}\.zip$/;
 const MONITOR_RUN = /^run-[A-Za-z0-9]{6}$/;
+/** Resumable upload sessions' spools (packages/upload-sessions.service.ts), swept on their own, longer, cutoff. */
+const SESSION_ENTRY = /^session-[0-9a-f-]{36}\.part$/;
 
 /**
  * Removes upload spool files (packages/upload-spool.ts) and sensitive-model monitor run directories
@@ -11,8 +13,9 @@ const MONITOR_RUN = /^run-[A-Za-z0-9]{6}$/;
  * never reached its `finally` cleanup. Only names the gateway generates are touched, so a scratch directory pointed
  * at a shared place (/tmp) never loses anyone else's files. Returns how many entries were removed.
  */
-export async function sweepSpool(tmpDir: string, cutoffMs: number): Promise<number> {
+export async function sweepSpool(tmpDir: string, cutoffMs: number, sessionCutoffMs = cutoffMs): Promise<number> {
   let removed = await sweepMatching(tmpDir, SPOOL_ENTRY, cutoffMs);
+  removed += await sweepMatching(tmpDir, SESSION_ENTRY, sessionCutoffMs);
   removed += await sweepMatching(join(tmpDir, 'monitor'), MONITOR_RUN, cutoffMs);
   return removed;
 }

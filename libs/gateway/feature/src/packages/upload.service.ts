@@ -27,6 +27,9 @@ import { nextCounterVersion, requireVersionFree } from './version-lookup';
 
 const README = /^readme(\.(md|txt|rst))?$/i;
 
+/** A request body still to be spooled, or a zip already spooled by an upload session. */
+type UploadSource = { body: Readable; length: number | undefined } | { path: string };
+
 /**
  * Direct package upload (extension): spool → safe unzip into the blob store → one transaction that records the
  * version as stored (scan pending) and publishes PackageUploaded (v2: the manifest as a blob claim, written before the
@@ -57,12 +60,24 @@ export class UploadService {
     /** The uploader's own Sigstore bundle (base64), verified against their registered keys (uploader-keys.service.ts). */
     uploaderBundle?: string,
   ): Promise<ArtifactView> {
+    return this.create(type, rawName, rawVersion, { body, length }, actor, uploaderBundle);
+  }
+
+  /**
+   * A resumable upload's assembled zip (upload-sessions.service.ts): exactly the one-shot path from here on (same
+   * validation, quotas, audit and events). The caller keeps and removes its spool file.
+   */
+  createFromSpooledFile(type: ArtifactType, rawName: unknown, rawVersion: unknown, path: string, actor: RequestActor): Promise<ArtifactView> {
+    return this.create(type, rawName, rawVersion, { path }, actor);
+  }
+
+  private async create(type: ArtifactType, rawName: unknown, rawVersion: unknown, source: UploadSource, actor: RequestActor, uploaderBundle?: string): Promise<ArtifactView> {
     const name = validateArtifactName(rawName);
     const version = parseRequestedVersion(rawVersion) ?? assignedVersion(0);
     // Quotas (quotas/quota.service.ts) refuse before the body is read; the exact storage check is in the transaction.
     await this.quotas.takeUploadSlot(actor.name);
     await this.quotas.assertStorageNotFull(actor.name);
-    const files = await this.unpack(body, length);
+    const files = await this.unpack(source);
     const readme = await this.readReadme(files);
     const claims = await writePackageClaims(this.blobs, { files, metadata: {} });
     const id = newArtifactId();
@@ -94,7 +109,7 @@ export class UploadService {
     assertMayModifyArtifact(actor, await this.artifacts.require(this.dataSource.manager, type, id), 'update');
     if (named !== null) await requireVersionFree(this.dataSource.manager, id, named);
     await this.quotas.takeUploadSlot(actor.name);
-    const files = await this.unpack(body, length);
+    const files = await this.unpack({ body, length });
     const readme = await this.readReadme(files);
     const claims = await writePackageClaims(this.blobs, { files, metadata: {} });
     return this.dataSource.transaction(async (m) => {
@@ -135,11 +150,12 @@ export class UploadService {
     await this.outbox.enqueue(m, Topic.PackageUploadedV2, { ...ref, version, url: a.url, totalBytes, ...claims }, { key: a.id });
   }
 
-  private async unpack(body: Readable, length: number | undefined): Promise<ManifestEntry[]> {
+  private async unpack(source: UploadSource): Promise<ManifestEntry[]> {
     const { limits, gateway } = this.settings;
-    const path = await spoolToTempFile(body, gateway.tmpDir, limits.maxUploadBytes, length);
+    // PackageError (bomb, traversal, symlink, corrupt) is mapped to 400 by the exception filter.
+    if ('path' in source) return ingestZipToBlobStore(source.path, this.blobs, limits);
+    const path = await spoolToTempFile(source.body, gateway.tmpDir, limits.maxUploadBytes, source.length);
     try {
-      // PackageError (bomb, traversal, symlink, corrupt) is mapped to 400 by the exception filter.
       return await ingestZipToBlobStore(path, this.blobs, limits);
     } finally {
       await rm(path, { force: true });

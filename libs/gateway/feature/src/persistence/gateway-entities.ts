@@ -30,8 +30,10 @@ import { GatewayQuotas1764470000000 } from './gateway-quotas.migration';
 import { GatewayPackageZips1764480000000 } from './gateway-package-zips.migration';
 import { GatewayScannerPolicy1764900000000 } from './gateway-scanner-policy.migration';
 import { GatewaySealJobs1764920000000 } from './gateway-seal-jobs.migration';
+import { GatewayUploadSessions1764940000000 } from './gateway-upload-sessions.migration';
+import { UploadSessionEntity } from './upload-session.entity';
 import { releaseEntities } from '../releases/release.entities';
 
 /** What ServicePlatformModule.forService({ entities, migrations }) needs for the gateway schema. */
-export const gatewayEntities = [UserEntity, ArtifactEntity, ArtifactVersionEntity, DownloadEntity, ModelRatingEntity, AuthTokenEntity, SensitiveModelEntity, SensitiveDownloadEntity, SigningKeyEntity, ArtifactSignatureEntity, HfTokenEntity, UploaderKeyEntity, UploaderSignatureEntity, ...releaseEntities];
-export const gatewayMigrations = [GatewayInit1764300000000, GatewayRatings1764320000000, GatewayRatingGate1764330000000, GatewayVersionLabels1764340000000, GatewayAuth1764351000000, GatewaySensitive1764372000000, GatewayPopularity1764380000000, GatewaySignatures1764390000000, GatewayJanitor1764400000000, GatewayClaimChecks1764415500000, GatewaySearchIndex1764420000000, GatewayUploaderKeys1764430000000, GatewayHfTokens1764445000000, GatewayReleases1764460000000, GatewayQuotas1764470000000, GatewayPackageZips1764480000000, GatewayScannerPolicy1764900000000, GatewayTypeSeqIndex1764913000000, GatewaySealJobs1764920000000];
+export const gatewayEntities = [UserEntity, ArtifactEntity, ArtifactVersionEntity, DownloadEntity, ModelRatingEntity, AuthTokenEntity, SensitiveModelEntity, SensitiveDownloadEntity, SigningKeyEntity, ArtifactSignatureEntity, HfTokenEntity, UploaderKeyEntity, UploaderSignatureEntity, UploadSessionEntity, ...releaseEntities];
+export const gatewayMigrations = [GatewayInit1764300000000, GatewayRatings1764320000000, GatewayRatingGate1764330000000, GatewayVersionLabels1764340000000, GatewayAuth1764351000000, GatewaySensitive1764372000000, GatewayPopularity1764380000000, GatewaySignatures1764390000000, GatewayJanitor1764400000000, GatewayClaimChecks1764415500000, GatewaySearchIndex1764420000000, GatewayUploaderKeys1764430000000, GatewayHfTokens1764445000000, GatewayReleases1764460000000, GatewayQuotas1764470000000, GatewayPackageZips1764480000000, GatewayScannerPolicy1764900000000, GatewayTypeSeqIndex1764913000000, GatewaySealJobs1764920000000, GatewayUploadSessions1764940000000];
