@@ -55,6 +55,7 @@ import { HfTokensService } from './hf-mirror/hf-tokens.service';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { RefusalRecorder } from './http/refusal-recorder';
+import { RevocationReconciler } from './auth/revocation-reconciler';
 import { DownloadService } from './packages/download.service';
 import { PackageZipCache } from './packages/package-zip-cache';
 import { PackagesController } from './packages/packages.controller';
@@ -259,6 +260,7 @@ export class GatewayFeatureModule implements NestModule {
         PopularityHandlers,
         JsonBodyMiddleware,
         RefusalRecorder,
+        RevocationReconciler,
         HfTokensService,
         HfMirrorService,
         HfMissCache,

@@ -39,6 +39,11 @@ export interface TokenInfo extends TokenRecord {
  *
  * The cache value is 1 + uses: a fresh token's key is written as "1" at issue, so an INCR answering 1 means the key
  * was missing and the durable record must be consulted.
+ *
+ * A revocation is written to the database first, then the cache marker, then the row's `revocation_marked_at`. If
+ * the cache write fails (Redis briefly unreachable but keeping its data, or the process dies in between) the old
+ * counter would go on accepting the token, so RevocationReconciler re-marks every revoked, unexpired row whose mark
+ * time is missing (`reconcileRevocations`) until the cache takes it.
  */
 @Injectable()
 export class TokenLedger {
@@ -72,7 +77,7 @@ export class TokenLedger {
       return this.revokeRows(m, rows.map((r) => r.id), now);
     });
     await this.cache.set(counterKey(token.id), '1', this.ttlUntil(token.expiresAt));
-    await this.markRevoked(capped);
+    await this.markRevoked(this.dataSource.manager, capped);
     // Expired rows are useless (the JWT's own expiry refuses the token): prune a bounded batch per login.
     await this.dataSource.getRepository(AuthTokenEntity).createQueryBuilder().delete()
       .where(`id IN (SELECT id FROM ${qualifiedTable(this.dataSource, 'auth_tokens')} WHERE expires_at < :now LIMIT 500)`, { now }).execute();
@@ -126,7 +131,8 @@ export class TokenLedger {
     const row = await this.dataSource.getRepository(AuthTokenEntity).findOneBy({ id });
     const ttl = this.ttlUntil(expiresAt);
     if (row === null || row.revokedAt !== null) {
-      await this.cache.set(counterKey(id), String(REVOKED_MARK), ttl);
+      if (row === null || row.revocationMarkedAt !== null) await this.cache.set(counterKey(id), String(REVOKED_MARK), ttl);
+      else await this.markRevoked(this.dataSource.manager, [{ id, expiresAt }]);
       // No record: a token from before a reset wiped its user, or minted with a leaked secret. Refused either way.
       return { ok: false, reason: row === null ? 'unknown' : 'revoked' };
     }
@@ -147,9 +153,10 @@ export class TokenLedger {
     const rows = await m.getRepository(AuthTokenEntity).createQueryBuilder('t').select(['t.id', 't.expiresAt'])
       .where(`${condition} AND t.revokedAt IS NULL AND t.expiresAt > :now`, { ...params, now }).getMany();
     const revoked = await this.revokeRows(m, rows.map((r) => r.id), now);
-    // The cache marks go in before the transaction commits: if it then fails the tokens are refused anyway (fail
-    // closed), whereas marking after commit would leave a window in which a revoked token still works.
-    await this.markRevoked(revoked);
+    // Inside a caller's transaction the cache marks go in before it commits: if it then fails the tokens are refused
+    // anyway (fail closed). When the cache write fails after the revocation is durable, the rows stay unmarked and
+    // the reconciler sets the marks once the cache answers again.
+    await this.markRevoked(m, revoked);
     return revoked.map((r) => r.id);
   }
 
@@ -160,8 +167,25 @@ export class TokenLedger {
     return (result.raw as { id: string; expires_at: Date }[]).map((r) => ({ id: r.id, expiresAt: new Date(r.expires_at) }));
   }
 
-  private async markRevoked(tokens: { id: string; expiresAt: Date }[]): Promise<void> {
+  /**
+   * One reconciler pass: sets the cache marker of up to `limit` revoked, unexpired tokens whose mark time is missing,
+   * then records it; answers how many. Throws when the cache (or database) cannot be reached, leaving the rows for
+   * the next pass. Setting a marker is idempotent, so replicas polling the same rows at once do no harm.
+   */
+  async reconcileRevocations(limit: number): Promise<number> {
+    const pending = await this.dataSource.getRepository(AuthTokenEntity).createQueryBuilder('t').select(['t.id', 't.expiresAt'])
+      .where('t.revokedAt IS NOT NULL AND t.revocationMarkedAt IS NULL AND t.expiresAt > :now', { now: new Date(this.clock.now()) })
+      .orderBy('t.expiresAt').limit(limit).getMany();
+    await this.markRevoked(this.dataSource.manager, pending);
+    return pending.length;
+  }
+
+  /** Sets the cache markers, then records that they are set (only once all of them are). */
+  private async markRevoked(m: EntityManager, tokens: { id: string; expiresAt: Date }[]): Promise<void> {
+    if (tokens.length === 0) return;
     await Promise.all(tokens.map((t) => this.cache.set(counterKey(t.id), String(REVOKED_MARK), this.ttlUntil(t.expiresAt))));
+    await m.getRepository(AuthTokenEntity).createQueryBuilder().update().set({ revocationMarkedAt: new Date(this.clock.now()) })
+      .where('id IN (:...ids) AND revocation_marked_at IS NULL', { ids: tokens.map((t) => t.id) }).execute();
   }
 
   private ttlUntil(expiresAt: Date): number {

@@ -24,4 +24,8 @@ export class AuthTokenEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** When the cache marker of this revocation was known set; NULL while the reconciler still owes it one. */
+  @Column({ name: 'revocation_marked_at', type: 'timestamptz', nullable: true })
+  revocationMarkedAt!: Date | null;
 }
