@@ -87,4 +87,34 @@ describe('revocations whose cache marker was not set (Redis away after the commi
     expect(await redis.get(`gateway:token-uses:${expired.id}`)).toBeNull();
     expect(Number(await redis.get(`gateway:token-uses:${live.id}`))).toBeGreaterThanOrEqual(1e15);
   });
+
+  it('a revocation landing while a lost counter is being restored is not overwritten by the restore', async () => {
+    const token = await loginAsAdmin(app.client);
+    const id = jtiOf(token);
+    expect((await use(token)).status).toBe(200);
+    await redis.del(`gateway:token-uses:${id}`); // the cache lost the counter: the next use restores it from the row
+    const gatewayLedger = app.service.app.get(TokenLedger);
+    // The real cache, with the sign-out slipped in between the restore's read of the row and its write of the
+    // counter: the revocation commits and sets its mark, then the restore writes its count over it.
+    let raced = false;
+    const racing = {
+      incr: (key: string, ttl?: number) => redis.incr(key, ttl),
+      get: (key: string) => redis.get(key),
+      del: (key: string) => redis.del(key),
+      set: async (key: string, value: string, ttl?: number) => {
+        if (!raced && Number(value) < 1e15) {
+          raced = true;
+          expect(await gatewayLedger.revokeOne(ADMIN, id)).toBe(true);
+        }
+        await redis.set(key, value, ttl);
+      },
+    };
+    const settings = app.service.app.get<GatewaySettings>(GATEWAY_SETTINGS);
+    const restoring = new TokenLedger(app.dataSource, racing, settings, app.service.app.get<Clock>(GATEWAY_CLOCK));
+    const expiresAt = (await row(id)).expiresAt;
+    expect(await restoring.consume(id, expiresAt)).toEqual({ ok: false, reason: 'revoked' });
+    expect(raced).toBe(true);
+    expect(Number(await redis.get(`gateway:token-uses:${id}`))).toBeGreaterThanOrEqual(1e15);
+    expect((await use(token)).error).toMatch(/revoked/);
+  });
 });

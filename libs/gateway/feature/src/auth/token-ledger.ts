@@ -1,6 +1,6 @@
 import { qualifiedTable } from '@modelguard/persistence';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, Not } from 'typeorm';
 import { ClientError } from '../domain/client-error';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 import { AuthTokenEntity } from '../persistence/auth-token.entity';
@@ -139,6 +139,13 @@ export class TokenLedger {
     const uses = row.usesReserved + 1;
     if (uses <= this.maxUses) await this.reserve(id, uses + 2 * this.block);
     await this.cache.set(counterKey(id), String(1 + uses), ttl);
+    // A revocation that committed after the read above may have set its mark before this SET replaced it. Reading
+    // again closes that window: a revocation committed before this read is seen here and marked again, and one
+    // committed after it sets its own mark after our SET.
+    if (await this.dataSource.getRepository(AuthTokenEntity).existsBy({ id, revokedAt: Not(IsNull()) })) {
+      await this.cache.set(counterKey(id), String(REVOKED_MARK), ttl);
+      return { ok: false, reason: 'revoked' };
+    }
     return uses > this.maxUses ? { ok: false, reason: 'used up' } : { ok: true, uses };
   }
 
