@@ -1,17 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type HfMirrorFixture, startHfMirrorFixture } from './support/hf-mirror-fixture';
+import { benignAndEvilModels, type HfMirrorFixture, startHfMirrorFixture } from './support/hf-mirror-fixture';
 import { ensurePythonHfHub, HF_HUB_PY_VERSION, type PythonHfHub, pythonCacheDir, type PyResult, runHfHub } from './support/python-hf-hub';
 
-/** pickle.dumps only (never loads): what `torch.save` of an object with a hostile __reduce__ produces. */
-const maliciousPickle = (): Buffer =>
-  execFileSync('python3', ['-c', "import os,pickle,sys\nclass P:\n    def __reduce__(self): return (os.system, ('echo pwned',))\nsys.stdout.buffer.write(pickle.dumps(P(), protocol=2))"]);
-
-const BENIGN = 'py-fixtures/tiny-encoder';
-const EVIL = 'py-fixtures/evil-pickle';
-const CARD = '---\nlicense: apache-2.0\nlibrary_name: transformers\n---\n# tiny encoder\n\nA small test encoder for the ModelGuard HF mirror.\n';
+const { benign: BENIGN, evil: EVIL, models: MODELS } = benignAndEvilModels('py-fixtures', 1_500_000);
 
 /** The README's Python snippet ("Use ModelGuard as your HF_ENDPOINT"), which this spec runs. */
 function readmeSnippet(): string {
@@ -44,14 +37,7 @@ describe(`HF mirror: huggingface_hub ${HF_HUB_PY_VERSION} (Python) against Model
     }
     f = await startHfMirrorFixture({
       hub: {
-        models: [
-          {
-            id: BENIGN,
-            files: { 'README.md': CARD, 'config.json': '{"hidden_size": 8, "model_type": "bert"}', 'tokenizer/vocab.txt': '[PAD]\n[UNK]\nhello\n', 'empty.txt': '' },
-            generated: [{ path: 'model.safetensors', size: 1_500_000, format: 'safetensors' }],
-          },
-          { id: EVIL, files: { 'README.md': '# evil\n', 'config.json': '{}', 'pytorch_model.bin': maliciousPickle() } },
-        ],
+        models: MODELS,
         datasets: [],
       },
       github: true,

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,15 +8,9 @@ import { DEFAULT_ADMIN_NAME } from '@modelguard/gateway-feature';
 import { OpenApiContract } from '@modelguard/gateway-feature/testing';
 import { expectEventually, type FakeHuggingFace } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HfMirrorFixture, startHfMirrorFixture } from './support/hf-mirror-fixture';
+import { benignAndEvilModels, type HfMirrorFixture, startHfMirrorFixture } from './support/hf-mirror-fixture';
 
-/** pickle.dumps only (never loads): what `torch.save` of an object with a hostile __reduce__ produces. */
-const maliciousPickle = (): Buffer =>
-  execFileSync('python3', ['-c', "import os,pickle,sys\nclass P:\n    def __reduce__(self): return (os.system, ('echo pwned',))\nsys.stdout.buffer.write(pickle.dumps(P(), protocol=2))"]);
-
-const BENIGN = 'mirror-fixtures/tiny-encoder';
-const EVIL = 'mirror-fixtures/evil-pickle';
-const CARD = '---\nlicense: apache-2.0\nlibrary_name: transformers\n---\n# tiny encoder\n\nA small test encoder for the ModelGuard HF mirror.\n';
+const { benign: BENIGN, evil: EVIL, models: MODELS } = benignAndEvilModels('mirror-fixtures', 3_000_000);
 
 /**
  * The scan-gated Hugging Face mirror end to end, with the real `@huggingface/hub` client pointed at ModelGuard
@@ -45,14 +38,7 @@ describe('HF mirror: @huggingface/hub against ModelGuard (pull-through from the 
   beforeAll(async () => {
     f = await startHfMirrorFixture({
       hub: {
-        models: [
-          {
-            id: BENIGN,
-            files: { 'README.md': CARD, 'config.json': '{"hidden_size": 8, "model_type": "bert"}', 'tokenizer/vocab.txt': '[PAD]\n[UNK]\nhello\n', 'empty.txt': '' },
-            generated: [{ path: 'model.safetensors', size: 3_000_000, format: 'safetensors' }],
-          },
-          { id: EVIL, files: { 'README.md': '# evil\n', 'config.json': '{}', 'pytorch_model.bin': maliciousPickle() } },
-        ],
+        models: MODELS,
         datasets: [],
       },
       github: true,

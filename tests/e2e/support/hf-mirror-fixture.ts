@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,33 @@ import { type EmbeddedApp, startEmbedded } from '@modelguard/embedded';
 import { DEFAULT_ADMIN_NAME } from '@modelguard/gateway-feature';
 import { type FakeGitHub, type FakeHuggingFace, type FakeHuggingFaceOptions, startFakeGitHub, startFakeHuggingFace } from '@modelguard/testing';
 import { RegistryClient } from './registry-client';
+
+/** pickle.dumps only (never loads): what `torch.save` of an object with a hostile __reduce__ produces. */
+export const maliciousPickle = (): Buffer =>
+  execFileSync('python3', ['-c', "import os,pickle,sys\nclass P:\n    def __reduce__(self): return (os.system, ('echo pwned',))\nsys.stdout.buffer.write(pickle.dumps(P(), protocol=2))"]);
+
+export const TINY_ENCODER_CARD = '---\nlicense: apache-2.0\nlibrary_name: transformers\n---\n# tiny encoder\n\nA small test encoder for the ModelGuard HF mirror.\n';
+
+/**
+ * The two repos the mirror suites pull under `org`: a benign tiny encoder (card, config, a nested file, an empty
+ * file and generated safetensors weights of `weightBytes`) and a model whose weights are a hostile pickle.
+ */
+export function benignAndEvilModels(org: string, weightBytes: number): { benign: string; evil: string; models: NonNullable<FakeHuggingFaceOptions['models']> } {
+  const benign = `${org}/tiny-encoder`;
+  const evil = `${org}/evil-pickle`;
+  return {
+    benign,
+    evil,
+    models: [
+      {
+        id: benign,
+        files: { 'README.md': TINY_ENCODER_CARD, 'config.json': '{"hidden_size": 8, "model_type": "bert"}', 'tokenizer/vocab.txt': '[PAD]\n[UNK]\nhello\n', 'empty.txt': '' },
+        generated: [{ path: 'model.safetensors', size: weightBytes, format: 'safetensors' }],
+      },
+      { id: evil, files: { 'README.md': '# evil\n', 'config.json': '{}', 'pytorch_model.bin': maliciousPickle() } },
+    ],
+  };
+}
 
 export interface HfMirrorFixtureOptions {
   /** The fake Hub's repos (default: all recorded fixtures). */
