@@ -278,5 +278,6 @@ describe('the web interface in Chromium against an embedded registry', () => {
     expect((await (await apiCall('GET', '/artifact/byName/lost-answer-model')).json()) as unknown[]).toHaveLength(1);
     await expectNoAxeViolations(page, 'upload stored although its answer was lost');
     await page.unroute(COMPLETE_URL);
-  });
+    // Two uploads, each waited on until its scan verdict (up to 120 s apiece under load): more than the tier's 120 s.
+  }, 240_000);
 });
