@@ -10,6 +10,8 @@ import type { ManifestEntry } from '@modelguard/contracts';
 import { FsTestBlobStore } from '../test/fs-test-blob-store';
 import { ingestZipToBlobStore } from './zip-ingest';
 import { formatSha256Sums, streamZip } from './zip-writer';
+import { nativeCrc32 } from './yazl-native-crc32';
+import { createRequire } from 'node:module';
 
 const limits = { maxZipEntries: 100, maxUnpackedBytes: 50 * 1024 * 1024, maxZipRatio: 1000 };
 let dir: string;
@@ -65,6 +67,14 @@ describe('streamZip', () => {
     expect(out['config.json']).toEqual([8, manifest[1].sha256]);
     expect(out['README.md'][0]).toBe(8);
     expect(Object.keys(out)).toContain('SHA256SUMS');
+  });
+
+  it("computes entry CRC-32s with Node's native zlib.crc32, not buffer-crc32's JavaScript loop", () => {
+    const yazlCrc = createRequire(require.resolve('yazl'))('buffer-crc32') as { unsigned: (b: Buffer, p?: number) => number };
+    expect(yazlCrc.unsigned).toBe(nativeCrc32);
+    // The CRC-32 check value, whole and resumed from a partial CRC, as yazl feeds it chunk by chunk.
+    expect(yazlCrc.unsigned(Buffer.from('123456789'))).toBe(0xcbf43926);
+    expect(yazlCrc.unsigned(Buffer.from('6789'), yazlCrc.unsigned(Buffer.from('12345')))).toBe(0xcbf43926);
   });
 
   it('produces identical bytes for the same manifest (deterministic downloads)', async () => {

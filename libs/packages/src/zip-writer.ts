@@ -8,6 +8,9 @@ import { OpenBlob } from './blob-writer';
 import { classifyPath } from './classify';
 import { validateEntryName } from './entry-name';
 import { PackageError, describeName } from './package-error';
+import { useNativeCrc32ForYazl } from './yazl-native-crc32';
+
+useNativeCrc32ForYazl();
 
 export interface StreamZipOptions {
   /** Name of the checksum file added at the end; defaults to SHA256SUMS (suffixed if the package has one). */
