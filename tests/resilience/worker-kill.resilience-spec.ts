@@ -15,7 +15,7 @@ const SCAN_EVERY_MS = 600;
 const PICKLE_BYTES = 8 * 1024 * 1024;
 /** The kill comes once the load runs and the victim is in the middle of a scan (waited for up to KILL_WAIT_MS more). */
 const KILL_AFTER_MS = 6_000;
-const KILL_WAIT_MS = 10_000;
+const KILL_WAIT_MS = 15_000;
 const VICTIM = 'scan-a';
 const SURVIVOR = 'scan-b';
 
@@ -82,7 +82,13 @@ describe('one of two scan workers kill -9ed mid-scan under steady load: its jobs
 
     // Kill only while the victim is inside a scan: a job claimed ('running') and not finished.
     await sleep(KILL_AFTER_MS);
-    await expectEventually(async () => expect((await victimJobs(['running'])).length).toBeGreaterThan(0), { timeoutMs: KILL_WAIT_MS, intervalMs: 25 });
+    try {
+      await expectEventually(async () => expect((await victimJobs(['running'])).length).toBeGreaterThan(0), { timeoutMs: KILL_WAIT_MS, intervalMs: 25 });
+    } catch (error: unknown) {
+      // Seen once on a loaded machine: say what the victim was doing instead of only "expected 0 to be greater than 0".
+      const jobs = await queryRows<{ owner: string | null; status: string; n: number }>(run.databaseUrl, `SELECT owner, status, count(*)::int AS n FROM scan.scan_job WHERE artifact_id LIKE $1 GROUP BY 1, 2`, [`${prefix}%`]);
+      throw new Error(`${VICTIM} held no running scan job ${KILL_AFTER_MS + KILL_WAIT_MS} ms into the load; jobs by owner and status: ${JSON.stringify(jobs)}; ${VICTIM}'s last output:\n${victim.output().slice(-4000)}`, { cause: error });
+    }
     await victim.kill('SIGKILL');
     const killedAt = Date.now();
     // Nobody may claim these before their lease (SCAN_LEASE_MS) lapses, so this is what the victim held at its death.
