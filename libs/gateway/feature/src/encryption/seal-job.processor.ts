@@ -15,6 +15,14 @@ export type SealOutcome = 'done' | 'again' | 'retry' | 'failed' | 'lost' | 'abor
 /** 1 s before the second pass, doubling up to a minute (maxAttempts bounds how many). */
 const RETRY_BACKOFF = { initialMs: 1_000, maxMs: 60_000, jitter: 0.2 };
 
+/**
+ * Whether sensitive models' blobs are sealed on demand. Off: nothing is sealed. All: every blob is sealed on write
+ * already (older ones by the store migration job).
+ */
+export function sealsOnDemand(store: GatewayBlobStore): store is SelectiveEncryptionBlobStore {
+  return store instanceof SelectiveEncryptionBlobStore && !store.sealAllWrites;
+}
+
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 500) || 'unknown error';
 
 /**
@@ -65,8 +73,7 @@ export class SealJobProcessor {
   /** Seals what is not sealed yet; returns how many blobs this pass sealed, or null when aborted midway. */
   private async sealArtifact(artifactId: string, signal: AbortSignal): Promise<number | null> {
     const store = this.blobs;
-    // Off: nothing to do. All: every blob is sealed on write already (older ones by the store migration job).
-    if (!(store instanceof SelectiveEncryptionBlobStore) || store.sealAllWrites) return 0;
+    if (!sealsOnDemand(store)) return 0;
     const m = this.dataSource.manager;
     const versions = await m.getRepository(ArtifactVersionEntity).findBy({ artifactId });
     const shas = new Set<string>();

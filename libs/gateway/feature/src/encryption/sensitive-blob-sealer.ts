@@ -1,10 +1,10 @@
 import { Topic, type ArtifactUpdatedV1, type Envelope, type SensitivityChangedV1 } from '@modelguard/contracts';
 import { OnEvent, type EventContext } from '@modelguard/messaging';
 import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
-import { SelectiveEncryptionBlobStore } from '@modelguard/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { SensitiveModelEntity } from '../persistence/sensitive-model.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
+import { sealsOnDemand } from './seal-job.processor';
 import { SealJobStore } from './seal-job.store';
 import { SEAL_SETTINGS, type SealSettings } from './seal-settings';
 import { SealWorker } from './seal-worker.service';
@@ -43,8 +43,7 @@ export class SensitiveBlobSealer {
   }
 
   private async requestSealing(ctx: EventContext, artifactId: string, eventId: string): Promise<void> {
-    // Off: nothing to seal. All: every blob is sealed on write already (older ones by the store migration job).
-    if (!(this.blobs instanceof SelectiveEncryptionBlobStore) || this.blobs.sealAllWrites) return;
+    if (!sealsOnDemand(this.blobs)) return;
     if (!(await this.jobs.request(ctx.manager, artifactId, this.settings.workerId, this.settings.leaseMs))) {
       this.logger.info(`sealing of ${artifactId} already queued; event ${eventId} adds nothing`);
       return;

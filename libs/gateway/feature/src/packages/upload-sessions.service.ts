@@ -9,6 +9,7 @@ import type { RequestActor } from '../auth/actor';
 import { parseArtifactType } from '../domain/artifact-type';
 import { validateArtifactName } from '../domain/artifact-name';
 import { ClientError } from '../domain/client-error';
+import { isUuid } from '../domain/uuid';
 import { parseRequestedVersion } from '../domain/version-query';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../gateway-settings';
 import { UploadSessionEntity } from '../persistence/upload-session.entity';
@@ -66,8 +67,7 @@ export class UploadSessionsService {
     const openCount = await this.repo().count({ where: { owner: actor.name, state: 'open' } });
     if (openCount >= MAX_OPEN_UPLOAD_SESSIONS) throw new ClientError(409, `you have ${openCount} open upload sessions; complete or delete one first`);
     const id = randomUUID();
-    await mkdir(this.settings.gateway.tmpDir, { recursive: true });
-    await (await open_(this.spoolOf(id))).close();
+    await this.ensureSpool(id);
     const row = this.repo().create({
       id, owner: actor.name, artifactType: type, name, version, totalBytes: String(total), receivedBytes: '0', state: 'open', artifactId: null, expiresAt: this.expiry(),
     });
@@ -143,7 +143,7 @@ export class UploadSessionsService {
   }
 
   private async require(rawId: string, actor: RequestActor): Promise<UploadSessionEntity> {
-    const id = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(rawId) ? rawId : null;
+    const id = isUuid(rawId) ? rawId : null;
     const row = id === null ? null : await this.repo().findOneBy({ id });
     if (row === null) throw new ClientError(404, 'no such upload session');
     // Someone else's session is not even confirmed to exist; the refusal is audited (reason names it).
@@ -156,14 +156,17 @@ export class UploadSessionsService {
     if (row.state !== 'open') return row;
     const path = this.spoolOf(row.id);
     const size = await stat(path).then((s) => s.size, () => null);
-    if (size === null) {
-      await mkdir(this.settings.gateway.tmpDir, { recursive: true });
-      await (await open_(path)).close();
-    }
+    if (size === null) await this.ensureSpool(row.id);
     const onDisk = Math.min(size ?? 0, Number(row.totalBytes));
     if (onDisk >= Number(row.receivedBytes)) return row;
     await this.repo().update({ id: row.id, receivedBytes: row.receivedBytes }, { receivedBytes: String(onDisk) });
     return { ...row, receivedBytes: String(onDisk) };
+  }
+
+  /** Creates the session's spool file if it is missing; existing bytes are left alone. */
+  private async ensureSpool(id: string): Promise<void> {
+    await mkdir(this.settings.gateway.tmpDir, { recursive: true });
+    await (await open(this.spoolOf(id), 'a')).close();
   }
 
   private spoolOf(id: string): string {
@@ -177,11 +180,6 @@ export class UploadSessionsService {
   private repo(): Repository<UploadSessionEntity> {
     return this.dataSource.getRepository(UploadSessionEntity);
   }
-}
-
-/** Creates the file if missing and leaves existing bytes alone. */
-function open_(path: string) {
-  return open(path, 'a');
 }
 
 function parseOffset(raw: unknown): number {

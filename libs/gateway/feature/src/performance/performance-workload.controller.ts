@@ -3,10 +3,10 @@ import type { RequestActor } from '../auth/actor';
 import { CurrentActor, RequirePermission } from '../auth/auth.decorators';
 import { AuthGuard } from '../auth/auth.guard';
 import { ClientError } from '../domain/client-error';
+import { isUuid } from '../domain/uuid';
 import { PerformanceWorkloadService } from './performance-workload.service';
 import { parseWorkloadRequest } from './workload-request';
 
-const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Extension endpoints (openapi/modelguard-extensions.openapi.yaml), admin only: start the performance workload
@@ -27,7 +27,7 @@ export class PerformanceWorkloadController {
 
   @Get(':run_id')
   get(@Param('run_id') runId: string): Record<string, unknown> {
-    if (!RUN_ID.test(runId)) throw new ClientError(400, 'run_id must be the id POST /performance-workload returned');
+    if (!isUuid(runId)) throw new ClientError(400, 'run_id must be the id POST /performance-workload returned');
     return this.workload.get(runId);
   }
 }

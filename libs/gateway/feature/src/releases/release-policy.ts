@@ -1,5 +1,6 @@
 import { ALIAS_NAME_PATTERN } from '@modelguard/contracts';
 import { ClientError } from '../domain/client-error';
+import { isUuid } from '../domain/uuid';
 
 /** Who may approve a promotion to an alias, how many of them, and which gates the version must pass. */
 export interface AliasPolicy {
@@ -41,9 +42,7 @@ export function parseAliasName(raw: string): string {
   return raw;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 export function parseRequestId(raw: string): string {
-  if (!UUID.test(raw)) throw new ClientError(400, 'request id must be a UUID');
+  if (!isUuid(raw)) throw new ClientError(400, 'request id must be a UUID');
   return raw;
 }
