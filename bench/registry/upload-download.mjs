@@ -5,10 +5,15 @@
 // blob store; plus the registry process's memory, which must stay flat (< 300 MiB) because everything streams.
 //
 //   node bench/registry/upload-download.mjs [--gib 1] [--downloads 2] [--mode embedded|gateway] [--baseline-reps 3]
+//                                          [--static-pairs 3]
 //
 // --mode embedded (default): the whole registry in one process (what `npm start` runs), restarted once after its
 // first boot so PGlite's one-off initdb spike is reported apart (startRegistryRestarted). --mode gateway: the gateway process alone as in
 // distributed mode (lib/gateway-server.mjs), on a real Postgres database, with the scan verdict recorded by the script.
+// --static-pairs N: then N rounds of a plain BlobStore.get of the very zip file the registry serves (its cached zip
+// blob), one download of it from a plain Node static file server (lib/static-file-server.mjs, `http` +
+// `fs.createReadStream`), and one full download from the registry, in turn so all three see the same load; each
+// round's ratios and the two servers' CPU time are printed (CPU time is the steadier figure on a shared machine).
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -18,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { authenticate, expectStatus, makeAgent, request, waitForScan } from './lib/client.mjs';
 import { writeModelPackage } from './lib/package-zip.mjs';
 import { startStandaloneGateway } from './lib/gateway-server.mjs';
+import { cpuMs, startStaticFileServer } from './lib/static-file-server.mjs';
 import { startRegistryRestarted } from './lib/registry-server.mjs';
 import { printLogDigest } from './lib/server-log.mjs';
 import { fmt, load1, mbps, MiB, printTable, summarize } from './lib/stats.mjs';
@@ -29,6 +35,7 @@ const { values: args } = parseArgs({
     downloads: { type: 'string', default: '2' },
     mode: { type: 'string', default: 'embedded' },
     'baseline-reps': { type: 'string', default: '3' },
+    'static-pairs': { type: 'string', default: '3' },
   },
 });
 if (!['embedded', 'gateway'].includes(args.mode)) throw new Error('--mode must be embedded or gateway');
@@ -83,6 +90,38 @@ async function startServer(dist, dataDir, logFile) {
   if (args.mode === 'gateway') return { server: await startStandaloneGateway({ dist, dataDir, env: ENV, logFile }), initMem: null };
   const { server, firstBoot } = await startRegistryRestarted({ dist, dataDir, env: ENV, logFile });
   return { server, initMem: firstBoot };
+}
+
+/** Alternating rounds: the static server's download of the registry's cached zip file, then the registry's own. */
+async function staticPairs(pairs, dist, dataDir, etag, download, agent, serverPid) {
+  if (typeof etag !== 'string') throw new Error('no cached zip to compare with (the full download carried no ETag)');
+  const sha = etag.replaceAll('"', '');
+  const file = join(dataDir, 'blobs', 'sha256', sha.slice(0, 2), sha.slice(2, 4), sha);
+  const { FsBlobStore } = createRequire(import.meta.url)(join(dist, 'libs/platform/storage/src/index.js'));
+  const store = new FsBlobStore(join(dataDir, 'blobs'));
+  const reference = await startStaticFileServer(file);
+  const rows = [];
+  try {
+    for (let i = 1; i <= pairs; i++) {
+      // The same round's plain BlobStore.get of the same file (in this process, no HTTP): the first reference.
+      const g0 = performance.now();
+      const c = counter();
+      await pipeline(await store.get(sha), c.sink);
+      const getRate = mbps(c.bytes(), performance.now() - g0);
+      const c0 = cpuMs(reference.pid);
+      const plain = expectStatus(await request(reference.url, { path: '/package.zip', agent, discard: true }), [200], 'static download');
+      const c1 = cpuMs(reference.pid);
+      const r0 = cpuMs(serverPid);
+      const ours = await download();
+      const r1 = cpuMs(serverPid);
+      const a = mbps(plain.bytes, plain.ms);
+      const b = mbps(ours.bytes, ours.ms);
+      rows.push([`#${i}`, fmt(getRate), fmt(a), fmt(b), fmt(b / getRate, 2), fmt(b / a, 2), String(c1 - c0), String(r1 - r0), fmt((c1 - c0) / Math.max(1, r1 - r0), 2), load1()]);
+    }
+  } finally {
+    await reference.stop();
+  }
+  return rows;
 }
 
 async function main() {
@@ -142,19 +181,35 @@ async function main() {
     if (args.mode === 'embedded') {
       rows.push(['  then wait for scan verdict', fmt(pkg.payloadBytes / MiB), fmt(scan.waitedMs / 1000, 2), fmt(mbps(pkg.payloadBytes, scan.waitedMs)), '', load1()]);
     }
-    for (let i = 1; i <= downloads; i++) {
-      server.resetSampledPeak();
+    const download = async () => {
       const down = expectStatus(await request(server.url, { path: `/artifacts/model/${id}/download`, token, agent, discard: true }), [200], 'download');
       if (down.bytes < pkg.payloadBytes) throw new Error(`download returned ${down.bytes} bytes, fewer than the ${pkg.payloadBytes} payload bytes`);
+      return down;
+    };
+    let etag;
+    for (let i = 1; i <= downloads; i++) {
+      server.resetSampledPeak();
+      const down = await download();
+      etag = down.headers.etag ?? etag;
       const rate = mbps(down.bytes, down.ms);
-      rows.push([`gateway download #${i} (full zip)`, fmt(down.bytes / MiB), fmt(down.ms / 1000, 2), fmt(rate), fmt(rate / getRate, 2), load1()]);
+      const how = down.headers.etag ? 'cached zip' : 'assembled';
+      rows.push([`gateway download #${i} (full zip, ${how})`, fmt(down.bytes / MiB), fmt(down.ms / 1000, 2), fmt(rate), fmt(rate / getRate, 2), load1()]);
       await snap(`after download #${i}`);
     }
+    const pairs = Number(args['static-pairs']);
+    const staticRows = pairs > 0 ? await staticPairs(pairs, ws.dist, dataDir, etag ?? (await download()).headers.etag, download, agent, server.pid) : [];
     printTable(
       `[${args.mode}] Upload / download of a ${fmt(pkg.zipBytes / MiB)} MiB package (scan verdict: ${scan.version.scan_state}); ratio = gateway MiB/s / BlobStore MiB/s`,
       ['step', 'MiB', 'seconds', 'MiB/s', 'ratio', 'load1'],
       rows,
     );
+    if (staticRows.length > 0) {
+      printTable(
+        'Full download vs a plain BlobStore.get and a plain Node static file server (http + fs.createReadStream) of the same zip file, in turn each round; CPU ratio = static CPU / registry CPU',
+        ['round', 'BlobStore.get MiB/s', 'static MiB/s', 'registry MiB/s', 'vs get', 'vs static', 'static CPU ms', 'registry CPU ms', 'CPU ratio', 'load1'],
+        staticRows,
+      );
+    }
     printTable(
       `${args.mode === 'embedded' ? 'Embedded registry' : 'Standalone gateway'} process memory (pid ${server.pid}; sampled peak = max VmRSS every 100 ms during the phase; limit ${RSS_LIMIT / MiB} MiB)`,
       ['phase', 'VmRSS MiB', 'sampled peak MiB', 'VmHWM MiB', 'JS heap MiB', 'external MiB', 'load1'],

@@ -1,4 +1,4 @@
-import type { Readable, Transform } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
 import type { ComponentHealth } from '@modelguard/observability';
 import type { ByteRange } from '@modelguard/packages';
 
@@ -26,6 +26,16 @@ export interface PutBlobResult {
   created: boolean;
 }
 
+/** A whole blob opened by BlobStore.getVerified(). */
+export interface VerifiedBlob {
+  body: Readable;
+  /**
+   * True when the store streamed the bytes without the caller's check because it had itself verified this very
+   * stored copy before (fs: an unchanged file identity, see verified-stats.ts); false when they go through the check.
+   */
+  fromVerifiedStat: boolean;
+}
+
 /** One stored blob as listed by BlobStore.list(). */
 export interface StoredBlob {
   sha256: string;
@@ -45,6 +55,17 @@ export abstract class BlobStore {
   abstract put(body: Readable, opts?: PutBlobOptions): Promise<PutBlobResult>;
   /** Streams a blob (or an inclusive byte range of it). BlobNotFoundError / InvalidRangeError. */
   abstract get(sha256: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Streams a whole blob that is served as the bytes named `sha256`: through `check()` (a transform that fails,
+   * before passing on the last chunk, unless the bytes hash to `sha256`: DigestCheck), unless the store already
+   * knows that the stored copy it opened does. Only FsBlobStore knows that (it remembers files it saw pass a check);
+   * S3, PostgreSQL and encrypted stores always check (an object store gives no inode and ctime to trust, and a
+   * sealed blob is authenticated per chunk while it is decrypted anyway).
+   */
+  async getVerified(sha256: string, check: () => Transform): Promise<VerifiedBlob> {
+    // pipeline, not pipe: destroying the result (client gone) also ends the store's read, and errors travel on.
+    return { body: pipeline(await this.get(sha256), check(), () => undefined), fromVerifiedStat: false };
+  }
   abstract stat(sha256: string): Promise<{ size: number } | null>;
   /** Idempotent: deleting a missing blob is not an error. */
   abstract delete(sha256: string): Promise<void>;

@@ -2,14 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, open, opendir, readdir, rm, stat, statfs, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline as pipelineStreams, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ComponentHealth } from '@modelguard/observability';
 import type { ByteRange } from '@modelguard/packages';
 import { BlobIntegrityError, BlobNotFoundError } from './blob-errors';
 import { assertSha256, blobKey, isSha256, resolveRange } from './blob-id';
-import { BlobStore, type PutBlobOptions, type PutBlobResult, type StoredBlob } from './blob-store';
+import { BlobStore, type PutBlobOptions, type PutBlobResult, type StoredBlob, type VerifiedBlob } from './blob-store';
 import { HashingStream } from './hashing-stream';
+import { VerifiedStats, type VerifiedStatOptions } from './verified-stats';
+
+/**
+ * Whole-blob reads for serving go 1 MiB at a time: a 64 KiB stream buffer costs 16x the reads, stream callbacks and
+ * socket writes per byte (issue 13, bench/RESULTS.md). Ranges and other reads keep the default buffer.
+ */
+const SERVE_CHUNK = 1 << 20;
 
 /**
  * Blobs as files under `root` (embedded mode, single machine). Writes go to `root/tmp/<uuid>`, are
@@ -18,10 +25,15 @@ import { HashingStream } from './hashing-stream';
  */
 export class FsBlobStore extends BlobStore {
   private readonly tmpDir: string;
+  private readonly verified: VerifiedStats;
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    opts: { verifiedStats?: VerifiedStatOptions } = {},
+  ) {
     super();
     this.tmpDir = join(root, 'tmp');
+    this.verified = new VerifiedStats(opts.verifiedStats);
   }
 
   async put(body: Readable, opts: PutBlobOptions = {}): Promise<PutBlobResult> {
@@ -63,12 +75,56 @@ export class FsBlobStore extends BlobStore {
     return createReadStream(path, { start: r.start, end: r.end });
   }
 
+  /**
+   * The verified-stat fast path (issue 13): a file this process has already read whole and seen pass `check`, and
+   * whose identity (fstat of the descriptor opened here) has not changed since, is streamed as it is; otherwise the
+   * bytes go through `check` and, when it passes and the file did not change during the read, its identity is
+   * remembered (verified-stats.ts). Not recorded at put: a just-written file's ctime is always too recent to rule
+   * out a later write in the same timestamp tick, so the first full read after put still hashes.
+   */
+  override async getVerified(sha256: string, check: () => Transform): Promise<VerifiedBlob> {
+    const path = this.pathOf(sha256);
+    const fh = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'ENOENT' ? new BlobNotFoundError(sha256) : err;
+    });
+    let before;
+    try {
+      before = await fh.stat({ bigint: true });
+      if (!before.isFile()) throw new BlobNotFoundError(sha256);
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    const startedAt = Date.now();
+    const body = fh.createReadStream({ highWaterMark: SERVE_CHUNK });
+    if (this.verified.matches(sha256, before, startedAt)) return { body, fromVerifiedStat: true };
+    const checked = check();
+    const verified = this.verified;
+    // Runs once `checked` has passed its last chunk on, i.e. after its digest matched; before the consumer's 'end'.
+    const remember = new Transform({
+      transform: (chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) => cb(null, chunk),
+      flush: (cb: TransformCallback) => {
+        stat(path, { bigint: true }).then(
+          (after) => {
+            verified.record(sha256, before, after, startedAt);
+            cb();
+          },
+          () => cb(),
+        );
+      },
+    });
+    // pipeline, not pipe: a consumer that destroys the result (client gone) also closes the file, and a failed
+    // check destroys the result with its error.
+    return { body: pipelineStreams(body, checked, remember, () => undefined), fromVerifiedStat: false };
+  }
+
   async stat(sha256: string): Promise<{ size: number } | null> {
     const size = await this.sizeOf(this.pathOf(sha256));
     return size === null ? null : { size };
   }
 
   async delete(sha256: string): Promise<void> {
+    this.verified.forget(sha256);
     await rm(this.pathOf(sha256), { force: true });
   }
 

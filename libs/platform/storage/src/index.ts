@@ -1,5 +1,6 @@
 export { BlobStore } from './blob-store';
-export type { PutBlobOptions, PutBlobResult, StoredBlob } from './blob-store';
+export type { PutBlobOptions, PutBlobResult, StoredBlob, VerifiedBlob } from './blob-store';
+export type { VerifiedStatOptions } from './verified-stats';
 export { FsBlobStore } from './fs-blob-store';
 export { S3BlobStore } from './s3-blob-store';
 export type { S3BlobStoreOptions } from './s3-blob-store';

@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import type { ComponentHealth } from '@modelguard/observability';
 import type { ByteRange } from '@modelguard/packages';
-import { BlobStore, type PutBlobOptions, type PutBlobResult, type StoredBlob } from '../blob-store';
+import { BlobStore, type PutBlobOptions, type PutBlobResult, type StoredBlob, type VerifiedBlob } from '../blob-store';
 import type { BlobRewriter } from './blob-rewriter';
 import { type HeaderWriter, rewrapBlob } from './rewrap';
 import { MAGIC } from './chunk-format';
@@ -47,6 +47,18 @@ export class SelectiveEncryptionBlobStore extends BlobStore {
     if (await isSealed(this.raw, sha256)) {
       plain.destroy();
       return this.sealed.get(sha256, range);
+    }
+    return plain;
+  }
+
+  /** Plaintext blobs keep the driver's fast path (fs: verified stat); sealed ones are decrypted and checked. */
+  override async getVerified(sha256: string, check: () => Transform): Promise<VerifiedBlob> {
+    if (await isSealed(this.raw, sha256)) return super.getVerified(sha256, check);
+    const plain = await this.raw.getVerified(sha256, check);
+    // As in get(): a seal that committed between the look and the open is read through the decrypting path.
+    if (await isSealed(this.raw, sha256)) {
+      plain.body.destroy();
+      return super.getVerified(sha256, check);
     }
     return plain;
   }
