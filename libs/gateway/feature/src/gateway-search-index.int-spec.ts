@@ -76,6 +76,30 @@ describe('regex search index', () => {
     expect(await search('slow-writer-sentinel')).toEqual(['late-commit']);
   });
 
+  it('answers patterns without literals from the held texts exactly as a per-text scan, across edits and deletes', async () => {
+    const a = await create('nolit-a');
+    const b = await create('nolit-b');
+    const c = await create('nolit-c');
+    // Joined with `\n`, "...ends 7" + "x starts..." and a README line "7x" would match [0-9]x; on its own only c does.
+    await setReadme(a.metadata.id, 'first line\nends 7');
+    await setReadme(b.metadata.id, 'x starts here\nabc');
+    await setReadme(c.metadata.id, 'émoji 😀 then 9x');
+    expect(await search('[0-9]x')).toEqual(['nolit-c']);
+    // ^ and $ are the README's ends, not its lines'.
+    expect(await search('^[a-c]{3}$')).toEqual([]);
+    expect(await search('^x [a-z]')).toEqual(['nolit-b']);
+    expect(await search('(?m)^[a-c]{3}$')).toEqual(['nolit-b']); // inline m: answered by the table scan
+    expect(await search('[a-z] [0-9]$')).toEqual(['nolit-a']);
+    await setReadme(c.metadata.id, 'no mark now');
+    await setReadme(a.metadata.id, '3x');
+    expect(await search('[0-9]x')).toEqual(['nolit-a']);
+    // \A and \z are answered by the table scan, with the same semantics.
+    expect(await search('\\A[0-9]x\\z')).toEqual(['nolit-a']);
+    expect((await app.client.call('DELETE', `/artifacts/dataset/${a.metadata.id}`, { token })).status).toBe(200);
+    expect(await search('[0-9]x')).toEqual([]);
+    expect(app.service.app.get(SearchIndex).heldTextBytes).toBeGreaterThan(0);
+  });
+
   it('drops deleted artifacts from answers and from the index', async () => {
     const doomed = await create('doomed-artifact');
     expect(await search('doomed-art')).toEqual(['doomed-artifact']);

@@ -1,17 +1,26 @@
 import { qualifiedTable } from '@modelguard/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { joinedScan } from '../domain/joined-scan';
+import { SearchTexts } from '../domain/search-texts';
 import { sketchOf, mightMatch, type TrigramQuery, type TrigramSketch } from '../domain/trigram-sketch';
 
 /** Rows read per catch-up statement: each carries up to 256 KiB of README, so memory stays bounded. */
 const CATCH_UP_BATCH = 200;
 /** How often the index compares its size with the table's, to drop the sketches of deleted artifacts. */
 const COMPACTION_INTERVAL_MS = 60_000;
+/**
+ * The most name and README bytes held for literal-free regex search: 100,000 artifacts with 600-character READMEs
+ * take about 61 MiB. A registry past this answers such searches from the table, as before (slower, same result).
+ */
+export const MAX_HELD_TEXT_BYTES = 128 << 20;
 
 /**
  * An in-memory trigram sketch of every artifact's name and README (domain/trigram-sketch.ts), so a regex search
- * reads from the database only the artifacts that can match instead of every README. It holds sketches, never
- * the texts: 10,000 artifacts with 600-character READMEs take about 3 MB.
+ * reads from the database only the artifacts that can match instead of every README: 10,000 artifacts with
+ * 600-character READMEs take about 3 MB. For patterns with no literal to look up it also holds the texts
+ * themselves as UTF-8 (domain/search-texts.ts, up to MAX_HELD_TEXT_BYTES), searched in joined windows
+ * (domain/joined-scan.ts), which again only names candidates: the database rows decide.
  *
  * It follows the artifacts table through a change column rather than through events, because a search must see
  * a create or a README change the moment it commits (the next request may be on another replica): every search
@@ -24,6 +33,7 @@ const COMPACTION_INTERVAL_MS = 60_000;
 @Injectable()
 export class SearchIndex {
   private readonly sketches = new Map<string, TrigramSketch>();
+  private readonly texts = new SearchTexts(MAX_HELD_TEXT_BYTES);
   /** Rows written by transactions from this id on may still be unseen. */
   private lowerXid = '0';
   private catchingUp: Promise<void> | null = null;
@@ -39,15 +49,35 @@ export class SearchIndex {
     return ids;
   }
 
+  /**
+   * Ids of the artifacts whose name or README may match `pattern` (a superset of the matches), from the held
+   * texts; null when there are more than limit() (asked after catching up) or the texts are not all held. The
+   * pattern must have compiled and passed joinedScanSafe(). Past `deadline` it throws the search's 400.
+   */
+  async regexCandidates(pattern: string, deadline: number, limit: () => number): Promise<string[] | null> {
+    await this.catchUp();
+    if (!this.texts.complete) return null;
+    return joinedScan(this.texts.view(), pattern, { deadline, limit: limit() });
+  }
+
   /** Forgets artifacts a search found deleted. */
   forget(ids: readonly string[]): void {
-    for (const id of ids) this.sketches.delete(id);
+    for (const id of ids) {
+      this.sketches.delete(id);
+      this.texts.delete(id);
+    }
   }
 
   /** Drops everything (the registry was reset); the next search rebuilds from the table. */
   clear(): void {
     this.sketches.clear();
+    this.texts.clear();
     this.lowerXid = '0';
+  }
+
+  /** Bytes of name and README text held (0 once past MAX_HELD_TEXT_BYTES). */
+  get heldTextBytes(): number {
+    return this.texts.bytes;
   }
 
   get size(): number {
@@ -79,7 +109,10 @@ export class SearchIndex {
           ORDER BY search_xid, id LIMIT ${CATCH_UP_BATCH}`,
         [this.lowerXid, afterXid, afterId],
       )) as Array<{ id: string; name: string; readme: string | null; xid: string }>;
-      for (const row of rows) this.sketches.set(row.id, sketchOf([row.name, row.readme]));
+      for (const row of rows) {
+        this.sketches.set(row.id, sketchOf([row.name, row.readme]));
+        this.texts.set(row.id, row.name, row.readme);
+      }
       const last = rows[rows.length - 1];
       if (last === undefined || rows.length < CATCH_UP_BATCH) break;
       afterXid = last.xid;

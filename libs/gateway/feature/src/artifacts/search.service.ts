@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RE2 } from 're2-wasm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { ClientError } from '../domain/client-error';
+import { joinedScanSafe } from '../domain/joined-scan';
 import { requiredLiterals } from '../domain/regex-literals';
 import { compileSearchRegex, filterByRegex } from '../domain/regex-search';
 import { trigramQueryOf } from '../domain/trigram-sketch';
@@ -73,21 +74,30 @@ export class SearchService {
 
   /**
    * Regex over names and READMEs, under one wall-clock budget. When every match must contain some literal text,
-   * the trigram index names the few artifacts that can match and only those are read and tested; otherwise (or
-   * when the index lets most artifacts through) every artifact is read in keyset batches. RE2 decides either way.
+   * the trigram index names the few artifacts that can match and only those are read and tested; otherwise the
+   * index searches its in-memory copy of the texts (domain/joined-scan.ts) for the candidates. When neither
+   * narrows the search to a few, every artifact is read in keyset batches. RE2 on the rows read decides always.
    */
   async byRegex(body: unknown): Promise<ArtifactMetadataView[]> {
     if (typeof body !== 'object' || body === null) throw new ClientError(400, 'body must be {"regex": string}');
     const raw = (body as { regex?: unknown }).regex;
     const regex = compileSearchRegex(raw);
     const deadline = Date.now() + this.settings.gateway.regexBudgetMs;
-    const literals = trigramQueryOf(requiredLiterals(raw as string) ?? []);
-    const candidates = literals === null ? null : await this.index.candidates(literals);
-    const hits = candidates !== null && candidates.length <= Math.max(INDEXED_LIMIT, this.index.size / 4)
+    const pattern = raw as string;
+    const literals = trigramQueryOf(requiredLiterals(pattern) ?? []);
+    let candidates = literals === null ? null : await this.index.candidates(literals);
+    if ((candidates === null || candidates.length > this.indexedLimit()) && joinedScanSafe(pattern)) {
+      candidates = await this.index.regexCandidates(pattern, deadline, () => this.indexedLimit());
+    }
+    const hits = candidates !== null && candidates.length <= this.indexedLimit()
       ? await this.scanCandidates(regex, candidates, deadline)
       : await this.scanAll(regex, deadline);
     if (hits.length === 0) throw new ClientError(404, 'no artifact name or README matches the regex');
     return hits.map(metadataOf);
+  }
+
+  private indexedLimit(): number {
+    return Math.max(INDEXED_LIMIT, this.index.size / 4);
   }
 
   private async scanCandidates(regex: RE2, ids: string[], deadline: number): Promise<ArtifactEntity[]> {
