@@ -23,4 +23,9 @@ if [ ! -f "$main" ]; then
   echo "modelguard: unknown SERVICE '$SERVICE': $main does not exist. Available: $(ls "$home/dist/apps" | tr '\n' ' ')" >&2
   exit 64
 fi
+if [ "$SERVICE" = embedded ]; then
+  # The one-process registry's memory settings, as in scripts/start.sh (see there for why); overridable the same way.
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+  export NODE_OPTIONS="--max-semi-space-size=4${NODE_OPTIONS:+ $NODE_OPTIONS}"
+fi
 exec node "$main"

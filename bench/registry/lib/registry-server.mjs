@@ -25,6 +25,16 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 const BOOT_TIMEOUT_MS = 180_000;
 
+/**
+ * The memory settings `npm start` (scripts/start.sh) and the container (SERVICE=embedded) give the embedded process,
+ * so the benchmarks measure what users run; an environment value of the caller's still wins (MALLOC_ARENA_MAX, or a
+ * later --max-semi-space-size in BENCH_SERVER_NODE_ARGS). BENCH_EMBEDDED_UNTUNED=1 runs plain `node` for comparison.
+ */
+const EMBEDDED_TUNING =
+  process.env.BENCH_EMBEDDED_UNTUNED === '1'
+    ? { env: {}, execArgv: [] }
+    : { env: { MALLOC_ARENA_MAX: '2' }, execArgv: ['--max-semi-space-size=4'] };
+
 /** VmRSS / VmHWM (bytes) of a live process, from /proc/<pid>/status. */
 /** @param {number} pid */
 export function procMemory(pid) {
@@ -73,10 +83,10 @@ export async function startRegistry({ dist, dataDir, env = {}, logFile }) {
   const child = fork(join(here, 'server-child.cjs'), [], {
     cwd: join(here, '../../..'), // the gateway serves openapi/ relative to the working directory
     // Rate limits off: throughput benchmarks hammer from one address with one token (see gateway-server.mjs).
-    env: { ...process.env, LOG_LEVEL: 'warn', GATEWAY_RATE_LIMIT_PER_IDENTITY: '0', GATEWAY_RATE_LIMIT_PER_ADDRESS: '0', ...env, BENCH_DIST: dist, DATA_DIR: dataDir, HTTP_HOST: '127.0.0.1' },
+    env: { ...EMBEDDED_TUNING.env, ...process.env, LOG_LEVEL: 'warn', GATEWAY_RATE_LIMIT_PER_IDENTITY: '0', GATEWAY_RATE_LIMIT_PER_ADDRESS: '0', ...env, BENCH_DIST: dist, DATA_DIR: dataDir, HTTP_HOST: '127.0.0.1' },
     stdio: ['ignore', log.fd, log.fd, 'ipc'],
     // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server, not the load generator.
-    execArgv: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    execArgv: [...EMBEDDED_TUNING.execArgv, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
   });
   log.close(); // the child holds its own copy of the descriptor
   const pending = new Map();

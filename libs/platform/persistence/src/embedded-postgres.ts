@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { guardExtendedProtocol } from './pglite-session-guard';
 import { PgliteWireServer } from './pglite-wire-server';
@@ -38,6 +39,16 @@ export interface EmbeddedPostgresOptions {
  */
 const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'maintenance_work_mem=16MB'];
 
+/**
+ * PGlite's Postgres is a 9 MB WebAssembly module; as its functions get hot, V8 recompiles them with TurboFan on its
+ * background threads, one compilation per thread at once by default. Those compilations' scratch memory was the
+ * largest native allocation of the embedded process (56 MiB at its peak under heaptrack, freed afterwards but kept
+ * by the threads' malloc arenas): one at a time bounds it to one function's worth (bench/RESULTS.md, "Embedded
+ * memory: V8's young generation and malloc arenas"). The flag is read when compilation jobs are scheduled, so setting
+ * it here, before the module is compiled, is in time; it cannot go in NODE_OPTIONS (node refuses it there).
+ */
+const WASM_COMPILE_FLAGS = '--wasm-num-compilation-tasks=1';
+
 /** sun_path holds 108 bytes on Linux and 104 on macOS, terminator included. */
 const MAX_SOCKET_PATH = 103;
 const SOCKET_FILE = '.s.PGSQL.5432';
@@ -59,6 +70,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const socketPath = join(socketDir, SOCKET_FILE);
   let db: PGlite | undefined;
   try {
+    setFlagsFromString(WASM_COMPILE_FLAGS);
     db = await PGlite.create({ dataDir: dir, startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
     const guard = guardExtendedProtocol(db);
     const server = new PgliteWireServer({
