@@ -2,10 +2,13 @@
 // @ts-check
 // Benchmark 3: a registry of 500 models, one of them a ~25 MiB package uploaded through the API; 100 concurrent
 // clients (each with its own token and connection) download the full package several times. Reports aggregate
-// throughput, per-download latency (mean, median, p99), errors and the registry's memory.
+// throughput, per-download latency (mean, median, p99), errors and the registry's memory. Then the same load generator
+// runs against nginx (Debian package, a private process on a free loopback port, sendfile) serving a byte-identical
+// copy of the registry's response, fetched once after the registry row (the issue 13 target is >= 0.7x of nginx),
+// then against a plain Node static file server serving the same file.
 //
 //   node bench/registry/concurrent-downloads.mjs [--clients 100] [--per-client 4] [--mib 25] [--models 500]
-//                                                [--mode embedded|gateway]
+//                                                [--mode embedded|gateway] [--warm]
 // --mode gateway runs the gateway alone on a real Postgres database (lib/gateway-server.mjs; the script records the
 // scan verdict), to separate the gateway's own behaviour from PGlite sharing the embedded process.
 import { join } from 'node:path';
@@ -14,7 +17,9 @@ import { parseArgs } from 'node:util';
 import { authenticate, expectStatus, makeAgent, request, waitForScan } from './lib/client.mjs';
 import { writeModelPackage } from './lib/package-zip.mjs';
 import { startStandaloneGateway } from './lib/gateway-server.mjs';
+import { fetchToFile, findNginx, NGINX_INSTALL_HINT, procTreeUsage, startNginx } from './lib/nginx-reference.mjs';
 import { startRegistryRestarted } from './lib/registry-server.mjs';
+import { startStaticFileServer } from './lib/static-file-server.mjs';
 import { printLogDigest } from './lib/server-log.mjs';
 import { fmt, load1, MiB, pool, printTable } from './lib/stats.mjs';
 import { createWorkspace } from './lib/workspace.mjs';
@@ -26,6 +31,7 @@ const { values: args } = parseArgs({
     mib: { type: 'string', default: '25' },
     models: { type: 'string', default: '500' },
     mode: { type: 'string', default: 'embedded' },
+    warm: { type: 'boolean', default: false },
   },
 });
 const clients = Number(args.clients);
@@ -67,45 +73,87 @@ async function main() {
     const loginPeak = server.sampledPeak();
 
     // The load generator shared with the gateway's admin performance workload (libs/platform/loadgen), loaded from
-    // this benchmark's private compiled copy like the server itself.
+    // this benchmark's private compiled copy like the server itself. nginx gets the very same call below.
     const { runDownloadWorkload } = await import(pathToFileURL(join(ws.dist, 'libs/platform/loadgen/src/index.js')).href);
+    /** One measured row: load1, the server's CPU and disk writes (process tree) and the load generator's own CPU. */
+    const measure = async (baseUrl, path, serverPid) => {
+      const loadBefore = load1();
+      const u0 = procTreeUsage(serverPid);
+      const me0 = process.cpuUsage();
+      const r = await runDownloadWorkload({ baseUrl, path, tokens, clients, downloadsPerClient: perClient, minBytes: pkg.payloadBytes });
+      const me = process.cpuUsage(me0);
+      const u = procTreeUsage(serverPid);
+      return { r, load: `${loadBefore} / ${load1()}`, serverCpu: u.cpu - u0.cpu, written: u.written - u0.written, clientCpu: (me.user + me.system) / 1e6 };
+    };
+    const downloadPath = `/artifacts/model/${id}/download`;
+    // --warm: one untimed download first, so the row measures the registry's steady state (a cached zip) rather than
+    // the first downloads of a freshly uploaded version.
+    if (args.warm) expectStatus(await request(server.url, { path: downloadPath, token: tokens[0], discard: true }), [200], 'warm-up download');
     server.resetSampledPeak();
-    const loadBefore = load1();
-    const r = await runDownloadWorkload({
-      baseUrl: server.url,
-      path: `/artifacts/model/${id}/download`,
-      tokens,
-      clients,
-      downloadsPerClient: perClient,
-      minBytes: pkg.payloadBytes,
-    });
-    const s = r.latency;
-    const bytes = r.bytes;
-    const wallMs = r.wallMs;
-    const errors = new Map(Object.entries(r.errors));
+    const reg = await measure(server.url, downloadPath, server.pid);
     const mem = server.memory();
-    const errorText = errors.size === 0 ? '0' : [...errors].map(([k, v]) => `${v}x ${k}`).join(', ');
-    printTable(
-      `[${args.mode}] ${clients} concurrent clients x ${perClient} full downloads of a ${fmt(pkg.zipBytes / MiB)} MiB package (registry of ${Number(args.models)} models)`,
-      ['metric', 'value'],
-      [
-        ['downloads ok / attempted', `${r.succeeded} / ${clients * perClient}`],
-        ['errors', errorText],
-        ['bytes received (MiB)', fmt(bytes / MiB)],
-        ['wall time (s)', fmt(wallMs / 1000, 2)],
-        ['aggregate throughput (MiB/s)', fmt(r.throughputMiBps)],
-        ['latency mean (ms)', fmt(s.mean, 0)],
-        ['latency median (ms)', fmt(s.p50, 0)],
-        ['latency p99 (ms)', fmt(s.p99, 0)],
-        ['latency max (ms)', fmt(s.max, 0)],
-        [`registry peak VmRSS during ${clients} logins (MiB, sampled)`, fmt(loginPeak / MiB)],
-        ['registry peak VmRSS during downloads (MiB, sampled)', fmt(server.sampledPeak() / MiB)],
-        ['registry VmHWM since boot (MiB)', fmt(mem.hwm / MiB)],
-        ['load1 before / after', `${loadBefore} / ${load1()}`],
-      ],
+    const downloadPeak = server.sampledPeak();
+
+    // References, same load generator, same bytes: the registry's response body fetched once with the clients' own
+    // request, served by nginx (the issue 13 target: >= 0.7x of it) and by a plain Node static file server (`http` +
+    // `fs.createReadStream`, lib/static-file-server.mjs: what Node's stream path alone reaches on this machine).
+    const served = join(ws.tmp, 'served.zip');
+    const got = await fetchToFile(server.url, downloadPath, tokens[0], served);
+    if (got.status !== 200) throw new Error(`fetching the package for the references: HTTP ${got.status}`);
+    const nginxBin = findNginx();
+    let ngx = null;
+    let nginxVersion = '';
+    if (nginxBin === null) {
+      console.error(`nginx not installed: the nginx reference row is skipped (install it with: ${NGINX_INSTALL_HINT})`);
+    } else {
+      const nginx = await startNginx({ nginx: nginxBin, dir: join(ws.tmp, 'nginx'), file: served });
+      ws.onCleanup(() => nginx.stop());
+      nginxVersion = nginx.version;
+      ngx = await measure(nginx.url, nginx.path, nginx.pid);
+      await nginx.stop();
+    }
+    const plain = await startStaticFileServer(served);
+    // Stopped once only: a second stop() of a child killed by a signal would wait for an exit that already happened.
+    let plainStopped = null;
+    const stopPlain = () => (plainStopped ??= plain.stop());
+    ws.onCleanup(stopPlain);
+    const node = await measure(plain.url, '/package.zip', plain.pid);
+    await stopPlain();
+
+    const errorText = (r) => (Object.keys(r.errors).length === 0 ? '0' : Object.entries(r.errors).map(([k, v]) => `${v}x ${k}`).join(', '));
+    const ratio = (num, ref) => (num && ref ? fmt(num(reg) / num(ref), 2) : '');
+    const rows = [
+      ['downloads ok / attempted', (m) => `${m.r.succeeded} / ${clients * perClient}`, null],
+      ['errors', (m) => errorText(m.r), null],
+      ['bytes per download', (m) => String(m.r.bytes / Math.max(1, m.r.succeeded)), null],
+      ['wall time (s)', (m) => fmt(m.r.wallMs / 1000, 2), (m) => m.r.wallMs],
+      ['aggregate throughput (MiB/s)', (m) => fmt(m.r.throughputMiBps), (m) => m.r.throughputMiBps],
+      ['latency mean (ms)', (m) => fmt(m.r.latency.mean, 0), (m) => m.r.latency.mean],
+      ['latency median (ms)', (m) => fmt(m.r.latency.p50, 0), (m) => m.r.latency.p50],
+      ['latency p99 (ms)', (m) => fmt(m.r.latency.p99, 0), (m) => m.r.latency.p99],
+      ['latency max (ms)', (m) => fmt(m.r.latency.max, 0), (m) => m.r.latency.max],
+      ['server CPU during the run (s)', (m) => fmt(m.serverCpu, 1), (m) => m.serverCpu],
+      ['server disk writes during the run (MiB)', (m) => fmt(m.written / MiB, 0), null],
+      ['load generator CPU (s)', (m) => fmt(m.clientCpu, 1), (m) => m.clientCpu],
+      ['load1 before / after', (m) => m.load, null],
+    ].map(([label, cell, num]) => [label, cell(reg), ngx === null ? 'skipped' : cell(ngx), cell(node), ratio(num, ngx), ratio(num, node)]);
+    rows.push(
+      [`registry peak VmRSS during ${clients} logins (MiB, sampled)`, fmt(loginPeak / MiB), '', '', '', ''],
+      ['registry peak VmRSS during downloads (MiB, sampled)', fmt(downloadPeak / MiB), '', '', '', ''],
+      ['registry VmHWM since boot (MiB)', fmt(mem.hwm / MiB), '', '', '', ''],
     );
+    printTable(
+      `[${args.mode}] ${clients} concurrent clients x ${perClient} full downloads of a ${fmt(pkg.zipBytes / MiB)} MiB package (registry of ${Number(args.models)} models), ${args.warm ? 'after one warm-up download, ' : ''}in this order`,
+      ['metric', 'registry', 'nginx', 'node static', 'registry / nginx', 'registry / node static'],
+      rows,
+    );
+    console.log(`references serve the registry's response body: ${got.bytes} B, sha256 ${got.sha256.slice(0, 16)}…${nginxVersion ? `; ${nginxVersion}` : ''}`);
+    if (ngx !== null) {
+      const x = reg.r.throughputMiBps / ngx.r.throughputMiBps;
+      console.log(`target >= 0.7x of nginx's aggregate throughput: ${fmt(x, 2)}x, ${x >= 0.7 ? 'MET' : 'NOT met'}`);
+    }
     printLogDigest(logFile);
-    if (errors.size > 0) process.exitCode = 1;
+    if ([reg, ngx, node].some((m) => m !== null && Object.keys(m.r.errors).length > 0)) process.exitCode = 1;
   } finally {
     await ws.cleanup();
   }

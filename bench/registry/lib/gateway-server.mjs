@@ -19,7 +19,7 @@ const ADMIN_DB_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@12
 const BOOT_TIMEOUT_MS = 180_000;
 
 /** @returns {Promise<number>} */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

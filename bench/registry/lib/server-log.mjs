@@ -29,7 +29,9 @@ export function digestServerLog(path, top = 3) {
     if (entry.level === 'warn') warnings++;
     if (entry.level !== 'error' && entry.level !== 'fatal') continue;
     errors++;
-    const cause = typeof entry.stack === 'string' ? entry.stack.split('\n')[0] : (entry.error ?? '');
+    // The gateway's logger nests the error under `err` ({ message, stack, cause }); older lines carry `stack`/`error`.
+    const err = entry.err && typeof entry.err === 'object' ? entry.err : null;
+    const cause = typeof entry.stack === 'string' ? entry.stack.split('\n')[0] : (entry.error ?? err?.message ?? err?.type ?? '');
     // Ids in paths differ per request; strip hex runs so identical failures group together.
     const key = `${String(entry.msg).replace(/[0-9a-f]{16,}/g, '<id>')}: ${cause}`.slice(0, 200);
     counts.set(key, (counts.get(key) ?? 0) + 1);
