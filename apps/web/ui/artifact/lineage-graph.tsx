@@ -41,7 +41,8 @@ export function LineageGraphView({ graph }: { graph: LineageGraph }) {
           );
         })}
         {graph.nodes.map((n) => {
-          const p = placed.get(n.artifact_id)!;
+          const p = placed.get(n.artifact_id);
+          if (p === undefined) return null; // every node is placed by layoutLineage; this only satisfies the type
           const self = n.artifact_id === graph.artifact_id;
           const shown = n.name.length > 22 ? `${n.name.slice(0, 21)}…` : n.name;
 

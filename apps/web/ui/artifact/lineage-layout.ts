@@ -23,7 +23,7 @@ export function layoutLineage(input: LayoutInput): { placed: Map<string, Placed>
   const ids = new Set(input.nodes.map((n) => n.id));
   const parents = new Map<string, string[]>();
   for (const id of ids) parents.set(id, []);
-  for (const e of input.edges) if (ids.has(e.from) && ids.has(e.to) && e.from !== e.to) parents.get(e.to)!.push(e.from);
+  for (const e of input.edges) if (ids.has(e.from) && e.from !== e.to) parents.get(e.to)?.push(e.from);
 
   const column = new Map<string, number>();
   const visiting = new Set<string>();
@@ -32,7 +32,7 @@ export function layoutLineage(input: LayoutInput): { placed: Map<string, Placed>
     if (known !== undefined) return known;
     if (visiting.has(id)) return 0; // an edge closing a cycle: ignore it
     visiting.add(id);
-    const d = Math.max(-1, ...parents.get(id)!.map(depth)) + 1;
+    const d = Math.max(-1, ...(parents.get(id) ?? []).map(depth)) + 1;
     visiting.delete(id);
     column.set(id, d);
     return d;
@@ -40,7 +40,7 @@ export function layoutLineage(input: LayoutInput): { placed: Map<string, Placed>
   for (const n of input.nodes) depth(n.id);
 
   const columns: string[][] = [];
-  for (const n of input.nodes) (columns[column.get(n.id)!] ??= []).push(n.id);
+  for (const n of input.nodes) (columns[column.get(n.id) ?? 0] ??= []).push(n.id);
   const tallest = Math.max(1, ...columns.map((c) => c?.length ?? 0));
   const height = tallest * (NODE_H + GAP_Y) + GAP_Y;
   const placed = new Map<string, Placed>();
