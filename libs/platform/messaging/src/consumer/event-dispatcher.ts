@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@modelguard/observability';
 import { dltTopicOf, Headers, type TopicName } from '@modelguard/contracts';
-import { DATA_SOURCE, schemaOf } from '@modelguard/persistence';
+import { DATA_SOURCE, runInTransaction, schemaOf } from '@modelguard/persistence';
 import type { DataSource } from 'typeorm';
 import { decodeEnvelope } from '../envelope.codec';
 import { type RetryPolicy, RETRY_POLICY, redeliveryDelay } from './retry-policy';
@@ -71,7 +71,7 @@ export class EventDispatcher {
     const maxAttempts = this.retry.attempts + 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+        await runInTransaction(this.dataSource, async (manager) => {
           // The inbox row and the handler's writes commit together: a redelivery finds the row and skips.
           const inserted = (await manager.query(
             `INSERT INTO "${this.schema}"."inbox" ("consumer", "event_id", "topic") VALUES ($1, $2, $3)
