@@ -21,6 +21,9 @@ const INDEXED_LIMIT = 2_000;
 /** byName has no pagination in the spec; cap it so one popular name cannot return an unbounded list. */
 const BY_NAME_LIMIT = 10_000;
 
+/** The columns enumerate reads (byName the same): the metadata they answer with, and seq for the keyset cursor. */
+const LISTED_COLUMNS = ['seq', 'name', 'id', 'type'] as const satisfies readonly (keyof ArtifactEntity)[];
+
 interface ArtifactQuery {
   name: string;
   types: ArtifactType[] | null;
@@ -44,7 +47,8 @@ export class SearchService {
   async enumerate(body: unknown, rawOffset: unknown): Promise<Page> {
     const queries = parseQueries(body);
     const offset = parseOffset(rawOffset);
-    const qb = this.repo().createQueryBuilder('a').where('a.seq > :offset', { offset });
+    // Only what a listing shows: a whole row carries up to 256 KiB of README, and a page is 100 rows.
+    const qb = this.repo().createQueryBuilder('a').select(LISTED_COLUMNS.map((c) => `a.${c}`)).where('a.seq > :offset', { offset });
     const clauses: string[] = [];
     const params: Record<string, unknown> = {};
     queries.forEach((q, i) => {
@@ -67,7 +71,7 @@ export class SearchService {
 
   async byName(rawName: string): Promise<ArtifactMetadataView[]> {
     if (rawName.length === 0 || rawName.length > 255) throw new ClientError(400, 'name must be 1 to 255 characters');
-    const rows = await this.repo().find({ where: { name: rawName }, order: { seq: 'ASC' }, take: BY_NAME_LIMIT });
+    const rows = await this.repo().find({ select: { seq: true, name: true, id: true, type: true }, where: { name: rawName }, order: { seq: 'ASC' }, take: BY_NAME_LIMIT });
     if (rows.length === 0) throw new ClientError(404, `no artifact is named ${JSON.stringify(rawName)}`);
     return rows.map(metadataOf);
   }
