@@ -94,6 +94,7 @@ export class PerformanceWorkloadService implements OnModuleDestroy {
 
   private async execute(run: WorkloadRun, actor: RequestActor, signal: AbortSignal): Promise<void> {
     const issued: string[] = [];
+    let outcome: { status: 'succeeded' } | { status: 'failed'; error: string };
     try {
       if (run.request.registrySize !== null) {
         run.seeded = await this.seeder.seedUpTo(run.request.registrySize, actor, run.id.slice(0, 8), (n) => (run.seeded = n));
@@ -114,17 +115,18 @@ export class PerformanceWorkloadService implements OnModuleDestroy {
         signal,
         onDownload: (n) => (run.completed = n),
       });
-      run.status = 'succeeded';
+      outcome = { status: 'succeeded' };
       this.logger.info('performance workload finished', { run_id: run.id, downloads: run.result.succeeded, errors: run.result.attempted - run.result.succeeded, mib_per_s: run.result.throughputMiBps });
     } catch (err) {
-      run.status = 'failed';
-      run.error = err instanceof Error ? err.message.slice(0, 300) : 'the workload failed';
+      outcome = { status: 'failed', error: err instanceof Error ? err.message.slice(0, 300) : 'the workload failed' };
       this.logger.warn('performance workload failed', { run_id: run.id, err });
-    } finally {
-      run.finishedAt = new Date(this.clock.now());
-      this.active = null;
-      await this.revoke(actor.name, issued);
     }
+    // Revoked before the run shows as finished: a caller who sees it done must find its client tokens dead.
+    await this.revoke(actor.name, issued);
+    run.status = outcome.status;
+    if (outcome.status === 'failed') run.error = outcome.error;
+    run.finishedAt = new Date(this.clock.now());
+    this.active = null;
   }
 
   /** The clients' tokens are of no use after the run: revoke them rather than leave them live for an hour. */
