@@ -61,6 +61,11 @@ export interface GatewaySettings {
     quotas: { storageBytes: number; uploadsPerWindow: number; windowSeconds: number };
     /** The sealing worker of sensitive models' blobs (encryption/seal-settings.ts); defaults when absent. */
     sealWorker?: Partial<SealSettings>;
+    /**
+     * How long a full download waits for another request's build of the same package zip before building it itself
+     * (packages/build-flights.ts); 10 s when absent. Not an environment setting: tests raise it to keep waiters waiting.
+     */
+    zipBuildWaitMs?: number;
   };
 }
 

@@ -3,6 +3,9 @@ import type { Request, Response } from 'express';
 import { ClientError } from '../domain/client-error';
 import type { RefusalRecorder } from '../http/refusal-recorder';
 
+/** Room for the listeners a streamed download answer legitimately carries (see guardDownloadIntegrity). */
+const DOWNLOAD_RESPONSE_LISTENERS = 20;
+
 /** DigestCheck's message (libs/packages zip-writer.ts): the bytes read from the store are not the manifest's. */
 const DIGEST_MISMATCH = /does not match its manifest digest/;
 
@@ -31,6 +34,11 @@ export function integrityRefusal(reason: string): ClientError {
  * an answer it could not give.
  */
 export async function guardDownloadIntegrity(req: Request, res: Response, refusals: RefusalRecorder, stream: () => Promise<void>): Promise<void> {
+  // Not a leak: a streamed answer carries a fixed set of 'close' listeners, 5 from the HTTP/Express instrumentation,
+  // the drain tracker and the metrics middleware, then 6 from stream.pipeline() into it (its destroyer, pipe and
+  // end-of-stream hooks). 11 is one past Node's default of 10, so every download printed MaxListenersExceededWarning
+  // (traced with --trace-warnings under the concurrent-downloads benchmark, issue 13). Per response, not global.
+  res.setMaxListeners(Math.max(res.getMaxListeners(), DOWNLOAD_RESPONSE_LISTENERS));
   try {
     await stream();
   } catch (error: unknown) {

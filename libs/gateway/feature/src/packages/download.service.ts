@@ -20,6 +20,8 @@ export interface ResolvedDownload {
   artifact: ArtifactEntity;
   version: ArtifactVersionEntity;
   warning: string | null;
+  /** The signature bundle verified while resolving; absent when it was not read (then zipOptions reads it). */
+  bundle?: string;
 }
 
 /** Resolves which version is downloaded, applies the scan gate and records the download (row + event, one tx). */
@@ -46,8 +48,8 @@ export class DownloadService {
     if (version === null) throw new ClientError(404, `${artifact.name} has no version ${String(rawVersion ?? artifact.latestVersion)}`);
     const { warning } = checkDownloadGate(version);
     // Integrity (issue 11.2): the manifest served from must be the signed one (signing/signed-manifest.service.ts).
-    await this.signatures.assertServable(version);
-    return { artifact, version, warning };
+    const bundle = await this.signatures.assertServable(version);
+    return { artifact, version, warning, ...(bundle === undefined ? {} : { bundle }) };
   }
 
   /**
@@ -91,7 +93,8 @@ export class DownloadService {
 
   /** A full download carries the version's bundle (model.sig, or a suffixed name the signed statement reserved). */
   async zipOptions(d: ResolvedDownload, label: string): Promise<StreamZipOptions> {
-    const bundle = label === 'full' ? await this.signatures.bundleText(d.artifact.id, d.version.version) : null;
+    // The bundle resolve() verified (the same row: one read less per download), else read now.
+    const bundle = label !== 'full' ? null : d.bundle !== undefined ? d.bundle : await this.signatures.bundleText(d.artifact.id, d.version.version);
     return bundle === null ? {} : { extraFiles: [{ name: downloadExtrasFor(d.version.files.map((f) => f.path)).bundle, content: Buffer.from(bundle) }] };
   }
 }

@@ -48,9 +48,9 @@ export class PackagesController {
     const d = await this.downloads.resolve(parseArtifactType(rawType), parseArtifactId(rawId), query['version']);
     const selection = selectPackageFiles(d.version.files, query['part'], query['glob']);
     const zipOptions = await this.downloads.zipOptions(d, selection.label);
-    // The whole package is served from its assembled zip when one is cached; parts are always built on the fly.
-    const cacheKey = selection.label === 'full' ? await this.zips.cacheKeyFor(d, zipOptions) : null;
-    const cached = cacheKey === null ? null : await this.zips.lookup(cacheKey);
+    // The whole package is served from its assembled zip when one is cached, else assembled once while concurrent
+    // first downloads wait for that build (PackageZipCache.sendFull); parts are always built on the fly.
+    const { key: cacheKey, cached } = selection.label === 'full' ? await this.zips.findFull(d, zipOptions) : { key: null, cached: null };
     const range = cached === null ? null : this.zips.rangeOf(rangeHeader, cached.size);
     // A sensitive model's monitor program decides first, on the very zip served (sensitive/download-monitor.service.ts).
     await this.monitor.check(d, selection.files, selection.label, actor, zipOptions);
@@ -66,7 +66,7 @@ export class PackagesController {
       cached !== null
         ? this.zips.serve(cached, range, res)
         : cacheKey !== null
-          ? this.zips.assemble(d, cacheKey, (sha256) => this.blobs.get(sha256), res, zipOptions)
+          ? this.zips.sendFull(d, cacheKey, rangeHeader, (sha256) => this.blobs.get(sha256), res, zipOptions)
           : streamZip(selection.files, (sha256) => this.blobs.get(sha256), res, zipOptions),
     );
   }

@@ -29,23 +29,28 @@ export class SignedManifestService {
    * `m` is the caller's transaction when it has one (the release gates): read outside it, the signature would wait
    * for that very transaction on a single-session database (the embedded PGlite) and the request would hang.
    */
-  async assertServable(version: ArtifactVersionEntity, m: EntityManager = this.dataSource.manager): Promise<void> {
+  /**
+   * Returns the bundle it verified (undefined when it read none: a version that is not stored), so a download ships
+   * that very bundle without reading the row again (one query less per download, issue 13).
+   */
+  async assertServable(version: ArtifactVersionEntity, m: EntityManager = this.dataSource.manager): Promise<string | undefined> {
     // Nothing is served from a version still ingesting or failed (the gate refuses it); only stored ones are signed.
-    if (version.ingestState !== 'stored') return;
-    const statement = await this.verifiedStatement(version, m);
+    if (version.ingestState !== 'stored') return undefined;
+    const { statement, bundle } = await this.verifiedStatement(version, m);
     const problems = checkAgainstStatement(statement, version.files);
     if (problems.length > 0) {
       const list = problems.slice(0, 5).map((p) => `${JSON.stringify(p.path.slice(0, 200))} ${p.reason}`).join(', ');
       throw refusal(`version ${version.version} does not match its signed manifest (${list}); refusing to serve it`);
     }
+    return bundle;
   }
 
-  private async verifiedStatement(version: ArtifactVersionEntity, m: EntityManager): Promise<OmsStatement> {
+  private async verifiedStatement(version: ArtifactVersionEntity, m: EntityManager): Promise<{ statement: OmsStatement; bundle: string }> {
     const row = await m.getRepository(ArtifactSignatureEntity).findOneBy({ artifactId: version.artifactId, version: version.version });
     if (row === null) throw refusal(`version ${version.version} has no registry signature; refusing to serve it`);
     const key = await this.keys.trusted(row.keyId, m);
     try {
-      return verifyBundle(JSON.parse(row.bundle), (id) => (id === row.keyId ? key : undefined)).statement;
+      return { statement: verifyBundle(JSON.parse(row.bundle), (id) => (id === row.keyId ? key : undefined)).statement, bundle: row.bundle };
     } catch (error) {
       if (error instanceof BundleError || error instanceof SyntaxError) throw refusal(`the signature of version ${version.version} is invalid: ${error.message}`);
       throw error;
