@@ -17,6 +17,7 @@ cd "$ROOT"
 # - a 4 MiB semi-space (the default grows to 16 MiB; 2 of them make the young generation): the registry's
 #   short-lived garbage is small, and the full-size young generation was resident memory it never needed.
 # Either can be overridden: MALLOC_ARENA_MAX=8 npm start, NODE_OPTIONS=--max-semi-space-size=16 npm start.
+# (The app itself bounds the old generation's growth between full GCs: libs/embedded/src/embedded-app.ts.)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 export NODE_OPTIONS="--max-semi-space-size=4${NODE_OPTIONS:+ $NODE_OPTIONS}"
 # exec: the app becomes this process, so Ctrl-C / SIGTERM reach it directly and its exit code is ours.

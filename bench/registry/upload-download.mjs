@@ -140,14 +140,15 @@ async function main() {
     const { server, initMem } = await startServer(ws.dist, dataDir, logFile);
     ws.onCleanup(() => server.stop());
     const agent = makeAgent(4);
-    const mem = initMem ? [['first boot on empty DATA_DIR (then restarted)', fmt(initMem.rss / MiB), '', fmt(initMem.hwm / MiB), '', '', load1()]] : [];
+    const mem = initMem ? [['first boot on empty DATA_DIR (then restarted)', fmt(initMem.rss / MiB), '', fmt(initMem.hwm / MiB), '', '', '', load1()]] : [];
     let workPeak = 0; // highest sampled RSS while a transfer or scan ran
     const snap = async (phase) => {
       server.sampleNow();
       if (phase !== 'after boot') workPeak = Math.max(workPeak, server.sampledPeak());
       const m = server.memory();
       const u = server.heapBreakdown !== null ? await server.heapBreakdown() : null;
-      const heap = u ? [fmt(u.heapUsed / MiB), fmt(u.external / MiB)] : ['', ''];
+      // arrayBuffers: Buffers (streamed chunks, live or awaiting GC); external also counts PGlite's WASM memory.
+      const heap = u ? [fmt(u.heapUsed / MiB), fmt(u.external / MiB), fmt(u.arrayBuffers / MiB)] : ['', '', ''];
       mem.push([phase, fmt(m.rss / MiB), fmt(server.sampledPeak() / MiB), fmt(m.hwm / MiB), ...heap, load1()]);
     };
     await snap('after boot');
@@ -212,7 +213,7 @@ async function main() {
     }
     printTable(
       `${args.mode === 'embedded' ? 'Embedded registry' : 'Standalone gateway'} process memory (pid ${server.pid}; sampled peak = max VmRSS every 100 ms during the phase; limit ${RSS_LIMIT / MiB} MiB)`,
-      ['phase', 'VmRSS MiB', 'sampled peak MiB', 'VmHWM MiB', 'JS heap MiB', 'external MiB', 'load1'],
+      ['phase', 'VmRSS MiB', 'sampled peak MiB', 'VmHWM MiB', 'JS heap MiB', 'external MiB', 'Buffers MiB', 'load1'],
       mem,
     );
     const hwm = server.memory().hwm;
