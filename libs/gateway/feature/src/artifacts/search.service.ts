@@ -1,7 +1,7 @@
 import { ArtifactTypeSchema, type ArtifactType } from '@modelguard/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { RE2 } from 're2-wasm';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type FindOptionsSelect, type SelectQueryBuilder } from 'typeorm';
 import { ClientError } from '../domain/client-error';
 import { joinedScanSafe } from '../domain/joined-scan';
 import { requiredLiterals } from '../domain/regex-literals';
@@ -21,8 +21,8 @@ const INDEXED_LIMIT = 2_000;
 /** byName has no pagination in the spec; cap it so one popular name cannot return an unbounded list. */
 const BY_NAME_LIMIT = 10_000;
 
-/** The columns enumerate reads (byName the same): the metadata they answer with, and seq for the keyset cursor. */
-const LISTED_COLUMNS = ['seq', 'name', 'id', 'type'] as const satisfies readonly (keyof ArtifactEntity)[];
+/** The columns enumerate and byName read: the metadata they answer with, and seq for the keyset cursor. */
+const LISTED = { seq: true, name: true, id: true, type: true } as const satisfies FindOptionsSelect<ArtifactEntity>;
 
 interface ArtifactQuery {
   name: string;
@@ -48,7 +48,7 @@ export class SearchService {
     const queries = parseQueries(body);
     const offset = parseOffset(rawOffset);
     // Only what a listing shows: a whole row carries up to 256 KiB of README, and a page is 100 rows.
-    const qb = this.repo().createQueryBuilder('a').select(LISTED_COLUMNS.map((c) => `a.${c}`)).where('a.seq > :offset', { offset });
+    const qb = this.repo().createQueryBuilder('a').select(Object.keys(LISTED).map((c) => `a.${c}`)).where('a.seq > :offset', { offset });
     const clauses: string[] = [];
     const params: Record<string, unknown> = {};
     queries.forEach((q, i) => {
@@ -71,7 +71,7 @@ export class SearchService {
 
   async byName(rawName: string): Promise<ArtifactMetadataView[]> {
     if (rawName.length === 0 || rawName.length > 255) throw new ClientError(400, 'name must be 1 to 255 characters');
-    const rows = await this.repo().find({ select: { seq: true, name: true, id: true, type: true }, where: { name: rawName }, order: { seq: 'ASC' }, take: BY_NAME_LIMIT });
+    const rows = await this.repo().find({ select: LISTED, where: { name: rawName }, order: { seq: 'ASC' }, take: BY_NAME_LIMIT });
     if (rows.length === 0) throw new ClientError(404, `no artifact is named ${JSON.stringify(rawName)}`);
     return rows.map(metadataOf);
   }

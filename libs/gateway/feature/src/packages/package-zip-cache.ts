@@ -179,19 +179,21 @@ export class PackageZipCache {
       this.shared.inc();
       return this.serve(turn.value, this.rangeOf(rangeHeader, turn.value.size), res);
     }
+    const clientGone = () => res.socket?.destroyed !== false;
+    if (clientGone()) return turn.settle(null); // its client left while it waited: build nothing
     let found: CachedZip | null;
     try {
       // A build that committed between this request's first look and its turn (or in another replica).
-      found = res.socket?.destroyed === false ? await this.lookup(key) : null;
+      found = await this.lookup(key);
     } catch (error: unknown) {
       turn.settle(null);
       throw error;
     }
-    if (res.socket?.destroyed !== false) return turn.settle(null); // its client left while it waited: build nothing
     if (found !== null) {
       turn.settle(found);
-      return this.serve(found, this.rangeOf(rangeHeader, found.size), res);
+      return clientGone() ? undefined : this.serve(found, this.rangeOf(rangeHeader, found.size), res);
     }
+    if (clientGone()) return turn.settle(null);
     return this.assemble(d, key, open, res, opts, turn.settle);
   }
 

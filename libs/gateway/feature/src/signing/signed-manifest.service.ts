@@ -28,8 +28,6 @@ export class SignedManifestService {
   /**
    * `m` is the caller's transaction when it has one (the release gates): read outside it, the signature would wait
    * for that very transaction on a single-session database (the embedded PGlite) and the request would hang.
-   */
-  /**
    * Returns the bundle it verified (undefined when it read none: a version that is not stored), so a download ships
    * that very bundle without reading the row again (one query less per download, issue 13).
    */
