@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce } from '../e2e-kafka/support/build-once';
 import { createDistributedRun, type DistributedRun } from '../e2e-kafka/support/distributed-env';
 import { cluster, figure, sleep } from './support/cluster';
+import { withDiagnostics } from './support/diagnostics';
 import { countSampler, longestStall, packageStoredMessage, retryingSender, scanOutcome, TUNING, unpublishedScanEvents } from './support/scan-load';
 
 /** Steady load: audit events (ArtifactCreated) and scan requests (PackageStored), for LOAD_MS in total. */
@@ -79,15 +80,18 @@ describe('one broker of three kill -9ed under steady load: 0 events lost, 0 appl
     const backAt = Date.now() - t0;
     await load;
 
-    await expectEventually(async () => expect(await auditRows()).toBe(sent.audit), { timeoutMs: 120_000, intervalMs: 250 });
-    await expectEventually(
-      async () => {
-        const rows = await queryRows<{ versions: number }>(run.databaseUrl, `SELECT count(DISTINCT (artifact_id, version))::int AS versions FROM scan.scan_report WHERE artifact_id LIKE $1`, [`${prefix}-s%`]);
-        expect(rows[0].versions).toBe(sent.scan);
-      },
-      { timeoutMs: 120_000, intervalMs: 250 },
-    );
-    await expectEventually(async () => expect(await unpublishedScanEvents(run.databaseUrl, `${prefix}-s`)).toBe(0), { timeoutMs: 60_000, intervalMs: 250 });
+    // A failure here prints every group's state and lag and the services' logs: chaos runs rarely fail twice alike.
+    await withDiagnostics(testInfra.kafkaBrokers, services, async () => {
+      await expectEventually(async () => expect(await auditRows()).toBe(sent.audit), { timeoutMs: 120_000, intervalMs: 250 });
+      await expectEventually(
+        async () => {
+          const rows = await queryRows<{ versions: number }>(run.databaseUrl, `SELECT count(DISTINCT (artifact_id, version))::int AS versions FROM scan.scan_report WHERE artifact_id LIKE $1`, [`${prefix}-s%`]);
+          expect(rows[0].versions).toBe(sent.scan);
+        },
+        { timeoutMs: 120_000, intervalMs: 250 },
+      );
+      await expectEventually(async () => expect(await unpublishedScanEvents(run.databaseUrl, `${prefix}-s`)).toBe(0), { timeoutMs: 60_000, intervalMs: 250 });
+    });
     await sampler.stop();
 
     // Settle, so that a late redelivery would have been applied (and counted) before the final counts.
