@@ -1,5 +1,6 @@
 import { Topic, type ArtifactType, type ManifestEntry } from '@modelguard/contracts';
 import { DigestCheck, type ByteRange, type StreamZipOptions } from '@modelguard/packages';
+import { qualifiedTable } from '@modelguard/persistence';
 import { downloadExtrasFor } from '@modelguard/signing';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
@@ -9,7 +10,6 @@ import type { RequestActor } from '../auth/actor';
 import { ClientError } from '../domain/client-error';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import type { ArtifactEntity } from '../persistence/artifact.entity';
-import { DownloadEntity } from '../persistence/download.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 import { SignedManifestService } from '../signing/signed-manifest.service';
@@ -24,7 +24,7 @@ export interface ResolvedDownload {
   bundle?: string;
 }
 
-/** Resolves which version is downloaded, applies the scan gate and records the download (row + event, one tx). */
+/** Resolves which version is downloaded, applies the scan gate and records the download (row + event, one statement). */
 @Injectable()
 export class DownloadService {
   constructor(
@@ -53,27 +53,28 @@ export class DownloadService {
   }
 
   /**
-   * Writes the download history row and ArtifactDownloaded before any byte is sent. `clientAddress` rides on the
+   * Writes the download history row and ArtifactDownloaded before any byte is sent, in one statement (atomic, one
+   * round trip: under 100 concurrent downloads a four-statement transaction held a pooled connection across four
+   * turns of an event loop busy streaming, and the pool's waiters timed out into 503s). `clientAddress` rides on the
    * event for the package-confusion audit's traffic signals (confusion/popularity.handlers.ts).
    */
   async record(d: ResolvedDownload, part: string, actor: RequestActor, clientAddress?: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      await m.getRepository(DownloadEntity).insert({ artifactId: d.artifact.id, version: d.version.version, part, actorName: actor.name });
-      await this.outbox.enqueue(
-        m,
-        Topic.ArtifactDownloaded,
-        {
-          artifactId: d.artifact.id,
-          artifactType: d.artifact.type,
-          name: d.artifact.name,
-          version: d.version.version,
-          part,
-          actor: { name: actor.name, isAdmin: actor.isAdmin },
-          ...(clientAddress ? { clientAddress: clientAddress.slice(0, 128) } : {}),
-        },
-        { key: d.artifact.id },
-      );
-    });
+    const downloads = qualifiedTable(this.dataSource, 'downloads');
+    await this.outbox.enqueueWith(
+      this.dataSource.manager,
+      Topic.ArtifactDownloaded,
+      {
+        artifactId: d.artifact.id,
+        artifactType: d.artifact.type,
+        name: d.artifact.name,
+        version: d.version.version,
+        part,
+        actor: { name: actor.name, isAdmin: actor.isAdmin },
+        ...(clientAddress ? { clientAddress: clientAddress.slice(0, 128) } : {}),
+      },
+      { key: d.artifact.id },
+      { sql: `INSERT INTO ${downloads} (artifact_id, version, part, actor_name) VALUES ($1, $2, $3, $4)`, params: [d.artifact.id, d.version.version, part, actor.name] },
+    );
   }
 
   findFile(d: ResolvedDownload, path: string): ManifestEntry {

@@ -7,6 +7,14 @@ import type { EntityManager } from 'typeorm';
  */
 export interface EventOutbox {
   enqueue<T extends TopicName>(manager: EntityManager, topic: T, payload: PayloadOf<T>, opts: { key: string }): Promise<void>;
+  /** The caller's one-statement write and the event in a single statement (no transaction needed; see Outbox). */
+  enqueueWith<T extends TopicName>(
+    manager: EntityManager,
+    topic: T,
+    payload: PayloadOf<T>,
+    opts: { key: string },
+    write: { sql: string; params: readonly unknown[] },
+  ): Promise<void>;
 }
 
 export const GATEWAY_OUTBOX = Symbol('GATEWAY_OUTBOX');

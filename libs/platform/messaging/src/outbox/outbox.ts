@@ -37,4 +37,31 @@ export class Outbox {
     markOutboxWritten(manager);
     return envelope;
   }
+
+  /**
+   * Writes the caller's own row and the event in ONE statement (`WITH written AS (<write>) INSERT INTO outbox …`):
+   * atomic without an explicit transaction, one round trip instead of BEGIN, two INSERTs and COMMIT. For hot
+   * paths whose only state change is that row (a download's history row): the pooled connection is held for one
+   * statement instead of for a transaction whose statements each wait on a busy event loop.
+   *
+   * `write.sql` must be a single data-modifying statement (INSERT/UPDATE/DELETE, no trailing `;`) using `$1..$n`
+   * for `write.params`; Postgres runs a data-modifying CTE even though nothing reads it.
+   */
+  async enqueueWith<T extends TopicName>(
+    manager: EntityManager,
+    topic: T,
+    payload: PayloadOf<T>,
+    opts: EnqueueOptions,
+    write: { sql: string; params: readonly unknown[] },
+  ): Promise<Envelope<PayloadOf<T>>> {
+    const envelope = createEnvelope(this.options.service, topic, payload, opts);
+    const n = write.params.length;
+    await manager.query(
+      `WITH written AS (${write.sql})
+       INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "envelope", "headers") VALUES ($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5})`,
+      [...write.params, envelope.eventId, topic, envelope.key, JSON.stringify(envelope), JSON.stringify(captureTraceHeaders())],
+    );
+    markOutboxWritten(manager);
+    return envelope;
+  }
 }
