@@ -1,5 +1,6 @@
 import type { ScanInput } from '../core/types';
 import { readIntoOf } from './inputs';
+import { SHORT_ASCII_MAX, shortAscii } from './short-ascii';
 
 /** Raised when a structure claims more bytes than the input holds. */
 export class TruncatedError extends Error {}
@@ -45,6 +46,11 @@ export class ByteReader {
 
   has(n: number): boolean {
     return this.buf.length - this.p >= n;
+  }
+
+  /** Everything up to `end` is buffered: `fill` could add nothing, so a caller need not await it. */
+  buffersToEnd(): boolean {
+    return this.buf.length - this.p >= this.end - this.pos;
   }
 
   /** Makes at least `n` bytes available (fewer at end of input). Returns whether `n` are available. */
@@ -99,6 +105,13 @@ export class ByteReader {
   /** Decodes `n` buffered bytes as text without allocating a Buffer view. */
   text(n: number, encoding: 'utf8' | 'latin1'): string {
     const b = this.buf as SliceDecoders;
+    if (n <= SHORT_ASCII_MAX) {
+      const s = shortAscii(b, this.p, n);
+      if (s !== undefined) {
+        this.p += n;
+        return s;
+      }
+    }
     const end = this.p + n;
     const v = encoding === 'utf8' ? b.utf8Slice(this.p, end) : b.latin1Slice(this.p, end);
     this.p += n;

@@ -1,8 +1,10 @@
 /**
  * Memo index → ring slot for the containers held in the memo's ring of recent values (vm-memo.ts). A Map did
  * this job but cost a hash-table insert and delete per memoized container (millions on big pickles); this is
- * a linear-probing table in typed arrays, never more than 1/4 full. It starts at 16 cells and doubles up to
- * 4 × capacity, so the one-per-pickle table of a stream of tiny pickles stays tiny (issue 13, point 2).
+ * a linear-probing table in typed arrays, never more than 1/4 full. It starts at 8 cells and doubles up to
+ * 4 × capacity, so the one-per-pickle table of a stream of tiny pickles stays tiny (issue 13, point 2): 8 keys
+ * are 64 bytes, the most V8 allocates inside the heap (a bigger typed array gets an off-heap buffer, and 16
+ * cells made this constructor ~25% of the scan of such a stream).
  */
 export class SlotTable {
   private keys: Float64Array;
@@ -19,7 +21,7 @@ export class SlotTable {
     this.maxBits = bits;
     this.keys = new Float64Array(0);
     this.slots = new Uint16Array(0);
-    this.resize(Math.min(4, bits));
+    this.resize(Math.min(3, bits));
   }
 
   private resize(bits: number): void {
