@@ -1,7 +1,7 @@
 import { qualifiedTable } from '@modelguard/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { joinedScan } from '../domain/joined-scan';
+import { prefilteredScan } from '../domain/joined-scan';
 import { SearchTexts } from '../domain/search-texts';
 import { sketchOf, mightMatch, type TrigramQuery, type TrigramSketch } from '../domain/trigram-sketch';
 
@@ -51,13 +51,14 @@ export class SearchIndex {
 
   /**
    * Ids of the artifacts whose name or README may match `pattern` (a superset of the matches), from the held
-   * texts; null when there are more than limit() (asked after catching up) or the texts are not all held. The
+   * texts (those a prefilter derived from the pattern lets through, domain/regex-prefilter.ts); null when there are
+   * more than limit() (asked after catching up) or the texts are not all held. The
    * pattern must have compiled and passed joinedScanSafe(). Past `deadline` it throws the search's 400.
    */
   async regexCandidates(pattern: string, deadline: number, limit: () => number): Promise<string[] | null> {
     await this.catchUp();
     if (!this.texts.complete) return null;
-    return joinedScan(this.texts.view(), pattern, { deadline, limit: limit() });
+    return prefilteredScan(this.texts.view(), pattern, { deadline, limit: limit() });
   }
 
   /** Forgets artifacts a search found deleted. */

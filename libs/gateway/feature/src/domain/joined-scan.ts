@@ -1,6 +1,7 @@
 import { RE2 } from 're2-wasm';
 import { ClientError } from './client-error';
-import { codePointsOf, type HeldTexts } from './search-texts';
+import { textPrefilter } from './regex-prefilter';
+import { codePointsOf, narrowedView, type HeldTexts } from './search-texts';
 
 /**
  * Regex search over texts held in memory (domain/search-texts.ts) for patterns the trigram sketch cannot narrow.
@@ -170,6 +171,20 @@ export async function joinedScan(texts: HeldTexts, pattern: string, options: Joi
     from = next;
   }
   return found;
+}
+
+/**
+ * joinedScan() over only the texts whose name or README passes the pattern's prefilter (domain/regex-prefilter.ts):
+ * the same candidates, less the artifacts that cannot match. Without a prefilter, every held text is scanned.
+ */
+export function prefilteredScan(texts: HeldTexts, pattern: string, options: JoinedScanOptions): Promise<string[] | null> {
+  const test = textPrefilter(pattern);
+  if (test === null) return joinedScan(texts, pattern, options);
+  const kept = narrowedView(texts, (i) => {
+    const readme = texts.readme(i);
+    return test(texts.name(i)) || (readme !== null && test(readme));
+  });
+  return joinedScan(kept, pattern, options);
 }
 
 /** Mostly the mode that has cost less per text so far; each mode gets an early try and a periodic re-try. */

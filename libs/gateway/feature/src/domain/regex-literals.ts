@@ -1,3 +1,15 @@
+import {
+  alternationShape,
+  assertionShape,
+  charShape,
+  classShape,
+  escapeShape,
+  literalShape,
+  repeatedShape,
+  sequenceShape,
+  type Shape,
+} from './regex-shape';
+
 /**
  * Which literal strings a text must contain for a search regex to match it: the prefilter behind regex search
  * (artifacts/search-index.ts), after the idea of Russ Cox's trigram code search. The answer is an AND of OR-sets:
@@ -9,6 +21,9 @@
  * `\Q…\E`, `\x41`, `\p{L}`, POSIX classes, `{` that is not a repetition) makes it give up (`null`: scan
  * everything). It reads RE2's syntax, the engine that runs the search (re2-wasm passes patterns through almost
  * unchanged), and only patterns RE2 already compiled reach it.
+ *
+ * The same parse also builds each piece's shape (domain/regex-shape.ts: lengths, edge bytes, anchors, adjacent
+ * pairs), which the held-text scan's prefilter uses for patterns without a 3-character literal (regexShape()).
  */
 export type LiteralQuery = ReadonlyArray<ReadonlyArray<string>>;
 
@@ -21,12 +36,14 @@ interface Info {
   suffix: string;
   /** What any match of the piece contains: an AND of OR-sets. */
   all: string[][];
+  /** Lengths, edge characters, anchors and adjacent pairs of every match (domain/regex-shape.ts). */
+  shape: Shape;
 }
 
 class Unanalysable extends Error {}
 
-const ANY: Info = { exact: null, prefix: '', suffix: '', all: [] };
-const literal = (text: string): Info => ({ exact: text, prefix: text, suffix: text, all: [] });
+const any = (shape: Shape): Info => ({ exact: null, prefix: '', suffix: '', all: [], shape });
+const literal = (text: string, shape: Shape): Info => ({ exact: text, prefix: text, suffix: text, all: [], shape });
 /** Single-letter escapes that stand for one character of a class, or for an assertion. */
 const CLASS_OR_ASSERTION_ESCAPES = new Set(['d', 'D', 'w', 'W', 's', 'S', 'b', 'B', 'A', 'z', 'n', 'r', 't', 'f', 'v', 'a']);
 /** A literal repeated into an exact string stays this short; longer repetitions keep one copy as a requirement. */
@@ -34,11 +51,21 @@ const MAX_EXACT_REPEAT = 256;
 
 /** The literals every match of `pattern` contains, or null when the pattern is beyond this analysis. */
 export function requiredLiterals(pattern: string): LiteralQuery | null {
+  const info = analysed(pattern);
+  if (info === null) return null;
+  return simplified(info.exact !== null ? [[info.exact]] : [...info.all, [info.prefix], [info.suffix]]);
+}
+
+/** The shape of every match of `pattern` in single-line mode, or null when the pattern is beyond this analysis. */
+export function regexShape(pattern: string): Shape | null {
+  return analysed(pattern)?.shape ?? null;
+}
+
+function analysed(pattern: string): Info | null {
   try {
     const parser = new Parser(pattern);
     const info = parser.parseAlternation();
-    if (!parser.atEnd()) return null;
-    return simplified(info.exact !== null ? [[info.exact]] : [...info.all, [info.prefix], [info.suffix]]);
+    return parser.atEnd() ? info : null;
   } catch (error: unknown) {
     if (error instanceof Unanalysable) return null;
     throw error;
@@ -115,12 +142,12 @@ class Parser {
       case '(':
         return this.parseGroup();
       case '[':
-        this.skipClass();
-        return ANY;
+        return any(this.parseClass());
       case '.':
+        return any(charShape(null));
       case '^':
       case '$':
-        return ANY;
+        return any(assertionShape(c === '^', c === '$'));
       case '\\':
         return this.parseEscape();
       case '*':
@@ -129,7 +156,7 @@ class Parser {
       case '{':
         throw new Unanalysable();
       default:
-        return literal(c);
+        return literal(c, literalShape(c));
     }
   }
 
@@ -150,13 +177,15 @@ class Parser {
     if (this.next() !== '>') throw new Unanalysable();
   }
 
-  /** Skips a bracket class; anything whose end is ambiguous between dialects (`[]…]`, `[[:alpha:]]`) gives up. */
-  private skipClass(): void {
-    if (this.peek() === '^') this.pos++;
+  /** Reads a bracket class; anything whose end is ambiguous between dialects (`[]…]`, `[[:alpha:]]`) gives up. */
+  private parseClass(): Shape {
+    const negated = this.peek() === '^';
+    if (negated) this.pos++;
     if (this.peek() === ']') throw new Unanalysable();
+    const from = this.pos;
     for (;;) {
       const c = this.next();
-      if (c === ']') return;
+      if (c === ']') return classShape(this.chars.slice(from, this.pos - 1), negated);
       if (c === '[') throw new Unanalysable();
       if (c === '\\') this.next();
     }
@@ -165,10 +194,10 @@ class Parser {
   private parseEscape(): Info {
     const e = this.next();
     if (/^[A-Za-z0-9]$/.test(e)) {
-      if (CLASS_OR_ASSERTION_ESCAPES.has(e)) return ANY;
+      if (CLASS_OR_ASSERTION_ESCAPES.has(e)) return any(escapeShape(e));
       throw new Unanalysable(); // \x41, \u{…}, \p{L}, \Q…\E, \1, \C: one character or more, not modelled
     }
-    return literal(e); // an escaped punctuation character is itself
+    return literal(e, literalShape(e)); // an escaped punctuation character is itself
   }
 
   private peek(): string | undefined {
@@ -201,22 +230,24 @@ function sequence(items: Info[]): Info {
     all.push(...item.all);
     run = item.suffix;
   }
-  if (prefix === null) return literal(run);
+  const shape = sequenceShape(items.map((item) => item.shape));
+  if (prefix === null) return literal(run, shape);
   if (run.length > 0) all.push([run]);
-  return { exact: null, prefix, suffix: run, all };
+  return { exact: null, prefix, suffix: run, all, shape };
 }
 
 /** A match contains one branch's requirement: the union of each branch's strongest OR-set, if every branch has one. */
 function alternation(branches: Info[]): Info {
   const prefix = branches.map((b) => b.prefix).reduce(commonPrefix);
   const suffix = branches.map((b) => b.suffix).reduce(commonSuffix);
+  const shape = alternationShape(branches.map((b) => b.shape));
   const union: string[] = [];
   for (const branch of branches) {
     const key = branch.exact !== null ? [branch.exact] : strongest(branch.all);
-    if (key === null || key.some((text) => text.length === 0)) return { exact: null, prefix, suffix, all: [] };
+    if (key === null || key.some((text) => text.length === 0)) return { exact: null, prefix, suffix, all: [], shape };
     union.push(...key);
   }
-  return { exact: null, prefix, suffix, all: [union] };
+  return { exact: null, prefix, suffix, all: [union], shape };
 }
 
 function strongest(all: string[][]): string[] | null {
@@ -245,8 +276,9 @@ function commonSuffix(a: string, b: string): string {
 }
 
 function repeated(atom: Info, min: number, max: number): Info {
-  if (min === 0) return ANY;
-  if (atom.exact !== null && min === max && atom.exact.length * min <= MAX_EXACT_REPEAT) return literal(atom.exact.repeat(min));
+  const shape = repeatedShape(atom.shape, min, max);
+  if (min === 0) return any(shape);
+  if (atom.exact !== null && min === max && atom.exact.length * min <= MAX_EXACT_REPEAT) return literal(atom.exact.repeat(min), shape);
   // An exact atom repeated is required through its prefix and suffix (which equal it).
-  return { exact: null, prefix: atom.prefix, suffix: atom.suffix, all: atom.exact !== null ? [] : atom.all };
+  return { exact: null, prefix: atom.prefix, suffix: atom.suffix, all: atom.exact !== null ? [] : atom.all, shape };
 }

@@ -221,3 +221,20 @@ export function codePointsOf(text: string): number {
   }
   return text.length - pairs;
 }
+
+/** The texts of `view` for which keep(i) holds, in the same order (a prefilter's survivors, for the scan). */
+export function narrowedView(view: HeldTexts, keep: (i: number) => boolean): HeldTexts {
+  const picked: number[] = [];
+  for (let i = 0; i < view.count; i++) if (keep(i)) picked.push(i);
+  const at = Int32Array.from(picked);
+  const to = (i: number) => at[i] as number;
+  return {
+    count: at.length,
+    id: (i) => view.id(to(i)),
+    bytes: (i) => view.bytes(to(i)),
+    codePoints: (i) => view.codePoints(to(i)),
+    copyTo: (i, target, offset) => view.copyTo(to(i), target, offset),
+    name: (i) => view.name(to(i)),
+    readme: (i) => view.readme(to(i)),
+  };
+}
