@@ -6,3 +6,4 @@ export { PostgresHealthIndicator } from './postgres.health';
 export { buildServiceDataSource, migrateServiceSchema, type ServiceDataSourceOptions } from './service-data-source';
 export { schemaOf, qualifiedTable, assertSchemaName, type SchemaSource } from './schema-name';
 export type { HealthCheckResult, HealthIndicatorLike } from './health-indicator.types';
+export { keepClientErrorsInside, poolOf } from './pooled-client-errors';

@@ -1,6 +1,8 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@modelguard/config';
+import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { DataSource } from 'typeorm';
+import { keepClientErrorsInside, poolOf } from './pooled-client-errors';
 import { PostgresHealthIndicator } from './postgres.health';
 import { DATA_SOURCE, PERSISTENCE_OPTIONS, type PersistenceOptions } from './persistence.tokens';
 import { buildServiceDataSource, migrateServiceSchema } from './service-data-source';
@@ -14,7 +16,7 @@ class DataSourceCloser implements OnApplicationShutdown {
   }
 }
 
-async function connectAndMigrate(config: AppConfig, options: PersistenceOptions): Promise<DataSource> {
+async function connectAndMigrate(config: AppConfig, options: PersistenceOptions, logger: Logger | undefined): Promise<DataSource> {
   const url = config.database.url;
   if (!url) throw new Error('database.url is not set (embedded mode starts PGlite before booting services)');
   const dataSource = buildServiceDataSource({
@@ -24,6 +26,8 @@ async function connectAndMigrate(config: AppConfig, options: PersistenceOptions)
     applicationName: `modelguard-${config.serviceName}`,
   });
   await dataSource.initialize();
+  const pool = poolOf(dataSource);
+  if (pool !== undefined) keepClientErrorsInside(pool, (error) => logger?.warn(`a database connection in use failed: ${error.message}`));
   try {
     await migrateServiceSchema(dataSource);
   } catch (err) {
@@ -48,8 +52,8 @@ export class PersistenceModule {
         { provide: PERSISTENCE_OPTIONS, useValue: options },
         {
           provide: DataSource,
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => connectAndMigrate(config, options),
+          inject: [APP_CONFIG, { token: SERVICE_LOGGER, optional: true }],
+          useFactory: (config: AppConfig, logger?: Logger) => connectAndMigrate(config, options, logger),
         },
         { provide: DATA_SOURCE, useExisting: DataSource },
         DataSourceCloser,

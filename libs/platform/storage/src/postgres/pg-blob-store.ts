@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Pool } from 'pg';
 import type { PostgresStorageConfig } from '@modelguard/config';
 import type { ComponentHealth } from '@modelguard/observability';
-import { assertSchemaName } from '@modelguard/persistence';
+import { assertSchemaName, keepClientErrorsInside } from '@modelguard/persistence';
 import type { ByteRange } from '@modelguard/packages';
 import { BlobIntegrityError, BlobNotFoundError } from '../blob-errors';
 import { assertSha256, resolveRange } from '../blob-id';
@@ -47,8 +47,10 @@ export class PostgresBlobStore extends BlobStore {
       // includes every chunk written before it. A crash in between loses only an unnamed, swept upload.
       options: '-c synchronous_commit=off',
     });
-    // An idle connection dropped by the server must not crash the process; the next query opens a new one.
+    // A connection dropped by the server, idle or checked out between statements, must not crash the process:
+    // the statement in progress fails, and the pool opens a new connection for the next one.
     this.pool.on('error', () => undefined);
+    keepClientErrorsInside(this.pool, () => undefined);
   }
 
   /**
