@@ -34,6 +34,7 @@ describe('one broker of three kill -9ed under steady load: 0 events lost, 0 appl
   });
 
   it('keeps delivering through the outage and the rejoin, and every event is applied exactly once', async () => {
+    await Promise.all(['audit', 'scan'].map((service) => run.startAtEnd(service)));
     services.push(await spawnService('audit', run.envFor('audit', TUNING)));
     services.push(await spawnService('scan', run.envFor('scan', { ...TUNING, SCAN_WORKER_ID: 'scan-a' })));
     const storageRoot = run.envFor('scan')['STORAGE_ROOT'];

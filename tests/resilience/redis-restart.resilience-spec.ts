@@ -36,6 +36,7 @@ describe('Redis restarted (a private redis-server, no persistence): token counts
 
   it('refuses with 503 + Retry-After while Redis is away, never lets an expired or revoked token through, and resumes counts from the database', async () => {
     if (!redis) throw new Error('no redis');
+    await run.startAtEnd('gateway');
     gateway = await spawnService('gateway', run.envFor('gateway', {
       CACHE_DRIVER: 'redis', REDIS_URL: redis.url, CACHE_KEY_PREFIX: `rr-${run.id}:`,
       AUTH_TOKEN_TTL_SECONDS: String(TTL_S), GATEWAY_RATE_LIMIT_PER_IDENTITY: String(PER_IDENTITY), GATEWAY_RATE_LIMIT_WINDOW_SECONDS: '3600',

@@ -50,6 +50,7 @@ describe('one of two scan workers kill -9ed mid-scan under steady load: its jobs
   });
 
   it('the surviving worker takes over the leased jobs, and every scan yields one report and one ScanCompleted', async () => {
+    await run.startAtEnd('scan');
     const [victim, survivor] = await Promise.all([VICTIM, SURVIVOR].map((id) => spawnService('scan', run.envFor('scan', { ...TUNING, SCAN_WORKER_ID: id }))));
     services.push(victim, survivor);
     const takeovers = watchLog(survivor, `taken over from ${VICTIM}`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ALL_TOPICS, dltTopicOf } from '@modelguard/contracts';
-import { createKafkaTopics, testInfra, uniqueSuffix } from '@modelguard/testing';
+import { createKafkaTopics, startGroupAtEnd, testInfra, uniqueSuffix } from '@modelguard/testing';
 
 export interface DistributedRun {
   /** Unique per test run: database name and Kafka client/group ids derive from it. */
@@ -11,6 +11,12 @@ export interface DistributedRun {
   databaseUrl: string;
   /** Environment for `spawnService(name, run.envFor(name))`. */
   envFor(service: string, extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  /**
+   * Starts `service`'s consumer group at the current end of every contract topic (call before spawning it): on a
+   * broker kept across test files, a new group would otherwise first work through every earlier file's messages
+   * (the resilience suite saw a scan worker busy dead-lettering 800 foreign uploads when its own test began).
+   */
+  startAtEnd(service: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -60,6 +66,7 @@ export async function createDistributedRun(): Promise<DistributedRun> {
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...extra,
     }),
+    startAtEnd: (service) => startGroupAtEnd(`e2e-${id}-${service}`, ALL_TOPICS),
     dispose: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`))),
   };
 }

@@ -18,6 +18,7 @@ export interface Answer {
 export async function startGateway(run: DistributedRun, extra: NodeJS.ProcessEnv = {}): Promise<{ gateway: SpawnedService; token: string }> {
   // One token drives the whole load, and an outage makes requests fail fast: at the default 1,000 uses it ran out
   // mid-run (403s) once S3Mock refused connections at once. The token cap is not what these scenarios test.
+  await run.startAtEnd('gateway');
   const gateway = await spawnService('gateway', run.envFor('gateway', { AUTH_TOKEN_MAX_USES: '1000000', ...extra }));
   const token = await new RegistryClient(gateway.url).login();
   return { gateway, token };
