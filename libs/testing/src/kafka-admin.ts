@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { createKafkaTopicsAndWait, waitForKafkaTopicsReady } from '@modelguard/messaging';
 import { testInfra } from './test-infra';
 
@@ -50,6 +50,17 @@ export async function deleteKafkaTopics(topics: readonly string[], brokers: read
   }
 }
 
+async function endOffsets(admin: Admin, topic: string): Promise<{ partition: number; high: string }[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 /**
  * Commits a NEW consumer group's offsets at the current end of `topics`, so a service joining it consumes only
  * what is published from now on instead of every earlier test's messages on the shared contract topics.
@@ -58,9 +69,15 @@ export async function startGroupAtEnd(groupId: string, topics: readonly string[]
   const kafka = client(brokers);
   const admin = kafka.admin();
   await admin.connect();
-  let ends: { topic: string; partition: number; offset: string }[];
+  const ends: { topic: string; partition: number; offset: string }[] = [];
   try {
-    ends = (await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((e) => ({ topic, partition: e.partition, offset: e.high }))))).flat();
+    // One metadata request for all, then one topic at a time: many fetchTopicOffsets in parallel race kafkajs's own
+    // metadata refresh, and a topic missing from it ends in "Cannot destructure property 'partitions' of
+    // 'high.pop(...)'" (seen on the three-broker cluster). A retry covers a refresh that lands in between.
+    await admin.fetchTopicMetadata({ topics: [...topics] });
+    for (const topic of topics) {
+      for (const e of await endOffsets(admin, topic)) ends.push({ topic, partition: e.partition, offset: e.high });
+    }
   } finally {
     await admin.disconnect();
   }
