@@ -25,6 +25,9 @@ export async function dropSchemas(databaseUrl: string, schemas: readonly string[
 /** Runs one SQL query on a short-lived connection (assertions on rows written by other processes). */
 export async function queryRows<R>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<R[]> {
   const client = new Client({ connectionString: databaseUrl });
+  // Failures reach the caller through connect()/query(); an 'error' event of its own (the run's database dropped
+  // or its backend terminated between the two) must not end the test process as an unhandled error.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return (await client.query(sql, params)).rows as R[];
