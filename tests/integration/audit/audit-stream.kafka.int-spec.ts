@@ -145,7 +145,8 @@ describe('audit stream over Kafka: entry-appended events and GET /audit/stream',
     );
     const byArtifact = await stream(`?artifact=${(one.events[0].data['artifact'] as { id: string }).id}&lastEventId=0`);
     await expectEventually(() => expect(ids(byArtifact)).toEqual([one.events[0].id]), { timeoutMs: 30_000 });
-    expect(one.comments).toContain('heartbeat');
+    // Waited for: a fast run (319 ms in fresh-clone CI run 37) ends before the first 300 ms heartbeat is due.
+    await expectEventually(() => expect(one.comments).toContain('heartbeat'), { timeoutMs: 5_000 });
     for (const s of [one, all, byArtifact]) s.close();
   }, 120_000);
 

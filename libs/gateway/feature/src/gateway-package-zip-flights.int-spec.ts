@@ -72,7 +72,8 @@ describe('gateway package zip builds under concurrent first downloads', () => {
       leader.end();
     });
     expect(await leaderStatus).toBe(200);
-    await expectEventually(async () => expect(await metric('modelguard_package_zip_builds_total')).toBe(builds + 1));
+    // 30 s, not the default 10: fresh-clone CI run 37 (load ~5) was still waiting for this build to start at 10 s.
+    await expectEventually(async () => expect(await metric('modelguard_package_zip_builds_total')).toBe(builds + 1), { timeoutMs: 30_000 });
     const waiters = [...Array(4)].map(() => download(id));
     await expectEventually(async () => expect(await metric('modelguard_package_zip_build_waiters')).toBe(4), { timeoutMs: 30_000 });
     leader?.destroy();

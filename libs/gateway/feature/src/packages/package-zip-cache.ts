@@ -1,7 +1,7 @@
 import { contentRange, DigestCheck, parseRangeHeader, streamZip, isPackageError, type ByteRange, type StreamZipOptions } from '@modelguard/packages';
 import { type Logger, SERVICE_LOGGER, SERVICE_METRICS, type ServiceMetrics } from '@modelguard/observability';
 import { qualifiedTable } from '@modelguard/persistence';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Optional } from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
@@ -47,8 +47,10 @@ export interface CachedZip {
  * answer is not re-hashed (like /files ranges): a part cannot be checked alone.
  */
 @Injectable()
-export class PackageZipCache {
+export class PackageZipCache implements BeforeApplicationShutdown {
   private readonly log: Logger;
+  /** Tees still writing a zip (and then its row) after their response ended: shutdown waits for them. */
+  private readonly finishing = new Set<Promise<void>>();
   /** One build per cache key at a time in this process; the other first downloads wait for it (sendFull). */
   private readonly builds: BuildFlights<CachedZip>;
   private readonly assemblies: { inc(): void };
@@ -235,12 +237,27 @@ export class PackageZipCache {
       committed(null);
       throw error;
     }
-    void stored
+    const finishing = stored
       .then((r) => (r === null ? null : this.remember(d, key, { sha256: r.sha256, size: r.size })))
       .then(committed, (e: unknown) => {
         this.log.warn(`package zip not cached: ${String(e)}`);
         committed(null);
       });
+    this.finishing.add(finishing);
+    void finishing.finally(() => this.finishing.delete(finishing));
+  }
+
+  /**
+   * Before the database and the blob store close, the zips still being written finish (up to BUILD_WAIT_MS): a
+   * shutdown that cut them off would leave temp files for the janitor, and a test removing its blob directory raced
+   * such a write (ENOTEMPTY).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.finishing.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, BUILD_WAIT_MS)));
+    await Promise.race([Promise.allSettled([...this.finishing]), bound]);
+    clearTimeout(timer);
   }
 
   /** Writes the row; the zip as cached, or null when it is not (sensitive now, or another build's row came first). */
