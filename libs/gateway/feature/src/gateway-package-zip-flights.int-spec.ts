@@ -19,8 +19,11 @@ describe('gateway package zip builds under concurrent first downloads', () => {
   const rows = async (artifactId: string): Promise<{ zip_sha256: string }[]> =>
     app.dataSource.query(`SELECT zip_sha256 FROM "${app.schema}".package_zips WHERE artifact_id = $1`, [artifactId]);
   const metric = async (name: string): Promise<number> => {
-    const res = await fetch(`${app.service.url}/metrics`);
-    return sampleSum(parsePrometheusText(await res.text()), name);
+    // One retry on a network error: after seconds of downloads, fetch may reuse a kept-alive connection the server is
+    // closing at that very moment (ECONNRESET, fresh-clone CI run 37). A second request opens a new connection.
+    const scrape = () => fetch(`${app.service.url}/metrics`).then((res) => res.text());
+    const text = await scrape().catch(() => scrape());
+    return sampleSum(parsePrometheusText(text), name);
   };
   const upload = async (name: string, weightBytes: number): Promise<string> => {
     const files = { 'README.md': `# ${name}`, 'weights/model.safetensors': randomBytes(weightBytes), 'config.json': '{"a":1}' };
@@ -72,8 +75,7 @@ describe('gateway package zip builds under concurrent first downloads', () => {
       leader.end();
     });
     expect(await leaderStatus).toBe(200);
-    // 30 s, not the default 10: fresh-clone CI run 37 (load ~5) was still waiting for this build to start at 10 s.
-    await expectEventually(async () => expect(await metric('modelguard_package_zip_builds_total')).toBe(builds + 1), { timeoutMs: 30_000 });
+    await expectEventually(async () => expect(await metric('modelguard_package_zip_builds_total')).toBe(builds + 1));
     const waiters = [...Array(4)].map(() => download(id));
     await expectEventually(async () => expect(await metric('modelguard_package_zip_build_waiters')).toBe(4), { timeoutMs: 30_000 });
     leader?.destroy();
