@@ -28,6 +28,20 @@ describe('textPrefilter: conditions derived from the pattern', () => {
     ['é[0-9]', ['é4', 'ü4'], ['e4']], // non-ASCII stands in as "any high byte": ü passes too, never wrongly fails
     ['^(ab|cde)$', ['ab', 'cde', 'ce'], ['abcd', 'a', 'ac']],
     ['x(?:[0-9]y)+', ['x1y'], ['xy1']],
+    // A required character or small class, looked for with indexOf
+    ['.x', ['ax', 'yyx'], ['x', 'abc', 'X']],
+    ['a.b', ['a-b', 'ba a'], ['bbb', 'xyz']],
+    ['[0-9]+z', ['12z'], ['12y', 'z']],
+    ['x\\d', ['x1'], ['1x', 'y1']],
+    ['[xy]', ['ay', 'x'], ['ab', 'X', '']],
+    ['é.*x', ['éx', 'abx'], ['éé', 'e']], // é (any high byte) is too wide to look for; x is not
+    // Alternations: what every branch requires
+    ['(ab|cb)', ['cb', 'ab'], ['ac', 'bb', 'xyz']], // b in both branches, and a or c
+    ['(?:ax|bx)y?', ['ax', 'bx'], ['ab', 'xx', 'ya']], // x in both branches, and a or b
+    ['a|bc', ['a', 'xbc'], ['c', 'xyz']], // a or b: each branch's smallest set
+    ['^a|b$', ['ab', 'xb'], ['xyz', 'c']], // no anchor condition (one branch each), but a or b
+    ['(x|y)\\d', ['y7'], ['x', 'xy', '7']],
+    ['(?:a[0-9]|b[0-9]x)', ['a1', 'b2'], ['1x', 'xyz']], // a pair of one branch only; a or b required
   ])('%j', (pattern, through, away) => {
     for (const text of through) expect(passes(pattern, text), `${pattern} lets ${JSON.stringify(text)} through`).toBe(true);
     for (const text of away) {
@@ -39,17 +53,23 @@ describe('textPrefilter: conditions derived from the pattern', () => {
   it.each([
     ['(a|)', 'empty branch'],
     ['a?b?', 'optional parts'],
-    ['^a|b$', 'anchor in one branch only'],
     ['(?i)^abc$', 'case-insensitive: not modelled'],
     ['(?m)^a$', 'multi-line anchors: not modelled'],
     ['(?s)^.$', 'dot-all: not modelled'],
     ['\\pL\\pL', 'Unicode class: not modelled'],
     ['[[:digit:]]x', 'POSIX class: not modelled'],
     ['a*', 'matches the empty string anywhere'],
-    ['.x', 'dot next to a character: no pair narrows'],
     ['(ab)?', 'optional pair'],
-    ['a|bc', 'pairs of one branch only'],
     ['^a*$', 'fully anchored, but any length and an empty match'],
+    ['x?', 'optional character'],
+    ['x*', 'repeated zero or more times'],
+    ['x{0}', 'zero repeats'],
+    ['(x|y?)', 'a branch that can be empty'],
+    ['(?:x|)y?', 'empty branch'],
+    ['(?i)x', 'case-insensitive: not modelled'],
+    ['é', 'non-ASCII: every high byte stands in, too wide to look for'],
+    ['\\d', 'ten bytes: too wide to look for'],
+    ['[^x]', 'negated class: too wide'],
   ])('%j gives no condition (%s)', (pattern) => {
     expect(textPrefilter(pattern)).toBeNull();
   });
@@ -63,7 +83,7 @@ describe('textPrefilter: conditions derived from the pattern', () => {
   it('never turns away a text RE2 matches (random patterns over ASCII and non-ASCII texts)', () => {
     const random = seededRandom(1313);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-    const atoms = ['a', 'b', 'x', '0', '7', 'é', '😀', '.', '[ab]', '[^a]', '[0-9]', '[a-zé]', '\\d', '\\w', '\\s', '\\.', '^', '$', '\\b', '\\n'];
+    const atoms = ['a', 'b', 'x', 'y', 'A', '[xy]', '[a-c]', '0', '7', 'é', '😀', '.', '[ab]', '[^a]', '[0-9]', '[a-zé]', '\\d', '\\w', '\\s', '\\.', '^', '$', '\\b', '\\n'];
     const gen = (depth: number): string => {
       let out = '';
       const n = 1 + Math.floor(random() * 4);
@@ -76,7 +96,7 @@ describe('textPrefilter: conditions derived from the pattern', () => {
     };
     // No lone surrogates: texts come from Postgres, which stores none (re2-wasm would read '\ud800a' as one
     // code point where UTF-8 has U+FFFD then 'a').
-    const alphabet = ['a', 'b', 'x', '0', '7', 'é', '😀', '\ufffd', '.', ' ', '\n', 'A', '-'];
+    const alphabet = ['a', 'b', 'x', 'y', 'c', '0', '7', 'é', '😀', '\ufffd', '.', ' ', '\n', 'A', '-'];
     const texts = Array.from({ length: 300 }, () => Array.from({ length: Math.floor(random() * 10) }, () => pick(alphabet)).join(''));
     let matchesChecked = 0;
     let narrowing = 0;
@@ -118,6 +138,8 @@ describe('prefiltered held-text scan', () => {
     ['tiny', 'x1y2 pattern\n'],
     ['dotted', 'ends with a dot.'],
     ['cd', 'cd'],
+    ['zed', 'version 12z, (ab) cb'],
+    ['Xavier', 'y7 and a.b'],
   ];
   extras.forEach((doc, k) => corpus.splice(97 * (k + 1), 0, doc));
   const store = new SearchTexts(1 << 30);
@@ -131,6 +153,7 @@ describe('prefiltered held-text scan', () => {
   it.each([
     '(a+)+$', '^.{3}$', '[0-9]x', '^[a-z]+-[0-9]+$', '\\d\\d$', '^r', '(ab|cd)$', '^.{1,5}$', '[^ -~]', 'a.b',
     'x(?:[0-9]y)+', '^$', '\\.$', '(?i)^ABC$', '.*', '(a|)$', '^(?:[a-z]|\\d)+$', '[0-9]{2,}', 'ü\\w', 'é.*é$', '😀{3}$',
+    '.x', '.z', '[0-9]+z', 'x\\d', '[xy]', '(ab|cb)', '(?:ax|bx)y?', 'a|bc', '^a|b$', '(x|y)\\d', 'é.*x', 'x?', '(?:x|)y', '(?i)X',
   ])('%j: the narrowed scan, confirmed per text, finds exactly what the full per-text scan finds', async (pattern) => {
     expect(joinedScanSafe(pattern)).toBe(true);
     const truth = perText(pattern);
@@ -145,7 +168,7 @@ describe('prefiltered held-text scan', () => {
   });
 
   it('looks at only the texts that can match for the bench patterns (so the scan reads a handful, not all)', async () => {
-    for (const pattern of ['(a+)+$', '^.{3}$', '[0-9]x']) {
+    for (const pattern of ['(a+)+$', '^.{3}$', '[0-9]x', '.z', 'a.q', '(ab|cb)']) {
       const found = (await prefilteredScan(store.view(), pattern, { deadline: Date.now() + 60_000, limit: 1e9, only: 'single' })) ?? [];
       expect(found.length, pattern).toBeLessThan(10);
       expect(found, pattern).toEqual(expect.arrayContaining(perText(pattern)));

@@ -1,5 +1,5 @@
 import { regexShape } from './regex-literals';
-import type { ByteSet, Shape } from './regex-shape';
+import { setSize as size, subset, type Shape } from './regex-shape';
 
 /**
  * A necessary condition for a pattern to match one text (a name or a README, as UTF-8), derived from the parsed
@@ -12,6 +12,9 @@ import type { ByteSet, Shape } from './regex-shape';
  * - Anchored at the start (end) with a non-empty match: the text's first (last) byte is one the match's first
  *   (last) character can start (end) with (`(a+)+$` only looks at texts ending in `a`).
  * - A required pair of adjacent characters (`[0-9]x`, `ab`, `\d\d`): the text holds such a pair of bytes.
+ * - Required characters or small classes (`.x`, `a.b`, `[xy]`, `(ab|cb)`): the text holds one byte of each, found
+ *   with indexOf (memchr). All small sets are looked for: which byte is rare in the texts is not known, and a hit on
+ *   a common byte comes early and costs little. A set is skipped when a chosen pair finds a byte of it natively.
  *
  * Patterns with inline flags (`(?i)`, `(?m)`, `(?s)`) or syntax the parser does not model get no condition (null),
  * and the scan looks at every text as before.
@@ -20,6 +23,10 @@ export type TextTest = (text: Uint8Array) => boolean;
 
 /** Pair checks cost a pass over the text each; a few of the most selective are enough. */
 const MAX_PAIRS = 2;
+/** A required set is looked for with one native indexOf per byte; larger sets (`\d`, `\w`) would let most texts through anyway. */
+const MAX_REQUIRED_BYTES = 4;
+/** Each set costs up to a pass over the text; the patterns this serves rarely require more than a few. */
+const MAX_REQUIRED_SETS = 3;
 
 export function textPrefilter(pattern: string): TextTest | null {
   const shape = regexShape(pattern);
@@ -33,8 +40,17 @@ export function prefilterOf(shape: Shape): TextTest | null {
   if (first !== null) tests.push((t) => t.length > 0 && first[t[0] as number] === 1);
   const last = shape.min > 0 && shape.end ? shape.last : null;
   if (last !== null) tests.push((t) => t.length > 0 && last[t[t.length - 1] as number] === 1);
-  const pairs = [...shape.pairs].sort((x, y) => weight(x) - weight(y)).slice(0, MAX_PAIRS);
-  for (const [a, b] of pairs) if (size(a) < 256 || size(b) < 256) tests.push(pairTest(a, b));
+  const pairs = [...shape.pairs].sort((x, y) => weight(x) - weight(y)).slice(0, MAX_PAIRS).filter(([a, b]) => size(a) < 256 || size(b) < 256);
+  const native = pairs.flatMap(([a, b]) => [a, b].filter((side) => size(side) === 1));
+  // An empty set (a class the parse saw no member of) is left alone rather than trusted to turn every text away.
+  const required = shape.required
+    .filter((set) => size(set) > 0 && size(set) <= MAX_REQUIRED_BYTES && !native.some((side) => subset(side, set)))
+    .sort((x, y) => size(x) - size(y))
+    .filter((set, i, all) => all.findIndex((other) => subset(other, set) && subset(set, other)) === i)
+    .slice(0, MAX_REQUIRED_SETS);
+  // Before the pairs: a memchr miss turns a text away before any pair loop runs.
+  for (const set of required) tests.push(anyByteOf(set));
+  for (const [a, b] of pairs) tests.push(pairTest(a, b));
   if (tests.length === 0) return null;
   const min = shape.min;
   return (t) => t.length >= min && tests.every((test) => test(t));
@@ -73,11 +89,11 @@ function pairTest(a: Uint8Array, b: Uint8Array): TextTest {
   };
 }
 
-function size(set: ByteSet): number {
-  if (set === null) return 256;
-  let n = 0;
-  for (let i = 0; i < 256; i++) n += set[i] as number;
-  return n;
+/** The text holds a byte of `set` (at most MAX_REQUIRED_BYTES of them, each found natively). */
+function anyByteOf(set: Uint8Array): TextTest {
+  const bytes: number[] = [];
+  set.forEach((v, b) => v === 1 && bytes.push(b));
+  return (t) => bytes.some((b) => t.indexOf(b) >= 0);
 }
 
 function only(set: Uint8Array): number | null {

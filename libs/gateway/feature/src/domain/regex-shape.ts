@@ -1,7 +1,7 @@
 /**
  * What every match of a regex looks like beyond its literals (domain/regex-literals.ts builds it while it parses):
  * how many code points a match spans, which bytes its first and last characters can start or end with, whether it
- * is tied to the start or end of the text, and which pairs of adjacent characters it must contain. The search's
+ * is tied to the start or end of the text, which pairs of adjacent characters and which single characters it must contain. The search's
  * prefilter (domain/regex-prefilter.ts) turns this into a per-text test for patterns without a 3-character literal.
  *
  * Every field may only say less than the truth, never more: a byte set may hold bytes no match uses, a pair list
@@ -22,6 +22,8 @@ export interface Shape {
   end: boolean;
   /** Each [a, b]: every match holds a byte in a directly followed by a byte in b. */
   pairs: ReadonlyArray<readonly [Uint8Array, Uint8Array]>;
+  /** Each set: every match holds a byte in it (a required character or class, `x` or `[xy]`). */
+  required: ReadonlyArray<Uint8Array>;
 }
 
 const NONE = new Uint8Array(256);
@@ -39,10 +41,19 @@ const DIGIT = bytesOf([[0x30, 0x39]]);
 const WORD = bytesOf([[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a], [0x5f, 0x5f]]);
 
 /** One character from `set`. */
-export const charShape = (set: ByteSet): Shape => ({ min: 1, max: 1, first: set, last: set, start: false, end: false, pairs: [] });
+export const charShape = (set: ByteSet): Shape => ({
+  min: 1,
+  max: 1,
+  first: set,
+  last: set,
+  start: false,
+  end: false,
+  pairs: [],
+  required: set === null ? [] : [set],
+});
 
 /** A zero-width assertion; `^` and `$` (and `\A`, `\z`) tie the match to the text's edges in single-line mode. */
-export const assertionShape = (start: boolean, end: boolean): Shape => ({ min: 0, max: 0, first: NONE, last: NONE, start, end, pairs: [] });
+export const assertionShape = (start: boolean, end: boolean): Shape => ({ min: 0, max: 0, first: NONE, last: NONE, start, end, pairs: [], required: [] });
 
 export const literalShape = (c: string): Shape => {
   const code = c.codePointAt(0) ?? 0;
@@ -118,6 +129,7 @@ export function sequenceShape(items: readonly Shape[]): Shape {
   let firstDone = false;
   let start = false;
   const pairs: Array<readonly [Uint8Array, Uint8Array]> = [];
+  const required: Uint8Array[] = [];
   let previous: Shape | null = null; // the last item that can consume a character
   for (const item of items) {
     min += item.min;
@@ -126,6 +138,7 @@ export function sequenceShape(items: readonly Shape[]): Shape {
     if (item.min > 0) firstDone = true;
     if (item.start && previous === null) start = true;
     pairs.push(...item.pairs);
+    required.push(...item.required);
     if (item.max === 0) continue;
     if (previous !== null && previous.min > 0 && item.min > 0 && previous.last !== null && item.first !== null) {
       pairs.push([previous.last, item.first]);
@@ -144,10 +157,14 @@ export function sequenceShape(items: readonly Shape[]): Shape {
     if (item.end) end = true;
     if (item.end || item.max > 0) break;
   }
-  return { min, max, first, last, start, end, pairs };
+  return { min, max, first, last, start, end, pairs, required };
 }
 
-/** Pairs are dropped: a match holds only one branch's. */
+/**
+ * A match holds only one branch's pairs and characters, so only what every branch requires is kept: a pair or set
+ * of branch 0 that every other branch requires a subset of, and the union of each branch's smallest required set
+ * (a match of branch i holds a byte of its set, so of the union). A branch requiring nothing (`a|`) drops them all.
+ */
 export function alternationShape(branches: readonly Shape[]): Shape {
   return {
     min: Math.min(...branches.map((b) => b.min)),
@@ -156,8 +173,36 @@ export function alternationShape(branches: readonly Shape[]): Shape {
     last: branches.map((b) => b.last).reduce(union),
     start: branches.every((b) => b.start),
     end: branches.every((b) => b.end),
-    pairs: [],
+    pairs: commonPairs(branches),
+    required: commonRequired(branches),
   };
+}
+
+function commonPairs(branches: readonly Shape[]): Array<readonly [Uint8Array, Uint8Array]> {
+  const [head, ...rest] = branches;
+  if (head === undefined) return [];
+  return head.pairs.filter(([a, b]) => rest.every((r) => r.pairs.some(([c, d]) => subset(c, a) && subset(d, b))));
+}
+
+function commonRequired(branches: readonly Shape[]): Uint8Array[] {
+  const [head, ...rest] = branches;
+  if (head === undefined || branches.some((b) => b.required.length === 0)) return [];
+  const shared = head.required.filter((set) => rest.every((r) => r.required.some((other) => subset(other, set))));
+  let smallest: ByteSet = NONE;
+  for (const branch of branches) smallest = union(smallest, branch.required.reduce((x, y) => (setSize(y) < setSize(x) ? y : x)));
+  return smallest === null ? shared : [...shared, smallest];
+}
+
+export function subset(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 256; i++) if (a[i] === 1 && b[i] !== 1) return false;
+  return true;
+}
+
+export function setSize(set: ByteSet): number {
+  if (set === null) return 256;
+  let n = 0;
+  for (let i = 0; i < 256; i++) n += set[i] as number;
+  return n;
 }
 
 export function repeatedShape(atom: Shape, min: number, max: number): Shape {
@@ -171,5 +216,6 @@ export function repeatedShape(atom: Shape, min: number, max: number): Shape {
     start: min > 0 && atom.start,
     end: min > 0 && atom.end,
     pairs,
+    required: min === 0 ? [] : atom.required,
   };
 }
