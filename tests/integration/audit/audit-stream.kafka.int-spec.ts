@@ -9,9 +9,8 @@ import { GatewayFeatureModule } from '@modelguard/gateway-feature';
 import { ContractClient, loginAsAdmin } from '@modelguard/gateway-feature/testing';
 import { EventPublisher } from '@modelguard/messaging';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
-import { createKafkaTopics, createTestSchemaName, dropSchemas, expectEventually, queryRows, recordKafkaTopics, serviceTestEnv, testInfra, type TopicRecorder, uniqueSuffix } from '@modelguard/testing';
+import { createKafkaTopics, createTestSchemaName, dropSchemas, expectEventually, queryRows, recordKafkaTopics, serviceTestEnv, testInfra, type TopicRecorder, uniqueSuffix, startGroupAtEnd } from '@modelguard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGroupAtEnd } from '../lineage/kafka-group-start';
 import { openNeverReadingClient, openSse, type SseStream } from './sse-test-client';
 
 /**

@@ -25,10 +25,10 @@ import {
   testInfra,
   type TopicRecorder,
   uniqueSuffix,
+  startGroupAtEnd,
 } from '@modelguard/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGroupAtEnd } from '../lineage/kafka-group-start';
 
 /** Kafka's default `message.max.bytes` (the development broker keeps the default). */
 const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;

@@ -22,9 +22,9 @@ import {
   testInfra,
   type TopicRecorder,
   uniqueSuffix,
+  startGroupAtEnd,
 } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGroupAtEnd } from './kafka-group-start';
 
 const RECORDED = join(__dirname, '..', '..', 'fixtures', 'upstreams', 'huggingface', 'models');
 

@@ -18,9 +18,9 @@ import {
   testInfra,
   type TopicRecorder,
   uniqueSuffix,
+  startGroupAtEnd,
 } from '@modelguard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGroupAtEnd } from '../lineage/kafka-group-start';
 
 interface PolicyView {
   version: number;
