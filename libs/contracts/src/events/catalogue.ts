@@ -6,6 +6,7 @@ import { ArtifactDeletedEvent } from './registry.artifact-deleted/v1';
 import { ArtifactDownloadedEvent } from './registry.artifact-downloaded/v1';
 import { ArtifactUpdatedEvent } from './registry.artifact-updated/v1';
 import { ArtifactsSearchedEvent } from './registry.artifacts-searched/v1';
+import { ArtifactsSearchedV2Event } from './registry.artifacts-searched/v2';
 import { IngestRequestedEvent } from './registry.ingest-requested/v1';
 import { PackageUploadedEvent } from './registry.package-uploaded/v1';
 import { PackageUploadedV2Event } from './registry.package-uploaded/v2';
@@ -32,6 +33,7 @@ export const EVENT_CATALOGUE = [
   ArtifactDeletedEvent,
   ArtifactDownloadedEvent,
   ArtifactsSearchedEvent,
+  ArtifactsSearchedV2Event,
   RegistryResetEvent,
   SensitivityChangedEvent,
   AliasMovedEvent,

@@ -5,6 +5,7 @@ export * from './registry.artifact-updated/v1';
 export * from './registry.artifact-deleted/v1';
 export * from './registry.artifact-downloaded/v1';
 export * from './registry.artifacts-searched/v1';
+export * from './registry.artifacts-searched/v2';
 export * from './registry.registry-reset/v1';
 export * from './registry.sensitivity-changed/v1';
 export * from './registry.alias-moved/v1';

@@ -19,9 +19,9 @@ interface Download {
 }
 
 /**
- * Issue 10 point 3 over real HTTP and Postgres: popularity counted from the ArtifactsSearched and ArtifactDownloaded
- * events the gateway itself publishes (outbox → broker → inbox-idempotent consumer), name look-alikes and download
- * traffic anomalies in one answer.
+ * Issue 10 point 3 over real HTTP and Postgres: popularity counted from the ArtifactsSearched (v2: counts per
+ * window) and ArtifactDownloaded events the gateway itself publishes (outbox → broker → inbox-idempotent
+ * consumer), name look-alikes and download traffic anomalies in one answer.
  */
 describe('gateway PackageConfusionAudit', () => {
   let app: GatewayTestApp;
@@ -41,7 +41,7 @@ describe('gateway PackageConfusionAudit', () => {
   const download = async (artifact: CreatedArtifact, times: number, token = admin): Promise<void> => {
     for (let i = 0; i < times; i++) expect((await call('GET', `/artifacts/model/${artifact.metadata.id}/download`, { token })).status).toBe(200);
   };
-  const counters = async (artifact: CreatedArtifact): Promise<{ downloads: number; searches: number }> => {
+  const counters = async (artifact: { metadata: { id: string } }): Promise<{ downloads: number; searches: number }> => {
     const rows: { downloads: string; search_appearances: string }[] = await app.dataSource.query(
       `SELECT downloads, search_appearances FROM "${app.schema}".artifact_popularity WHERE artifact_id = $1`,
       [artifact.metadata.id],
@@ -132,8 +132,11 @@ describe('gateway PackageConfusionAudit', () => {
     const before = await totals();
     // 11 + 8 + 80 + 40 downloads; 5 name searches of bert and one enumeration of the 7 artifacts.
     expect(before).toEqual({ traffic: 139, downloads: 139, searches: 12 });
-    const redelivered = [...publishedEvents(app.broker, Topic.ArtifactDownloaded), ...publishedEvents(app.broker, Topic.ArtifactsSearched)];
-    expect(redelivered).toHaveLength(139 + 6);
+    const searchCounts = publishedEvents(app.broker, Topic.ArtifactsSearchedV2);
+    // However the 6 searches fell into windows, the windows' counts add up to the 12 appearances.
+    expect(searchCounts.flatMap((e) => e.payload.appearances).reduce((sum, a) => sum + a.count, 0)).toBe(12);
+    const redelivered = [...publishedEvents(app.broker, Topic.ArtifactDownloaded), ...searchCounts];
+    expect(redelivered).toHaveLength(139 + searchCounts.length);
     for (const envelope of redelivered) await redeliverEvent(app.broker, envelope);
     await app.broker.whenIdle();
     expect(app.broker.messages(Topic.ArtifactDownloaded)).toHaveLength(2 * 139);
@@ -146,31 +149,40 @@ describe('gateway PackageConfusionAudit', () => {
     expect((await call('GET', AUDIT)).status).toBe(403);
   });
 
-  it('a search writes nothing on the request path: its event is queued and written with the others in one batch', async () => {
+  it('counts searches in memory and publishes one event per window with the sum per artifact', async () => {
     const events = app.service.app.get(SearchEvents);
-    // Only this test's actor: earlier tests' searches may still be on their way out of the outbox.
-    const benchSearches = () => publishedEvents(app.broker, Topic.ArtifactsSearched).filter((e) => e.payload.actor.name === 'bench');
-    const items = [{ id: 'x', name: 'x', type: 'model' as const }];
-    const actor = { name: 'bench', isAdmin: false, permissions: [] };
-    const times: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const started = performance.now();
-      events.searched('byName', items, actor, '127.0.0.1');
-      times.push(performance.now() - started);
-    }
-    times.sort((a, b) => a - b);
-    // Queuing is a push onto an array; a database round trip on local Postgres is milliseconds.
-    expect(times[15]).toBeLessThan(0.5);
+    // Read from the table, not searched for: a search would put its own window on the way.
+    const [found]: { id: string }[] = await app.dataSource.query(`SELECT id FROM "${app.schema}".artifacts WHERE name = 'bert-base-uncased'`);
+    const bert = { metadata: { id: found!.id } };
+    const before = (await counters(bert)).searches;
+    const listed = (id: string) => ({ id, name: id, type: 'model' as const });
+    // 30 answers in one window (no await in between, so the flush timer cannot split them): bert in all, y in 10.
+    for (let i = 0; i < 30; i++) events.searched(i % 3 === 0 ? [listed(bert.metadata.id), listed('window-y')] : [listed(bert.metadata.id)]);
+    events.searched([]);
     await events.flush();
-    // flush() commits the outbox rows; the relay publishes them on its own schedule (slow on a loaded machine).
-    const published = await expectEventually(() => {
-      const seen = benchSearches();
-      expect(seen).toHaveLength(30);
+    const windows = await expectEventually(() => {
+      const seen = publishedEvents(app.broker, Topic.ArtifactsSearchedV2).filter((e) => e.payload.appearances.some((a) => a.artifactId === 'window-y'));
+      expect(seen).toHaveLength(1);
       return seen;
     }, { timeoutMs: 20_000 });
-    expect(published.every((e) => e.payload.query === 'byName')).toBe(true);
+    expect(windows[0]!.payload.appearances).toEqual([{ artifactId: bert.metadata.id, count: 30 }, { artifactId: 'window-y', count: 10 }]);
+    expect(Date.parse(windows[0]!.payload.from)).toBeLessThanOrEqual(Date.parse(windows[0]!.payload.to));
+    // The consumer adds the window's sum; 'window-y' is no artifact and is skipped.
+    await expectEventually(async () => expect((await counters(bert)).searches).toBe(before + 30), { timeoutMs: 20_000 });
+    expect((await counters({ metadata: { id: 'window-y' } })).searches).toBe(0);
+  });
+
+  it('still applies v1 search events published before the upgrade, once each', async () => {
+    const [found]: { id: string }[] = await app.dataSource.query(`SELECT id FROM "${app.schema}".artifacts WHERE name = 'bert-base-uncased'`);
+    const bert = { metadata: { id: found!.id } };
+    const before = (await counters(bert)).searches;
+    const payload = { query: 'byName' as const, artifactIds: [bert.metadata.id], total: 1, actor: { name: 'old-gateway', isAdmin: false }, searchedAt: new Date().toISOString() };
+    await app.publish(Topic.ArtifactsSearched, payload, 'old-gateway');
+    await expectEventually(async () => expect((await counters(bert)).searches).toBe(before + 1), { timeoutMs: 20_000 });
+    const [v1] = publishedEvents(app.broker, Topic.ArtifactsSearched);
+    await redeliverEvent(app.broker, v1!);
     await app.broker.whenIdle();
-    expect(benchSearches()).toHaveLength(30);
+    expect((await counters(bert)).searches).toBe(before + 1);
   });
 
   it('a registry reset clears the counters and the traffic record', async () => {

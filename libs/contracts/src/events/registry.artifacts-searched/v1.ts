@@ -6,7 +6,7 @@ import { ActorSchema, ArtifactIdSchema } from '../../common';
 export const SEARCHED_IDS_MAX = 100;
 
 /**
- * A search answered with at least one artifact. Producer: gateway (POST /artifacts, GET /artifact/byName,
+ * A search answered with at least one artifact. Superseded by v2 (counts per window). Producer (until v2): gateway (POST /artifacts, GET /artifact/byName,
  * POST /artifact/byRegEx). Consumer: gateway (search-appearance counters of the package-confusion audit).
  * `artifactIds` is the answer's first page (bounded), `total` how many the answer held.
  */
@@ -24,7 +24,9 @@ export const ArtifactsSearchedEvent = defineEvent({
   name: 'ArtifactsSearched',
   topic: 'registry.artifacts-searched.v1',
   schema: ArtifactsSearchedV1,
-  summary: 'a search answered with these artifacts',
-  producers: ['gateway'],
+  summary: 'a search answered with these artifacts (superseded by v2: no longer produced, still consumed)',
+  // Superseded by per-window counts; the popularity consumer drains what was published before the upgrade.
+  supersededBy: 'registry.artifacts-searched.v2',
+  producers: [],
   consumers: ['gateway'],
 });

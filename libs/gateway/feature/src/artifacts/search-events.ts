@@ -1,35 +1,40 @@
-import { SEARCHED_IDS_MAX, Topic, type PayloadOf } from '@modelguard/contracts';
+import { SEARCH_APPEARANCES_MAX, SEARCHED_IDS_MAX, Topic, type PayloadOf } from '@modelguard/contracts';
 import { type Logger, SERVICE_LOGGER } from '@modelguard/observability';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { RequestActor } from '../auth/actor';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
 import type { ArtifactMetadataView } from './artifact-view';
 
-type SearchKind = PayloadOf<typeof Topic.ArtifactsSearched>['query'];
-type Searched = PayloadOf<typeof Topic.ArtifactsSearched>;
+type SearchCounts = PayloadOf<typeof Topic.ArtifactsSearchedV2>;
 
-/** Searches are written out this often, all of them in one transaction. */
+/** Search appearances are written out this often: one event per window. */
 export const SEARCH_FLUSH_INTERVAL_MS = 100;
-/** A batch this large is written at once instead of waiting for the timer. */
-const FLUSH_AT = 200;
-/** Searches waiting beyond this many (the database is down or far behind) are counted and dropped. */
-const MAX_PENDING = 10_000;
+/** A window that has counted this many distinct artifacts is written at once instead of waiting for the timer. */
+const FLUSH_AT = SEARCH_APPEARANCES_MAX;
+/** Distinct artifacts waiting beyond this many (the database is down or far behind) are dropped and reported. */
+const MAX_PENDING = 100_000;
+
+/** One window's counts: artifact id -> appearances, and when the window opened. */
+interface Window {
+  counts: Map<string, number>;
+  from: Date;
+}
 
 /**
- * Publishes ArtifactsSearched for a search that found something, so the package-confusion audit can count search
- * appearances from events (confusion/popularity.handlers.ts) instead of from the request path.
+ * Counts how often each artifact appears in search answers and publishes the counts as ArtifactsSearched v2, so the
+ * package-confusion audit can count search appearances from events (confusion/popularity.handlers.ts) instead of
+ * from the request path.
  *
- * A search changes no state, so its event has no transaction to join. Writing one per request cost every lookup a
- * BEGIN/INSERT/COMMIT round trip on the hot path (bench/RESULTS.md, lookups). The events are therefore buffered and
- * written every SEARCH_FLUSH_INTERVAL_MS in one transaction, after the answer has gone out. Each search is still its
- * own event (the contract is unchanged). The price: a process that dies without its shutdown hook loses at most the
- * last interval's searches, which only feed popularity counters; SIGTERM flushes them (onApplicationShutdown).
+ * A search changes no state, so its count has no transaction to join, and writing per search cost every lookup a
+ * database round trip and a consumer transaction of its own (bench/RESULTS.md, lookups). The counts of one window
+ * (SEARCH_FLUSH_INTERVAL_MS) are therefore summed in memory and written as one event after the answers have gone out.
+ * The price: a process that dies without its shutdown hook loses at most the last window's counts, which only feed
+ * popularity counters; SIGTERM flushes them (onApplicationShutdown).
  */
 @Injectable()
 export class SearchEvents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger: Logger;
-  private pending: { payload: Searched; key: string }[] = [];
+  private window: Window | undefined;
   private dropped = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
@@ -52,49 +57,56 @@ export class SearchEvents implements OnModuleInit, OnApplicationShutdown {
     await this.flush();
   }
 
-  /** Queues the event of one answered search; returns at once and never throws into the request. */
-  searched(query: SearchKind, items: readonly ArtifactMetadataView[], actor: RequestActor, clientAddress: string): void {
+  /** Counts one answered search; returns at once and never throws into the request. */
+  searched(items: readonly ArtifactMetadataView[]): void {
     if (items.length === 0) return;
-    if (this.pending.length >= MAX_PENDING) {
-      this.dropped += 1;
-      return;
+    const window = (this.window ??= { counts: new Map(), from: new Date() });
+    // The answer's first page: byName and byRegEx answers can hold thousands, and popularity counts pages.
+    for (const item of items.slice(0, SEARCHED_IDS_MAX)) {
+      const count = window.counts.get(item.id);
+      if (count !== undefined) window.counts.set(item.id, count + 1);
+      else if (window.counts.size < MAX_PENDING) window.counts.set(item.id, 1);
+      else this.dropped += 1;
     }
-    const payload: Searched = {
-      query,
-      // One page: byName and byRegEx answers can hold thousands, and a counter per page is what popularity needs.
-      artifactIds: items.slice(0, SEARCHED_IDS_MAX).map((item) => item.id),
-      total: items.length,
-      actor: { name: actor.name, isAdmin: actor.isAdmin },
-      clientAddress: clientAddress.slice(0, 128),
-      searchedAt: new Date().toISOString(),
-    };
-    this.pending.push({ payload, key: actor.name });
-    if (this.pending.length >= FLUSH_AT) void this.flush();
+    if (window.counts.size >= FLUSH_AT) void this.flush();
   }
 
-  /** Writes every queued search now (one transaction) and waits for earlier writes still running. */
+  /** Writes the current window now and waits for earlier writes still running. */
   async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
+    const window = this.window;
+    this.window = undefined;
     if (this.dropped > 0) {
-      this.logger.warn(`dropped ${this.dropped} search event(s): the outbox could not keep up`);
+      this.logger.warn(`dropped ${this.dropped} search appearance(s): the outbox could not keep up`);
       this.dropped = 0;
     }
-    if (batch.length > 0) {
-      const write = this.write(batch).finally(() => this.inFlight.delete(write));
+    if (window) {
+      const write = this.write(toEvents(window, new Date())).finally(() => this.inFlight.delete(write));
       this.inFlight.add(write);
     }
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async write(batch: { payload: Searched; key: string }[]): Promise<void> {
+  private async write(events: SearchCounts[]): Promise<void> {
     try {
+      // One event, the usual case, is one INSERT; a window split into several is written all or nothing.
       await this.dataSource.transaction(async (m) => {
-        for (const { payload, key } of batch) await this.outbox.enqueue(m, Topic.ArtifactsSearched, payload, { key });
+        for (const payload of events) {
+          await this.outbox.enqueue(m, Topic.ArtifactsSearchedV2, payload, { key: payload.appearances[0]?.artifactId ?? 'searches' });
+        }
       });
     } catch (error: unknown) {
-      // Popularity is a heuristic signal: a lost batch is logged, never retried into a growing backlog.
-      this.logger.warn(`could not write ${batch.length} search event(s)`, { err: error });
+      // Popularity is a heuristic signal: a lost window is logged, never retried into a growing backlog.
+      this.logger.warn(`could not write ${events.length} search-count event(s)`, { err: error });
     }
   }
+}
+
+/** One window's counts as events of at most SEARCH_APPEARANCES_MAX artifacts each. */
+function toEvents(window: Window, to: Date): SearchCounts[] {
+  const appearances = [...window.counts].map(([artifactId, count]) => ({ artifactId, count }));
+  const events: SearchCounts[] = [];
+  for (let i = 0; i < appearances.length; i += SEARCH_APPEARANCES_MAX) {
+    events.push({ appearances: appearances.slice(i, i + SEARCH_APPEARANCES_MAX), from: window.from.toISOString(), to: to.toISOString() });
+  }
+  return events;
 }

@@ -1,10 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { RequestActor } from '../auth/actor';
-import { CurrentActor, RequirePermission } from '../auth/auth.decorators';
+import { RequirePermission } from '../auth/auth.decorators';
 import { AuthGuard } from '../auth/auth.guard';
 import { ClientError } from '../domain/client-error';
-import { clientAddress } from '../rate-limit/rate-limiter';
 import type { ArtifactMetadataView } from './artifact-view';
 import { SearchEvents } from './search-events';
 import { SearchService } from './search.service';
@@ -13,7 +11,7 @@ const BY_NAME_PREFIX = '/artifact/byName/';
 
 /**
  * Enumeration (POST /artifacts), exact-name lookup and regex search. Registered before ArtifactsController. Each
- * answer that found something is published as ArtifactsSearched (search-events.ts) for the popularity counters.
+ * answer that found something is counted for the popularity counters (search-events.ts: ArtifactsSearched v2).
  */
 @Controller()
 @UseGuards(AuthGuard)
@@ -29,19 +27,17 @@ export class SearchController {
   async enumerate(
     @Body() body: unknown,
     @Query('offset') offset: unknown,
-    @CurrentActor() actor: RequestActor,
-    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ArtifactMetadataView[]> {
     const page = await this.search.enumerate(body, offset);
-    this.events.searched('enumerate', page.items, actor, clientAddress(req));
+    this.events.searched(page.items);
     res.setHeader('offset', page.nextOffset);
     return page.items;
   }
 
   /** Names may contain '/', so the name is everything after the prefix (raw or %2F-encoded). */
   @Get('artifact/byName/*name')
-  async byName(@CurrentActor() actor: RequestActor, @Req() req: Request): Promise<ArtifactMetadataView[]> {
+  async byName(@Req() req: Request): Promise<ArtifactMetadataView[]> {
     const path = req.originalUrl.split('?')[0] ?? '';
     const idx = path.indexOf(BY_NAME_PREFIX);
     let name: string;
@@ -51,15 +47,15 @@ export class SearchController {
       throw new ClientError(400, 'name is not valid percent-encoding');
     }
     const items = await this.search.byName(name);
-    this.events.searched('byName', items, actor, clientAddress(req));
+    this.events.searched(items);
     return items;
   }
 
   @Post('artifact/byRegEx')
   @HttpCode(200)
-  async byRegex(@Body() body: unknown, @CurrentActor() actor: RequestActor, @Req() req: Request): Promise<ArtifactMetadataView[]> {
+  async byRegex(@Body() body: unknown): Promise<ArtifactMetadataView[]> {
     const items = await this.search.byRegex(body);
-    this.events.searched('byRegEx', items, actor, clientAddress(req));
+    this.events.searched(items);
     return items;
   }
 }

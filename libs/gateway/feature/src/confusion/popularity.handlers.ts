@@ -11,21 +11,24 @@ const TRIM_EVERY = 50;
 
 /**
  * Feeds the package-confusion audit from events, never from the request path: search appearances
- * (ArtifactsSearched) and downloads (ArtifactDownloaded) per artifact, plus a rolling record of recent downloads.
+ * (ArtifactsSearched v2: counts per window) and downloads (ArtifactDownloaded) per artifact, plus a rolling record of recent downloads.
  * ctx.manager is the delivery's transaction with the inbox row, so each event is counted exactly once. Events for
  * an artifact that no longer exists (deleted, or a registry reset in between) are dropped by the SQL itself.
  */
 @Injectable()
 export class PopularityHandlers {
+  /** Appearances per artifact over one gateway's window: one upsert for the whole window. */
+  @OnEvent(Topic.ArtifactsSearchedV2)
+  async onSearchCounts(event: Envelope<PayloadOf<typeof Topic.ArtifactsSearchedV2>>, ctx: EventContext): Promise<void> {
+    const { appearances } = event.payload;
+    await addSearchAppearances(ctx.manager, appearances.map((a) => a.artifactId), appearances.map((a) => a.count));
+  }
+
+  /** v1, one event per search: no longer published, drained here after an upgrade. */
   @OnEvent(Topic.ArtifactsSearched)
   async onSearched(event: Envelope<PayloadOf<typeof Topic.ArtifactsSearched>>, ctx: EventContext): Promise<void> {
     const ids = [...new Set(event.payload.artifactIds)];
-    await ctx.manager.query(
-      `INSERT INTO ${qualifiedTable(ctx.manager, 'artifact_popularity')} AS p (artifact_id, search_appearances)
-       SELECT id, 1 FROM ${qualifiedTable(ctx.manager, 'artifacts')} WHERE id = ANY($1)
-       ON CONFLICT (artifact_id) DO UPDATE SET search_appearances = p.search_appearances + 1`,
-      [ids],
-    );
+    await addSearchAppearances(ctx.manager, ids, ids.map(() => 1));
   }
 
   @OnEvent(Topic.ArtifactDownloaded)
@@ -47,6 +50,17 @@ export class PopularityHandlers {
     );
     if (Number(downloads) % TRIM_EVERY === 0) await trimTraffic(ctx.manager, p.artifactId);
   }
+}
+
+/** Adds counts[i] search appearances to ids[i] (ids distinct); artifacts that no longer exist are skipped. */
+async function addSearchAppearances(manager: EntityManager, ids: string[], counts: number[]): Promise<void> {
+  await manager.query(
+    `INSERT INTO ${qualifiedTable(manager, 'artifact_popularity')} AS p (artifact_id, search_appearances)
+     SELECT a.id, c.appearances FROM unnest($1::varchar[], $2::bigint[]) AS c(id, appearances)
+     JOIN ${qualifiedTable(manager, 'artifacts')} a ON a.id = c.id
+     ON CONFLICT (artifact_id) DO UPDATE SET search_appearances = p.search_appearances + EXCLUDED.search_appearances`,
+    [ids, counts],
+  );
 }
 
 /** Keeps the newest TRAFFIC_WINDOW downloads of an artifact (by time: redeliveries may arrive out of order). */
