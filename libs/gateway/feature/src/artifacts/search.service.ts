@@ -1,7 +1,7 @@
 import { ArtifactTypeSchema, type ArtifactType } from '@modelguard/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { RE2 } from 're2-wasm';
-import { DataSource, type FindOptionsSelect, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { ClientError } from '../domain/client-error';
 import { joinedScanSafe } from '../domain/joined-scan';
 import { requiredLiterals } from '../domain/regex-literals';
@@ -21,8 +21,8 @@ const INDEXED_LIMIT = 2_000;
 /** byName has no pagination in the spec; cap it so one popular name cannot return an unbounded list. */
 const BY_NAME_LIMIT = 10_000;
 
-/** The columns enumerate and byName read: the metadata they answer with, and seq for the keyset cursor. */
-const LISTED = { seq: true, name: true, id: true, type: true } as const satisfies FindOptionsSelect<ArtifactEntity>;
+/** What enumerate and byName read: the metadata they answer with, and seq for the keyset cursor. */
+type ListedRow = Pick<ArtifactEntity, 'seq' | 'name' | 'id' | 'type'>;
 
 interface ArtifactQuery {
   name: string;
@@ -47,8 +47,9 @@ export class SearchService {
   async enumerate(body: unknown, rawOffset: unknown): Promise<Page> {
     const queries = parseQueries(body);
     const offset = parseOffset(rawOffset);
-    // Only what a listing shows: a whole row carries up to 256 KiB of README, and a page is 100 rows.
-    const qb = this.repo().createQueryBuilder('a').select(Object.keys(LISTED).map((c) => `a.${c}`)).where('a.seq > :offset', { offset });
+    // Only what a listing shows (a whole row carries up to 256 KiB of README, and a page is 100 rows), as raw rows:
+    // turning 100 rows into entities cost more allocation than the rest of the request (bench/RESULTS.md, lookups).
+    const qb = this.listedRows().where('a.seq > :offset', { offset });
     const clauses: string[] = [];
     const params: Record<string, unknown> = {};
     queries.forEach((q, i) => {
@@ -64,14 +65,14 @@ export class SearchService {
       clauses.push(parts.length === 0 ? 'TRUE' : `(${parts.join(' AND ')})`);
     });
     qb.andWhere(`(${clauses.join(' OR ')})`, params).orderBy('a.seq', 'ASC').limit(PAGE_SIZE);
-    const rows = await qb.getMany();
+    const rows = await qb.getRawMany<ListedRow>();
     const last = rows[rows.length - 1];
     return { items: rows.map(metadataOf), nextOffset: last === undefined ? String(offset) : last.seq };
   }
 
   async byName(rawName: string): Promise<ArtifactMetadataView[]> {
     if (rawName.length === 0 || rawName.length > 255) throw new ClientError(400, 'name must be 1 to 255 characters');
-    const rows = await this.repo().find({ select: LISTED, where: { name: rawName }, order: { seq: 'ASC' }, take: BY_NAME_LIMIT });
+    const rows = await this.listedRows().where('a.name = :name', { name: rawName }).orderBy('a.seq', 'ASC').limit(BY_NAME_LIMIT).getRawMany<ListedRow>();
     if (rows.length === 0) throw new ClientError(404, `no artifact is named ${JSON.stringify(rawName)}`);
     return rows.map(metadataOf);
   }
@@ -138,6 +139,11 @@ export class SearchService {
 
   private searchColumns(): SelectQueryBuilder<ArtifactEntity> {
     return this.repo().createQueryBuilder('a').select(['a.id', 'a.name', 'a.type', 'a.seq', 'a.readme']);
+  }
+
+  /** The listed columns under their own names, for getRawMany (the row type is ListedRow). */
+  private listedRows(): SelectQueryBuilder<ArtifactEntity> {
+    return this.repo().createQueryBuilder('a').select(['a.seq AS seq', 'a.name AS name', 'a.id AS id', 'a.type AS type']);
   }
 
   private repo() {
