@@ -11,8 +11,6 @@ type SearchCounts = PayloadOf<typeof Topic.ArtifactsSearchedV2>;
 export const SEARCH_FLUSH_INTERVAL_MS = 100;
 /** A window that has counted this many distinct artifacts is written at once instead of waiting for the timer. */
 const FLUSH_AT = SEARCH_APPEARANCES_MAX;
-/** Distinct artifacts waiting beyond this many (the database is down or far behind) are dropped and reported. */
-const MAX_PENDING = 100_000;
 
 /** One window's counts: artifact id -> appearances, and when the window opened. */
 interface Window {
@@ -35,7 +33,6 @@ interface Window {
 export class SearchEvents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger: Logger;
   private window: Window | undefined;
-  private dropped = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -63,11 +60,9 @@ export class SearchEvents implements OnModuleInit, OnApplicationShutdown {
     const window = (this.window ??= { counts: new Map(), from: new Date() });
     // The answer's first page: byName and byRegEx answers can hold thousands, and popularity counts pages.
     for (const item of items.slice(0, SEARCHED_IDS_MAX)) {
-      const count = window.counts.get(item.id);
-      if (count !== undefined) window.counts.set(item.id, count + 1);
-      else if (window.counts.size < MAX_PENDING) window.counts.set(item.id, 1);
-      else this.dropped += 1;
+      window.counts.set(item.id, (window.counts.get(item.id) ?? 0) + 1);
     }
+    // The window is handed to its write at once, so it never holds more than FLUSH_AT + one page of artifacts.
     if (window.counts.size >= FLUSH_AT) void this.flush();
   }
 
@@ -75,10 +70,6 @@ export class SearchEvents implements OnModuleInit, OnApplicationShutdown {
   async flush(): Promise<void> {
     const window = this.window;
     this.window = undefined;
-    if (this.dropped > 0) {
-      this.logger.warn(`dropped ${this.dropped} search appearance(s): the outbox could not keep up`);
-      this.dropped = 0;
-    }
     if (window) {
       const write = this.write(toEvents(window, new Date())).finally(() => this.inFlight.delete(write));
       this.inFlight.add(write);

@@ -10,8 +10,8 @@ export const TRAFFIC_WINDOW = 1000;
 const TRIM_EVERY = 50;
 
 /**
- * Feeds the package-confusion audit from events, never from the request path: search appearances
- * (ArtifactsSearched v2: counts per window) and downloads (ArtifactDownloaded) per artifact, plus a rolling record of recent downloads.
+ * Feeds the package-confusion audit from events, never from the request path: search appearances (ArtifactsSearched
+ * v2: counts per window) and downloads (ArtifactDownloaded) per artifact, plus a rolling record of recent downloads.
  * ctx.manager is the delivery's transaction with the inbox row, so each event is counted exactly once. Events for
  * an artifact that no longer exists (deleted, or a registry reset in between) are dropped by the SQL itself.
  */
