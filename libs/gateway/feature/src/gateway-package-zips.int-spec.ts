@@ -86,6 +86,8 @@ describe('gateway assembled package zips', () => {
     // it and records its verified stat, the second streams it without hashing (FsBlobStore.getVerified).
     await sleep(2100);
     for (let i = 0; i < 2; i++) expect((await call<Buffer>('GET', `/artifacts/model/${id}/download`, { token })).raw.equals(first)).toBe(true);
+    // The same for one stored file: the second answer is sent from the store's reused buffers (FileSpan).
+    for (let i = 0; i < 2; i++) expect((await call<Buffer>('GET', `/artifacts/model/${id}/files/weights/model.safetensors`, { token })).raw.equals(weights)).toBe(true);
     const root = join(app.service.app.get<AppConfig>(APP_CONFIG).dataDir, 'blobs');
     const tampered = Buffer.from(first);
     tampered[tampered.length >> 1] ^= 0xff; // one byte, same size: the cache lookup still takes it

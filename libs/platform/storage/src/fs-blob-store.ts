@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ComponentHealth } from '@modelguard/observability';
 import type { ByteRange } from '@modelguard/packages';
 import { BlobIntegrityError, BlobNotFoundError } from './blob-errors';
+import { FileSpan } from './file-span';
 import { assertSha256, blobKey, isSha256, resolveRange } from './blob-id';
 import { BlobStore, type PutBlobOptions, type PutBlobResult, type StoredBlob, type VerifiedBlob } from './blob-store';
 import { HashingStream } from './hashing-stream';
@@ -79,7 +80,8 @@ export class FsBlobStore extends BlobStore {
    * The verified-stat fast path (issue 13): a file this process has already read whole and seen pass `check`, and
    * whose identity (fstat of the descriptor opened here) has not changed since, is streamed as it is; otherwise the
    * bytes go through `check` and, when it passes and the file did not change during the read, its identity is
-   * remembered (verified-stats.ts). Not recorded at put: a just-written file's ctime is always too recent to rule
+   * remembered (verified-stats.ts). The fast path's body is a FileSpan: `sendBody` writes it to a response from two
+   * reused buffers. Not recorded at put: a just-written file's ctime is always too recent to rule
    * out a later write in the same timestamp tick, so the first full read after put still hashes.
    */
   override async getVerified(sha256: string, check: () => Transform): Promise<VerifiedBlob> {
@@ -96,8 +98,8 @@ export class FsBlobStore extends BlobStore {
       throw err;
     }
     const startedAt = Date.now();
+    if (this.verified.matches(sha256, before, startedAt)) return { body: new FileSpan(fh, 0, Number(before.size)), fromVerifiedStat: true };
     const body = fh.createReadStream({ highWaterMark: SERVE_CHUNK });
-    if (this.verified.matches(sha256, before, startedAt)) return { body, fromVerifiedStat: true };
     const checked = check();
     const verified = this.verified;
     // Runs once `checked` has passed its last chunk on, i.e. after its digest matched; before the consumer's 'end'.

@@ -2,6 +2,7 @@ export { BlobStore } from './blob-store';
 export type { PutBlobOptions, PutBlobResult, StoredBlob, VerifiedBlob } from './blob-store';
 export type { VerifiedStatOptions } from './verified-stats';
 export { FsBlobStore } from './fs-blob-store';
+export { FileSpan, sendBody } from './file-span';
 export { S3BlobStore } from './s3-blob-store';
 export type { S3BlobStoreOptions } from './s3-blob-store';
 export { PostgresBlobStore, type PostgresBlobStoreOptions } from './postgres/pg-blob-store';

@@ -1,7 +1,7 @@
 import { contentRange, isPackageError, parseRangeHeader, type ByteRange } from '@modelguard/packages';
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { sendBody } from '@modelguard/storage';
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import type { RequestActor } from '../auth/actor';
 import { CurrentActor } from '../auth/auth.decorators';
 import { shownVersion } from '../domain/version-query';
@@ -107,7 +107,7 @@ export class HfMirrorController {
         res.end();
         return;
       }
-      await pipeline(await this.downloads.openFile(entry, range ?? undefined), res);
+      await sendBody(await this.downloads.openFile(entry, range ?? undefined), res);
     } catch (error: unknown) {
       // A client that hung up mid-file: nothing to answer, and nothing was written on our side.
       if (res.headersSent && (res.destroyed || req.destroyed)) return;

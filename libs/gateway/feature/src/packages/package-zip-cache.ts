@@ -1,6 +1,7 @@
 import { contentRange, DigestCheck, parseRangeHeader, streamZip, isPackageError, type ByteRange, type StreamZipOptions } from '@modelguard/packages';
 import { type Logger, SERVICE_LOGGER, SERVICE_METRICS, type ServiceMetrics } from '@modelguard/observability';
 import { qualifiedTable } from '@modelguard/persistence';
+import { sendBody } from '@modelguard/storage';
 import { type BeforeApplicationShutdown, Inject, Injectable, Optional } from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
@@ -166,7 +167,7 @@ export class PackageZipCache implements BeforeApplicationShutdown {
     } else {
       res.setHeader('Content-Length', String(zip.size));
     }
-    await pipeline(body, res);
+    await sendBody(body, res);
   }
 
   /**

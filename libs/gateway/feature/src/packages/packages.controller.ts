@@ -1,6 +1,5 @@
 import { Controller, Get, Headers, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import type { ArtifactView } from '../artifacts/artifact-view';
 import type { RequestActor } from '../auth/actor';
 import { CurrentActor, RequirePermission } from '../auth/auth.decorators';
@@ -13,6 +12,7 @@ import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.p
 import { DownloadMonitorService } from '../sensitive/download-monitor.service';
 import { clientAddress } from '../rate-limit/rate-limiter';
 import { RefusalRecorder } from '../http/refusal-recorder';
+import { sendBody } from '@modelguard/storage';
 import { guardDownloadIntegrity } from './download-integrity';
 import { DownloadService, type ResolvedDownload } from './download.service';
 import { selectPackageFiles } from './package-selection';
@@ -103,7 +103,7 @@ export class PackagesController {
       } else {
         res.status(200).setHeader('Content-Length', String(entry.size));
       }
-      await pipeline(body, res);
+      await sendBody(body, res);
     });
   }
 

@@ -1,0 +1,142 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileSpan, sendBody } from './file-span';
+
+const MiB = 1 << 20;
+const dir = mkdtempSync(join(tmpdir(), 'mg-file-span-'));
+// Larger than what loopback socket buffers absorb (so writes queue behind a slow reader), and not a multiple of the
+// 1 MiB send chunk (so the last write is a partial buffer).
+const bytes = randomBytes(24 * MiB + 12_345);
+const path = join(dir, 'blob');
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Per request: which span to send, and what sendBody's promise did. */
+let plan: (res: ServerResponse) => Promise<FileSpan>;
+let declaredLength = bytes.length;
+const outcomes: Promise<unknown>[] = [];
+let server: Server;
+let port: number;
+
+beforeAll(async () => {
+  writeFileSync(path, bytes);
+  server = createServer((_req, res) => {
+    const outcome = plan(res).then((span) => {
+      res.setHeader('Content-Length', String(declaredLength));
+      return sendBody(span, res);
+    });
+    outcome.catch(() => undefined); // the test awaits it once its client is done
+    outcomes.push(outcome);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function request(): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => get({ host: '127.0.0.1', port, path: '/', agent: false }, resolve).on('error', reject));
+}
+
+/** Reads a response slowly, so the server's writes stay pending while it reads the next chunk into the other buffer. */
+async function readSlowly(res: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  res.pause();
+  await sleep(100); // the kernel's buffers fill up and the server's writes queue behind them
+  for await (const chunk of res) {
+    chunks.push(chunk as Buffer);
+    if (chunks.length % 16 === 0) await sleep(2);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function whole(): Promise<{ span: FileSpan; fh: FileHandle }> {
+  const fh = await open(path, 'r');
+  return { span: new FileSpan(fh, 0, bytes.length), fh };
+}
+
+describe('FileSpan sent to an HTTP response (reused buffers)', () => {
+  it('delivers every byte intact to slow concurrent readers', async () => {
+    plan = async () => (await whole()).span;
+    outcomes.length = 0;
+    const bodies = await Promise.all(Array.from({ length: 4 }, async () => readSlowly(await request())));
+    for (const body of bodies) expect(sha(body)).toBe(sha(bytes));
+    await expect(Promise.all(outcomes)).resolves.toBeDefined();
+  });
+
+  it('rejects like pipeline when the client goes away, and closes the file', async () => {
+    let opened: FileHandle | undefined;
+    plan = async () => {
+      const { span, fh } = await whole();
+      opened = fh;
+      return span;
+    };
+    outcomes.length = 0;
+    const res = await request();
+    await new Promise<void>((resolve) => res.once('data', () => resolve()));
+    res.destroy();
+    await expect(outcomes[0]).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    await sleep(20);
+    expect(opened?.fd).toBe(-1);
+  });
+
+  it('cuts the response when the stored file is shorter than its recorded size', async () => {
+    plan = async () => {
+      const fh = await open(path, 'r');
+      return new FileSpan(fh, 0, bytes.length + 10); // as if the file had been truncated after it was stat()ed
+    };
+    declaredLength = bytes.length + 10;
+    outcomes.length = 0;
+    const res = await request();
+    const received = await new Promise<{ aborted: boolean; length: number }>((resolve) => {
+      let length = 0;
+      res.on('data', (c: Buffer) => (length += c.length));
+      res.on('error', () => resolve({ aborted: true, length }));
+      res.on('end', () => resolve({ aborted: !res.complete, length }));
+    });
+    expect(received.aborted).toBe(true);
+    await expect(outcomes[0]).rejects.toThrow(/10 bytes short of its recorded size/);
+    declaredLength = bytes.length;
+  });
+});
+
+describe('FileSpan elsewhere (a plain stream)', () => {
+  it('reads the span as a stream and closes the file at the end', async () => {
+    const fh = await open(path, 'r');
+    const span = new FileSpan(fh, MiB - 7, 3 * MiB + 1);
+    const chunks: Buffer[] = [];
+    for await (const chunk of span) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(bytes.subarray(MiB - 7, 3 * MiB + 1))).toBe(true);
+    await sleep(20);
+    expect(fh.fd).toBe(-1);
+  });
+
+  it('is piped, not sent with reused buffers, into a writable that may keep its chunks', async () => {
+    // A PassThrough hands the very chunk on: refilling it after the write callback would corrupt what it holds.
+    const { span } = await whole();
+    const sink = new PassThrough({ highWaterMark: 64 * MiB });
+    await sendBody(span, sink);
+    const kept: Buffer[] = [];
+    let chunk: Buffer | null;
+    while ((chunk = sink.read() as Buffer | null) !== null) kept.push(chunk);
+    expect(sha(Buffer.concat(kept))).toBe(sha(bytes));
+  });
+
+  it('refuses to be sent after it was read as a stream', async () => {
+    const { span } = await whole();
+    await new Promise<void>((resolve) => span.once('data', () => resolve()));
+    span.pause();
+    const res = new PassThrough();
+    await expect(span.sendTo(res)).rejects.toThrow(/already read/);
+    span.destroy();
+  });
+});
