@@ -6,7 +6,7 @@ import { expectEventually } from '@modelguard/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations, focusedOutline, screenshot } from './support/browser';
-import { startWebUiFixture, tinyBertFiles, UI_TIMEOUT, type WebUiFixture } from './support/web-ui-fixture';
+import { base64Weights, startWebUiFixture, tinyBertFiles, UI_TIMEOUT, type WebUiFixture } from './support/web-ui-fixture';
 
 // Health workload, release aliases, sensitive model, tokens, logs, permission hiding; web-ui.e2e-spec.ts has the rest.
 describe('the web interface in Chromium: health workload, release aliases and admin pages', () => {
@@ -31,7 +31,7 @@ describe('the web interface in Chromium: health workload, release aliases and ad
 
   it('runs the performance workload from the health dashboard by keyboard and shows its results as accessible charts', async () => {
     // Its own clean model: tiny-bert becomes sensitive later (a monitor program runs on each of its downloads).
-    await fx.uploadClean('model', 'perf-bert', { 'README.md': '# perf-bert\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': randomBytes(64 * 1024).toString('base64') });
+    await fx.uploadClean('model', 'perf-bert', { 'README.md': '# perf-bert\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': base64Weights(64 * 1024) });
     await page.getByRole('link', { name: 'Health' }).click();
     await page.getByRole('heading', { name: 'Performance workload' }).waitFor();
     const run = page.getByRole('button', { name: 'Run performance workload' });
@@ -74,7 +74,7 @@ describe('the web interface in Chromium: health workload, release aliases and ad
     const ownerToken = await fx.addUser(owner, password, ['upload', 'download', 'search']);
     const asOwner = fx.callAs(ownerToken);
     // A declared license: the scoring service's license metric is a release gate.
-    const zip = await buildZip({ 'README.md': '---\nlicense: mit\n---\n# release-bert\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': randomBytes(2048).toString('base64') });
+    const zip = await buildZip({ 'README.md': '---\nlicense: mit\n---\n# release-bert\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': base64Weights(2048) });
     const uploaded = await fetch(`${fx.app.url}/artifact/model/package?name=release-bert`, { method: 'POST', headers: { 'x-authorization': ownerToken, 'content-type': 'application/zip' }, body: zip });
     expect(uploaded.status, await uploaded.clone().text()).toBe(201);
     const modelId = ((await uploaded.json()) as { metadata: { id: string } }).metadata.id;
@@ -132,7 +132,7 @@ describe('the web interface in Chromium: health workload, release aliases and ad
     if (released === undefined) throw new Error('the release-aliases test did not run');
     const { modelId, version: v1, ownerToken } = released;
     const asOwner = fx.callAs(ownerToken);
-    const zip = await buildZip({ 'README.md': '---\nlicense: mit\n---\n# release-bert, second cut\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': randomBytes(2048).toString('base64') });
+    const zip = await buildZip({ 'README.md': '---\nlicense: mit\n---\n# release-bert, second cut\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': base64Weights(2048) });
     const put = await fetch(`${fx.app.url}/artifacts/model/${modelId}/package`, { method: 'PUT', headers: { 'x-authorization': ownerToken, 'content-type': 'application/zip' }, body: zip });
     expect(put.status, await put.clone().text()).toBe(200);
     const v2 = ((await put.json()) as { version: string }).version;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations, focusedOutline, screenshot } from './support/browser';
 import { maliciousPickle } from './support/hf-mirror-fixture';
 import { COMPLETE_URL, cutAfter, interceptChunks } from './support/upload-sessions';
-import { startWebUiFixture, tinyBertFiles, UI_TIMEOUT, WEB_INDEX, type WebUiFixture } from './support/web-ui-fixture';
+import { base64Weights, startWebUiFixture, tinyBertFiles, UI_TIMEOUT, WEB_INDEX, type WebUiFixture } from './support/web-ui-fixture';
 
 // Serving, sign-in, browsing, artifact pages, uploads (blocked, released, resumed) and the admin page. The release
 // aliases, health workload, tokens and logs are in web-ui-releases-admin.e2e-spec.ts, with their own registry.
@@ -222,7 +222,7 @@ describe('the web interface in Chromium against an embedded registry', () => {
     await page.getByRole('link', { name: 'Upload' }).click();
     await page.getByRole('heading', { name: 'Upload a package' }).waitFor();
     const zipPath = join(dataDir, 'retry-model.zip');
-    const zip = await buildZip({ 'README.md': '# retry-model\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': randomBytes(256 * 1024).toString('base64') });
+    const zip = await buildZip({ 'README.md': '# retry-model\n', 'config.json': '{"model_type":"bert"}', 'weights.safetensors': base64Weights(256 * 1024) });
     writeFileSync(zipPath, zip);
     await page.getByLabel('Name').fill('retry-model');
     await page.getByLabel('Package (.zip)').setInputFiles(zipPath);
