@@ -13,7 +13,9 @@ beforeAll(() => {
   // Plugins stand in for a parser bug that spins or leaks: the budget must be enforced from outside.
   writeFileSync(join(dir, 'hang.js'), `module.exports = { name: 'hang', canHandle: (h) => h.toString('latin1').startsWith('HANG'), scan: () => { for (;;) {} } };`);
   writeFileSync(join(dir, 'leak.js'), `module.exports = { name: 'leak', canHandle: (h) => h.toString('latin1').startsWith('LEAK'), scan: async () => { const keep = []; for (;;) keep.push(new Array(1e6).fill(Math.random())); } };`);
+  writeFileSync(join(dir, 'slow.js'), `module.exports = { name: 'slow', canHandle: (h) => h.toString('latin1').startsWith('SLOW'), scan: () => new Promise((r) => setTimeout(() => r([]), 800)) };`);
   writeFileSync(join(dir, 'a.hang'), 'HANG forever');
+  writeFileSync(join(dir, 'e.slow'), 'SLOW but fine');
   writeFileSync(join(dir, 'b.leak'), 'LEAK memory');
   writeFileSync(join(dir, 'c.pkl'), Buffer.from('80024e2e', 'hex'));
   writeFileSync(join(dir, 'd.pkl'), Buffer.from('8002636f730a73797374656d0a8c0269648552942e', 'hex'));
@@ -51,6 +53,41 @@ describe('ScanPool isolation', () => {
       expect(r.findings[0]).toMatchObject({ ruleId: 'pickle.dangerous-global', location: { file: 'blob://bucket/key' } });
       const ok = await pool.scanFile(join(dir, 'c.pkl'), defaultScanOptions());
       expect(ok.verdict).toBe('clean');
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
+
+describe('ScanPool idle workers', () => {
+  const waitFor = async (done: () => boolean, ms = 10_000): Promise<void> => {
+    for (const until = Date.now() + ms; !done() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 25));
+  };
+
+  it('terminates a worker left without work for its idle time, and starts a new one for the next file', async () => {
+    const pool = new ScanPool(1, undefined, 300);
+    try {
+      expect((await pool.scanFile(join(dir, 'c.pkl'), defaultScanOptions())).verdict).toBe('clean');
+      expect(pool.workerCount).toBe(1);
+      await waitFor(() => pool.workerCount === 0);
+      expect(pool.workerCount).toBe(0);
+      expect((await pool.scanFile(join(dir, 'd.pkl'), defaultScanOptions())).verdict).toBe('malicious');
+      expect(pool.workerCount).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('never takes a worker away while it scans, however short the idle time', async () => {
+    const pool = new ScanPool(1, undefined, 50);
+    try {
+      const options = defaultScanOptions({ plugins: [join(dir, 'slow.js')] });
+      // Each file outlasts the idle time. The second arrives just after the first finished, when the idle timer
+      // has started: if that timer terminated the busy worker, the second scan would never answer (a hang here).
+      const first = await pool.scanFile(join(dir, 'e.slow'), options);
+      const second = await pool.scanFile(join(dir, 'e.slow'), options);
+      expect([first.verdict, second.verdict]).toEqual(['clean', 'clean']);
+      expect(pool.workerCount).toBe(1);
     } finally {
       await pool.close();
     }

@@ -17,10 +17,19 @@ interface Slot {
   ready: boolean;
   task?: Task;
   timer?: NodeJS.Timeout;
+  /** Set while the worker waits for work: it is terminated when this fires (see releaseWhenIdle). */
+  idleTimer?: NodeJS.Timeout;
 }
 
 /** Grace period after the cooperative deadline before the worker is killed. */
 const KILL_GRACE_MS = 1_000;
+
+/**
+ * A worker that has had no file for this long is terminated; the next scan starts a new one (about 0.1-0.2 s). A
+ * worker's isolate holds 10-15 MiB once it has scanned (issue 13: the embedded process's memory under load), which a
+ * registry that scans in bursts, minutes apart, would otherwise keep for good.
+ */
+export const DEFAULT_IDLE_WORKER_MS = 15_000;
 
 /** How many workers a pool runs and how much heap each may use. */
 export interface ScanPoolLimits {
@@ -35,7 +44,8 @@ export const DEFAULT_POOL_LIMITS: Readonly<ScanPoolLimits> = Object.freeze({ con
 /**
  * Runs scans in worker threads so a hostile file can never hang or crash the caller: each task has a
  * wall-clock budget after which its worker is terminated (→ unscannable `budget.timeout`), and each worker a
- * heap cap (→ unscannable `budget.memory`). Idle workers are unref'd so they never keep a process alive.
+ * heap cap (→ unscannable `budget.memory`). Idle workers are unref'd so they never keep a process alive, and
+ * terminated after `idleWorkerMs` without work (DEFAULT_IDLE_WORKER_MS).
  */
 export class ScanPool {
   private readonly slots: Slot[] = [];
@@ -46,7 +56,13 @@ export class ScanPool {
   constructor(
     private readonly size: number,
     private readonly memoryMb = DEFAULT_POOL_LIMITS.workerMemoryMb,
+    private readonly idleWorkerMs = DEFAULT_IDLE_WORKER_MS,
   ) {}
+
+  /** Worker threads alive now (started, busy or idle). */
+  get workerCount(): number {
+    return this.slots.length;
+  }
 
   get limits(): ScanPoolLimits {
     return { concurrency: this.size, workerMemoryMb: this.memoryMb };
@@ -63,6 +79,7 @@ export class ScanPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const s of this.slots) clearTimeout(s.idleTimer);
     await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
   }
 
@@ -83,6 +100,7 @@ export class ScanPool {
       }
       const task = this.queue.shift();
       if (!task) return;
+      clearTimeout(slot.idleTimer);
       slot.task = task;
       task.started = Date.now();
       slot.worker.ref();
@@ -106,7 +124,7 @@ export class ScanPool {
     if (m.type === 'ready') {
       slot.ready = true;
       this.pump();
-      if (!slot.task) slot.worker.unref();
+      if (!slot.task) this.releaseWhenIdle(slot);
       return;
     }
     const task = slot.task;
@@ -132,7 +150,22 @@ export class ScanPool {
     slot.task = undefined;
     task?.resolve(report);
     this.pump();
-    if (!slot.task) slot.worker.unref();
+    if (!slot.task) this.releaseWhenIdle(slot);
+  }
+
+  /** An idle worker never keeps the process alive, and is terminated if it is still idle after `idleWorkerMs`. */
+  private releaseWhenIdle(slot: Slot): void {
+    slot.worker.unref();
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => {
+      const idx = this.slots.indexOf(slot);
+      if (idx === -1 || slot.task) return;
+      this.slots.splice(idx, 1);
+      slot.worker.removeAllListeners();
+      slot.worker.on('error', () => undefined);
+      void slot.worker.terminate();
+    }, this.idleWorkerMs);
+    slot.idleTimer.unref();
   }
 
   private kill(slot: Slot, ruleId: string, message: string): void {
@@ -140,6 +173,7 @@ export class ScanPool {
     if (idx === -1) return;
     this.slots.splice(idx, 1);
     clearTimeout(slot.timer);
+    clearTimeout(slot.idleTimer);
     slot.worker.removeAllListeners();
     slot.worker.on('error', () => undefined);
     void slot.worker.terminate();
