@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { AuditModule } from '@modelguard/audit-feature';
 import { type AuditEntriesPageV1, type AuditLogEntryV1, Topic } from '@modelguard/contracts';
-import { buildZip, type CreatedArtifact, type GatewayTestApp, type GatewayTestAppOptions, loginAsAdmin, startGatewayTestApp } from '@modelguard/gateway-feature/testing';
+import { buildZip, type CreatedArtifact, type GatewayTestApp, type GatewayTestAppOptions, loginAsAdmin, startGatewayTestApp, TestClock } from '@modelguard/gateway-feature/testing';
 import { InProcessBroker } from '@modelguard/messaging';
 import { bootstrapService, type RunningService } from '@modelguard/runtime';
 import { blobKey, EncryptedBlobStore, fsHeaderWriter, FsBlobStore, LocalKeyWrapper, rewrapBlob, S3BlobStore } from '@modelguard/storage';
@@ -13,6 +13,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+/**
+ * The gateway records a refusal at once, and a second one by the same identity for the same reason when its 10 s
+ * coalescing window ends (REFUSAL_COALESCING). The tests move the gateway's clock past it instead of waiting.
+ */
+const REFUSAL_WINDOW_MS = 10_000;
 
 /**
  * Issue 11.2: a blob changed in the store after upload is never served as the package, and the refusal is an audit
@@ -33,6 +38,7 @@ describe('tampered blobs on download', () => {
   const fsRoot = join(dir, 'fs');
   const encRoot = join(dir, 'enc');
   const apps: GatewayTestApp[] = [];
+  const clock = new TestClock();
   let audit: RunningService;
 
   const refusals = async (artifactId: string): Promise<AuditLogEntryV1[]> => {
@@ -45,7 +51,7 @@ describe('tampered blobs on download', () => {
   const setUp = async (blobStore: GatewayTestAppOptions['blobStore'], name: string) => {
     // One gateway consumer group per broker at a time: the previous test's gateway stops first.
     for (const earlier of apps.splice(0)) await earlier.close();
-    const app = await startGatewayTestApp({ broker, blobStore, env: { AUDIT_URL: audit.url, MAX_UPLOAD_BYTES: '5000000' } });
+    const app = await startGatewayTestApp({ broker, blobStore, clock, env: { AUDIT_URL: audit.url, MAX_UPLOAD_BYTES: '5000000' } });
     apps.push(app);
     const token = await loginAsAdmin(app.client);
     const zip = await buildZip({ 'README.md': `# ${name}`, 'weights/model.bin': weights });
@@ -65,12 +71,14 @@ describe('tampered blobs on download', () => {
       expect(got.raw.includes(weights.subarray(weights.length - 1000))).toBe(false);
     }
   };
-  const expectAudited = async (id: string, count: number): Promise<AuditLogEntryV1[]> =>
-    expectEventually(async () => {
+  const expectAudited = async (id: string, count: number): Promise<AuditLogEntryV1[]> => {
+    clock.advance(REFUSAL_WINDOW_MS);
+    return expectEventually(async () => {
       const found = await refusals(id);
       expect(found.length).toBeGreaterThanOrEqual(count);
       return found;
     }, { timeoutMs: 20_000 });
+  };
 
   beforeAll(async () => {
     await s3.ensureBucket();

@@ -1,7 +1,8 @@
 import { Topic } from '@modelguard/contracts';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerUser } from '../test/auth-helpers';
+import { REFUSAL_COALESCING } from './http/refusal-recorder';
+import { registerUser, TestClock } from '../test/auth-helpers';
 import { startGatewayTestApp, type GatewayTestApp } from '../test/gateway-test-app';
 import { loginAsAdmin, type CreatedArtifact } from '../test/helpers';
 import { buildZip } from '../test/zip-test-utils';
@@ -49,8 +50,11 @@ describe('gateway performance workload', () => {
   const downloadsOf = async (id: string): Promise<number> =>
     ((await app.dataSource.query(`SELECT count(*)::int AS n FROM "${app.schema}".downloads WHERE artifact_id = $1`, [id])) as { n: number }[])[0].n;
 
+  // Moved past the refusal coalescing window instead of waiting for it to end (the audited refusals below).
+  const clock = new TestClock();
+
   beforeAll(async () => {
-    app = await startGatewayTestApp();
+    app = await startGatewayTestApp({ clock });
     admin = await loginAsAdmin(app.client);
     const up = await call<CreatedArtifact>('POST', '/artifact/model/package?name=perf-model', {
       token: admin, rawBody: await buildZip({ 'weights.bin': randomBytes(150_000), 'config.json': '{}' }), contentType: 'application/zip',
@@ -140,6 +144,8 @@ describe('gateway performance workload', () => {
     // Lacking the admin permission answers 401, as on every admin route of this registry.
     expect((await start({ artifact_id: id, clients: 1 }, user.token)).status).toBe(401);
     expect((await call('GET', '/performance-workload/00000000-0000-4000-8000-000000000000', { token: user.token })).status).toBe(401);
+    // The second refusal of the same identity and reason is written when its coalescing window ends.
+    clock.advance(REFUSAL_COALESCING.windowMs);
     await expect
       .poll(async () => {
         const rows = (await app.dataSource.query(
