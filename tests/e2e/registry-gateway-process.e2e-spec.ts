@@ -28,8 +28,9 @@ describe('gateway process (registry e2e)', () => {
     url.pathname = `/${database}`;
     gateway = await spawnService(
       'gateway',
-      // HTTP_PORT unset: serviceTestEnv's '0' would make spawnService poll port 0; it picks a free port itself.
-      serviceTestEnv({ DATABASE_URL: url.toString(), DATA_DIR: dataDir, STORAGE_ROOT: join(dataDir, 'blobs'), PUBLIC_URL: 'http://registry.example', HTTP_PORT: undefined }),
+      // HTTP_PORT unset: serviceTestEnv's '0' would make spawnService poll port 0; it picks a free port itself. No
+      // ingest service runs here, so a create always waits out GATEWAY_INGEST_WAIT_MS before its 202: 0.5 s, not 10.
+      serviceTestEnv({ DATABASE_URL: url.toString(), DATA_DIR: dataDir, STORAGE_ROOT: join(dataDir, 'blobs'), PUBLIC_URL: 'http://registry.example', HTTP_PORT: undefined, GATEWAY_INGEST_WAIT_MS: '500' }),
     );
     client = new ContractClient(gateway.url);
     token = await loginAsAdmin(client);
