@@ -40,6 +40,29 @@ describe('FsBlobStore specifics', () => {
   }, 120_000);
 });
 
+describe('FsBlobStore failed uploads', () => {
+  it('leaves no temp file behind when the source fails before the file is even open', async () => {
+    // The write stream opens its temp file asynchronously; a source that fails at once used to reject the put before
+    // that open ran, and the cleanup then came before the file existed (1-28 files left of 400 such puts; seen in CI).
+    const own = mkdtempSync(join(tmpdir(), 'mg-blobs-failing-'));
+    try {
+      const failing = new FsBlobStore(own);
+      for (let i = 0; i < 400; i++) {
+        const source = new Readable({
+          read() {
+            this.destroy(new Error('client went away'));
+          },
+        });
+        await expect(failing.put(source)).rejects.toThrow('client went away');
+      }
+      await sleep(200); // an open that was still pending would have created its file by now
+      expect(readdirSync(join(own, 'tmp'))).toEqual([]);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('FsBlobStore.sweepTemp', () => {
   it('removes stale temp files and keeps fresh ones', async () => {
     const stale = join(root, 'tmp', 'stale-upload');

@@ -42,12 +42,15 @@ export class FsBlobStore extends BlobStore {
     await mkdir(this.tmpDir, { recursive: true });
     const tmp = join(this.tmpDir, randomUUID());
     const hasher = new HashingStream(opts.maxBytes);
+    // `flush: true` fsyncs before close: the data must be durable before a name promises it exists.
+    const file = createWriteStream(tmp, { flags: 'wx', mode: 0o640, flush: true });
     try {
-      // `flush: true` fsyncs before close: the data must be durable before a name promises it exists.
-      const file = createWriteStream(tmp, { flags: 'wx', mode: 0o640, flush: true });
       const encoder = opts.encode?.();
       await (encoder ? pipeline(body, hasher, encoder, file) : pipeline(body, hasher, file));
     } catch (err) {
+      // The stream opens its file asynchronously: a source that fails at once can reject the pipeline before that
+      // open has run, and a removal then would come before the file exists (a temp file left behind, seen in CI).
+      if (!file.closed) await new Promise((resolve) => file.once('close', resolve)); // not events.once: it rejects on 'error'
       await rm(tmp, { force: true });
       throw err;
     }
