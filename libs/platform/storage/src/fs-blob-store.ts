@@ -11,6 +11,7 @@ import { FileSpan } from './file-span';
 import { assertSha256, blobKey, isSha256, resolveRange } from './blob-id';
 import { BlobStore, type PutBlobOptions, type PutBlobResult, type StoredBlob, type VerifiedBlob } from './blob-store';
 import { HashingStream } from './hashing-stream';
+import { discardPartialFile } from './partial-file';
 import { VerifiedStats, type VerifiedStatOptions } from './verified-stats';
 
 /**
@@ -48,10 +49,7 @@ export class FsBlobStore extends BlobStore {
       const encoder = opts.encode?.();
       await (encoder ? pipeline(body, hasher, encoder, file) : pipeline(body, hasher, file));
     } catch (err) {
-      // The stream opens its file asynchronously: a source that fails at once can reject the pipeline before that
-      // open has run, and a removal then would come before the file exists (a temp file left behind, seen in CI).
-      if (!file.closed) await new Promise((resolve) => file.once('close', resolve)); // not events.once: it rejects on 'error'
-      await rm(tmp, { force: true });
+      await discardPartialFile(file, tmp);
       throw err;
     }
     try {

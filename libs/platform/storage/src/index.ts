@@ -3,6 +3,7 @@ export type { PutBlobOptions, PutBlobResult, StoredBlob, VerifiedBlob } from './
 export type { VerifiedStatOptions } from './verified-stats';
 export { FsBlobStore } from './fs-blob-store';
 export { FileSpan, sendBody } from './file-span';
+export { discardPartialFile } from './partial-file';
 export { S3BlobStore } from './s3-blob-store';
 export type { S3BlobStoreOptions } from './s3-blob-store';
 export { PostgresBlobStore, type PostgresBlobStoreOptions } from './postgres/pg-blob-store';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { discardPartialFile } from '@modelguard/storage';
 import { ClientError } from '../domain/client-error';
 
 /**
@@ -25,12 +26,13 @@ export async function spoolToTempFile(body: Readable, dir: string, maxBytes: num
       else cb(null, chunk);
     },
   });
+  const file = createWriteStream(path);
   try {
-    await pipeline(body, cap, createWriteStream(path));
+    await pipeline(body, cap, file);
     if (seen === 0) throw new ClientError(400, 'the upload body is empty; send a zip archive');
     return path;
   } catch (error: unknown) {
-    await rm(path, { force: true });
+    await discardPartialFile(file, path);
     if (error instanceof ClientError) throw error;
     throw new ClientError(400, 'the upload was interrupted');
   }

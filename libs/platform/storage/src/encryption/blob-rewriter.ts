@@ -1,11 +1,12 @@
 import { Upload } from '@aws-sdk/lib-storage';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { blobKey } from '../blob-id';
+import { discardPartialFile } from '../partial-file';
 import type { S3BlobStore } from '../s3-blob-store';
 
 /**
@@ -23,8 +24,9 @@ export function fsBlobRewriter(root: string): BlobRewriter {
   return async (sha256, body) => {
     const tmp = join(root, 'tmp', `rewrite-${randomUUID()}`);
     await mkdir(join(root, 'tmp'), { recursive: true });
+    const file = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(body, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      await pipeline(body, file);
       const fh = await open(tmp, 'r');
       try {
         await fh.sync();
@@ -33,7 +35,7 @@ export function fsBlobRewriter(root: string): BlobRewriter {
       }
       await rename(tmp, join(root, blobKey(sha256)));
     } catch (err) {
-      await rm(tmp, { force: true });
+      await discardPartialFile(file, tmp);
       throw err;
     }
   };
