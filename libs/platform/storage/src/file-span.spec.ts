@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,8 +43,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function request(): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => get({ host: '127.0.0.1', port, path: '/', agent: false }, resolve).on('error', reject));
+function request(method = 'GET'): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => httpRequest({ host: '127.0.0.1', port, path: '/', agent: false, method }, resolve).on('error', reject).end());
 }
 
 /** Reads a response slowly, so the server's writes stay pending while it reads the next chunk into the other buffer. */
@@ -85,6 +85,23 @@ describe('FileSpan sent to an HTTP response (reused buffers)', () => {
     await new Promise<void>((resolve) => res.once('data', () => resolve()));
     res.destroy();
     await expect(outcomes[0]).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    await sleep(20);
+    expect(opened?.fd).toBe(-1);
+  });
+
+  it('answers HEAD with the headers only, without reading the file', async () => {
+    let opened: FileHandle | undefined;
+    // A span 10 bytes longer than its file: any read to its end would fail ("short of its recorded size").
+    plan = async () => {
+      opened = await open(path, 'r');
+      return new FileSpan(opened, 0, bytes.length + 10);
+    };
+    outcomes.length = 0;
+    const res = await request('HEAD');
+    res.resume();
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-length']).toBe(String(bytes.length));
+    await expect(outcomes[0]).resolves.toBeUndefined();
     await sleep(20);
     expect(opened?.fd).toBe(-1);
   });

@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { OutgoingMessage } from 'node:http';
+import { OutgoingMessage, ServerResponse } from 'node:http';
 import { Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 
@@ -93,9 +93,15 @@ export class FileSpan extends Readable {
 /**
  * Sends `body` to `dest` and ends it. A FileSpan going to an unwrapped HTTP response is sent with reused buffers
  * (FileSpan.sendTo); anything else goes through `pipeline`. Same outcome either way: resolves when `dest` finished,
- * rejects (and destroys both) on an error or an early close.
+ * rejects (and destroys both) on an error or an early close. The answer to a HEAD request reads nothing.
  */
 export async function sendBody(body: Readable, dest: Writable): Promise<void> {
+  if (dest instanceof ServerResponse && dest.req.method === 'HEAD') {
+    // A HEAD answer has headers only (Node ignores written bytes): reading the whole blob would be for nothing.
+    body.destroy();
+    dest.end();
+    return finished(dest, { readable: false });
+  }
   if (body instanceof FileSpan && releasesChunksOnWrite(dest)) return body.sendTo(dest);
   await pipeline(body, dest);
 }
