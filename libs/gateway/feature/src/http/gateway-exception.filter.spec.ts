@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClientError } from '../domain/client-error';
-import { mapException } from './gateway-exception.filter';
+import { finished } from 'node:stream/promises';
+import { PassThrough } from 'node:stream';
+import { isClientHangUp, mapException } from './gateway-exception.filter';
 
 describe('mapException', () => {
   it('keeps client errors with their status, message and headers', () => {
@@ -40,5 +42,17 @@ describe('mapException', () => {
 
   it('hides unexpected errors behind a bare 500', () => {
     expect(mapException(new TypeError('x is undefined'))).toEqual({ status: 500, message: 'internal server error', headers: {} });
+  });
+});
+
+describe('isClientHangUp', () => {
+  it("recognises the premature close a stream reports when its client goes away, and nothing else", async () => {
+    const out = new PassThrough();
+    const ended = finished(out).catch((e: unknown) => e);
+    out.destroy(); // closed before it finished, as a response whose client hung up
+    expect(isClientHangUp(await ended)).toBe(true);
+    expect(isClientHangUp(new Error('blob for "w.bin" does not match its manifest digest'))).toBe(false);
+    expect(isClientHangUp(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(false);
+    expect(isClientHangUp('ERR_STREAM_PREMATURE_CLOSE')).toBe(false);
   });
 });

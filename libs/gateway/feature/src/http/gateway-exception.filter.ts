@@ -34,7 +34,11 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     const mapped = mapException(exception);
-    if (mapped.status >= 500 && !(exception instanceof ClientError)) this.logger.error(`${req.method} ${req.url} failed`, { err: exception });
+    const hungUp = res.headersSent && isClientHangUp(exception);
+    // A client that closed the connection mid-answer is not a fault of ours (and Node reports it for some complete
+    // answers too, when the client closes before the last write's callback ran): debug, not error.
+    if (hungUp) this.logger.debug(`${req.method} ${req.url}: the client closed the connection before the answer ended`);
+    else if (mapped.status >= 500 && !(exception instanceof ClientError)) this.logger.error(`${req.method} ${req.url} failed`, { err: exception });
     // A streamed download that fails midway cannot change its status any more: cut the connection so the client
     // sees a truncated transfer instead of a corrupt "successful" one.
     if (res.headersSent) {
@@ -47,6 +51,11 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const reason = refusalReasonOf(exception, mapped.status);
     if (reason !== null) this.refusals.record(req, mapped.status, reason, mapped.message);
   }
+}
+
+/** The error a stream pipeline reports when the HTTP client went away (stream.finished's premature close). */
+export function isClientHangUp(exception: unknown): boolean {
+  return exception instanceof Error && (exception as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
 export function mapException(exception: unknown): Mapped {
