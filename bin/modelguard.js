@@ -18,7 +18,15 @@ try {
   process.exit(2);
 }
 const run = { signing: () => cli.runVerify(argv.slice(1), process), audit: () => cli.runAuditCli(argv.slice(1), process), scanner: () => cli.runCli(argv) }[lib];
+// A security CLI must never pass by accident: if the event loop ran dry before the command settled (an unref'd
+// worker, a lost callback), node would exit 0. Make that exit an internal error instead.
+let settled = false;
+process.on('exit', () => {
+  if (settled) return;
+  process.stderr.write('modelguard: internal error: the command ended before it produced a result\n');
+  process.exitCode = 2;
+});
 run().then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`modelguard: internal error: ${err && err.stack ? err.stack : err}\n`); process.exitCode = 2; },
+  (code) => { settled = true; process.exitCode = code; },
+  (err) => { settled = true; process.stderr.write(`modelguard: internal error: ${err && err.stack ? err.stack : err}\n`); process.exitCode = 2; },
 );

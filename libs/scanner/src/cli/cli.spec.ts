@@ -54,6 +54,19 @@ describe('modelguard CLI', { timeout: 120_000 }, () => {
     expect(run('scan', warning, '--strict').code).toBe(1);
   });
 
+  it('exits 2, never 0, when a command ends without a result (an event loop that ran dry)', () => {
+    const fake = mkdtempSync(join(tmpdir(), 'mg-cli-fake-'));
+    try {
+      mkdirSync(join(fake, 'libs/scanner/src/cli'), { recursive: true });
+      writeFileSync(join(fake, 'libs/scanner/src/cli/main.js'), 'exports.runCli = () => new Promise(() => {});');
+      const r = spawnSync(process.execPath, [BIN, 'scan', 'x'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, MODELGUARD_DIST: fake } });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('ended before it produced a result');
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
+  });
+
   it('prints --version and --help', () => {
     expect(run('--version').stdout).toMatch(/^modelguard \d+\.\d+\.\d+/);
     const help = run('--help');
