@@ -70,6 +70,29 @@ describe('gateway assembled package zips', () => {
     expect((await call('GET', `/artifacts/model/${id}/download`, { token, headers: { Range: `bytes=${first.length + 5}-` } })).status).toBe(416);
   });
 
+  it('answers HEAD with the download\'s headers and records no download', async () => {
+    const id = await upload('head-model');
+    const { first } = await assembled(id);
+    const recorded = async (): Promise<string[]> =>
+      ((await app.dataSource.query(`SELECT part FROM "${app.schema}".downloads WHERE artifact_id = $1 ORDER BY part`, [id])) as { part: string }[]).map((r) => r.part);
+    expect(await recorded()).toEqual(['full']);
+
+    // HEAD is GET's semantics without the body (RFC 9110 9.3.2), not an operation of its own in the OpenAPI documents.
+    const head = (path: string) => fetch(`${app.service.url}${path}`, { method: 'HEAD', headers: { 'X-Authorization': token } });
+    const zipHead = await head(`/artifacts/model/${id}/download`);
+    expect(zipHead.status).toBe(200);
+    expect(zipHead.headers.get('content-length')).toBe(String(first.length));
+    const fileHead = await head(`/artifacts/model/${id}/files/weights/model.safetensors`);
+    expect(fileHead.status).toBe(200);
+    expect(fileHead.headers.get('content-length')).toBe(String(weights.length));
+    expect(fileHead.headers.get('x-checksum-sha256')).toBe(sha256(weights));
+    expect(await recorded()).toEqual(['full']);
+
+    // The same routes with GET are downloads, recorded as before.
+    expect((await call<Buffer>('GET', `/artifacts/model/${id}/files/weights/model.safetensors`, { token })).raw.equals(weights)).toBe(true);
+    expect(await recorded()).toEqual(['file:weights/model.safetensors', 'full']);
+  });
+
   it('builds parts on the fly and never caches them', async () => {
     const id = await upload('parts-model');
     const weightsOnly = await call<Buffer>('GET', `/artifacts/model/${id}/download?part=weights`, { token });

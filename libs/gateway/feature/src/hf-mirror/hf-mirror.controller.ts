@@ -8,7 +8,6 @@ import { shownVersion } from '../domain/version-query';
 import { DownloadService } from '../packages/download.service';
 import type { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { AliasesService } from '../releases/aliases.service';
-import { clientAddress } from '../rate-limit/rate-limiter';
 import { DownloadMonitorService } from '../sensitive/download-monitor.service';
 import { hfError, inHubTerms } from './hf-errors';
 import { HfMirrorGuard } from './hf-mirror.guard';
@@ -89,7 +88,7 @@ export class HfMirrorController {
       await this.monitor.check(d, [entry], `file:${t.path}`, actor);
       // The clients probe with `Range: bytes=0-0` (and HEAD) before downloading: only a read of content is a download.
       const probe = req.method === 'HEAD' || (range !== null && range.end === 0);
-      if (!probe) await this.downloads.record(d, `hf-mirror:${t.path}`.slice(0, 1000), actor, clientAddress(req));
+      if (!probe) await this.downloads.record(d, `hf-mirror:${t.path}`.slice(0, 1000), actor, req);
       const etag = `"${entry.sha256}"`;
       res.setHeader('ETag', etag);
       res.setHeader('X-Linked-Etag', etag);

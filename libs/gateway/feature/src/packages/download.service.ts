@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { ArtifactService } from '../artifacts/artifact.service';
 import type { RequestActor } from '../auth/actor';
 import { ClientError } from '../domain/client-error';
+import { clientAddress as clientAddressOf } from '../rate-limit/rate-limiter';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import type { ArtifactEntity } from '../persistence/artifact.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
@@ -23,6 +24,9 @@ export interface ResolvedDownload {
   /** The signature bundle verified while resolving; absent when it was not read (then zipOptions reads it). */
   bundle?: string;
 }
+
+/** What recording a download reads of its request: the method, and the client's address for the traffic signals. */
+export type DownloadRequest = { method: string } & Parameters<typeof clientAddressOf>[0];
 
 /** Resolves which version is downloaded, applies the scan gate and records the download (row + event, one statement). */
 @Injectable()
@@ -56,9 +60,12 @@ export class DownloadService {
    * Writes the download history row and ArtifactDownloaded before any byte is sent, in one statement (atomic, one
    * round trip: under 100 concurrent downloads a four-statement transaction held a pooled connection across four
    * turns of an event loop busy streaming, and the pool's waiters timed out into 503s). `clientAddress` rides on the
-   * event for the package-confusion audit's traffic signals (confusion/popularity.handlers.ts).
+   * event for the package-confusion audit's traffic signals (confusion/popularity.handlers.ts). A HEAD reads no
+   * content (Express answers it with the GET route): it is not a download, so nothing is recorded, counted or audited.
    */
-  async record(d: ResolvedDownload, part: string, actor: RequestActor, clientAddress?: string): Promise<void> {
+  async record(d: ResolvedDownload, part: string, actor: RequestActor, req: DownloadRequest): Promise<void> {
+    if (req.method === 'HEAD') return;
+    const clientAddress = clientAddressOf(req);
     const downloads = qualifiedTable(this.dataSource, 'downloads');
     await this.outbox.enqueueWith(
       this.dataSource.manager,

@@ -10,7 +10,6 @@ import { shownVersion } from '../domain/version-query';
 import { contentRange, isPackageError, parseRangeHeader, streamZip, type ByteRange } from '@modelguard/packages';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { DownloadMonitorService } from '../sensitive/download-monitor.service';
-import { clientAddress } from '../rate-limit/rate-limiter';
 import { RefusalRecorder } from '../http/refusal-recorder';
 import { sendBody } from '@modelguard/storage';
 import { guardDownloadIntegrity } from './download-integrity';
@@ -54,7 +53,7 @@ export class PackagesController {
     const range = cached === null ? null : this.zips.rangeOf(rangeHeader, cached.size);
     // A sensitive model's monitor program decides first, on the very zip served (sensitive/download-monitor.service.ts).
     await this.monitor.check(d, selection.files, selection.label, actor, zipOptions);
-    await this.downloads.record(d, selection.label, actor, clientAddress(req));
+    await this.downloads.record(d, selection.label, actor, req);
     setWarning(res, d);
     const suffix = selection.label === 'full' ? '' : `-${selection.label.replace(/[^a-zA-Z0-9]+/g, '_').slice(0, 40)}`;
     res.status(200).setHeader('Content-Type', 'application/zip');
@@ -88,7 +87,7 @@ export class PackagesController {
     const range = rangeOf(rangeHeader, entry.size);
     // The program sees a zip of exactly the file being served.
     await this.monitor.check(d, [entry], `file:${path}`, actor);
-    await this.downloads.record(d, `file:${path}`.slice(0, 1000), actor, clientAddress(req));
+    await this.downloads.record(d, `file:${path}`.slice(0, 1000), actor, req);
     await guardDownloadIntegrity(req, res, this.refusals, async () => {
       // Opened before any header is set: an encrypted blob whose header fails is still a plain JSON 409 refusal.
       const body = await this.downloads.openFile(entry, range ?? undefined);

@@ -15,7 +15,6 @@ import { DownloadService } from '../packages/download.service';
 import { SCAN_WARNING_HEADER } from '../packages/packages.controller';
 import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
-import { clientAddress } from '../rate-limit/rate-limiter';
 import { DownloadMonitorService } from '../sensitive/download-monitor.service';
 import { AliasesService } from './aliases.service';
 
@@ -68,8 +67,9 @@ export class AliasReadsService {
     const d = await this.downloads.resolve('model', id, version);
     const zipOptions = await this.downloads.zipOptions(d, 'full');
     await this.monitor.check(d, d.version.files, 'full', actor, zipOptions);
-    await this.downloads.record(d, `alias:${alias}`, actor, clientAddress(req));
-    if (scope !== undefined) await this.aliases.recordPull(id, alias, d.version.version, req.tokenId ?? '', actor);
+    await this.downloads.record(d, `alias:${alias}`, actor, req);
+    // A HEAD fetches nothing: no download (record skips it) and no deployment pull.
+    if (scope !== undefined && req.method !== 'HEAD') await this.aliases.recordPull(id, alias, d.version.version, req.tokenId ?? '', actor);
     if (d.warning !== null) res.setHeader(SCAN_WARNING_HEADER, d.warning.replace(/[^\x20-\x7e]/g, '?').slice(0, 500));
     res.status(200).setHeader('Content-Type', 'application/zip');
     res.setHeader('Content-Disposition', `attachment; filename="${id}-${shownVersion(d.version)}.zip"`);
