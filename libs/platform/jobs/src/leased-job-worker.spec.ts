@@ -312,6 +312,19 @@ describe('LeasedJobWorker lifecycle', () => {
     expect(port.released).toEqual(['worker-1']);
   });
 
+  it('a job that fails once its worker is stopping is left to another worker, not logged as a crash', async () => {
+    const { port, worker, logger } = setup({ shutdownGraceMs: 20 });
+    // Like a job whose service closed its database under it during shutdown.
+    port.behaviour = (_job, signal) => new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('Driver not Connected'))));
+    port.add('a');
+    worker.start();
+    await eventually(() => expect(port.started).toEqual(['a']));
+    await worker.stop();
+    expect(logger.lines).toContain('warn job a did not finish before worker-1 stopped; left to another worker: Error: Driver not Connected');
+    expect(logger.lines.filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(port.released).toEqual(['worker-1']);
+  });
+
   it('with no grace period stop() aborts at once and waits for every job however long (cancelSettleMs Infinity)', async () => {
     const { port, worker, logger } = setup({ shutdownGraceMs: 0, cancelSettleMs: Infinity });
     port.add('a');

@@ -137,7 +137,12 @@ export class LeasedJobWorker<J> {
     const work = Promise.resolve()
       // Inside then(): a process() that throws synchronously is contained like a rejected one.
       .then(() => this.port.process(job, this.cancel.signal))
-      .catch((error: unknown) => this.logger.error(`${this.port.describe(job)} crashed: ${String(error)}`))
+      .catch((error: unknown) => {
+        // Failing once its worker is stopping (cancelled, or the service closed its database under it) says nothing
+        // about the job: stop() releases its lease and another worker runs it. Only a running worker's failure is a crash.
+        if (this.running) this.logger.error(`${this.port.describe(job)} crashed: ${String(error)}`);
+        else this.logger.warn(`${this.port.describe(job)} did not finish before ${this.workerId} stopped; left to another worker: ${String(error)}`);
+      })
       .finally(() => {
         this.inFlight.delete(key);
         this.wake?.();
