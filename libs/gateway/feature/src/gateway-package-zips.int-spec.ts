@@ -93,6 +93,22 @@ describe('gateway assembled package zips', () => {
     expect(await recorded()).toEqual(['file:weights/model.safetensors', 'full']);
   });
 
+  it('answers HEAD without building a zip that is not cached (its length is left out)', async () => {
+    const id = await upload('head-uncached-model');
+    const head = (path: string) => fetch(`${app.service.url}${path}`, { method: 'HEAD', headers: { 'X-Authorization': token } });
+    for (const path of [`/artifacts/model/${id}/download`, `/artifacts/model/${id}/download?part=weights`]) {
+      const res = await head(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/zip');
+      expect(res.headers.get('content-length')).toBeNull();
+    }
+    await sleep(300); // a build would have written its row by now (the first test waits for it the same way)
+    expect(await rows(id)).toEqual([]);
+    // The first GET builds and caches it as always.
+    const { first } = await assembled(id);
+    expect((await head(`/artifacts/model/${id}/download`)).headers.get('content-length')).toBe(String(first.length));
+  });
+
   it('builds parts on the fly and never caches them', async () => {
     const id = await upload('parts-model');
     const weightsOnly = await call<Buffer>('GET', `/artifacts/model/${id}/download?part=weights`, { token });

@@ -196,6 +196,9 @@ describe('gateway release aliases', () => {
       const res = await call(method, path, { token: deploy, ...(method === 'POST' ? { json: [{ name: '*' }] } : {}) });
       expect(res.status, `${method} ${path}: ${res.raw.toString()}`).toBe(403);
     }
+    // A HEAD answers which version a fetch would get, builds nothing and is not a pull.
+    const head = await fetch(`${app.service.url}/artifacts/model/${id}/aliases/production/download`, { method: 'HEAD', headers: { 'X-Authorization': deploy } });
+    expect([head.status, head.headers.get('x-modelguard-version'), head.headers.get('content-length')]).toEqual([200, '2.0.0', null]);
     const pulls = await call<Array<{ version: string; alias: string }>>('GET', `/artifacts/model/${id}/aliases/production/deployment-pulls`, { token: owner.token });
     expect(pulls.body.map((p) => p.version)).toEqual(['2.0.0', '1.0.0']);
     // Only the owner or an admin mints one.

@@ -60,6 +60,12 @@ export class PackagesController {
     res.setHeader('Content-Disposition', `attachment; filename="${d.artifact.id}-${shownVersion(d.version)}${suffix}.zip"`);
     // The key, as events and the audit trail name it; the file name carries the version users see.
     res.setHeader('X-ModelGuard-Version', d.version.version);
+    // RFC 9110 9.3.2: a HEAD may omit what only generating the content determines. Without a cached zip that is its
+    // length, and generating it would read every blob of the package only for Node to drop the bytes.
+    if (req.method === 'HEAD' && cached === null) {
+      res.end();
+      return;
+    }
     // A blob that fails its digest or decryption mid-stream aborts the zip and is audited (download-integrity.ts).
     await guardDownloadIntegrity(req, res, this.refusals, () =>
       cached !== null

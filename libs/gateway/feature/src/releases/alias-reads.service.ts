@@ -75,6 +75,11 @@ export class AliasReadsService {
     res.setHeader('Content-Disposition', `attachment; filename="${id}-${shownVersion(d.version)}.zip"`);
     res.setHeader('X-ModelGuard-Version', d.version.version);
     res.setHeader('X-ModelGuard-Alias', alias);
+    // A HEAD gets these headers only: the zip is built on the fly, so its length is known only by building it.
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     await guardDownloadIntegrity(req, res, this.refusals, () => streamZip(d.version.files, (sha256) => this.blobs.get(sha256), res, zipOptions));
   }
 }
