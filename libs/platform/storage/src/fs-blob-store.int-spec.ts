@@ -88,9 +88,9 @@ describe('FsBlobStore.getVerified (verified stat)', () => {
   const open = (sha256: string, size: number) => fast.getVerified(sha256, () => new DigestCheck({ path: 'blob.bin', sha256, size }));
   /** Whether a read would take the fast path; the body is not read, and destroyed so its file closes now, not at GC. */
   const fromVerifiedStat = async (sha256: string, size: number): Promise<boolean> => {
-    const { body, fromVerifiedStat: fast } = await open(sha256, size);
+    const { body, fromVerifiedStat: verified } = await open(sha256, size);
     await new Promise<void>((resolve) => body.once('close', () => resolve()).destroy());
-    return fast;
+    return verified;
   };
   /** Reads what arrives before the stream ends or fails. */
   const drain = async (body: Readable): Promise<{ got: Buffer; error: unknown }> => {

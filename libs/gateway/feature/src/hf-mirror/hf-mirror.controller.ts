@@ -86,8 +86,9 @@ export class HfMirrorController {
       const range = entry.size === 0 ? null : rangeOf(req.headers.range, entry.size);
       if (entry.size === 0) res.setHeader('Content-Range', 'bytes */0');
       await this.monitor.check(d, [entry], `file:${t.path}`, actor);
-      // The clients probe with `Range: bytes=0-0` (and HEAD) before downloading: only a read of content is a download.
-      const probe = req.method === 'HEAD' || (range !== null && range.end === 0);
+      // The clients probe with `Range: bytes=0-0` (and HEAD, which record() itself skips) before downloading: only a
+      // read of content is a download.
+      const probe = range !== null && range.end === 0;
       if (!probe) await this.downloads.record(d, `hf-mirror:${t.path}`.slice(0, 1000), actor, req);
       const etag = `"${entry.sha256}"`;
       res.setHeader('ETag', etag);
