@@ -56,13 +56,20 @@ export class OrphanJanitor implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    // Spools of a crashed predecessor are collected at once; the scratch directory is this host's, so no lease.
-    void this.sweepSpool().catch((err: unknown) => this.logger.warn('spool sweep at start-up failed', { err }));
+    // Spools of a crashed predecessor are collected at once; the scratch directory is this host's, so no lease. It
+    // counts as a running pass, so a collect() called meanwhile waits instead of sweeping the same entries beside it.
+    const startup: Promise<null> = this.sweepSpool()
+      .catch((err: unknown) => this.logger.warn('spool sweep at start-up failed', { err }))
+      .then(() => null)
+      .finally(() => {
+        if (this.running === startup) this.running = null;
+      });
+    this.running = startup;
     const intervalMs = this.settings.gateway.janitor.intervalSeconds * 1000;
     if (intervalMs <= 0) return;
     this.timer = setInterval(() => void this.tick(), intervalMs);
     this.timer.unref();
-    setImmediate(() => void this.tick());
+    void startup.then(() => this.tick());
   }
 
   async onModuleDestroy(): Promise<void> {
