@@ -147,6 +147,9 @@ describe('audit stream over Kafka: entry-appended events and GET /audit/stream',
     // Waited for: a fast run (319 ms in fresh-clone CI run 37) ends before the first 300 ms heartbeat is due.
     await expectEventually(() => expect(one.comments).toContain('heartbeat'), { timeoutMs: 5_000 });
     for (const s of [one, all, byArtifact]) s.close();
+    // The gateway's wake-up on each entry writes nothing, so it keeps no inbox row (one per entry, for days, before).
+    const inbox = await queryRows(db, `SELECT 1 FROM "${schemas.gateway}".inbox WHERE topic = $1`, [Topic.AuditEntryAppended]);
+    expect(inbox).toHaveLength(0);
   }, 120_000);
 
   it('publishes audit.entry-appended.v1 once per appended entry, keyed audit-chain, with the stored entry', async () => {

@@ -80,6 +80,10 @@ export function defineMessagingScenarios(h: ScenarioHarness): void {
     await enqueue(h, id('dup-after'), id('dup'));
     await expectEventually(async () => expect(await effects(h, id('dup-after'))).toHaveLength(1), { timeoutMs: h.timeoutMs });
     expect(await effects(h, id('dup'))).toHaveLength(1);
+    // A handler declared { inbox: false } ran on every delivery and left no inbox row.
+    expect(probeState.notified.get(id('dup'))).toBe(3);
+    const inbox = await queryRows(h.databaseUrl, `SELECT consumer FROM "${h.schema()}"."inbox" WHERE event_id = $1`, [envelope.eventId]);
+    expect(inbox).toEqual([{ consumer: 'ProbeHandler.onCreated' }]);
   });
 
   it('retries a transient failure with backoff and applies the event on the second attempt', async () => {

@@ -14,6 +14,8 @@ export const probeState = {
   prefix: '',
   behaviour: new Map<string, ProbeBehaviour>(),
   attempts: new Map<string, number[]>(),
+  /** Deliveries seen by the `{ inbox: false }` handler, per artifact id. */
+  notified: new Map<string, number>(),
 };
 
 class ProbeEffectTable1700000000001 implements MigrationInterface {
@@ -43,11 +45,22 @@ export class ProbeHandler {
   }
 }
 
+/** A handler that writes nothing, declared without an inbox: it counts every delivery, duplicates included. */
+@Injectable()
+export class ProbeNotificationHandler {
+  @OnEvent(Topic.ArtifactCreated, { inbox: false })
+  onCreated(event: Envelope<PayloadOf<typeof Topic.ArtifactCreated>>, _ctx: EventContext): Promise<void> {
+    const id = event.payload.artifactId;
+    if (id.startsWith(probeState.prefix)) probeState.notified.set(id, (probeState.notified.get(id) ?? 0) + 1);
+    return Promise.resolve();
+  }
+}
+
 /** `controllers`: HTTP routes a test adds to the probe (e.g. a slow download for the shutdown drain). */
 export function probeServiceModule(service: string, schema: string, controllers: Type[] = []) {
   @Module({
     imports: [ServicePlatformModule.forService({ service, schema, entities: [], migrations: [ProbeEffectTable1700000000001], relayPollMs: 200 })],
-    providers: [ProbeHandler],
+    providers: [ProbeHandler, ProbeNotificationHandler],
     controllers,
   })
   class ProbeServiceModule {}

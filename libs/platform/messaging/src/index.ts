@@ -6,7 +6,7 @@ export { InboxMessageEntity } from './entities/inbox-message.entity';
 export { Outbox } from './outbox/outbox';
 export { OutboxRelay } from './outbox/outbox-relay';
 export { EventPublisher } from './event-publisher';
-export { OnEvent, NonRetriableError, eventHandlersOf, type EventContext, type EventHandlerFn } from './consumer/on-event.decorator';
+export { OnEvent, NonRetriableError, eventHandlersOf, type EventContext, type EventHandlerFn, type OnEventOptions } from './consumer/on-event.decorator';
 export { EventDispatcher, type DltErrorKind } from './consumer/event-dispatcher';
 export type { RetryPolicy } from './consumer/retry-policy';
 export { createEnvelope, decodeEnvelope, MessageValidationError, type EnqueueOptions } from './envelope.codec';

@@ -71,6 +71,10 @@ export class EventDispatcher {
     const maxAttempts = this.retry.attempts + 1;
     for (let attempt = 1; ; attempt++) {
       try {
+        if (!handler.inbox) {
+          await handler.invoke(envelope, { manager: this.dataSource.manager, attempt, headers: message.headers, topic: message.topic as TopicName });
+          return;
+        }
         await runInTransaction(this.dataSource, async (manager) => {
           // The inbox row and the handler's writes commit together: a redelivery finds the row and skips.
           const inserted = (await manager.query(

@@ -1,11 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { TopicName } from '@modelguard/contracts';
-import { type EventContext, ON_EVENT_METADATA } from './on-event.decorator';
+import { type EventContext, ON_EVENT_METADATA, ON_EVENT_NO_INBOX } from './on-event.decorator';
 
 export interface RegisteredHandler {
   /** Inbox consumer id: stable across restarts (`<Class>.<method>`), unique within the service. */
   consumer: string;
+  /** False for a handler declared `{ inbox: false }`: no transaction, no inbox row. */
+  inbox: boolean;
   invoke(event: unknown, ctx: EventContext): Promise<void>;
 }
 
@@ -33,9 +35,10 @@ export class HandlerRegistry implements OnModuleInit {
         const fn = (instance as Record<string, unknown>)[method];
         if (typeof fn !== 'function') continue;
         const consumer = `${instance.constructor.name}.${method}`;
+        const inbox = Reflect.getMetadata(ON_EVENT_NO_INBOX, prototype, method) !== true;
         for (const topic of topics) {
           const list = this.byTopic.get(topic) ?? [];
-          list.push({ consumer, invoke: (event, ctx) => (fn as (e: unknown, c: EventContext) => Promise<void>).call(instance, event, ctx) });
+          list.push({ consumer, inbox, invoke: (event, ctx) => (fn as (e: unknown, c: EventContext) => Promise<void>).call(instance, event, ctx) });
           this.byTopic.set(topic, list);
         }
       }
