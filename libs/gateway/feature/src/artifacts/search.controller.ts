@@ -11,7 +11,8 @@ const BY_NAME_PREFIX = '/artifact/byName/';
 
 /**
  * Enumeration (POST /artifacts), exact-name lookup and regex search. Registered before ArtifactsController. Each
- * answer that found something is counted for the popularity counters (search-events.ts: ArtifactsSearched v2).
+ * answer that found something is counted for the popularity counters (search-events.ts: ArtifactsSearched v2); of an
+ * enumeration, only what a query naming an artifact matched (a `*` listing is not a search: search.service.ts, Page).
  */
 @Controller()
 @UseGuards(AuthGuard)
@@ -30,7 +31,7 @@ export class SearchController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<ArtifactMetadataView[]> {
     const page = await this.search.enumerate(body, offset);
-    this.events.searched(page.items);
+    this.events.searched(page.searchedFor);
     res.setHeader('offset', page.nextOffset);
     return page.items;
   }

@@ -33,6 +33,13 @@ export interface Page {
   items: ArtifactMetadataView[];
   /** Keyset cursor for the next request (the last seq returned). */
   nextOffset: string;
+  /**
+   * The items a query naming an artifact matched: what the page counts as search appearances. A `*` query lists,
+   * it does not search: every artifact gets the same +1 from a listing (no signal for the package-confusion audit,
+   * which compares look-alikes), and a crawler paging through the registry would write a counter per artifact listed,
+   * which was most of a page's cost in the embedded process (bench/RESULTS.md, "Lookups: listings are not searches").
+   */
+  searchedFor: ArtifactMetadataView[];
 }
 
 /** Enumeration and search, always current with Postgres so a create is visible to the very next query. */
@@ -67,7 +74,10 @@ export class SearchService {
     qb.andWhere(`(${clauses.join(' OR ')})`, params).orderBy('a.seq', 'ASC').limit(PAGE_SIZE);
     const rows = await qb.getRawMany<ListedRow>();
     const last = rows[rows.length - 1];
-    return { items: rows.map(metadataOf), nextOffset: last === undefined ? String(offset) : last.seq };
+    const items = rows.map(metadataOf);
+    const named = queries.filter((q) => q.name !== '*');
+    const searchedFor = named.length === 0 ? [] : items.filter((item) => named.some((q) => matchesNamed(q, item)));
+    return { items, nextOffset: last === undefined ? String(offset) : last.seq, searchedFor };
   }
 
   async byName(rawName: string): Promise<ArtifactMetadataView[]> {
@@ -167,6 +177,11 @@ function parseQueries(body: unknown): ArtifactQuery[] {
     });
     return { name, types: parsed.length === 0 ? null : parsed };
   });
+}
+
+/** Whether a query naming an artifact (not `*`) matches this listed item: its name, and its type when types are given. */
+function matchesNamed(q: ArtifactQuery, item: ArtifactMetadataView): boolean {
+  return q.name === item.name && (q.types === null || q.types.includes(item.type));
 }
 
 function parseOffset(raw: unknown): number {
