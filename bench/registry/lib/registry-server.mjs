@@ -29,7 +29,7 @@ const BOOT_TIMEOUT_MS = 180_000;
  * The memory settings `npm start` (scripts/start.sh) and the container (SERVICE=embedded) give the embedded process,
  * so the benchmarks measure what users run; an environment value of the caller's still wins (MALLOC_ARENA_MAX, or a
  * later --max-semi-space-size in BENCH_SERVER_NODE_ARGS). BENCH_EMBEDDED_UNTUNED=1 runs plain `node` for comparison
- * (with --heap-growing-percent=0, V8's default, which the embedded app then leaves alone instead of setting 20).
+ * (with --heap-growing-percent=0, V8's default, which the embedded app then leaves alone instead of setting 100).
  */
 const EMBEDDED_TUNING =
   process.env.BENCH_EMBEDDED_UNTUNED === '1'

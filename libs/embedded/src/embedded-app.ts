@@ -26,13 +26,14 @@ export interface EmbeddedOptions {
 /**
  * After each full GC, V8 lets the old generation grow by a factor it picks from GC and program speed before it marks
  * again. Under a 1 GiB transfer this process's heap reached 95-114 MiB while about 75 MiB survived each full GC, the
- * largest part of its RSS growth besides stream Buffers; at 1.2x it stays at 92-95 MiB for 1.5-2x as many full GCs,
- * whose marking mostly runs concurrently (issue 13, bench/RESULTS.md "Embedded memory under the 1 GiB transfer: old
- * generation growth"). V8 reads the flag whenever it sets the next limit, so setting it at start is in time; node
- * refuses it in NODE_OPTIONS, and a value given on node's command line wins.
+ * largest part of its RSS growth besides stream Buffers; 2x bounds that growth. 1.2x bounded it further but cost
+ * 183-222 full GCs per 1 GiB upload and download instead of 5, and 1.5x slower uploads and downloads, for no lower peak
+ * (bench/RESULTS.md, "Embedded memory: old generation growth, revisited"). V8 reads the flag whenever it sets the next
+ * limit, so setting it at start is in time; node refuses it in NODE_OPTIONS, and a value given on node's command line
+ * wins.
  */
 const HEAP_GROWING_FLAG = '--heap-growing-percent';
-const HEAP_GROWING_PERCENT = 20;
+const HEAP_GROWING_PERCENT = 100;
 
 function boundHeapGrowth(): void {
   if (process.execArgv.some((a) => a.startsWith(HEAP_GROWING_FLAG))) return;
