@@ -49,6 +49,8 @@ function scenarios() {
     ['POST /artifacts "*" types=[dataset]', '/artifacts', [{ name: '*', types: ['dataset'] }]],
     [`byRegEx simple "${nameOf(42).slice(0, -1)}"`, '/artifact/byRegEx', { regex: nameOf(42).slice(0, -1) }],
     [`byRegEx anchored "^${PREFIX}-${lastTen}[0-9]$"`, '/artifact/byRegEx', { regex: `^${PREFIX}-${lastTen}[0-9]$` }],
+    // Case-insensitive: the trigram sketch folds ASCII case, so the literal still narrows (regex-literals.ts).
+    [`byRegEx case-insensitive "(?i)${PREFIX.toUpperCase()}-${lastTen}"`, '/artifact/byRegEx', { regex: `(?i)${PREFIX.toUpperCase()}-${lastTen}` }],
     ['byRegEx ReDoS "(a+)+$"', '/artifact/byRegEx', { regex: '(a+)+$' }],
     // No literal of three characters: the trigram sketch cannot narrow these (joined in-memory scan instead).
     ['byRegEx no literal "^.{3}$"', '/artifact/byRegEx', { regex: '^.{3}$' }],

@@ -39,6 +39,18 @@ describe('regex search index', () => {
     expect(await search('^[a-z]+-01[0-9]$')).toEqual(await search('indexed-01[0-9]$'));
   });
 
+  it('answers a case-insensitive pattern from the index with every casing, Kelvin sign and long s included', async () => {
+    const upper = await create('CASE-folded-one');
+    const kelvin = await create('case-folded-two');
+    await setReadme(kelvin.metadata.id, 'Trained on the \u212Aestrel-\u017Fparrow corpus.'); // (?i)k and (?i)s match these
+    await create('unrelated-three');
+    expect(upper.metadata.name).toBe('CASE-folded-one');
+    expect(await search('(?i)case-FOLDED-(one|two)')).toEqual(['CASE-folded-one', 'case-folded-two']);
+    expect(await search('(?i)KESTREL-sparrow')).toEqual(['case-folded-two']);
+    // The same answers as a scan of every text (a pattern the analysis gives up on).
+    expect(await search('(?is)case-FOLDED-(one|two)')).toEqual(['CASE-folded-one', 'case-folded-two']);
+  });
+
   it('sees a create at the very next search', async () => {
     for (let i = 0; i < 5; i++) {
       const name = `fresh-${i}-artifact`;

@@ -26,12 +26,45 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals(pattern)).toEqual([]);
   });
 
-  it.each(['(?i)bert', '\\x41bc', '\\Qa.b\\E', '\\p{L}bert', '[[:alpha:]]bc', '[]a]bc', 'ab{,3}', '(?s)a.b'])(
+  it.each(['(?is)bert', 'a(?i)bert', '(?i:bert)x', '\\x41bc', '\\Qa.b\\E', '\\p{L}bert', '[[:alpha:]]bc', '[]a]bc', 'ab{,3}', '(?s)a.b'])(
     'gives up on %j, whose meaning it does not model',
     (pattern) => {
       expect(requiredLiterals(pattern)).toBeNull();
     },
   );
+
+  it.each([
+    ['(?i)bert', [['bert']]],
+    ['(?i)BERT-Base', [['BERT-Ba']]],
+    ['(?i)kelvin', [['elvin']]],
+    ['(?i)(gpt|llama)-2', [['gpt', 'llama'], ['-2']]],
+    ['(?i)café-model', [['-model']]],
+  ])('%j (case-insensitive) requires %j, cut where the sketch cannot fold case', (pattern, expected) => {
+    expect(requiredLiterals(pattern)).toEqual(expected);
+  });
+
+  it('lets through every text a case-insensitive pattern matches, in any casing, Kelvin sign and long s included', () => {
+    const random = seededRandom(1729);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const atoms = ['bert', 'kit', 'sun', 'Bask', 'ék', '-', 'x', '[ab]', '.', '\\d'];
+    const pieces = ['bert', 'BERT', 'bErT', 'kit', 'KIT', '\u212Ait', 'sun', 'SUN', '\u017Fun', 'bask', 'BA\u017F\u212A', 'ÉK', 'é\u212A', '-', 'x', '1', ' '];
+    const texts = Array.from({ length: 400 }, () => Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(pieces)).join(''));
+    let matchesChecked = 0;
+    for (let i = 0; i < 300; i++) {
+      const body = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(atoms) + (random() < 0.2 ? pick(['+', '?', '*']) : '')).join('');
+      const pattern = `(?i)${random() < 0.2 ? `(${body}|${pick(atoms)})` : body}`;
+      const regex = compileSearchRegex(pattern);
+      const query = requiredLiterals(pattern);
+      expect(query, pattern).not.toBeNull();
+      const trigrams = trigramQueryOf(query ?? []);
+      for (const text of texts) {
+        if (!regex.test(text)) continue;
+        matchesChecked++;
+        if (trigrams !== null) expect(mightMatch(sketchOf(['unrelated name', text]), trigrams), `${pattern} matches ${JSON.stringify(text)} yet requires ${JSON.stringify(query)}`).toBe(true);
+      }
+    }
+    expect(matchesChecked).toBeGreaterThan(300);
+  });
 
   it('never asks for a literal a real match lacks (random patterns checked against RE2)', () => {
     const random = seededRandom(461);
