@@ -57,7 +57,7 @@ const CASE_INSENSITIVE = '(?i)';
  * folding leaves ASCII (checked against re2-wasm over every code point); other characters outside ASCII are not
  * folded by the sketch at all.
  */
-const NOT_FOLDED_BY_SKETCH = /[kKsS]|[^\x00-\x7f]/u;
+const NOT_FOLDED_BY_SKETCH = /[kKsS\u0080-\u{10FFFF}]/u;
 
 /** The literals every match of `pattern` contains, or null when the pattern is beyond this analysis. */
 export function requiredLiterals(pattern: string): LiteralQuery | null {
