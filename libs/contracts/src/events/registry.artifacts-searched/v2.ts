@@ -7,7 +7,8 @@ export const SEARCH_APPEARANCES_MAX = 1000;
 
 /**
  * How often each artifact appeared in the answers of the searches one gateway answered during a short window
- * (`from`..`to`, about 100 ms). Producer: gateway (POST /artifacts, GET /artifact/byName, POST /artifact/byRegEx).
+ * (`from`..`to`, about 100 ms). Producer: gateway (GET /artifact/byName, POST /artifact/byRegEx, and POST /artifacts
+ * for the queries that name an artifact: a `*` listing is not a search).
  * Consumer: gateway (search-appearance counters of the package-confusion audit).
  *
  * Replaces v1's one event per search. Popularity only ever added those up, and one event per search cost every
