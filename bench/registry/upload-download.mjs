@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { authenticate, expectStatus, makeAgent, request, waitForScan } from './lib/client.mjs';
 import { writeModelPackage } from './lib/package-zip.mjs';
 import { startStandaloneGateway } from './lib/gateway-server.mjs';
-import { cpuMs, startStaticFileServer } from './lib/static-file-server.mjs';
+import { cpuMs, startPlainReceiver, startStaticFileServer } from './lib/static-file-server.mjs';
 import { startRegistryRestarted } from './lib/registry-server.mjs';
 import { printLogDigest } from './lib/server-log.mjs';
 import { fmt, load1, mbps, MiB, printTable, summarize } from './lib/stats.mjs';
@@ -156,6 +156,17 @@ async function main() {
     const bootRss = server.memory().rss;
     const token = await authenticate(server.url, agent);
 
+    // The same client sending the same bytes to a plain Node server that only writes them to a file, just before the
+    // upload, so both see the same load: the upload row's second reference.
+    const receiver = await startPlainReceiver(ws.tmp);
+    let plain;
+    try {
+      plain = expectStatus(await request(receiver.url, { method: 'POST', path: '/upload', agent, body: { file: zipPath } }), [201], 'plain receive');
+    } finally {
+      await receiver.stop();
+    }
+    const plainLoad = load1();
+
     server.resetSampledPeak();
     const up = expectStatus(
       await request(server.url, { method: 'POST', path: '/artifact/model/package?name=bench-1gib', token, agent, body: { file: zipPath } }),
@@ -174,10 +185,13 @@ async function main() {
     const putRate = mbps(base.bytes, base.putMs);
     const getRate = mbps(base.gotBytes, base.getMs);
     const upRate = mbps(pkg.zipBytes, up.ms);
+    const plainRate = mbps(pkg.zipBytes, plain.ms);
     const rows = [
       [`BlobStore.put (fs, same file; median of ${args['baseline-reps']})`, fmt(base.bytes / MiB), fmt(base.putMs / 1000, 2), fmt(putRate), '1.00', baseLoad],
       [`BlobStore.get (fs; median of ${args['baseline-reps']})`, fmt(base.gotBytes / MiB), fmt(base.getMs / 1000, 2), fmt(getRate), '1.00', baseLoad],
+      ['plain Node server receiving the same bytes (http + fs.createWriteStream)', fmt(pkg.zipBytes / MiB), fmt(plain.ms / 1000, 2), fmt(plainRate), fmt(plainRate / putRate, 2), plainLoad],
       ['gateway upload (POST .../package)', fmt(pkg.zipBytes / MiB), fmt(up.ms / 1000, 2), fmt(upRate), fmt(upRate / putRate, 2), upLoad],
+      ['  upload / plain receive', '', '', '', fmt(upRate / plainRate, 2), ''],
     ];
     // In gateway mode the verdict is written by this script, so there is no scan time to report.
     if (args.mode === 'embedded') {

@@ -1,7 +1,8 @@
 // @ts-check
-// The machine's reference for a full download (issue 13): a plain Node static file server, `http` +
-// `fs.createReadStream` with Node's defaults, serving one file, in its own process (as the registry is) so the
-// benchmark's client does not share its event loop. No auth, no database, no hashing: what Node itself can do.
+// The machine's references (issue 13), each in its own process (as the registry is) so the benchmark's client does
+// not share its event loop: a plain Node static file server (`http` + `fs.createReadStream`, Node's defaults) for a
+// full download, and a plain receiver (`http` + `fs.createWriteStream`) for an upload. No auth, no database, no
+// hashing: what Node itself can do.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -29,12 +30,57 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
 /**
- * Starts the server for `file`; resolves with its URL and a stop function.
+ * The upload's reference (issue 13, upload row: "vs the same plain server receiving the bytes"): `http` +
+ * `fs.createWriteStream` with Node's defaults, writing each request body to a new file in a directory, answering
+ * 201 with the byte count once the file is closed, then removing it. No parsing, no hashing, no database.
+ */
+const RECEIVER = `
+const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+const dir = process.argv[1];
+let n = 0;
+const server = http.createServer((req, res) => {
+  const file = path.join(dir, 'received-' + n++);
+  let bytes = 0;
+  req.on('data', (chunk) => (bytes += chunk.length));
+  const out = fs.createWriteStream(file);
+  req.pipe(out);
+  out.on('close', () => {
+    fs.rmSync(file, { force: true });
+    res.writeHead(201, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ bytes }));
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+
+/**
+ * Starts the static server for `file`; resolves with its URL and a stop function.
  * @param {string} file
  * @returns {Promise<{ url: string, pid: number, stop: () => Promise<void> }>}
  */
 export function startStaticFileServer(file) {
-  const child = spawn(process.execPath, ['-e', SERVER, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return startPlainServer(SERVER, file, 'static file server');
+}
+
+/**
+ * Starts the plain receiver, writing into `dir`; resolves with its URL and a stop function.
+ * @param {string} dir
+ * @returns {Promise<{ url: string, pid: number, stop: () => Promise<void> }>}
+ */
+export function startPlainReceiver(dir) {
+  return startPlainServer(RECEIVER, dir, 'plain receiver');
+}
+
+/**
+ * @param {string} script
+ * @param {string} arg
+ * @param {string} what
+ * @returns {Promise<{ url: string, pid: number, stop: () => Promise<void> }>}
+ */
+function startPlainServer(script, arg, what) {
+  const child = spawn(process.execPath, ['-e', script, arg], { stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null) return resolve(undefined);
@@ -44,7 +90,7 @@ export function startStaticFileServer(file) {
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`static file server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}`)));
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const line = out.split('\n')[0];
