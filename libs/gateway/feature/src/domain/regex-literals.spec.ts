@@ -26,7 +26,7 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals(pattern)).toEqual([]);
   });
 
-  it.each(['(?is)bert', 'a(?i)bert', '(?i:bert)x', '\\x41bc', '\\Qa.b\\E', '\\p{L}bert', '[[:alpha:]]bc', '[]a]bc', 'ab{,3}', '(?s)a.b'])(
+  it.each(['(?i-s)bert', 'a(?i)bert', '(?i:bert)x', '(?x)bert', '\\x41bc', '\\Qa.b\\E', '\\p{L}bert', '[[:alpha:]]bc', '[]a]bc', 'ab{,3}'])(
     'gives up on %j, whose meaning it does not model',
     (pattern) => {
       expect(requiredLiterals(pattern)).toBeNull();
@@ -39,6 +39,9 @@ describe('requiredLiterals', () => {
     ['(?i)kelvin', [['elvin']]],
     ['(?i)(gpt|llama)-2', [['gpt', 'llama'], ['-2']]],
     ['(?i)café-model', [['-model']]],
+    ['(?s)bert.base', [['bert'], ['base']]],
+    ['(?mU)^bert-base$', [['bert-base']]],
+    ['(?is)BERT.Base', [['BERT'], ['Ba']]],
   ])('%j (case-insensitive) requires %j, cut where the sketch cannot fold case', (pattern, expected) => {
     expect(requiredLiterals(pattern)).toEqual(expected);
   });
@@ -47,12 +50,12 @@ describe('requiredLiterals', () => {
     const random = seededRandom(1729);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
     const atoms = ['bert', 'kit', 'sun', 'Bask', 'ék', '-', 'x', '[ab]', '.', '\\d'];
-    const pieces = ['bert', 'BERT', 'bErT', 'kit', 'KIT', '\u212Ait', 'sun', 'SUN', '\u017Fun', 'bask', 'BA\u017F\u212A', 'ÉK', 'é\u212A', '-', 'x', '1', ' '];
+    const pieces = ['bert', 'BERT', 'bErT', 'kit', 'KIT', '\u212Ait', 'sun', 'SUN', '\u017Fun', 'bask', 'BA\u017F\u212A', 'ÉK', 'é\u212A', '-', 'x', '1', ' ', '\n'];
     const texts = Array.from({ length: 400 }, () => Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(pieces)).join(''));
     let matchesChecked = 0;
     for (let i = 0; i < 300; i++) {
       const body = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(atoms) + (random() < 0.2 ? pick(['+', '?', '*']) : '')).join('');
-      const pattern = `(?i)${random() < 0.2 ? `(${body}|${pick(atoms)})` : body}`;
+      const pattern = `(?${pick(['i', 'is', 'im', 'iU', 'msi'])})${random() < 0.2 ? `(${body}|${pick(atoms)})` : body}`;
       const regex = compileSearchRegex(pattern);
       const query = requiredLiterals(pattern);
       expect(query, pattern).not.toBeNull();
@@ -80,10 +83,10 @@ describe('requiredLiterals', () => {
       }
       return out;
     };
-    const texts = Array.from({ length: 300 }, () => Array.from({ length: Math.floor(random() * 12) }, () => pick(['a', 'b', 'c', '-', '0', '1', ' ', 'A'])).join(''));
+    const texts = Array.from({ length: 300 }, () => Array.from({ length: Math.floor(random() * 12) }, () => pick(['a', 'b', 'c', '-', '0', '1', ' ', 'A', '\n'])).join(''));
     let matchesChecked = 0;
     for (let i = 0; i < 400; i++) {
-      const pattern = gen(2);
+      const pattern = `${pick(['', '', '', '(?s)', '(?m)', '(?U)', '(?ms)'])}${gen(2)}`;
       let regex;
       try {
         regex = compileSearchRegex(pattern);

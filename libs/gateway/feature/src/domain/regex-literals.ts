@@ -1,3 +1,4 @@
+import { caseFolded } from './regex-case-fold';
 import {
   alternationShape,
   assertionShape,
@@ -17,7 +18,7 @@ import {
  *
  * The prefilter may only ever narrow the candidates RE2 then checks, never drop a real match, so every construct
  * this analyser is not sure about weakens the answer: a character class, `.`, an assertion or an optional piece
- * breaks a literal run, and syntax whose meaning it does not model exactly (inline flags other than a leading `(?i)`,
+ * breaks a literal run, and syntax whose meaning it does not model exactly (inline flags other than leading `(?imsU)` ones,
  * `\Q…\E`, `\x41`, `\p{L}`, POSIX classes, `{` that is not a repetition) makes it give up (`null`: scan
  * everything). It reads RE2's syntax, the engine that runs the search (re2-wasm passes patterns through almost
  * unchanged), and only patterns RE2 already compiled reach it.
@@ -49,19 +50,20 @@ const CLASS_OR_ASSERTION_ESCAPES = new Set(['d', 'D', 'w', 'W', 's', 'S', 'b', '
 /** A literal repeated into an exact string stays this short; longer repetitions keep one copy as a requirement. */
 const MAX_EXACT_REPEAT = 256;
 
-/** RE2's case-insensitive flag over the whole pattern: the one inline flag requiredLiterals models. */
-const CASE_INSENSITIVE = '(?i)';
 /**
- * Characters a case-insensitive literal cannot be looked up by. The trigram sketch folds ASCII letters only, and in
- * RE2 (?i)k also matches the Kelvin sign (U+212A) and (?i)s the long s (U+017F), the only ASCII letters whose case
- * folding leaves ASCII (checked against re2-wasm over every code point); other characters outside ASCII are not
- * folded by the sketch at all.
+ * Flags set for the whole pattern at its start, the inline flags requiredLiterals models. `m` (^ and $ at line ends),
+ * `s` (. matches a newline) and `U` (lazy by default) change no character a match must hold: assertions and `.`
+ * already give no literal. `i` changes every literal (regex-case-fold.ts). The shape (regexShape) models none of them.
  */
-const NOT_FOLDED_BY_SKETCH = /[kKsS\u0080-\u{10FFFF}]/u;
+const LEADING_FLAGS = /^\(\?([imsU]+)\)/;
 
 /** The literals every match of `pattern` contains, or null when the pattern is beyond this analysis. */
 export function requiredLiterals(pattern: string): LiteralQuery | null {
-  if (pattern.startsWith(CASE_INSENSITIVE)) return caseInsensitive(requiredLiterals(pattern.slice(CASE_INSENSITIVE.length)));
+  const flags = LEADING_FLAGS.exec(pattern);
+  if (flags !== null) {
+    const rest = requiredLiterals(pattern.slice(flags[0].length));
+    return rest !== null && (flags[1] as string).includes('i') ? simplified(caseFolded(rest)) : rest;
+  }
   const info = analysed(pattern);
   if (info === null) return null;
   return simplified(info.exact !== null ? [[info.exact]] : [...info.all, [info.prefix], [info.suffix]]);
@@ -81,24 +83,6 @@ function analysed(pattern: string): Info | null {
     if (error instanceof Unanalysable) return null;
     throw error;
   }
-}
-
-/**
- * The literals of a case-insensitive pattern: a match contains some casing of each literal, and the trigram sketch
- * (which folds ASCII letters) finds every casing of an ASCII literal. So each literal is cut at the characters the
- * sketch cannot fold and the longest piece stands for it (a match contains that piece in some casing); a set whose
- * piece is too short constrains nothing and trigramQueryOf drops it. The held-text shape has no such folding:
- * regexShape gives none for these patterns.
- */
-function caseInsensitive(query: LiteralQuery | null): LiteralQuery | null {
-  if (query === null) return null;
-  return simplified(query.map((set) => set.map((literal) => longestPiece(literal))));
-}
-
-function longestPiece(literal: string): string {
-  let best = '';
-  for (const piece of literal.split(NOT_FOLDED_BY_SKETCH)) if (piece.length > best.length) best = piece;
-  return best;
 }
 
 /** Drops empty literals' sets, duplicates, and single literals that another single literal contains. */
