@@ -16,8 +16,9 @@ const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function countedQuery(/** @type {unknown} */ config, /** @type {unknown[]} */ ...rest) {
   const text = typeof config === 'string' ? config : config && typeof config === 'object' && 'text' in config ? String(config.text) : undefined;
   if (text === undefined) return query.call(this, config, ...rest);
-  const entry = stats.get(text.replace(/\s+/g, ' ').slice(0, 90)) ?? { n: 0, ms: 0 };
-  stats.set(text.replace(/\s+/g, ' ').slice(0, 90), entry);
+  const key = text.replace(/\s+/g, ' ').slice(0, 90);
+  const entry = stats.get(key) ?? { n: 0, ms: 0 };
+  stats.set(key, entry);
   entry.n++;
   const start = performance.now();
   const done = () => void (entry.ms += performance.now() - start);

@@ -42,14 +42,12 @@ const dir = process.argv[1];
 let n = 0;
 const server = http.createServer((req, res) => {
   const file = path.join(dir, 'received-' + n++);
-  let bytes = 0;
-  req.on('data', (chunk) => (bytes += chunk.length));
   const out = fs.createWriteStream(file);
   req.pipe(out);
   out.on('close', () => {
     fs.rmSync(file, { force: true });
     res.writeHead(201, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ bytes }));
+    res.end(JSON.stringify({ bytes: out.bytesWritten }));
   });
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
