@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultScanOptions } from '../core/options';
 import { bufferInput } from '../io/inputs';
@@ -91,5 +92,24 @@ describe('ScanPool idle workers', () => {
     } finally {
       await pool.close();
     }
+  }, 60_000);
+
+  it('ignores a worker that reports ready after close(), and keeps waiting for its exit', async () => {
+    const pool = new ScanPool(2);
+    void pool.scanFile(join(dir, 'c.pkl'), defaultScanOptions());
+    const [starting] = (pool as unknown as { slots: Array<{ worker: Worker }> }).slots;
+    const closing = pool.close();
+    let unrefAfterClose = false;
+    starting.worker.unref = () => {
+      unrefAfterClose = true;
+      return starting.worker;
+    };
+    // What a fresh-clone CI run saw: the 'ready' of a worker started for a second file arrived after scanPaths
+    // closed its pool. Handled, it unref'd the worker (its exit then no longer held the event loop, and the CLI
+    // ended without a result) and, with the file still queued, started another worker for a closed pool.
+    starting.worker.emit('message', { type: 'ready' });
+    expect(unrefAfterClose).toBe(false);
+    expect(pool.workerCount).toBe(0);
+    await closing;
   }, 60_000);
 });

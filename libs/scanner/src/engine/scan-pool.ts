@@ -79,8 +79,17 @@ export class ScanPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const s of this.slots) clearTimeout(s.idleTimer);
-    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+    const slots = this.slots.splice(0);
+    for (const slot of slots) {
+      clearTimeout(slot.idleTimer);
+      clearTimeout(slot.timer);
+      // A worker still starting may post 'ready' after this point; handled, it would be unref'd as idle, and an
+      // unref'd worker's exit no longer holds the event loop: a CLI awaiting close() then ended with no result.
+      slot.worker.removeAllListeners();
+      slot.worker.on('error', () => undefined);
+      slot.worker.ref();
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
   private submit(msg: Task['msg'], input?: ScanInput): Promise<FileReport> {
