@@ -5,6 +5,8 @@ export { validateEntryName } from './entry-name';
 export { inspectZip } from './zip-reader';
 export { ingestZipToBlobStore } from './zip-ingest';
 export type { IngestZipOptions } from './zip-ingest';
+export { ZipPrefetcher } from './zip-prefetch';
+export type { PrefetchedEntry } from './zip-prefetch';
 export type { BlobWriter, OpenBlob } from './blob-writer';
 export { classifyPath, selectParts, isPackagePart, PACKAGE_PARTS } from './classify';
 export { compileGlob, MAX_GLOB_LENGTH } from './glob';

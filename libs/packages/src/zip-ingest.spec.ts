@@ -1,45 +1,13 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PackageError } from './package-error';
-import { FsTestBlobStore } from '../test/fs-test-blob-store';
+import { archiveWorkspace, noise, sha } from '../test/archive-workspace';
 import { buildRawZip } from '../test/raw-zip';
 import { ingestZipToBlobStore } from './zip-ingest';
 import { ZipLimits } from './zip-limits';
 
 const limits: ZipLimits = { maxZipEntries: 100, maxUnpackedBytes: 4 * 1024 * 1024, maxZipRatio: 200 };
-const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-let dir: string;
-let store: FsTestBlobStore;
-let n = 0;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mg-zip-ingest-'));
-  store = new FsTestBlobStore(join(dir, 'blobs'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function write(bytes: Buffer): Promise<string> {
-  n += 1;
-  const p = join(dir, `z${n}.zip`);
-  await writeFile(p, bytes);
-  return p;
-}
-
-function noise(len: number, seed: number): Buffer {
-  const out = Buffer.alloc(len);
-  let x = seed;
-  for (let i = 0; i < len; i += 1) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+const { store, write } = archiveWorkspace('mg-zip-ingest-');
 
 describe('ingestZipToBlobStore', () => {
   it('stores every file and returns a manifest whose digests match the original bytes', async () => {

@@ -4,7 +4,8 @@ import type { ManifestEntry } from '@modelguard/contracts';
 import { BlobWriter } from './blob-writer';
 import { EntryVerifier } from './entry-verifier';
 import { PackageError, describeName, isPackageError } from './package-error';
-import { ZipLimits } from './zip-limits';
+import type { PrefetchedEntry } from './zip-prefetch';
+import { ZipEntryInfo, ZipLimits } from './zip-limits';
 import { openZip } from './zip-reader';
 
 export interface IngestZipOptions {
@@ -13,6 +14,25 @@ export interface IngestZipOptions {
    * `<owner>-<repo>-<sha>/` folder and keep only a subdirectory). Must keep distinct paths distinct.
    */
   mapPath?: (path: string) => string | null;
+  /**
+   * Entries a ZipPrefetcher stored while the archive arrived, by local header offset. One is taken instead of reading
+   * the entry from the file only when the central directory agrees with it exactly; see `prefetchAgrees`.
+   */
+  prefetched?: ReadonlyMap<number, PrefetchedEntry>;
+}
+
+/**
+ * The prefetched blob holds exactly what this function would store: the same bytes of the file (same local header,
+ * so the same data start, and the same compressed length), inflated the same way, to the size and CRC-32 the central
+ * directory declares (which EntryVerifier would otherwise check).
+ */
+function prefetchAgrees(early: PrefetchedEntry, entry: Entry, info: ZipEntryInfo): boolean {
+  return (
+    early.method === entry.compressionMethod &&
+    early.compressedSize === entry.compressedSize &&
+    early.uncompressedSize === info.uncompressedSize &&
+    early.crc === entry.crc32 >>> 0
+  );
 }
 
 function openEntryStream(zip: ZipFile, entry: Entry): Promise<Readable> {
@@ -52,6 +72,13 @@ export async function ingestZipToBlobStore(
     for (const { info, entry } of opened.files) {
       const target = options.mapPath ? options.mapPath(info.path) : info.path;
       if (target == null) continue;
+      const early = options.prefetched?.get(entry.relativeOffsetOfLocalHeader);
+      // Within maxUnpackedBytes: the central directory's declared total was checked, and the sizes agree.
+      if (early !== undefined && prefetchAgrees(early, entry, info)) {
+        inflatedTotal += early.uncompressedSize;
+        manifest.push({ path: target, size: early.uncompressedSize, sha256: early.sha256 });
+        continue;
+      }
       const source = await openEntryStream(opened.zip, entry);
       let failure: PackageError | null = null;
       const verifier = new EntryVerifier(info.path, info.uncompressedSize, entry.crc32, {

@@ -16,6 +16,8 @@ export interface RawEntry {
   externalAttr?: number;
   /** Point this central-directory record at an earlier entry's local header (Fifield-style overlap). */
   reuseLocalOf?: number;
+  /** Streamed style: flag bit 3, zeros for CRC and sizes in the local header, a data descriptor after the data. */
+  descriptor?: boolean;
 }
 
 export function buildRawZip(entries: RawEntry[]): Buffer {
@@ -31,7 +33,7 @@ export function buildRawZip(entries: RawEntry[]): Buffer {
     const body = method === 8 ? deflateRawSync(data) : data;
     const crc = crc32(data);
     const declared = entry.declaredSize ?? data.length;
-    const flags = (entry.flags ?? 0) | 0x0800;
+    const flags = (entry.flags ?? 0) | 0x0800 | (entry.descriptor ? 0x0008 : 0);
     let localOffset = offset;
     let compressed = body.length;
     let entryCrc = crc;
@@ -45,12 +47,23 @@ export function buildRawZip(entries: RawEntry[]): Buffer {
       local.writeUInt16LE(20, 4);
       local.writeUInt16LE(flags, 6);
       local.writeUInt16LE(method, 8);
-      local.writeUInt32LE(crc, 14);
-      local.writeUInt32LE(body.length, 18);
-      local.writeUInt32LE(declared, 22);
+      if (!entry.descriptor) {
+        local.writeUInt32LE(crc, 14);
+        local.writeUInt32LE(body.length, 18);
+        local.writeUInt32LE(declared, 22);
+      }
       local.writeUInt16LE(name.length, 26);
       locals.push(local, name, body);
       offset += 30 + name.length + body.length;
+      if (entry.descriptor) {
+        const descriptor = Buffer.alloc(16);
+        descriptor.writeUInt32LE(0x08074b50, 0);
+        descriptor.writeUInt32LE(crc, 4);
+        descriptor.writeUInt32LE(body.length, 8);
+        descriptor.writeUInt32LE(declared, 12);
+        locals.push(descriptor);
+        offset += 16;
+      }
     }
     offsets[index] = localOffset;
     sizes[index] = { compressed, crc: entryCrc };

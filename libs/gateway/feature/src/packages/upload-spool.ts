@@ -10,8 +10,15 @@ import { ClientError } from '../domain/client-error';
 /**
  * Streams a request body to a temp file, aborting with 413 as soon as it exceeds `maxBytes` — the body is never held
  * in memory, and a lying or missing Content-Length does not matter. The caller must `rm` the returned path.
+ * `onChunk` sees each accepted chunk before it is written (the upload's ZipPrefetcher); the body waits for it.
  */
-export async function spoolToTempFile(body: Readable, dir: string, maxBytes: number, declaredLength: number | undefined): Promise<string> {
+export async function spoolToTempFile(
+  body: Readable,
+  dir: string,
+  maxBytes: number,
+  declaredLength: number | undefined,
+  onChunk?: (chunk: Buffer) => Promise<void>,
+): Promise<string> {
   if (declaredLength !== undefined && declaredLength > maxBytes) {
     body.resume();
     throw new ClientError(413, `package exceeds the upload limit of ${maxBytes} bytes`);
@@ -23,7 +30,8 @@ export async function spoolToTempFile(body: Readable, dir: string, maxBytes: num
     transform(chunk: Buffer, _enc, cb) {
       seen += chunk.length;
       if (seen > maxBytes) cb(new ClientError(413, `package exceeds the upload limit of ${maxBytes} bytes`));
-      else cb(null, chunk);
+      else if (onChunk === undefined) cb(null, chunk);
+      else onChunk(chunk).then(() => cb(null, chunk), cb);
     },
   });
   const file = createWriteStream(path);

@@ -1,0 +1,224 @@
+import { readFile, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { deflateRawSync, crc32 } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import yazl from 'yazl';
+import { archiveWorkspace, noise, sha } from '../test/archive-workspace';
+import { buildRawZip, RawEntry } from '../test/raw-zip';
+import { BlobWriter } from './blob-writer';
+import { isPackageError } from './package-error';
+import { ingestZipToBlobStore } from './zip-ingest';
+import { ZipLimits } from './zip-limits';
+import { PrefetchedEntry, ZipPrefetcher } from './zip-prefetch';
+
+const limits: ZipLimits = { maxZipEntries: 100, maxUnpackedBytes: 8 * 1024 * 1024, maxZipRatio: 200 };
+const { store, write } = archiveWorkspace('mg-zip-prefetch-');
+
+/** A blob store that counts puts and bytes, over the real one. */
+class CountingStore implements BlobWriter {
+  puts = 0;
+  bytes = 0;
+  constructor(private readonly inner: BlobWriter) {}
+  async put(body: Readable, opts?: { sizeHint?: number }): Promise<{ sha256: string; size: number; created: boolean }> {
+    this.puts += 1;
+    const result = await this.inner.put(body, opts);
+    this.bytes += result.size;
+    return result;
+  }
+}
+
+
+
+/** Feeds the archive in `chunk`-byte pieces, as a request body arrives. */
+async function prefetch(zip: Buffer, chunk: number, blobs: BlobWriter = store): Promise<ReadonlyMap<number, PrefetchedEntry>> {
+  const prefetcher = new ZipPrefetcher(blobs, limits);
+  for (let at = 0; at < zip.length; at += chunk) await prefetcher.push(zip.subarray(at, at + chunk));
+  return prefetcher.finish();
+}
+
+/** What an ingest ends in: its manifest, or the refusal's code. */
+async function outcome(path: string, prefetched?: ReadonlyMap<number, PrefetchedEntry>, blobs: BlobWriter = store): Promise<unknown> {
+  try {
+    return await ingestZipToBlobStore(path, blobs, limits, { prefetched });
+  } catch (error) {
+    if (isPackageError(error)) return error.code;
+    throw error;
+  }
+}
+
+function yazlZip(add: (zip: yazl.ZipFile) => void): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  add(zip);
+  zip.end();
+  const parts: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    zip.outputStream.on('data', (b: Buffer) => parts.push(b));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(parts)));
+    zip.outputStream.on('error', reject);
+  });
+}
+
+/** Offsets of every header, data descriptor and central-directory byte of a valid archive built by buildRawZip. */
+function structuralBytes(zip: Buffer): number[] {
+  const eocd = zip.length - 22;
+  const cdStart = zip.readUInt32LE(eocd + 16);
+  const out: number[] = [];
+  for (let at = cdStart; at < zip.length; at += 1) out.push(at);
+  for (let at = cdStart; at < eocd; at += 46 + zip.readUInt16LE(at + 28)) {
+    const local = zip.readUInt32LE(at + 42);
+    const headerEnd = local + 30 + zip.readUInt16LE(local + 26);
+    for (let b = local; b < headerEnd; b += 1) out.push(b);
+    if ((zip.readUInt16LE(at + 8) & 0x0008) !== 0) {
+      const descriptor = headerEnd + zip.readUInt32LE(at + 20);
+      for (let b = descriptor; b < descriptor + 16; b += 1) out.push(b);
+    }
+  }
+  return out;
+}
+
+const weights = noise(600_000, 7);
+const readme = Buffer.from('# a model\n'.repeat(300));
+
+describe('ZipPrefetcher', () => {
+  it('stores sized entries as they stream by, and the ingest then stores nothing again', async () => {
+    const zip = buildRawZip([
+      { name: 'model.safetensors', data: weights, method: 0 },
+      { name: 'README.md', data: readme, method: 8 },
+      { name: 'empty.txt', data: Buffer.alloc(0) },
+      { name: 'src/', externalAttr: (0o040755 << 16) >>> 0 },
+    ]);
+    const path = await write(zip);
+    for (const chunk of [1, 13, 4096, 65_536, zip.length]) {
+      const found = await prefetch(zip, chunk);
+      expect([...found.values()].map((e) => e.sha256).sort()).toEqual([sha(weights), sha(readme)].sort());
+      const counting = new CountingStore(store);
+      expect(await outcome(path, found, counting)).toEqual(await outcome(path));
+      expect(counting.puts).toBe(1); // only the empty file, which is not worth storing early
+    }
+  });
+
+  it('finds where a stored entry with a data descriptor ends (yazl streams, zip64 too), and stops at deflated ones', async () => {
+    for (const forceZip64Format of [false, true]) {
+      const zip = await yazlZip((z) => {
+        z.addReadStream(Readable.from([weights.subarray(0, 1000), weights.subarray(1000)]), 'model.safetensors', { compress: false, forceZip64Format });
+        z.addBuffer(readme, 'config-in-buffer.json', { compress: true, forceZip64Format });
+        z.addReadStream(Readable.from([readme]), 'README.md', { compress: true });
+        z.addReadStream(Readable.from([weights.subarray(0, 500)]), 'after.bin', { compress: false });
+      });
+      const path = await write(zip);
+      for (const chunk of [7, 65_536]) {
+        const found = await prefetch(zip, chunk);
+        // the stored stream and the buffer (sizes known); the deflated stream cannot be delimited, so nothing after it
+        expect([...found.values()].map((e) => e.sha256).sort()).toEqual([sha(weights), sha(readme)].sort());
+        const counting = new CountingStore(store);
+        expect(await outcome(path, found, counting)).toEqual(await outcome(path));
+        expect(counting.puts).toBe(2);
+      }
+    }
+  });
+
+  it('is fooled by a data descriptor forged inside the data, and the central directory overrules it', async () => {
+    const prefix = noise(1000, 3);
+    const forged = Buffer.alloc(16);
+    forged.writeUInt32LE(0x08074b50, 0);
+    forged.writeUInt32LE(crc32(prefix), 4);
+    forged.writeUInt32LE(prefix.length, 8);
+    forged.writeUInt32LE(prefix.length, 12);
+    const data = Buffer.concat([prefix, forged, noise(5000, 4)]);
+    const path = await write(buildRawZip([{ name: 'w.bin', data, method: 0, descriptor: true }]));
+    const found = await prefetch(await readFile(path), 512);
+    expect([...found.values()]).toEqual([expect.objectContaining({ sha256: sha(prefix), compressedSize: 1000 })]);
+    expect(await outcome(path, found)).toEqual([{ path: 'w.bin', size: data.length, sha256: sha(data) }]);
+  });
+
+  it('never changes what an ingest accepts or refuses, whatever bytes are damaged', async () => {
+    const entries: RawEntry[] = [
+      { name: 'a.bin', data: noise(3000, 11), method: 0 },
+      { name: 'b.txt', data: readme.subarray(0, 2000), method: 8 },
+      { name: 'c.bin', data: noise(700, 12), method: 0, descriptor: true },
+      { name: 'd.txt', data: Buffer.from('x'.repeat(500)), method: 8 },
+    ];
+    const valid = buildRawZip(entries);
+    let seed = 99;
+    const next = (mod: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) % mod;
+    };
+    const structure = structuralBytes(valid);
+    let differed = 0;
+    for (let i = 0; i < 250; i += 1) {
+      const zip = Buffer.from(valid);
+      // mostly headers, descriptors and the central directory, where the two readers could disagree; some data too
+      for (let k = 0, hits = 1 + next(3); k < hits; k += 1) zip[next(4) === 0 ? next(zip.length) : structure[next(structure.length)]] = next(256);
+      const path = await write(zip);
+      const found = await prefetch(zip, 1 + next(4000));
+      const plain = await outcome(path);
+      expect(await outcome(path, found)).toEqual(plain);
+      if (typeof plain === 'string') differed += 1;
+      await rm(path);
+    }
+    expect(differed).toBeGreaterThan(50); // the damage did reach what the ingest checks
+  });
+
+  it('takes no stored entry whose central-directory record disagrees with its local header', async () => {
+    const text = readme.subarray(0, 2000);
+    const deflatedZip = buildRawZip([{ name: 'b.txt', data: text, method: 8 }]);
+    const storedZip = buildRawZip([{ name: 'a.bin', data: noise(3000, 1), method: 0 }]);
+    const centralOf = (zip: Buffer): number => zip.readUInt32LE(zip.length - 22 + 16);
+    const deflated = deflatedZip.readUInt32LE(centralOf(deflatedZip) + 20);
+    const patches: Array<[string, Buffer, number, number]> = [
+      ['CRC-32', deflatedZip, 16, crc32(text.subarray(1))],
+      ['compressed size (shorter)', deflatedZip, 20, deflated - 3],
+      ['uncompressed size', deflatedZip, 24, text.length - 1],
+      ['method (deflated, same sizes)', storedZip, 10, 8],
+    ];
+    for (const [field, valid, at, value] of patches) {
+      const cd = centralOf(valid);
+      const zip = Buffer.from(valid);
+      if (at === 10) zip.writeUInt16LE(value, cd + at);
+      else zip.writeUInt32LE(value, cd + at);
+      const path = await write(zip);
+      const found = await prefetch(zip, 100);
+      expect(found.size, field).toBe(1);
+      const refused = await outcome(path);
+      expect(typeof refused, field).toBe('string');
+      expect(await outcome(path, found), field).toEqual(refused);
+    }
+  });
+
+  it('inflates no further than the local header declares (a bomb behind a small declared size)', async () => {
+    const bomb = Buffer.alloc(40 * 1024 * 1024);
+    const body = deflateRawSync(bomb);
+    const zip = buildRawZip([{ name: 'bomb.bin', data: bomb.subarray(0, 1000), method: 8 }]);
+    // swap in the bomb's deflate stream, keeping the headers' small sizes: the local header now lies
+    const lying = Buffer.concat([zip.subarray(0, 30 + 8), body]);
+    lying.writeUInt32LE(body.length, 18);
+    const counting = new CountingStore(store);
+    const found = await prefetch(lying, 65_536, counting);
+    expect(found.size).toBe(0);
+    expect(counting.bytes).toBe(0);
+  });
+
+  it('waits while the blob store is not reading, and stops cleanly when the upload fails', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: BlobWriter = {
+      async put(body) {
+        await gate;
+        return store.put(body);
+      },
+    };
+    const zip = buildRawZip([{ name: 'big.bin', data: noise(6 * 1024 * 1024, 5), method: 0 }]);
+    const prefetcher = new ZipPrefetcher(slow, limits);
+    let settled = false;
+    const pushing = (async () => {
+      for (let at = 0; at < zip.length; at += 65_536) await prefetcher.push(zip.subarray(at, at + 65_536));
+    })().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false); // held back by the entry's stream buffers, not holding the whole 6 MiB
+    prefetcher.abort();
+    release();
+    await pushing;
+    expect((await prefetcher.finish()).size).toBe(0);
+  });
+});

@@ -1,0 +1,230 @@
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { createInflateRaw, crc32 } from 'node:zlib';
+import type { BlobWriter } from './blob-writer';
+import { EntryVerifier } from './entry-verifier';
+import { DATA_DESCRIPTOR_SIGNATURE, matchDataDescriptor, readLocalRecord, type LocalHeader } from './local-header';
+import type { ZipLimits } from './zip-limits';
+
+/** An entry stored while the archive arrived, keyed in ZipPrefetcher's result by its local header's offset. */
+export interface PrefetchedEntry {
+  method: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  crc: number;
+  sha256: string;
+}
+
+/** Entries whose data has all arrived but whose blob-store write has not finished yet. */
+const MAX_PUTS_IN_FLIGHT = 4;
+const ENCRYPTION_FLAGS = 0x0001 | 0x0040;
+/** Bytes a signature can straddle between two chunks: kept back until the next chunk shows what they start. */
+const SIGNATURE_TAIL = DATA_DESCRIPTOR_SIGNATURE.length - 1;
+const EMPTY = Buffer.alloc(0);
+/** Buffered per entry between the request and the blob store, as the spool's reads of entries are (zip-file-source.ts). */
+const ENTRY_BUFFER = 1 << 20;
+const ignore = (): void => undefined;
+
+interface OpenEntry {
+  /** Stream offset of the local header. */
+  offset: number;
+  header: LocalHeader;
+  /** Where the entry's data goes (the inflater for deflated entries); null when this entry is not stored early. */
+  input: Writable | null;
+  /** What the blob store reads, destroyed with the input when prefetching stops mid-entry. */
+  body: Readable | null;
+  /** Compressed bytes still to come; null for a stored entry whose data descriptor ends it. */
+  left: number | null;
+  /** CRC-32 of the data so far, kept only while looking for a data descriptor. */
+  crc: number;
+  seen: number;
+  complete: boolean;
+}
+
+/**
+ * Stores a zip upload's entries while its bytes arrive, so an upload costs one pass over the bytes instead of spooling
+ * them and then reading every entry back. It only prefetches: ingestZipToBlobStore still opens the spooled archive
+ * through its central directory (zip-reader.ts) and uses an entry stored here only where the central directory names
+ * the same local header, method, sizes and CRC-32, i.e. the very bytes it would have read itself; anything else is
+ * read from the spool as before. So acceptance is unchanged, and a local header that lies only costs speed. Anything
+ * unusual (deflated data of unknown length, encryption, an unknown record, a limit) stops the prefetch; never the upload.
+ */
+export class ZipPrefetcher {
+  private readonly found = new Map<number, PrefetchedEntry>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private state: 'reading' | 'done' | 'stopped' = 'reading';
+  private carry = EMPTY;
+  /** Stream offset of the first byte not yet consumed. */
+  private offset = 0;
+  private open: OpenEntry | null = null;
+  private entries = 0;
+  /** Uncompressed bytes taken on so far, against limits.maxUnpackedBytes. */
+  private claimed = 0;
+
+  constructor(
+    private readonly blobs: BlobWriter,
+    private readonly limits: ZipLimits,
+  ) {}
+
+  /** Takes the archive's next bytes; resolves when it can take more (blob-store back-pressure). Never rejects. */
+  async push(chunk: Buffer): Promise<void> {
+    if (this.state !== 'reading') return;
+    let buf = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+    this.carry = EMPTY;
+    while (this.state === 'reading' && buf.length > 0) {
+      const used = this.open === null ? this.readHeader(buf) : this.readData(buf, this.open);
+      if (used === 0) {
+        this.carry = Buffer.from(buf);
+        return;
+      }
+      this.offset += used;
+      buf = buf.subarray(used);
+      await this.backPressure();
+    }
+  }
+
+  /** After the last byte: waits for the blob-store writes under way and returns what was stored, by header offset. */
+  async finish(): Promise<ReadonlyMap<number, PrefetchedEntry>> {
+    if (this.state === 'reading') this.stop();
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    return this.found;
+  }
+
+  /** The upload failed: stop at once. Blobs already stored are unreferenced, as when any upload fails midway. */
+  abort(): void {
+    this.stop();
+  }
+
+  private readHeader(buf: Buffer): number {
+    const record = readLocalRecord(buf);
+    if (record.kind === 'need-more') return 0;
+    if (record.kind === 'central-directory') {
+      this.state = 'done';
+      return buf.length;
+    }
+    const header = record.kind === 'local' ? record.header : null;
+    this.entries += 1;
+    // A deflated entry with a data descriptor ends where its deflate stream does: only inflating it would tell.
+    const delimitable = header !== null && (header.compressedSize !== null || header.method === 0);
+    if (header === null || !delimitable || (header.flags & ENCRYPTION_FLAGS) !== 0 || this.entries > this.limits.maxZipEntries) {
+      this.stop();
+      return buf.length;
+    }
+    const entry: OpenEntry = { offset: this.offset, header, input: null, body: null, left: header.compressedSize, crc: 0, seen: 0, complete: false };
+    this.open = entry;
+    if (header.method === 0 || header.method === 8) this.startPut(entry);
+    if (entry.left === 0) this.close(entry);
+    return header.headerLength;
+  }
+
+  private readData(buf: Buffer, entry: OpenEntry): number {
+    if (entry.left !== null) {
+      const n = Math.min(entry.left, buf.length);
+      this.deliver(entry, buf.subarray(0, n));
+      entry.left -= n;
+      if (entry.left === 0) this.close(entry);
+      return n;
+    }
+    // Stored, with a data descriptor: the data ends where a descriptor that agrees with it begins.
+    const at = buf.indexOf(DATA_DESCRIPTOR_SIGNATURE);
+    const dataBytes = at === -1 ? Math.max(0, buf.length - SIGNATURE_TAIL) : at;
+    if (dataBytes > 0) {
+      this.deliver(entry, buf.subarray(0, dataBytes));
+      return dataBytes;
+    }
+    if (at === -1) return 0;
+    const descriptor = matchDataDescriptor(buf, entry.crc, entry.seen);
+    if (descriptor === null) return 0;
+    if (descriptor === 0) {
+      this.deliver(entry, buf.subarray(0, 1));
+      return 1;
+    }
+    this.close(entry);
+    return descriptor;
+  }
+
+  private deliver(entry: OpenEntry, data: Buffer): void {
+    entry.seen += data.length;
+    if (entry.left === null) {
+      entry.crc = crc32(data, entry.crc);
+      this.claimed += data.length;
+      if (this.claimed > this.limits.maxUnpackedBytes) return void this.stop();
+    }
+    if (entry.input !== null && !entry.input.destroyed) entry.input.write(data);
+  }
+
+  /** Starts the blob-store write of an entry worth storing early; leaves `input` null otherwise. */
+  private startPut(entry: OpenEntry): void {
+    const { header } = entry;
+    const size = header.uncompressedSize;
+    // Empty files and directories are not worth a blob write here; over-limit entries are the central directory's to refuse.
+    if (size === 0 || (size !== null && this.claimed + size > this.limits.maxUnpackedBytes)) return;
+    if (size !== null && header.method === 8 && size > 1024 && size / Math.max(header.compressedSize ?? 0, 1) > this.limits.maxZipRatio) return;
+    const budget = { remaining: this.limits.maxUnpackedBytes - this.claimed, limit: this.limits.maxUnpackedBytes };
+    if (size === null || header.crc === null) {
+      entry.input = entry.body = new PassThrough({ highWaterMark: ENTRY_BUFFER });
+    } else {
+      this.claimed += size;
+      const verifier = new EntryVerifier(`entry at offset ${entry.offset}`, size, header.crc, budget);
+      entry.body = verifier;
+      if (header.method === 0) {
+        entry.input = verifier;
+      } else {
+        const inflate = createInflateRaw();
+        inflate.on('error', (error) => verifier.destroy(error));
+        verifier.on('error', () => inflate.destroy());
+        inflate.pipe(verifier);
+        entry.input = inflate;
+      }
+    }
+    // Failures are reported through the blob store's put; these keep a late one from going unhandled.
+    entry.body.on('error', ignore);
+    entry.input.on('error', ignore);
+    const stored = this.blobs.put(entry.body, { sizeHint: size ?? undefined }).then(
+      ({ sha256, size: storedSize }) => {
+        const compressedSize = header.compressedSize ?? entry.seen;
+        const crc = header.crc ?? entry.crc >>> 0;
+        if (entry.complete && storedSize === (size ?? entry.seen)) {
+          this.found.set(entry.offset, { method: header.method, compressedSize, uncompressedSize: storedSize, crc, sha256 });
+        }
+      },
+      // Whatever went wrong, ingestZipToBlobStore meets it again reading the entry from the spool, and reports it.
+      () => undefined,
+    );
+    const tracked: Promise<void> = stored.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private close(entry: OpenEntry): void {
+    entry.complete = true;
+    if (entry.input !== null && !entry.input.destroyed) entry.input.end();
+    this.open = null;
+  }
+
+  private stop(): void {
+    this.state = 'stopped';
+    this.carry = EMPTY;
+    const entry = this.open;
+    this.open = null;
+    if (entry === null) return;
+    entry.input?.destroy();
+    entry.body?.destroy(new Error('prefetch stopped'));
+  }
+
+  private async backPressure(): Promise<void> {
+    const input = this.open?.input;
+    if (input && input.writableNeedDrain && !input.destroyed) await drained(input);
+    while (this.open === null && this.inFlight.size >= MAX_PUTS_IN_FLIGHT) await Promise.race(this.inFlight);
+  }
+}
+
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
