@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ByteRange } from './range';
 
 /**
  * The slice of the platform BlobStore this library needs. Declared structurally so @modelguard/packages
@@ -10,3 +11,8 @@ export interface BlobWriter {
 
 /** Opens a stored blob by digest; the zip writer pulls entries through this lazily, one at a time. */
 export type OpenBlob = (sha256: string) => Promise<Readable>;
+
+/** Ranged reads of stored blobs (`range` inclusive, as BlobStore.get takes it). */
+export interface BlobRangeReader {
+  get(sha256: string, range?: ByteRange): Promise<Readable>;
+}

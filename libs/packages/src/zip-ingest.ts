@@ -4,7 +4,7 @@ import type { ManifestEntry } from '@modelguard/contracts';
 import { BlobWriter } from './blob-writer';
 import { EntryVerifier } from './entry-verifier';
 import { PackageError, describeName, isPackageError } from './package-error';
-import type { PrefetchedEntry } from './zip-prefetch';
+import type { PrefetchedEntry, PrefetchResult } from './zip-prefetch';
 import { ZipEntryInfo, ZipLimits } from './zip-limits';
 import { openZip } from './zip-reader';
 
@@ -15,10 +15,11 @@ export interface IngestZipOptions {
    */
   mapPath?: (path: string) => string | null;
   /**
-   * Entries a ZipPrefetcher stored while the archive arrived, by local header offset. One is taken instead of reading
-   * the entry from the file only when the central directory agrees with it exactly; see `prefetchAgrees`.
+   * What a ZipPrefetcher left (prefetching-spool.ts): entries stored while the archive arrived, by local header offset,
+   * and the blobs holding the spool's skipped bytes. An entry is taken instead of reading it from the file only when
+   * the central directory agrees with it exactly; see `prefetchAgrees`.
    */
-  prefetched?: ReadonlyMap<number, PrefetchedEntry>;
+  prefetch?: PrefetchResult;
 }
 
 /**
@@ -65,14 +66,14 @@ export async function ingestZipToBlobStore(
   limits: ZipLimits,
   options: IngestZipOptions = {},
 ): Promise<ManifestEntry[]> {
-  const opened = await openZip(zipPath, limits);
+  const opened = await openZip(zipPath, limits, options.prefetch?.backing);
   const manifest: ManifestEntry[] = [];
   let inflatedTotal = 0;
   try {
     for (const { info, entry } of opened.files) {
       const target = options.mapPath ? options.mapPath(info.path) : info.path;
       if (target == null) continue;
-      const early = options.prefetched?.get(entry.relativeOffsetOfLocalHeader);
+      const early = options.prefetch?.prefetched.get(entry.relativeOffsetOfLocalHeader);
       // Within maxUnpackedBytes: the central directory's declared total was checked, and the sizes agree.
       if (early !== undefined && prefetchAgrees(early, entry, info)) {
         inflatedTotal += early.uncompressedSize;

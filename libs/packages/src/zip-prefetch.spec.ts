@@ -1,50 +1,57 @@
 import { readFile, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { deflateRawSync, crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { archiveWorkspace, noise, sha } from '../test/archive-workspace';
+import { FsTestBlobStore } from '../test/fs-test-blob-store';
 import { buildRawZip, RawEntry } from '../test/raw-zip';
-import { BlobWriter } from './blob-writer';
 import { isPackageError } from './package-error';
+import { PrefetchingSpool } from './prefetching-spool';
 import { ingestZipToBlobStore } from './zip-ingest';
 import { ZipLimits } from './zip-limits';
-import { PrefetchedEntry, ZipPrefetcher } from './zip-prefetch';
+import { PrefetchResult, ZipPrefetcher } from './zip-prefetch';
 
 const limits: ZipLimits = { maxZipEntries: 100, maxUnpackedBytes: 8 * 1024 * 1024, maxZipRatio: 200 };
-const { store, write } = archiveWorkspace('mg-zip-prefetch-');
+const { store, write, newPath } = archiveWorkspace('mg-zip-prefetch-');
+type Store = FsTestBlobStore;
 
-/** A blob store that counts puts and bytes, over the real one. */
-class CountingStore implements BlobWriter {
+/** The real test store, counting puts and bytes stored. */
+class CountingStore extends FsTestBlobStore {
   puts = 0;
   bytes = 0;
-  constructor(private readonly inner: BlobWriter) {}
-  async put(body: Readable, opts?: { sizeHint?: number }): Promise<{ sha256: string; size: number; created: boolean }> {
+  override async put(body: Readable, opts?: { expectedSha256?: string }): Promise<{ sha256: string; size: number; created: boolean }> {
     this.puts += 1;
-    const result = await this.inner.put(body, opts);
+    const result = await super.put(body, opts);
     this.bytes += result.size;
     return result;
   }
 }
+const counting = (): CountingStore => new CountingStore(store.root);
 
-
-
-/** Feeds the archive in `chunk`-byte pieces, as a request body arrives. */
-async function prefetch(zip: Buffer, chunk: number, blobs: BlobWriter = store): Promise<ReadonlyMap<number, PrefetchedEntry>> {
+/** Spools the archive as an upload does: `chunk`-byte pieces through a PrefetchingSpool (sparse) and its prefetcher. */
+async function upload(zip: Buffer, chunk: number, blobs: Store = store): Promise<{ spool: string; result: PrefetchResult }> {
   const prefetcher = new ZipPrefetcher(blobs, limits);
-  for (let at = 0; at < zip.length; at += chunk) await prefetcher.push(zip.subarray(at, at + chunk));
-  return prefetcher.finish();
+  const spool = newPath();
+  const pieces = function* (): Generator<Buffer> {
+    for (let at = 0; at < zip.length; at += chunk) yield zip.subarray(at, at + chunk);
+  };
+  await pipeline(Readable.from(pieces(), { objectMode: false }), new PrefetchingSpool(spool, prefetcher));
+  return { spool, result: await prefetcher.finish() };
 }
 
 /** What an ingest ends in: its manifest, or the refusal's code. */
-async function outcome(path: string, prefetched?: ReadonlyMap<number, PrefetchedEntry>, blobs: BlobWriter = store): Promise<unknown> {
+async function outcome(path: string, prefetch?: PrefetchResult, blobs: Store = store): Promise<unknown> {
   try {
-    return await ingestZipToBlobStore(path, blobs, limits, { prefetched });
+    return await ingestZipToBlobStore(path, blobs, limits, { prefetch });
   } catch (error) {
     if (isPackageError(error)) return error.code;
     throw error;
   }
 }
+
+const shasOf = (result: PrefetchResult): string[] => [...result.prefetched.values()].map((e) => e.sha256).sort();
 
 function yazlZip(add: (zip: yazl.ZipFile) => void): Promise<Buffer> {
   const zip = new yazl.ZipFile();
@@ -76,24 +83,29 @@ function structuralBytes(zip: Buffer): number[] {
   return out;
 }
 
-const weights = noise(600_000, 7);
+const weights = noise(150_000, 7);
 const readme = Buffer.from('# a model\n'.repeat(300));
 
-describe('ZipPrefetcher', () => {
-  it('stores sized entries as they stream by, and the ingest then stores nothing again', async () => {
+describe('ZipPrefetcher with PrefetchingSpool', () => {
+  it('stores sized entries as they stream by, skips stored data in the spool, and the ingest stores nothing again', async () => {
     const zip = buildRawZip([
       { name: 'model.safetensors', data: weights, method: 0 },
       { name: 'README.md', data: readme, method: 8 },
       { name: 'empty.txt', data: Buffer.alloc(0) },
       { name: 'src/', externalAttr: (0o040755 << 16) >>> 0 },
     ]);
-    const path = await write(zip);
-    for (const chunk of [1, 13, 4096, 65_536, zip.length]) {
-      const found = await prefetch(zip, chunk);
-      expect([...found.values()].map((e) => e.sha256).sort()).toEqual([sha(weights), sha(readme)].sort());
-      const counting = new CountingStore(store);
-      expect(await outcome(path, found, counting)).toEqual(await outcome(path));
-      expect(counting.puts).toBe(1); // only the empty file, which is not worth storing early
+    const original = await write(zip);
+    const weightsAt = zip.indexOf(weights.subarray(0, 64));
+    for (const chunk of [3, 13, 4096, 65_536, zip.length]) {
+      const { spool, result } = await upload(zip, chunk);
+      expect(shasOf(result)).toEqual([sha(weights), sha(readme)].sort());
+      const spooled = await readFile(spool);
+      expect(spooled.length).toBe(zip.length);
+      // the weights were written once, as their blob: the spool holds a hole (zeros) where they were
+      expect(spooled.subarray(weightsAt, weightsAt + weights.length).equals(Buffer.alloc(weights.length))).toBe(true);
+      const blobs = counting();
+      expect(await outcome(spool, result, blobs)).toEqual(await outcome(original));
+      expect(blobs.puts).toBe(1); // only the empty file, which is not worth storing early
     }
   });
 
@@ -105,19 +117,19 @@ describe('ZipPrefetcher', () => {
         z.addReadStream(Readable.from([readme]), 'README.md', { compress: true });
         z.addReadStream(Readable.from([weights.subarray(0, 500)]), 'after.bin', { compress: false });
       });
-      const path = await write(zip);
-      for (const chunk of [7, 65_536]) {
-        const found = await prefetch(zip, chunk);
+      const original = await write(zip);
+      for (const chunk of [7, 4096]) {
+        const { spool, result } = await upload(zip, chunk);
         // the stored stream and the buffer (sizes known); the deflated stream cannot be delimited, so nothing after it
-        expect([...found.values()].map((e) => e.sha256).sort()).toEqual([sha(weights), sha(readme)].sort());
-        const counting = new CountingStore(store);
-        expect(await outcome(path, found, counting)).toEqual(await outcome(path));
-        expect(counting.puts).toBe(2);
+        expect(shasOf(result)).toEqual([sha(weights), sha(readme)].sort());
+        const blobs = counting();
+        expect(await outcome(spool, result, blobs)).toEqual(await outcome(original));
+        expect(blobs.puts).toBe(2);
       }
     }
   });
 
-  it('is fooled by a data descriptor forged inside the data, and the central directory overrules it', async () => {
+  it('is fooled by a data descriptor forged inside the data; the central directory overrules it, reading the skipped bytes back', async () => {
     const prefix = noise(1000, 3);
     const forged = Buffer.alloc(16);
     forged.writeUInt32LE(0x08074b50, 0);
@@ -125,10 +137,11 @@ describe('ZipPrefetcher', () => {
     forged.writeUInt32LE(prefix.length, 8);
     forged.writeUInt32LE(prefix.length, 12);
     const data = Buffer.concat([prefix, forged, noise(5000, 4)]);
-    const path = await write(buildRawZip([{ name: 'w.bin', data, method: 0, descriptor: true }]));
-    const found = await prefetch(await readFile(path), 512);
-    expect([...found.values()]).toEqual([expect.objectContaining({ sha256: sha(prefix), compressedSize: 1000 })]);
-    expect(await outcome(path, found)).toEqual([{ path: 'w.bin', size: data.length, sha256: sha(data) }]);
+    const zip = buildRawZip([{ name: 'w.bin', data, method: 0, descriptor: true }]);
+    const { spool, result } = await upload(zip, 512);
+    expect([...result.prefetched.values()]).toEqual([expect.objectContaining({ sha256: sha(prefix), compressedSize: 1000 })]);
+    expect(result.backing.spans).toEqual([expect.objectContaining({ end: expect.any(Number), sha256: sha(prefix) })]);
+    expect(await outcome(spool, result)).toEqual([{ path: 'w.bin', size: data.length, sha256: sha(data) }]);
   });
 
   it('never changes what an ingest accepts or refuses, whatever bytes are damaged', async () => {
@@ -139,25 +152,26 @@ describe('ZipPrefetcher', () => {
       { name: 'd.txt', data: Buffer.from('x'.repeat(500)), method: 8 },
     ];
     const valid = buildRawZip(entries);
+    const structure = structuralBytes(valid);
     let seed = 99;
     const next = (mod: number): number => {
       seed = (seed * 1103515245 + 12345) >>> 0;
       return (seed >>> 8) % mod;
     };
-    const structure = structuralBytes(valid);
-    let differed = 0;
+    let refused = 0;
     for (let i = 0; i < 250; i += 1) {
       const zip = Buffer.from(valid);
       // mostly headers, descriptors and the central directory, where the two readers could disagree; some data too
       for (let k = 0, hits = 1 + next(3); k < hits; k += 1) zip[next(4) === 0 ? next(zip.length) : structure[next(structure.length)]] = next(256);
-      const path = await write(zip);
-      const found = await prefetch(zip, 1 + next(4000));
-      const plain = await outcome(path);
-      expect(await outcome(path, found)).toEqual(plain);
-      if (typeof plain === 'string') differed += 1;
-      await rm(path);
+      const original = await write(zip);
+      const { spool, result } = await upload(zip, 1 + next(4000));
+      const plain = await outcome(original);
+      expect(await outcome(spool, result)).toEqual(plain);
+      if (typeof plain === 'string') refused += 1;
+      await rm(original);
+      await rm(spool);
     }
-    expect(differed).toBeGreaterThan(50); // the damage did reach what the ingest checks
+    expect(refused).toBeGreaterThan(50); // the damage did reach what the ingest checks
   });
 
   it('takes no stored entry whose central-directory record disagrees with its local header', async () => {
@@ -177,12 +191,11 @@ describe('ZipPrefetcher', () => {
       const zip = Buffer.from(valid);
       if (at === 10) zip.writeUInt16LE(value, cd + at);
       else zip.writeUInt32LE(value, cd + at);
-      const path = await write(zip);
-      const found = await prefetch(zip, 100);
-      expect(found.size, field).toBe(1);
-      const refused = await outcome(path);
+      const { spool, result } = await upload(zip, 100);
+      expect(result.prefetched.size, field).toBe(1);
+      const refused = await outcome(await write(zip));
       expect(typeof refused, field).toBe('string');
-      expect(await outcome(path, found), field).toEqual(refused);
+      expect(await outcome(spool, result), field).toEqual(refused);
     }
   });
 
@@ -193,32 +206,50 @@ describe('ZipPrefetcher', () => {
     // swap in the bomb's deflate stream, keeping the headers' small sizes: the local header now lies
     const lying = Buffer.concat([zip.subarray(0, 30 + 8), body]);
     lying.writeUInt32LE(body.length, 18);
-    const counting = new CountingStore(store);
-    const found = await prefetch(lying, 65_536, counting);
-    expect(found.size).toBe(0);
-    expect(counting.bytes).toBe(0);
+    const blobs = counting();
+    const { result } = await upload(lying, 65_536, blobs);
+    expect(result.prefetched.size).toBe(0);
+    expect(blobs.bytes).toBe(0);
+  });
+
+  it('fails the upload with the blob store\'s error when a failed put loses bytes the spool skipped', async () => {
+    class FailingStore extends FsTestBlobStore {
+      constructor(private readonly failAfter: number) {
+        super(store.root);
+      }
+      override async put(body: Readable): Promise<never> {
+        let seen = 0;
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          seen += chunk.length;
+          if (seen > this.failAfter) break;
+        }
+        throw new Error('disk full');
+      }
+    }
+    const zip = buildRawZip([{ name: 'w.bin', data: noise(200_000, 9), method: 0 }]);
+    await expect(upload(zip, 4096, new FailingStore(50_000))).rejects.toThrow('disk full');
   });
 
   it('waits while the blob store is not reading, and stops cleanly when the upload fails', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow: BlobWriter = {
-      async put(body) {
+    class SlowStore extends FsTestBlobStore {
+      override async put(body: Readable): Promise<{ sha256: string; size: number; created: boolean }> {
         await gate;
-        return store.put(body);
-      },
-    };
+        return super.put(body);
+      }
+    }
     const zip = buildRawZip([{ name: 'big.bin', data: noise(6 * 1024 * 1024, 5), method: 0 }]);
-    const prefetcher = new ZipPrefetcher(slow, limits);
+    const prefetcher = new ZipPrefetcher(new SlowStore(store.root), limits);
     let settled = false;
     const pushing = (async () => {
       for (let at = 0; at < zip.length; at += 65_536) await prefetcher.push(zip.subarray(at, at + 65_536));
     })().then(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(settled).toBe(false); // held back by the entry's stream buffers, not holding the whole 6 MiB
+    expect(settled).toBe(false); // held back by the entry's stream buffer, not holding the whole 6 MiB
     prefetcher.abort();
     release();
     await pushing;
-    expect((await prefetcher.finish()).size).toBe(0);
+    expect((await prefetcher.finish()).prefetched.size).toBe(0);
   });
 });

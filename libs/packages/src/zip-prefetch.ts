@@ -1,8 +1,9 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createInflateRaw, crc32 } from 'node:zlib';
-import type { BlobWriter } from './blob-writer';
+import type { BlobRangeReader, BlobWriter } from './blob-writer';
 import { EntryVerifier } from './entry-verifier';
 import { DATA_DESCRIPTOR_SIGNATURE, matchDataDescriptor, readLocalRecord, type LocalHeader } from './local-header';
+import { SpoolBacking } from './spool-backing';
 import type { ZipLimits } from './zip-limits';
 
 /** An entry stored while the archive arrived, keyed in ZipPrefetcher's result by its local header's offset. */
@@ -12,6 +13,21 @@ export interface PrefetchedEntry {
   uncompressedSize: number;
   crc: number;
   sha256: string;
+}
+
+/** What ingestZipToBlobStore takes from a prefetch: entries stored early, and the blobs standing in for skipped spool bytes. */
+export interface PrefetchResult {
+  prefetched: ReadonlyMap<number, PrefetchedEntry>;
+  backing: SpoolBacking;
+}
+
+/** A stored entry's data, held by its blob instead of the spool file; `sha256` once the blob is stored. */
+interface RawSpan {
+  start: number;
+  end: number;
+  open: boolean;
+  sha256?: string;
+  failure?: unknown;
 }
 
 /** Entries whose data has all arrived but whose blob-store write has not finished yet. */
@@ -30,11 +46,13 @@ interface OpenEntry {
   header: LocalHeader;
   /** Where the entry's data goes (the inflater for deflated entries); null when this entry is not stored early. */
   input: Writable | null;
-  /** What the blob store reads, destroyed with the input when prefetching stops mid-entry. */
+  /** What the blob store reads: for a deflated entry its verifier, destroyed with the input if prefetching stops. */
   body: Readable | null;
+  /** A stored entry's raw bytes, which its blob holds so that the spool file need not. */
+  span: RawSpan | null;
   /** Compressed bytes still to come; null for a stored entry whose data descriptor ends it. */
   left: number | null;
-  /** CRC-32 of the data so far, kept only while looking for a data descriptor. */
+  /** CRC-32 of a stored entry's bytes so far. */
   crc: number;
   seen: number;
   complete: boolean;
@@ -51,6 +69,9 @@ interface OpenEntry {
 export class ZipPrefetcher {
   private readonly found = new Map<number, PrefetchedEntry>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly spans: RawSpan[] = [];
+  /** First span takenWithin may still need (the spool asks in stream order). */
+  private spanCursor = 0;
   private state: 'reading' | 'done' | 'stopped' = 'reading';
   private carry = EMPTY;
   /** Stream offset of the first byte not yet consumed. */
@@ -61,7 +82,7 @@ export class ZipPrefetcher {
   private claimed = 0;
 
   constructor(
-    private readonly blobs: BlobWriter,
+    private readonly blobs: BlobWriter & BlobRangeReader,
     private readonly limits: ZipLimits,
   ) {}
 
@@ -82,11 +103,33 @@ export class ZipPrefetcher {
     }
   }
 
-  /** After the last byte: waits for the blob-store writes under way and returns what was stored, by header offset. */
-  async finish(): Promise<ReadonlyMap<number, PrefetchedEntry>> {
+  /**
+   * The parts of stream bytes [start, end) that a blob holds (stored entries' data), so the spool may skip them. Asked
+   * after push() took those bytes, in stream order; a byte not reported here may still reach a blob later (it is
+   * then in both places).
+   */
+  takenWithin(start: number, end: number): Array<[number, number]> {
+    while (this.spanCursor < this.spans.length && !this.spans[this.spanCursor].open && this.spans[this.spanCursor].end <= start) this.spanCursor += 1;
+    const out: Array<[number, number]> = [];
+    for (let i = this.spanCursor; i < this.spans.length && this.spans[i].start < end; i += 1) {
+      const from = Math.max(start, this.spans[i].start);
+      const to = Math.min(end, this.spans[i].end);
+      if (from < to) out.push([from, to]);
+    }
+    return out;
+  }
+
+  /**
+   * After the last byte: waits for the blob-store writes under way. Rejects with the store's error if a blob that
+   * stands in for skipped spool bytes could not be written (the archive is then incomplete: a storage failure).
+   */
+  async finish(): Promise<PrefetchResult> {
     if (this.state === 'reading') this.stop();
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
-    return this.found;
+    const spans = this.spans.filter((s) => s.end > s.start);
+    const lost = spans.find((s) => s.sha256 === undefined);
+    if (lost !== undefined) throw lost.failure ?? new Error('a prefetched blob was not stored');
+    return { prefetched: this.found, backing: new SpoolBacking(spans.map((s) => ({ start: s.start, end: s.end, sha256: s.sha256 ?? '' })), this.blobs) };
   }
 
   /** The upload failed: stop at once. Blobs already stored are unreferenced, as when any upload fails midway. */
@@ -109,9 +152,10 @@ export class ZipPrefetcher {
       this.stop();
       return buf.length;
     }
-    const entry: OpenEntry = { offset: this.offset, header, input: null, body: null, left: header.compressedSize, crc: 0, seen: 0, complete: false };
+    const dataStart = this.offset + header.headerLength;
+    const entry: OpenEntry = { offset: this.offset, header, input: null, body: null, span: null, left: header.compressedSize, crc: 0, seen: 0, complete: false };
     this.open = entry;
-    if (header.method === 0 || header.method === 8) this.startPut(entry);
+    if (header.method === 0 || header.method === 8) this.startPut(entry, dataStart);
     if (entry.left === 0) this.close(entry);
     return header.headerLength;
   }
@@ -143,52 +187,65 @@ export class ZipPrefetcher {
   }
 
   private deliver(entry: OpenEntry, data: Buffer): void {
-    entry.seen += data.length;
     if (entry.left === null) {
-      entry.crc = crc32(data, entry.crc);
       this.claimed += data.length;
       if (this.claimed > this.limits.maxUnpackedBytes) return void this.stop();
     }
-    if (entry.input !== null && !entry.input.destroyed) entry.input.write(data);
+    if (entry.span !== null || entry.left === null) entry.crc = crc32(data, entry.crc);
+    entry.seen += data.length;
+    if (entry.input === null || entry.input.destroyed) return;
+    entry.input.write(data);
+    if (entry.span !== null) entry.span.end += data.length;
   }
 
   /** Starts the blob-store write of an entry worth storing early; leaves `input` null otherwise. */
-  private startPut(entry: OpenEntry): void {
+  private startPut(entry: OpenEntry, dataStart: number): void {
     const { header } = entry;
     const size = header.uncompressedSize;
+    // A stored entry's blob takes the compressed size's bytes whatever the uncompressed size claims.
+    const claim = size === null ? 0 : Math.max(size, header.method === 0 ? (header.compressedSize ?? 0) : 0);
     // Empty files and directories are not worth a blob write here; over-limit entries are the central directory's to refuse.
-    if (size === 0 || (size !== null && this.claimed + size > this.limits.maxUnpackedBytes)) return;
+    if (size === 0 || this.claimed + claim > this.limits.maxUnpackedBytes) return;
     if (size !== null && header.method === 8 && size > 1024 && size / Math.max(header.compressedSize ?? 0, 1) > this.limits.maxZipRatio) return;
-    const budget = { remaining: this.limits.maxUnpackedBytes - this.claimed, limit: this.limits.maxUnpackedBytes };
-    if (size === null || header.crc === null) {
+    this.claimed += claim;
+    if (header.method === 0) {
+      // Stored: the blob is the raw bytes, checked (CRC-32, size) by ingestZipToBlobStore against the central directory.
       entry.input = entry.body = new PassThrough({ highWaterMark: ENTRY_BUFFER });
+      entry.span = { start: dataStart, end: dataStart, open: true };
+      this.spans.push(entry.span);
     } else {
-      this.claimed += size;
-      const verifier = new EntryVerifier(`entry at offset ${entry.offset}`, size, header.crc, budget);
+      const budget = { remaining: this.limits.maxUnpackedBytes - this.claimed + (size ?? 0), limit: this.limits.maxUnpackedBytes };
+      const verifier = new EntryVerifier(`entry at offset ${entry.offset}`, size ?? 0, header.crc ?? 0, budget);
+      const inflate = createInflateRaw();
+      inflate.on('error', (error) => verifier.destroy(error));
+      verifier.on('error', () => inflate.destroy());
+      inflate.pipe(verifier);
+      entry.input = inflate;
       entry.body = verifier;
-      if (header.method === 0) {
-        entry.input = verifier;
-      } else {
-        const inflate = createInflateRaw();
-        inflate.on('error', (error) => verifier.destroy(error));
-        verifier.on('error', () => inflate.destroy());
-        inflate.pipe(verifier);
-        entry.input = inflate;
-      }
     }
     // Failures are reported through the blob store's put; these keep a late one from going unhandled.
     entry.body.on('error', ignore);
     entry.input.on('error', ignore);
+    const { span } = entry;
     const stored = this.blobs.put(entry.body, { sizeHint: size ?? undefined }).then(
       ({ sha256, size: storedSize }) => {
-        const compressedSize = header.compressedSize ?? entry.seen;
-        const crc = header.crc ?? entry.crc >>> 0;
-        if (entry.complete && storedSize === (size ?? entry.seen)) {
-          this.found.set(entry.offset, { method: header.method, compressedSize, uncompressedSize: storedSize, crc, sha256 });
+        if (span !== null) span.sha256 = sha256;
+        if (!entry.complete) return;
+        if (span !== null && storedSize === entry.seen) {
+          this.found.set(entry.offset, { method: 0, compressedSize: entry.seen, uncompressedSize: storedSize, crc: entry.crc >>> 0, sha256 });
+        } else if (span === null && header.compressedSize !== null && header.crc !== null) {
+          // EntryVerifier held the inflated bytes to the local header's size and CRC-32.
+          this.found.set(entry.offset, { method: 8, compressedSize: header.compressedSize, uncompressedSize: storedSize, crc: header.crc, sha256 });
         }
       },
-      // Whatever went wrong, ingestZipToBlobStore meets it again reading the entry from the spool, and reports it.
-      () => undefined,
+      (error: unknown) => {
+        // Nothing reads the entry's stream any more: closing it releases a push() waiting for it to drain.
+        entry.input?.destroy();
+        entry.body?.destroy();
+        // A deflated entry's failure is met again when ingestZipToBlobStore reads it from the spool; a stored
+        // entry's bytes are only in its blob, so finish() reports it.
+        if (span !== null) span.failure = error;
+      },
     );
     const tracked: Promise<void> = stored.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
@@ -196,6 +253,7 @@ export class ZipPrefetcher {
 
   private close(entry: OpenEntry): void {
     entry.complete = true;
+    if (entry.span !== null) entry.span.open = false;
     if (entry.input !== null && !entry.input.destroyed) entry.input.end();
     this.open = null;
   }
@@ -206,6 +264,12 @@ export class ZipPrefetcher {
     const entry = this.open;
     this.open = null;
     if (entry === null) return;
+    if (entry.span !== null) {
+      // Its bytes so far are in no spool file: the blob must still be written, whole as far as it goes.
+      entry.span.open = false;
+      entry.input?.end();
+      return;
+    }
     entry.input?.destroy();
     entry.body?.destroy(new Error('prefetch stopped'));
   }

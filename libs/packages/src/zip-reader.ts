@@ -1,6 +1,7 @@
 import * as yauzl from 'yauzl';
 import { validateEntryMode, validateEntryName } from './entry-name';
 import { PackageError, describeName } from './package-error';
+import type { SpoolBacking } from './spool-backing';
 import { openZipFile } from './zip-file-source';
 import { ZipEntryInfo, ZipLimits } from './zip-limits';
 
@@ -20,10 +21,10 @@ export interface OpenedZip {
   close(): void;
 }
 
-async function openFile(zipPath: string): Promise<yauzl.ZipFile> {
+async function openFile(zipPath: string, backing?: SpoolBacking): Promise<yauzl.ZipFile> {
   try {
     // decodeStrings=false: we decode and validate names ourselves so each problem gets its own error code.
-    return await openZipFile(zipPath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+    return await openZipFile(zipPath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, backing);
   } catch (err) {
     throw new PackageError('CORRUPT_ZIP', `not a readable zip archive: ${(err as Error).message}`, { cause: err });
   }
@@ -110,8 +111,8 @@ function checkNoOverlap(files: OpenedZip['files']): void {
  * Opens an archive and validates its whole central directory before a single byte is inflated.
  * The caller owns the returned handle and must call close().
  */
-export async function openZip(zipPath: string, limits: ZipLimits): Promise<OpenedZip> {
-  const zip = await openFile(zipPath);
+export async function openZip(zipPath: string, limits: ZipLimits, backing?: SpoolBacking): Promise<OpenedZip> {
+  const zip = await openFile(zipPath, backing);
   try {
     if (zip.entryCount > limits.maxZipEntries) {
       throw new PackageError('TOO_MANY_ENTRIES', `archive has ${zip.entryCount} entries (limit ${limits.maxZipEntries})`);

@@ -20,7 +20,7 @@ export function noise(len: number, seed: number): Buffer {
 }
 
 /** A temp directory for one spec file's archives and its blob store; removed after the file's tests. */
-export function archiveWorkspace(prefix: string): { store: FsTestBlobStore; write(bytes: Buffer): Promise<string> } {
+export function archiveWorkspace(prefix: string): { store: FsTestBlobStore; write(bytes: Buffer): Promise<string>; newPath(): string } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   let n = 0;
   afterAll(async () => {
@@ -33,6 +33,10 @@ export function archiveWorkspace(prefix: string): { store: FsTestBlobStore; writ
       const path = join(dir, `z${n}.zip`);
       await writeFile(path, bytes);
       return path;
+    },
+    newPath(): string {
+      n += 1;
+      return join(dir, `z${n}.zip`);
     },
   };
 }

@@ -4,11 +4,11 @@ import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobWriter } from '../src/blob-writer';
+import { BlobRangeReader, BlobWriter } from '../src/blob-writer';
 
 /** A minimal content-addressed store on the real filesystem, so package tests need no platform library. */
-export class FsTestBlobStore implements BlobWriter {
-  constructor(private readonly root: string) {}
+export class FsTestBlobStore implements BlobWriter, BlobRangeReader {
+  constructor(readonly root: string) {}
 
   async put(body: Readable, opts?: { expectedSha256?: string }): Promise<{ sha256: string; size: number; created: boolean }> {
     await mkdir(this.root, { recursive: true });
@@ -31,8 +31,9 @@ export class FsTestBlobStore implements BlobWriter {
     return { sha256, size, created };
   }
 
-  get(sha256: string): Promise<Readable> {
+  /** `range` inclusive, as BlobStore.get takes it. */
+  get(sha256: string, range?: { start: number; end: number }): Promise<Readable> {
     if (!/^[a-f0-9]{64}$/.test(sha256)) return Promise.reject(new Error('bad digest'));
-    return Promise.resolve(createReadStream(join(this.root, sha256)));
+    return Promise.resolve(createReadStream(join(this.root, sha256), range));
   }
 }

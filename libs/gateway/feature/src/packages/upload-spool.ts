@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { discardPartialFile } from '@modelguard/storage';
 import { ClientError } from '../domain/client-error';
@@ -10,14 +10,14 @@ import { ClientError } from '../domain/client-error';
 /**
  * Streams a request body to a temp file, aborting with 413 as soon as it exceeds `maxBytes` — the body is never held
  * in memory, and a lying or missing Content-Length does not matter. The caller must `rm` the returned path.
- * `onChunk` sees each accepted chunk before it is written (the upload's ZipPrefetcher); the body waits for it.
+ * `openSink` writes the file (default: a plain write stream; uploads use PrefetchingSpool, which stores entries on the way).
  */
 export async function spoolToTempFile(
   body: Readable,
   dir: string,
   maxBytes: number,
   declaredLength: number | undefined,
-  onChunk?: (chunk: Buffer) => Promise<void>,
+  openSink: (path: string) => Writable = (path) => createWriteStream(path),
 ): Promise<string> {
   if (declaredLength !== undefined && declaredLength > maxBytes) {
     body.resume();
@@ -30,11 +30,10 @@ export async function spoolToTempFile(
     transform(chunk: Buffer, _enc, cb) {
       seen += chunk.length;
       if (seen > maxBytes) cb(new ClientError(413, `package exceeds the upload limit of ${maxBytes} bytes`));
-      else if (onChunk === undefined) cb(null, chunk);
-      else onChunk(chunk).then(() => cb(null, chunk), cb);
+      else cb(null, chunk);
     },
   });
-  const file = createWriteStream(path);
+  const file = openSink(path);
   try {
     await pipeline(body, cap, file);
     if (seen === 0) throw new ClientError(400, 'the upload body is empty; send a zip archive');

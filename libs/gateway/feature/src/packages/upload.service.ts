@@ -17,7 +17,7 @@ import { ArtifactVersionEntity } from '../persistence/artifact-version.entity';
 import { ArtifactEntity } from '../persistence/artifact.entity';
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { GATEWAY_OUTBOX, type EventOutbox } from '../ports/event-outbox.port';
-import { ingestZipToBlobStore, ZipPrefetcher } from '@modelguard/packages';
+import { ingestZipToBlobStore, PrefetchingSpool, ZipPrefetcher } from '@modelguard/packages';
 import { type PackageClaims, writePackageClaims } from '@modelguard/storage';
 import { QuotaService } from '../quotas/quota.service';
 import { ManifestSigner } from '../signing/manifest-signer';
@@ -154,17 +154,18 @@ export class UploadService {
     const { limits, gateway } = this.settings;
     // PackageError (bomb, traversal, symlink, corrupt) is mapped to 400 by the exception filter.
     if ('path' in source) return ingestZipToBlobStore(source.path, this.blobs, limits);
-    // Entries are stored while the body arrives; the spooled file's central directory then decides what is kept.
+    // Entries are stored while the body arrives (stored entries' bytes then skip the spool file); the spooled
+    // archive's central directory decides what is kept.
     const prefetch = new ZipPrefetcher(this.blobs, limits);
     let path: string;
     try {
-      path = await spoolToTempFile(source.body, gateway.tmpDir, limits.maxUploadBytes, source.length, (chunk) => prefetch.push(chunk));
+      path = await spoolToTempFile(source.body, gateway.tmpDir, limits.maxUploadBytes, source.length, (file) => new PrefetchingSpool(file, prefetch));
     } catch (error) {
       prefetch.abort();
       throw error;
     }
     try {
-      return await ingestZipToBlobStore(path, this.blobs, limits, { prefetched: await prefetch.finish() });
+      return await ingestZipToBlobStore(path, this.blobs, limits, { prefetch: await prefetch.finish() });
     } finally {
       await rm(path, { force: true });
     }

@@ -1,0 +1,57 @@
+import type { Readable } from 'node:stream';
+import type { BlobRangeReader } from './blob-writer';
+
+/** Archive bytes [start, end) that the spool file does not hold: they are the blob's bytes [0, end - start). */
+export interface BackedSpan {
+  start: number;
+  end: number;
+  sha256: string;
+}
+
+/** A run of archive bytes to read from the spool file (`span` absent) or from a blob. */
+export interface SpoolPiece {
+  start: number;
+  end: number;
+  span?: BackedSpan;
+}
+
+/**
+ * Where a sparsely written upload spool (prefetching-spool.ts) keeps the bytes it skipped: stored entries' data went
+ * into the blob store once, as the entries themselves, and is read back from there only if the central directory
+ * asks for it under another description (see zip-file-source.ts). Spans are in archive order and do not overlap.
+ */
+export class SpoolBacking {
+  static readonly NONE = new SpoolBacking([], { get: () => Promise.reject(new Error('no spool backing')) });
+
+  constructor(
+    readonly spans: readonly BackedSpan[],
+    private readonly blobs: BlobRangeReader,
+  ) {}
+
+  /** Whether any of [start, end) is held by a blob rather than the file. */
+  covers(start: number, end: number): boolean {
+    return this.spans.some((s) => s.start < end && s.end > start);
+  }
+
+  /** [start, end) cut into file and blob pieces, in order. */
+  pieces(start: number, end: number): SpoolPiece[] {
+    const out: SpoolPiece[] = [];
+    let at = start;
+    for (const span of this.spans) {
+      if (span.end <= at) continue;
+      if (span.start >= end) break;
+      if (span.start > at) out.push({ start: at, end: span.start });
+      const to = Math.min(span.end, end);
+      out.push({ start: at > span.start ? at : span.start, end: to, span });
+      at = to;
+    }
+    if (at < end) out.push({ start: at, end });
+    return out;
+  }
+
+  /** A blob piece's bytes. */
+  open(piece: SpoolPiece & { span: BackedSpan }): Promise<Readable> {
+    const { span } = piece;
+    return this.blobs.get(span.sha256, { start: piece.start - span.start, end: piece.end - span.start - 1 });
+  }
+}
