@@ -66,13 +66,17 @@ async function blobStoreBaseline(dist, root, zipPath, reps) {
   const { FsBlobStore } = createRequire(import.meta.url)(join(dist, 'libs/platform/storage/src/index.js'));
   const store = new FsBlobStore(root);
   const putTimes = [];
+  const putCpu = [];
   const getTimes = [];
   let bytes = 0;
   let gotBytes = 0;
   for (let i = 0; i < reps; i++) {
     let t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const put = await store.put(createReadStream(zipPath, { highWaterMark: 1 << 20 }));
     putTimes.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    putCpu.push((cpu.user + cpu.system) / 1000);
     t0 = performance.now();
     const c = counter();
     await pipeline(await store.get(put.sha256), c.sink);
@@ -82,7 +86,7 @@ async function blobStoreBaseline(dist, root, zipPath, reps) {
     // Content-addressed: the zip itself is not one of the package's files, so it can go without touching the gateway's.
     await store.delete(put.sha256);
   }
-  return { bytes, gotBytes, putMs: summarize(putTimes).p50, getMs: summarize(getTimes).p50 };
+  return { bytes, gotBytes, putMs: summarize(putTimes).p50, putCpuMs: summarize(putCpu).p50, getMs: summarize(getTimes).p50 };
 }
 
 const ENV = { AUTH_TOKEN_MAX_USES: '1000000' };
@@ -160,19 +164,25 @@ async function main() {
     // upload, so both see the same load: the upload row's second reference.
     const receiver = await startPlainReceiver(ws.tmp);
     let plain;
+    // CPU time (user + system) of each server over its transfer: steadier than throughput on a shared machine.
+    let plainCpu;
     try {
+      const c0 = cpuMs(receiver.pid);
       plain = expectStatus(await request(receiver.url, { method: 'POST', path: '/upload', agent, body: { file: zipPath } }), [201], 'plain receive');
+      plainCpu = cpuMs(receiver.pid) - c0;
     } finally {
       await receiver.stop();
     }
     const plainLoad = load1();
 
     server.resetSampledPeak();
+    const u0 = cpuMs(server.pid);
     const up = expectStatus(
       await request(server.url, { method: 'POST', path: '/artifact/model/package?name=bench-1gib', token, agent, body: { file: zipPath } }),
       [201],
       'upload',
     );
+    const upCpu = cpuMs(server.pid) - u0;
     const upLoad = load1();
     await snap('after upload');
     const id = up.body.metadata.id;
@@ -192,6 +202,7 @@ async function main() {
       ['plain Node server receiving the same bytes (http + fs.createWriteStream)', fmt(pkg.zipBytes / MiB), fmt(plain.ms / 1000, 2), fmt(plainRate), fmt(plainRate / putRate, 2), plainLoad],
       ['gateway upload (POST .../package)', fmt(pkg.zipBytes / MiB), fmt(up.ms / 1000, 2), fmt(upRate), fmt(upRate / putRate, 2), upLoad],
       ['  upload / plain receive', '', '', '', fmt(upRate / plainRate, 2), ''],
+      [`  CPU ms: put ${Math.round(base.putCpuMs)} (this process), plain receive ${plainCpu}, upload ${upCpu} (ratio: plain / upload)`, '', '', '', fmt(plainCpu / Math.max(1, upCpu), 2), ''],
     ];
     // In gateway mode the verdict is written by this script, so there is no scan time to report.
     if (args.mode === 'embedded') {
