@@ -97,3 +97,14 @@ export function matchDataDescriptor(buf: Buffer, crc: number, size: number): num
   if (Number(buf.readBigUInt64LE(8)) === size && Number(buf.readBigUInt64LE(16)) === size) return 24;
   return 0;
 }
+
+/**
+ * How many of the last bytes could begin a descriptor signature that the next chunk completes: those wait for it.
+ * Usually none, so a chunk of entry data is passed on whole, not copied in front of the next one.
+ */
+export function signaturePrefixAtEnd(buf: Buffer): number {
+  for (let n = Math.min(DATA_DESCRIPTOR_SIGNATURE.length - 1, buf.length); n > 0; n -= 1) {
+    if (buf.subarray(buf.length - n).equals(DATA_DESCRIPTOR_SIGNATURE.subarray(0, n))) return n;
+  }
+  return 0;
+}

@@ -129,6 +129,18 @@ describe('ZipPrefetcher with PrefetchingSpool', () => {
     }
   });
 
+  it('finds a data descriptor whose signature is split between two chunks', async () => {
+    const data = noise(5000, 21);
+    const zip = buildRawZip([{ name: 'w.bin', data, method: 0, descriptor: true }]);
+    const descriptorAt = 30 + 'w.bin'.length + data.length;
+    for (const cut of [1, 2, 3]) {
+      const prefetcher = new ZipPrefetcher(store, limits);
+      await prefetcher.push(zip.subarray(0, descriptorAt + cut));
+      await prefetcher.push(zip.subarray(descriptorAt + cut));
+      expect(shasOf(await prefetcher.finish()), `cut ${cut}`).toEqual([sha(data)]);
+    }
+  });
+
   it('is fooled by a data descriptor forged inside the data; the central directory overrules it, reading the skipped bytes back', async () => {
     const prefix = noise(1000, 3);
     const forged = Buffer.alloc(16);
@@ -228,6 +240,28 @@ describe('ZipPrefetcher with PrefetchingSpool', () => {
     }
     const zip = buildRawZip([{ name: 'w.bin', data: noise(200_000, 9), method: 0 }]);
     await expect(upload(zip, 4096, new FailingStore(50_000))).rejects.toThrow('disk full');
+  });
+
+  it('has at most two blob-store writes under way at once, however many entries', async () => {
+    let open = 0;
+    let most = 0;
+    class SlowToFinish extends FsTestBlobStore {
+      override async put(body: Readable): Promise<{ sha256: string; size: number; created: boolean }> {
+        open += 1;
+        most = Math.max(most, open);
+        try {
+          const stored = await super.put(body);
+          await new Promise((resolve) => setTimeout(resolve, 20)); // a slow fsync or multipart completion
+          return stored;
+        } finally {
+          open -= 1;
+        }
+      }
+    }
+    const zip = buildRawZip(Array.from({ length: 10 }, (_, i) => ({ name: `f${i}.bin`, data: noise(2000, 30 + i), method: 0 as const })));
+    const { result } = await upload(zip, zip.length, new SlowToFinish(store.root));
+    expect(result.prefetched.size).toBe(10);
+    expect(most).toBe(2);
   });
 
   it('waits while the blob store is not reading, and stops cleanly when the upload fails', async () => {

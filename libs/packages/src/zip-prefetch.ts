@@ -2,7 +2,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createInflateRaw, crc32 } from 'node:zlib';
 import type { BlobRangeReader, BlobWriter } from './blob-writer';
 import { EntryVerifier } from './entry-verifier';
-import { DATA_DESCRIPTOR_SIGNATURE, matchDataDescriptor, readLocalRecord, type LocalHeader } from './local-header';
+import { DATA_DESCRIPTOR_SIGNATURE, matchDataDescriptor, readLocalRecord, signaturePrefixAtEnd, type LocalHeader } from './local-header';
 import { SpoolBacking } from './spool-backing';
 import type { ZipLimits } from './zip-limits';
 
@@ -30,11 +30,12 @@ interface RawSpan {
   failure?: unknown;
 }
 
-/** Entries whose data has all arrived but whose blob-store write has not finished yet. */
-const MAX_PUTS_IN_FLIGHT = 4;
+/**
+ * Blob-store writes under way at once, the arriving entry's included: the previous entry may still be finishing (an
+ * fsync, an S3 multipart completion) while the next one arrives. Each may hold an S3 multipart upload's part buffers.
+ */
+const MAX_PUTS_IN_FLIGHT = 2;
 const ENCRYPTION_FLAGS = 0x0001 | 0x0040;
-/** Bytes a signature can straddle between two chunks: kept back until the next chunk shows what they start. */
-const SIGNATURE_TAIL = DATA_DESCRIPTOR_SIGNATURE.length - 1;
 const EMPTY = Buffer.alloc(0);
 /** Buffered per entry between the request and the blob store, as the spool's reads of entries are (zip-file-source.ts). */
 const ENTRY_BUFFER = 1 << 20;
@@ -170,7 +171,7 @@ export class ZipPrefetcher {
     }
     // Stored, with a data descriptor: the data ends where a descriptor that agrees with it begins.
     const at = buf.indexOf(DATA_DESCRIPTOR_SIGNATURE);
-    const dataBytes = at === -1 ? Math.max(0, buf.length - SIGNATURE_TAIL) : at;
+    const dataBytes = at === -1 ? buf.length - signaturePrefixAtEnd(buf) : at;
     if (dataBytes > 0) {
       this.deliver(entry, buf.subarray(0, dataBytes));
       return dataBytes;
