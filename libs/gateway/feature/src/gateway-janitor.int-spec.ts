@@ -1,6 +1,5 @@
 import { qualifiedTable } from '@modelguard/persistence';
-import { FsBlobStore, S3BlobStore } from '@modelguard/storage';
-import { testInfra } from '@modelguard/testing';
+import { S3BlobStore } from '@modelguard/storage';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
@@ -12,23 +11,14 @@ import { JanitorLease } from './janitor/janitor-lease';
 import { OrphanJanitor } from './janitor/orphan-janitor.service';
 import { ArtifactVersionEntity } from './persistence/artifact-version.entity';
 import { TestClock } from '../test/auth-helpers';
+import { blobStoreDrivers, type TestBlobStore } from '../test/blob-store-drivers';
 import { startGatewayTestApp, type GatewayTestApp } from '../test/gateway-test-app';
 import { loginAsAdmin, type CreatedArtifact } from '../test/helpers';
 
 const HOUR = 3_600_000;
-type Store = FsBlobStore | S3BlobStore;
+type Store = TestBlobStore;
 
-const drivers: [string, (dir: string) => Store][] = [
-  ['fs', (dir) => new FsBlobStore(join(dir, 'blobs'))],
-  [
-    's3',
-    () =>
-      new S3BlobStore({
-        endpoint: testInfra.s3Endpoint, region: 'us-east-1', bucket: `mg-janitor-${process.pid}-${Date.now()}`,
-        accessKeyId: 'test', secretAccessKey: 'test', forcePathStyle: true, multipartPartSizeBytes: 5 * 1024 * 1024,
-      }),
-  ],
-];
+const drivers = blobStoreDrivers('mg-janitor');
 
 async function listed(store: Store): Promise<Set<string>> {
   const all = new Set<string>();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import yauzl from 'yauzl';
+import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 
 /** Reads every entry of a zip held in memory (test-sized archives only). */
@@ -30,6 +31,17 @@ export function unzipToMap(buffer: Buffer): Promise<Map<string, Buffer>> {
 export function buildZip(files: Record<string, string | Buffer>): Promise<Buffer> {
   const zip = new ZipFile();
   for (const [name, content] of Object.entries(files)) zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name);
+  return collectZip(zip);
+}
+
+/** A zip as yazl streams it (and as our downloads are): stored entries of unknown size, each ended by a data descriptor. */
+export function buildStreamedZip(files: Record<string, Buffer>): Promise<Buffer> {
+  const zip = new ZipFile();
+  for (const [name, data] of Object.entries(files)) zip.addReadStream(Readable.from([data]), name, { compress: false });
+  return collectZip(zip);
+}
+
+function collectZip(zip: ZipFile): Promise<Buffer> {
   zip.end();
   const chunks: Buffer[] = [];
   return new Promise((resolve, reject) => {
