@@ -28,9 +28,19 @@ export class SpoolBacking {
     private readonly blobs: BlobRangeReader,
   ) {}
 
-  /** Whether any of [start, end) is held by a blob rather than the file. */
+  /**
+   * Whether any of [start, end) is held by a blob rather than the file. A binary search: the zip reader asks for every
+   * header it reads, and an archive of many small stored entries has as many spans.
+   */
   covers(start: number, end: number): boolean {
-    return this.spans.some((s) => s.start < end && s.end > start);
+    let low = 0;
+    let high = this.spans.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.spans[mid].end <= start) low = mid + 1;
+      else high = mid;
+    }
+    return low < this.spans.length && this.spans[low].start < end;
   }
 
   /** [start, end) cut into file and blob pieces, in order. */
