@@ -33,22 +33,16 @@ export class SpoolBacking {
    * header it reads, and an archive of many small stored entries has as many spans.
    */
   covers(start: number, end: number): boolean {
-    let low = 0;
-    let high = this.spans.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.spans[mid].end <= start) low = mid + 1;
-      else high = mid;
-    }
-    return low < this.spans.length && this.spans[low].start < end;
+    const first = this.firstEndingAfter(start);
+    return first < this.spans.length && this.spans[first].start < end;
   }
 
   /** [start, end) cut into file and blob pieces, in order. */
   pieces(start: number, end: number): SpoolPiece[] {
     const out: SpoolPiece[] = [];
     let at = start;
-    for (const span of this.spans) {
-      if (span.end <= at) continue;
+    for (let i = this.firstEndingAfter(start); i < this.spans.length; i += 1) {
+      const span = this.spans[i];
       if (span.start >= end) break;
       if (span.start > at) out.push({ start: at, end: span.start });
       const to = Math.min(span.end, end);
@@ -57,6 +51,18 @@ export class SpoolBacking {
     }
     if (at < end) out.push({ start: at, end });
     return out;
+  }
+
+  /** Index of the first span that ends after `offset` (spans are sorted and disjoint). */
+  private firstEndingAfter(offset: number): number {
+    let low = 0;
+    let high = this.spans.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.spans[mid].end <= offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   /** A blob piece's bytes. */
