@@ -6,7 +6,7 @@ export { inspectZip } from './zip-reader';
 export { ingestZipToBlobStore } from './zip-ingest';
 export type { IngestZipOptions } from './zip-ingest';
 export { ZipPrefetcher } from './zip-prefetch';
-export type { PrefetchedEntry, PrefetchResult } from './zip-prefetch';
+export type { PrefetchedEntry, PrefetchResult } from './prefetch-result';
 export { PrefetchingSpool } from './prefetching-spool';
 export type { BlobWriter, BlobRangeReader, OpenBlob } from './blob-writer';
 export { classifyPath, selectParts, isPackagePart, PACKAGE_PARTS } from './classify';

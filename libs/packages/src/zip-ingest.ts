@@ -4,7 +4,7 @@ import type { ManifestEntry } from '@modelguard/contracts';
 import { BlobWriter } from './blob-writer';
 import { EntryVerifier } from './entry-verifier';
 import { PackageError, describeName, isPackageError } from './package-error';
-import type { PrefetchedEntry, PrefetchResult } from './zip-prefetch';
+import type { PrefetchedEntry, PrefetchResult } from './prefetch-result';
 import { ZipEntryInfo, ZipLimits } from './zip-limits';
 import { openZip } from './zip-reader';
 

@@ -11,7 +11,8 @@ import { isPackageError } from './package-error';
 import { PrefetchingSpool } from './prefetching-spool';
 import { ingestZipToBlobStore } from './zip-ingest';
 import { ZipLimits } from './zip-limits';
-import { PrefetchResult, ZipPrefetcher } from './zip-prefetch';
+import { PrefetchResult } from './prefetch-result';
+import { ZipPrefetcher } from './zip-prefetch';
 
 const limits: ZipLimits = { maxZipEntries: 100, maxUnpackedBytes: 8 * 1024 * 1024, maxZipRatio: 200 };
 const { store, write, newPath } = archiveWorkspace('mg-zip-prefetch-');
@@ -139,6 +140,17 @@ describe('ZipPrefetcher with PrefetchingSpool', () => {
       await prefetcher.push(zip.subarray(descriptorAt + cut));
       expect(shasOf(await prefetcher.finish()), `cut ${cut}`).toEqual([sha(data)]);
     }
+  });
+
+  it('gives up on data made of descriptor signatures after a bounded number of checks, and loses nothing', async () => {
+    const signature = Buffer.from([0x50, 0x4b, 0x07, 0x08]);
+    const data = Buffer.concat(Array.from({ length: 50_000 }, () => signature));
+    const zip = buildRawZip([{ name: 'sigs.bin', data, method: 0, descriptor: true }]);
+    const { spool, result } = await upload(zip, 65_536);
+    expect(result.prefetched.size).toBe(0);
+    const [span] = result.backing.spans;
+    expect(span.end - span.start).toBeLessThan(8_000); // about 1,000 false signatures' worth, then a plain spool
+    expect(await outcome(spool, result)).toEqual([{ path: 'sigs.bin', size: data.length, sha256: sha(data) }]);
   });
 
   it('is fooled by a data descriptor forged inside the data; the central directory overrules it, reading the skipped bytes back', async () => {

@@ -3,23 +3,9 @@ import { createInflateRaw, crc32 } from 'node:zlib';
 import type { BlobRangeReader, BlobWriter } from './blob-writer';
 import { EntryVerifier } from './entry-verifier';
 import { DATA_DESCRIPTOR_SIGNATURE, matchDataDescriptor, readLocalRecord, signaturePrefixAtEnd, type LocalHeader } from './local-header';
+import type { PrefetchedEntry, PrefetchResult } from './prefetch-result';
 import { SpoolBacking } from './spool-backing';
 import type { ZipLimits } from './zip-limits';
-
-/** An entry stored while the archive arrived, keyed in ZipPrefetcher's result by its local header's offset. */
-export interface PrefetchedEntry {
-  method: number;
-  compressedSize: number;
-  uncompressedSize: number;
-  crc: number;
-  sha256: string;
-}
-
-/** What ingestZipToBlobStore takes from a prefetch: entries stored early, and the blobs standing in for skipped spool bytes. */
-export interface PrefetchResult {
-  prefetched: ReadonlyMap<number, PrefetchedEntry>;
-  backing: SpoolBacking;
-}
 
 /** A stored entry's data, held by its blob instead of the spool file; `sha256` once the blob is stored. */
 interface RawSpan {
@@ -37,6 +23,12 @@ interface RawSpan {
 const MAX_PUTS_IN_FLIGHT = 2;
 const ENCRYPTION_FLAGS = 0x0001 | 0x0040;
 const EMPTY = Buffer.alloc(0);
+/**
+ * Descriptor signatures inside one entry's data that turned out to be data. Each costs a check and two writes;
+ * data made of nothing else (`PK\x07\x08` repeated) would cost that every 4 bytes, so past this many the prefetch
+ * stops and the upload continues as a plain spool, whose cost does not depend on the content.
+ */
+const MAX_FALSE_SIGNATURES = 1000;
 /** Buffered per entry between the request and the blob store, as the spool's reads of entries are (zip-file-source.ts). */
 const ENTRY_BUFFER = 1 << 20;
 const ignore = (): void => undefined;
@@ -56,6 +48,7 @@ interface OpenEntry {
   /** CRC-32 of a stored entry's bytes so far. */
   crc: number;
   seen: number;
+  falseSignatures: number;
   complete: boolean;
 }
 
@@ -154,7 +147,7 @@ export class ZipPrefetcher {
       return buf.length;
     }
     const dataStart = this.offset + header.headerLength;
-    const entry: OpenEntry = { offset: this.offset, header, input: null, body: null, span: null, left: header.compressedSize, crc: 0, seen: 0, complete: false };
+    const entry: OpenEntry = { offset: this.offset, header, input: null, body: null, span: null, left: header.compressedSize, crc: 0, seen: 0, falseSignatures: 0, complete: false };
     this.open = entry;
     if (header.method === 0 || header.method === 8) this.startPut(entry, dataStart);
     if (entry.left === 0) this.close(entry);
@@ -180,6 +173,11 @@ export class ZipPrefetcher {
     const descriptor = matchDataDescriptor(buf, entry.crc, entry.seen);
     if (descriptor === null) return 0;
     if (descriptor === 0) {
+      entry.falseSignatures += 1;
+      if (entry.falseSignatures > MAX_FALSE_SIGNATURES) {
+        this.stop();
+        return 1;
+      }
       this.deliver(entry, buf.subarray(0, 1));
       return 1;
     }
@@ -194,7 +192,7 @@ export class ZipPrefetcher {
     }
     if (entry.span !== null || entry.left === null) entry.crc = crc32(data, entry.crc);
     entry.seen += data.length;
-    if (entry.input === null || entry.input.destroyed) return;
+    if (entry.input === null || entry.input.destroyed || entry.input.writableEnded) return;
     entry.input.write(data);
     if (entry.span !== null) entry.span.end += data.length;
   }
