@@ -29,7 +29,8 @@ export interface LocalHeader {
 }
 
 export type LocalRecord =
-  | { kind: 'need-more' }
+  /** `need`: the bytes the record takes, or as many as it takes to tell. */
+  | { kind: 'need-more'; need: number }
   | { kind: 'local'; header: LocalHeader }
   /** The central directory began: every entry has gone by. */
   | { kind: 'central-directory' }
@@ -37,17 +38,17 @@ export type LocalRecord =
 
 /** Reads the record starting at `buf[0]`: a local header, the start of the central directory, or something else. */
 export function readLocalRecord(buf: Buffer): LocalRecord {
-  if (buf.length < 4) return { kind: 'need-more' };
+  if (buf.length < 4) return { kind: 'need-more', need: 4 };
   const signature = buf.readUInt32LE(0);
   if (signature === CENTRAL_HEADER_SIGNATURE || signature === END_OF_CENTRAL_DIRECTORY_SIGNATURE || signature === ZIP64_END_OF_CENTRAL_DIRECTORY_SIGNATURE) {
     return { kind: 'central-directory' };
   }
   if (signature !== LOCAL_HEADER_SIGNATURE) return { kind: 'unexpected' };
-  if (buf.length < FIXED_LOCAL_HEADER) return { kind: 'need-more' };
+  if (buf.length < FIXED_LOCAL_HEADER) return { kind: 'need-more', need: FIXED_LOCAL_HEADER };
   const nameLength = buf.readUInt16LE(26);
   const extraLength = buf.readUInt16LE(28);
   const headerLength = FIXED_LOCAL_HEADER + nameLength + extraLength;
-  if (buf.length < headerLength) return { kind: 'need-more' };
+  if (buf.length < headerLength) return { kind: 'need-more', need: headerLength };
   const flags = buf.readUInt16LE(6);
   const method = buf.readUInt16LE(8);
   if ((flags & FLAG_DATA_DESCRIPTOR) !== 0) {

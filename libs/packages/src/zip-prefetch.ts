@@ -2,7 +2,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createInflateRaw, crc32 } from 'node:zlib';
 import type { BlobRangeReader, BlobWriter } from './blob-writer';
 import { EntryVerifier } from './entry-verifier';
-import { DATA_DESCRIPTOR_SIGNATURE, matchDataDescriptor, readLocalRecord, signaturePrefixAtEnd, type LocalHeader } from './local-header';
+import { DATA_DESCRIPTOR_MAX, DATA_DESCRIPTOR_SIGNATURE, matchDataDescriptor, readLocalRecord, signaturePrefixAtEnd, type LocalHeader } from './local-header';
 import type { PrefetchedEntry, PrefetchResult } from './prefetch-result';
 import { SpoolBacking } from './spool-backing';
 import type { ZipLimits } from './zip-limits';
@@ -22,11 +22,9 @@ interface RawSpan {
  */
 const MAX_PUTS_IN_FLIGHT = 2;
 const ENCRYPTION_FLAGS = 0x0001 | 0x0040;
-const EMPTY = Buffer.alloc(0);
 /**
- * Descriptor signatures inside one entry's data that turned out to be data. Each costs a check and two writes;
- * data made of nothing else (`PK\x07\x08` repeated) would cost that every 4 bytes, so past this many the prefetch
- * stops and the upload continues as a plain spool, whose cost does not depend on the content.
+ * Signatures in one entry's data that were data. Each costs a check and two writes (data of `PK\x07\x08` repeated:
+ * every 4 bytes), so past this many the prefetch stops; a plain spool's cost does not depend on the content.
  */
 const MAX_FALSE_SIGNATURES = 1000;
 /** Buffered per entry between the request and the blob store, as the spool's reads of entries are (zip-file-source.ts). */
@@ -53,12 +51,11 @@ interface OpenEntry {
 }
 
 /**
- * Stores a zip upload's entries while its bytes arrive, so an upload costs one pass over the bytes instead of spooling
- * them and then reading every entry back. It only prefetches: ingestZipToBlobStore still opens the spooled archive
- * through its central directory (zip-reader.ts) and uses an entry stored here only where the central directory names
- * the same local header, method, sizes and CRC-32, i.e. the very bytes it would have read itself; anything else is
- * read from the spool as before. So acceptance is unchanged, and a local header that lies only costs speed. Anything
- * unusual (deflated data of unknown length, encryption, an unknown record, a limit) stops the prefetch; never the upload.
+ * Stores a zip upload's entries while its bytes arrive: one pass over the bytes instead of a spool read back entry by
+ * entry. ingestZipToBlobStore still opens the archive through its central directory and takes an entry stored here
+ * only where that names the same local header, method, sizes and CRC-32 (the very bytes it would read); a lying local
+ * header costs speed, never a different answer. Anything unusual (deflated data of unknown length, encryption, an
+ * unknown record, a limit) stops the prefetch, never the upload.
  */
 export class ZipPrefetcher {
   private readonly found = new Map<number, PrefetchedEntry>();
@@ -67,7 +64,10 @@ export class ZipPrefetcher {
   /** First span takenWithin may still need (the spool asks in stream order). */
   private spanCursor = 0;
   private state: 'reading' | 'done' | 'stopped' = 'reading';
-  private carry = EMPTY;
+  /** Bytes not yet consumed, kept as they came until `need` of them are there (a header is joined once, not per chunk). */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private need = 0;
   /** Stream offset of the first byte not yet consumed. */
   private offset = 0;
   private open: OpenEntry | null = null;
@@ -83,12 +83,20 @@ export class ZipPrefetcher {
   /** Takes the archive's next bytes; resolves when it can take more (blob-store back-pressure). Never rejects. */
   async push(chunk: Buffer): Promise<void> {
     if (this.state !== 'reading') return;
-    let buf = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
-    this.carry = EMPTY;
+    if (this.carryBytes + chunk.length < this.need) {
+      this.carry.push(chunk);
+      this.carryBytes += chunk.length;
+      return;
+    }
+    let buf = this.carryBytes === 0 ? chunk : Buffer.concat([...this.carry, chunk]);
+    this.carry = [];
+    this.carryBytes = 0;
+    this.need = 0;
     while (this.state === 'reading' && buf.length > 0) {
       const used = this.open === null ? this.readHeader(buf) : this.readData(buf, this.open);
       if (used === 0) {
-        this.carry = Buffer.from(buf);
+        this.carry = [buf];
+        this.carryBytes = buf.length;
         return;
       }
       this.offset += used;
@@ -133,7 +141,10 @@ export class ZipPrefetcher {
 
   private readHeader(buf: Buffer): number {
     const record = readLocalRecord(buf);
-    if (record.kind === 'need-more') return 0;
+    if (record.kind === 'need-more') {
+      this.need = record.need;
+      return 0;
+    }
     if (record.kind === 'central-directory') {
       this.state = 'done';
       return buf.length;
@@ -169,9 +180,11 @@ export class ZipPrefetcher {
       this.deliver(entry, buf.subarray(0, dataBytes));
       return dataBytes;
     }
+    this.need = DATA_DESCRIPTOR_MAX;
     if (at === -1) return 0;
     const descriptor = matchDataDescriptor(buf, entry.crc, entry.seen);
     if (descriptor === null) return 0;
+    this.need = 0;
     if (descriptor === 0) {
       entry.falseSignatures += 1;
       if (entry.falseSignatures > MAX_FALSE_SIGNATURES) {
@@ -259,7 +272,8 @@ export class ZipPrefetcher {
 
   private stop(): void {
     this.state = 'stopped';
-    this.carry = EMPTY;
+    this.carry = [];
+    this.carryBytes = 0;
     const entry = this.open;
     this.open = null;
     if (entry === null) return;
@@ -280,14 +294,10 @@ export class ZipPrefetcher {
   }
 }
 
+/** Resolves at the stream's next 'drain', or when it closes (a failed put destroys it). */
 function drained(stream: Writable): Promise<void> {
   return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
+    const done = (): void => void (stream.off('drain', done).off('close', done), resolve());
+    stream.on('drain', done).on('close', done);
   });
 }
