@@ -11,6 +11,8 @@ export const DATA_DESCRIPTOR_SIGNATURE = Buffer.from([0x50, 0x4b, 0x07, 0x08]);
 /** A data descriptor with its signature: 16 bytes, or 24 with zip64 sizes. */
 export const DATA_DESCRIPTOR_MAX = 24;
 
+/** Traditional PKWARE encryption (bit 0) and strong encryption (bit 6), in the general-purpose flags. */
+export const ENCRYPTION_FLAGS = 0x0001 | 0x0040;
 const FIXED_LOCAL_HEADER = 30;
 const ZIP64_EXTRA_ID = 0x0001;
 const U32_MAX = 0xffffffff;

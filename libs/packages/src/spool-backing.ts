@@ -65,9 +65,8 @@ export class SpoolBacking {
     return low;
   }
 
-  /** A blob piece's bytes. */
-  open(piece: SpoolPiece & { span: BackedSpan }): Promise<Readable> {
-    const { span } = piece;
-    return this.blobs.get(span.sha256, { start: piece.start - span.start, end: piece.end - span.start - 1 });
+  /** Archive bytes [start, end) from the blob of `span`, which holds them. */
+  open(span: BackedSpan, start: number, end: number): Promise<Readable> {
+    return this.blobs.get(span.sha256, { start: start - span.start, end: end - span.start - 1 });
   }
 }

@@ -1,7 +1,7 @@
 import { close, fstat, open, read } from 'node:fs';
 import { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
-import { SpoolBacking, type SpoolPiece } from './spool-backing';
+import { SpoolBacking } from './spool-backing';
 
 /**
  * Bytes per read of entry data. yauzl.open reads through fd-slicer streams, which inherit Node 20's default 16 KiB
@@ -33,7 +33,7 @@ class FileSource extends yauzl.RandomAccessReader {
   /** A range that runs through skipped bytes, stitched from the file and the blobs that hold them. */
   private async *pieces(start: number, end: number): AsyncGenerator<Buffer> {
     for (const piece of this.backing.pieces(start, end)) {
-      const source = piece.span === undefined ? this.fileRange(piece.start, piece.end) : await this.backing.open(piece as SpoolPiece & { span: NonNullable<SpoolPiece['span']> });
+      const source = piece.span === undefined ? this.fileRange(piece.start, piece.end) : await this.backing.open(piece.span, piece.start, piece.end);
       for await (const chunk of source as AsyncIterable<Buffer>) yield chunk;
     }
   }

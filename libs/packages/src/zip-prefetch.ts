@@ -2,9 +2,9 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createInflateRaw, crc32 } from 'node:zlib';
 import type { BlobRangeReader, BlobWriter } from './blob-writer';
 import { EntryVerifier } from './entry-verifier';
-import { DATA_DESCRIPTOR_MAX, DATA_DESCRIPTOR_SIGNATURE, matchDataDescriptor, readLocalRecord, signaturePrefixAtEnd, type LocalHeader } from './local-header';
+import { DATA_DESCRIPTOR_MAX, DATA_DESCRIPTOR_SIGNATURE, ENCRYPTION_FLAGS, matchDataDescriptor, readLocalRecord, signaturePrefixAtEnd, type LocalHeader } from './local-header';
 import type { PrefetchedEntry, PrefetchResult } from './prefetch-result';
-import { SpoolBacking } from './spool-backing';
+import { SpoolBacking, type BackedSpan } from './spool-backing';
 import type { ZipLimits } from './zip-limits';
 
 /** A stored entry's data, held by its blob instead of the spool file; `sha256` once the blob is stored. */
@@ -21,7 +21,6 @@ interface RawSpan {
  * fsync, an S3 multipart completion) while the next one arrives. Each may hold an S3 multipart upload's part buffers.
  */
 const MAX_PUTS_IN_FLIGHT = 2;
-const ENCRYPTION_FLAGS = 0x0001 | 0x0040;
 /**
  * Signatures in one entry's data that were data. Each costs a check and two writes (data of `PK\x07\x08` repeated:
  * every 4 bytes), so past this many the prefetch stops; a plain spool's cost does not depend on the content.
@@ -128,10 +127,13 @@ export class ZipPrefetcher {
   async finish(): Promise<PrefetchResult> {
     if (this.state === 'reading') this.stop();
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
-    const spans = this.spans.filter((s) => s.end > s.start);
-    const lost = spans.find((s) => s.sha256 === undefined);
-    if (lost !== undefined) throw lost.failure ?? new Error('a prefetched blob was not stored');
-    return { prefetched: this.found, backing: new SpoolBacking(spans.map((s) => ({ start: s.start, end: s.end, sha256: s.sha256 ?? '' })), this.blobs) };
+    const backed: BackedSpan[] = [];
+    for (const { start, end, sha256, failure } of this.spans) {
+      if (end === start) continue;
+      if (sha256 === undefined) throw failure ?? new Error('a prefetched blob was not stored');
+      backed.push({ start, end, sha256 });
+    }
+    return { prefetched: this.found, backing: new SpoolBacking(backed, this.blobs) };
   }
 
   /** The upload failed: stop at once. Blobs already stored are unreferenced, as when any upload fails midway. */

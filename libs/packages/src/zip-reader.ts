@@ -1,5 +1,6 @@
 import * as yauzl from 'yauzl';
 import { validateEntryMode, validateEntryName } from './entry-name';
+import { ENCRYPTION_FLAGS } from './local-header';
 import { PackageError, describeName } from './package-error';
 import type { SpoolBacking } from './spool-backing';
 import { openZipFile } from './zip-file-source';
@@ -9,8 +10,6 @@ import { ZipEntryInfo, ZipLimits } from './zip-limits';
 type GetFileNameLowLevel = (flags: number, name: Buffer, extra: Array<{ id: number; data: Buffer }>, strict: boolean) => string;
 const getFileNameLowLevel = (yauzl as unknown as { getFileNameLowLevel: GetFileNameLowLevel }).getFileNameLowLevel;
 
-/** Traditional PKWARE encryption (bit 0) and strong encryption (bit 6). */
-const ENCRYPTION_FLAGS = 0x0001 | 0x0040;
 /** Smallest possible local file header; used to spot entries whose data overlaps (Fifield-style bombs). */
 const LOCAL_HEADER_MIN = 30;
 

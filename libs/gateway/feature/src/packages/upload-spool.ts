@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
@@ -10,14 +9,14 @@ import { ClientError } from '../domain/client-error';
 /**
  * Streams a request body to a temp file, aborting with 413 as soon as it exceeds `maxBytes` — the body is never held
  * in memory, and a lying or missing Content-Length does not matter. The caller must `rm` the returned path.
- * `openSink` writes the file (default: a plain write stream; uploads use PrefetchingSpool, which stores entries on the way).
+ * `openSink` opens the writer of the file at `path` (uploads use PrefetchingSpool, which stores entries on the way).
  */
 export async function spoolToTempFile(
   body: Readable,
   dir: string,
   maxBytes: number,
   declaredLength: number | undefined,
-  openSink: (path: string) => Writable = (path) => createWriteStream(path),
+  openSink: (path: string) => Writable,
 ): Promise<string> {
   if (declaredLength !== undefined && declaredLength > maxBytes) {
     body.resume();
