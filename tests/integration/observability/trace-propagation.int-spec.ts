@@ -83,12 +83,46 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
+// Loads the modules the instrumentations patch and reports which ones are wrapped (shimmer marks a wrapper __wrapped).
+const PATCH_PROBE = `
+require('./register.js');
+const pg = require('pg');
+const express = require('express');
+const { Kafka } = require('kafkajs');
+const http = require('http');
+const wrapped = (fn) => typeof fn === 'function' && fn.__wrapped === true;
+process.stdout.write(JSON.stringify({
+  http: wrapped(http.request),
+  pg: wrapped(pg.Client.prototype.query),
+  express: wrapped(express.Router.prototype?.route) || wrapped(express.Router.route),
+  kafkajs: wrapped(Kafka.prototype.producer),
+}));
+`;
+
 interface ChildOutput {
   spans: { name: string; kind: number; traceId: string; scope: string; service: string }[];
   logs: { msg: string; trace_id?: string; traceparent?: string }[];
 }
 
 describe('register + instrumentations (real HTTP and Kafka)', () => {
+  it('patches only what carries a trace when nothing exports, everything when an endpoint is set or when listed', () => {
+    writeFileSync(join(outDir, 'patch-probe.js'), PATCH_PROBE);
+    const probe = (env: Record<string, string>): Record<string, boolean> => {
+      const result = spawnSync(process.execPath, [join(outDir, 'patch-probe.js')], {
+        cwd: outDir,
+        env: { PATH: process.env['PATH'] ?? '', NODE_PATH: join(repoRoot, 'node_modules'), OTEL_SERVICE_NAME: 'probe', ...env },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as Record<string, boolean>;
+    };
+    expect(probe({})).toEqual({ http: true, pg: false, express: false, kafkajs: true });
+    // An endpoint that is never reached: the SDK only exports when spans end, and this probe ends none.
+    expect(probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual({ http: true, pg: true, express: true, kafkajs: true });
+    expect(probe({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'pg, http' })).toEqual({ http: true, pg: true, express: false, kafkajs: false });
+  }, 120_000);
+
   it('carries one trace id from the HTTP request through Kafka to the consumer and into logs', async () => {
     const topic = `mg-trace-${process.pid}-${Date.now()}`;
     // Created (and waited for until its leader serves it) out here, so the child's first send cannot race it.

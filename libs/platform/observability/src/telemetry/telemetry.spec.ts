@@ -2,7 +2,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveServiceName } from './service-name';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { attachInMemorySpanExporter, attachSpanExporter, isTelemetryStarted, shutdownTelemetry, startTelemetry } from './telemetry';
+import { attachInMemorySpanExporter, attachSpanExporter, instrumentationNames, isTelemetryStarted, shutdownTelemetry, startTelemetry } from './telemetry';
 
 afterAll(() => shutdownTelemetry());
 
@@ -74,5 +74,12 @@ describe('telemetry', () => {
     expect(resolveServiceName({}, ['node', '/srv/dist/apps/ingest/main.js'])).toBe('ingest');
     expect(resolveServiceName({}, ['node', '/srv/tool/worker.js'])).toBe('worker');
     expect(resolveServiceName({}, ['node'])).toBe('modelguard');
+  });
+
+  it('instruments what carries a trace without an exporter, everything with one, or exactly what is listed', () => {
+    expect(instrumentationNames(false, {})).toEqual(['http', 'kafkajs']);
+    expect(instrumentationNames(true, {})).toEqual(['http', 'express', 'nestjs-core', 'pg', 'kafkajs', 'ioredis']);
+    expect(instrumentationNames(false, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: ' pg,express ,,mysql' })).toEqual(['express', 'pg']);
+    expect(instrumentationNames(true, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: ' , ' })).toHaveLength(6);
   });
 });

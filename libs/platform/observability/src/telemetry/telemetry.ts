@@ -17,8 +17,34 @@ export interface TelemetryOptions {
   serviceName: string;
   /** OTLP/HTTP base URL (e.g. http://collector:4318); traces go to `<endpoint>/v1/traces`. */
   otlpEndpoint?: string;
-  /** Patch http/express/nest/pg/kafkajs/ioredis. Default true; tests of pure logic may turn it off. */
+  /**
+   * Patch modules for tracing. Default true; tests of pure logic may turn it off. Which modules: see
+   * instrumentationNames.
+   */
   instrument?: boolean;
+}
+
+/** The instrumentations we ship, by the names OTEL_NODE_ENABLED_INSTRUMENTATIONS uses (package name sans prefix). */
+export const INSTRUMENTATION_NAMES = ['http', 'express', 'nestjs-core', 'pg', 'kafkajs', 'ioredis'] as const;
+export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
+/**
+ * What a process that exports nothing still needs: the HTTP server span gives each request the trace id its logs
+ * carry and `traceparent` continues, and kafkajs carries that trace across the broker. The other four only add
+ * child spans, which are dropped when nothing exports them, yet they wrap every Express layer, Nest handler and
+ * query: about 0.4-0.6 ms of CPU on each request in the embedded process (bench/RESULTS.md, "OpenTelemetry: only
+ * what a trace needs when nothing exports").
+ */
+const WITHOUT_EXPORTER: readonly InstrumentationName[] = ['http', 'kafkajs'];
+
+/**
+ * Every instrumentation when spans are exported from the start; the two that carry the trace otherwise.
+ * OTEL_NODE_ENABLED_INSTRUMENTATIONS (comma-separated, the OpenTelemetry Node convention) chooses explicitly, e.g.
+ * for a process that will attach an exporter later and wants its query spans.
+ */
+export function instrumentationNames(exporting: boolean, env: NodeJS.ProcessEnv = process.env): InstrumentationName[] {
+  const listed = (env['OTEL_NODE_ENABLED_INSTRUMENTATIONS'] ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  if (listed.length > 0) return INSTRUMENTATION_NAMES.filter((name) => listed.includes(name));
+  return exporting ? [...INSTRUMENTATION_NAMES] : [...WITHOUT_EXPORTER];
 }
 
 interface TelemetryState {
@@ -55,7 +81,7 @@ export function startTelemetry(opts: TelemetryOptions): { serviceName: string } 
     logRecordProcessors: [],
     textMapPropagator: new W3CTraceContextPropagator(),
     resourceDetectors: [envDetector, processDetector],
-    instrumentations: opts.instrument === false ? [] : createInstrumentations(),
+    instrumentations: opts.instrument === false ? [] : createInstrumentations(instrumentationNames(opts.otlpEndpoint !== undefined)),
   });
   sdk.start();
   state = { sdk, processor, serviceName: opts.serviceName };
@@ -94,16 +120,18 @@ export function attachInMemorySpanExporter(): { exporter: InMemorySpanExporter; 
   return { exporter, detach: attachSpanExporter(exporter) };
 }
 
-function createInstrumentations() {
-  return [
-    new HttpInstrumentation({
-      // Health probes would otherwise flood the trace backend with one span per probe.
-      ignoreIncomingRequestHook: (req) => (req.url ?? '').startsWith('/health'),
-    }),
-    new ExpressInstrumentation(),
-    new NestInstrumentation(),
-    new PgInstrumentation({ requireParentSpan: true }),
-    new KafkaJsInstrumentation(),
-    new IORedisInstrumentation({ requireParentSpan: true }),
-  ];
+function createInstrumentations(names: InstrumentationName[]) {
+  const create = {
+    http: () =>
+      new HttpInstrumentation({
+        // Health probes would otherwise flood the trace backend with one span per probe.
+        ignoreIncomingRequestHook: (req) => (req.url ?? '').startsWith('/health'),
+      }),
+    express: () => new ExpressInstrumentation(),
+    'nestjs-core': () => new NestInstrumentation(),
+    pg: () => new PgInstrumentation({ requireParentSpan: true }),
+    kafkajs: () => new KafkaJsInstrumentation(),
+    ioredis: () => new IORedisInstrumentation({ requireParentSpan: true }),
+  } satisfies Record<InstrumentationName, () => unknown>;
+  return names.map((name) => create[name]());
 }
