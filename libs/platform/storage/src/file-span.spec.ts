@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSpan, sendBody } from './file-span';
+import { SendBufferPool } from './send-buffers';
 
 const MiB = 1 << 20;
 const dir = mkdtempSync(join(tmpdir(), 'mg-file-span-'));
@@ -18,8 +19,9 @@ const bytes = randomBytes(24 * MiB + 12_345);
 const path = join(dir, 'blob');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** Per request: which span to send, and what sendBody's promise did. */
+/** Per request: which span to send, how, and what the send's promise did. */
 let plan: (res: ServerResponse) => Promise<FileSpan>;
+let send: (span: FileSpan, res: ServerResponse) => Promise<void> = sendBody;
 let declaredLength = bytes.length;
 const outcomes: Promise<unknown>[] = [];
 let server: Server;
@@ -30,7 +32,7 @@ beforeAll(async () => {
   server = createServer((_req, res) => {
     const outcome = plan(res).then((span) => {
       res.setHeader('Content-Length', String(declaredLength));
-      return sendBody(span, res);
+      return send(span, res);
     });
     outcome.catch(() => undefined); // the test awaits it once its client is done
     outcomes.push(outcome);
@@ -71,6 +73,44 @@ describe('FileSpan sent to an HTTP response (reused buffers)', () => {
     const bodies = await Promise.all(Array.from({ length: 4 }, async () => readSlowly(await request())));
     for (const body of bodies) expect(sha(body)).toBe(sha(bytes));
     await expect(Promise.all(outcomes)).resolves.toBeDefined();
+  });
+
+  it('sends from pooled buffers while the pool lasts, then from small ones, and gets the pooled ones back', async () => {
+    // Room for one download's pair: of 4 concurrent downloads, one sends from the pool and three from their own.
+    const pool = new SendBufferPool(MiB, 2, 60_000);
+    let peakLent = 0;
+    send = (span, res) => {
+      const sent = span.sendTo(res, pool);
+      peakLent = Math.max(peakLent, pool.lent);
+      return sent;
+    };
+    plan = async () => (await whole()).span;
+    outcomes.length = 0;
+    try {
+      const bodies = await Promise.all(Array.from({ length: 4 }, async () => readSlowly(await request())));
+      for (const body of bodies) expect(sha(body)).toBe(sha(bytes));
+      await Promise.all(outcomes);
+    } finally {
+      send = sendBody;
+    }
+    expect(peakLent).toBe(2);
+    expect({ lent: pool.lent, kept: pool.keptCount }).toEqual({ lent: 0, kept: 2 });
+  });
+
+  it('does not take back the buffers of a send the client broke off (a write may still refer to them)', async () => {
+    const pool = new SendBufferPool(MiB, 4, 60_000);
+    send = (span, res) => span.sendTo(res, pool);
+    plan = async () => (await whole()).span;
+    outcomes.length = 0;
+    try {
+      const res = await request();
+      await new Promise<void>((resolve) => res.once('data', () => resolve()));
+      res.destroy();
+      await expect(outcomes[0]).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    } finally {
+      send = sendBody;
+    }
+    expect({ lent: pool.lent, kept: pool.keptCount }).toEqual({ lent: 0, kept: 0 });
   });
 
   it('rejects like pipeline when the client goes away, and closes the file', async () => {

@@ -2,18 +2,26 @@ import type { FileHandle } from 'node:fs/promises';
 import { OutgoingMessage, ServerResponse } from 'node:http';
 import { Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+import { SendBufferPool } from './send-buffers';
 
 /** Bytes per read and per socket write when a span is sent (as the fs store's serving reads, bench/RESULTS.md). */
 const SEND_CHUNK = 1 << 20;
 /** Buffers a span cycles through while it is sent: one being read into while the other is being written out. */
 const SEND_BUFFERS = 2;
+/**
+ * The process's pooled send buffers: 32 MiB lets 16 downloads send in 1 MiB chunks at once. With 100 at once, an
+ * aggregate of about 600 MiB/s gives each socket about 6 MiB/s, which small chunks keep up with.
+ */
+const sendBuffers = new SendBufferPool(SEND_CHUNK, 32, 5_000);
+/** What a send uses when the pool is lent out, or for a span no longer than this. */
+const SMALL_SEND_CHUNK = 128 * 1024;
 
 /**
  * Bytes [start, end) of a file opened by the store, as a Readable that owns the handle (closed when the stream ends
  * or is destroyed). Read as a stream it behaves like `fh.createReadStream`; sent to an HTTP response with
- * `sendBody`, it instead cycles through two buffers allocated once, refilling each only after the socket has
- * written it out. A stream allocates a fresh 1 MiB Buffer per chunk that lives until V8's next external-memory
- * scavenge: 40-64 MiB of dead Buffers in the embedded process during the 1 GiB transfer, and the allocation,
+ * `sendBody`, it instead cycles through two buffers (from the process's bounded pool, send-buffers.ts), refilling
+ * each only after the socket has written it out. A stream allocates a fresh 1 MiB Buffer per chunk that lives until
+ * V8's next external-memory scavenge: 40-64 MiB of dead Buffers in the embedded process during the 1 GiB transfer, and the allocation,
  * page faults and frees of every chunk on the download path (issue 13, bench/RESULTS.md).
  */
 export class FileSpan extends Readable {
@@ -59,12 +67,15 @@ export class FileSpan extends Readable {
    * after its write's callback ran, i.e. once `dest` no longer references it, so `dest` must not keep chunks past
    * that callback (a socket-backed HTTP response does not; a PassThrough would): use `sendBody`, which checks.
    */
-  async sendTo(dest: Writable): Promise<void> {
+  async sendTo(dest: Writable, pool: SendBufferPool = sendBuffers): Promise<void> {
     if (this.readableDidRead || this.destroyed) throw new Error('FileSpan.sendTo: the span was already read as a stream');
     const done = finished(dest, { readable: false });
     done.catch(() => undefined); // awaited below; this only keeps an early rejection from counting as unhandled
-    const buffers = Array.from({ length: SEND_BUFFERS }, () => Buffer.allocUnsafeSlow(Math.min(SEND_CHUNK, Math.max(1, this.end - this.start))));
+    const size = this.end - this.start;
+    const pooled = size > SMALL_SEND_CHUNK ? Array.from({ length: SEND_BUFFERS }, () => pool.take()) : [];
+    const buffers = Array.from({ length: SEND_BUFFERS }, (_, i) => pooled[i] ?? Buffer.allocUnsafeSlow(Math.min(SMALL_SEND_CHUNK, Math.max(1, size))));
     const writes: (Promise<void> | undefined)[] = [];
+    let sent = false;
     try {
       for (let turn = 0; this.position < this.end; turn++) {
         const slot = turn % SEND_BUFFERS;
@@ -81,11 +92,19 @@ export class FileSpan extends Readable {
       }
       if (!dest.destroyed) dest.end();
       await done;
+      await Promise.all(writes); // settled already: 'finish' comes after every write's callback
+      sent = true;
     } catch (error: unknown) {
       dest.destroy(error as Error);
       throw error;
     } finally {
       this.destroy();
+      // After a failure a socket write may still refer to a buffer: only a finished send gives its buffers back.
+      for (const buffer of pooled) {
+        if (buffer === null) continue;
+        if (sent) pool.give(buffer);
+        else pool.drop();
+      }
     }
   }
 }
