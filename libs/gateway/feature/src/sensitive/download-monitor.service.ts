@@ -14,7 +14,7 @@ import { SensitiveDownloadEntity } from '../persistence/sensitive-download.entit
 import { GATEWAY_BLOB_STORE, type GatewayBlobStore } from '../ports/blob-store.port';
 import { runMonitorProgram, type MonitorRunLimits } from './monitor-runner';
 import { NO_PROGRAM, refusalMessage, type MonitorOutcome } from './monitor-verdict';
-import { RunSlots } from './run-slots';
+import { RunSlots } from '../domain/run-slots';
 import { SensitiveModelsService } from './sensitive-models.service';
 
 /** Output kept per stream (stdout is shown in the refusal and the history), and the total after which a run is killed. */
@@ -41,7 +41,7 @@ export class DownloadMonitorService {
   ) {
     const { concurrency, timeoutMs, memoryMb } = settings.gateway.monitor;
     // A few waiters per slot, each for at most one run's time: beyond that a 503 beats an unbounded queue.
-    this.slots = new RunSlots(concurrency, concurrency * 4, timeoutMs);
+    this.slots = new RunSlots(concurrency, concurrency * 4, timeoutMs, monitorsBusy);
     this.limits = { timeoutMs, memoryMb, keepOutputBytes: KEEP_OUTPUT_BYTES, maxOutputBytes: MAX_OUTPUT_BYTES };
   }
 
@@ -99,4 +99,8 @@ export class DownloadMonitorService {
       await rm(dir, { recursive: true, force: true });
     }
   }
+}
+
+function monitorsBusy(): ClientError {
+  return new ClientError(503, 'too many monitor programs are running for downloads of sensitive models; retry shortly', { 'Retry-After': '2' });
 }

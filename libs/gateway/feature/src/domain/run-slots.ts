@@ -1,8 +1,9 @@
-import { ClientError } from '../domain/client-error';
+import type { ClientError } from './client-error';
 
 /**
- * Bounds how many monitor programs run at once. A caller beyond the bound waits in a short queue (up to `waitMs`);
- * when the queue is full or the wait runs out it gets a 503 with Retry-After instead of spawning without bound.
+ * Bounds how many of some costly thing (a sensitive model's monitor program, a password hash) run at once. A caller
+ * beyond the bound waits in a queue (up to `waitMs`); when the queue is full or the wait runs out it gets `busy()`
+ * (a 503 with Retry-After) instead of starting without bound.
  */
 export class RunSlots {
   private running = 0;
@@ -12,6 +13,7 @@ export class RunSlots {
     private readonly concurrency: number,
     private readonly maxWaiting: number,
     private readonly waitMs: number,
+    private readonly busy: () => ClientError,
   ) {}
 
   /** Resolves to a release function once a slot is free. */
@@ -20,7 +22,7 @@ export class RunSlots {
       this.running += 1;
       return this.releaser();
     }
-    if (this.waiting.length >= this.maxWaiting) throw busy();
+    if (this.waiting.length >= this.maxWaiting) throw this.busy();
     await new Promise<void>((resolve, reject) => {
       const turn = (): void => {
         clearTimeout(timer);
@@ -29,7 +31,7 @@ export class RunSlots {
       const timer = setTimeout(() => {
         const at = this.waiting.indexOf(turn);
         if (at >= 0) this.waiting.splice(at, 1);
-        reject(busy());
+        reject(this.busy());
       }, this.waitMs);
       this.waiting.push(turn);
     });
@@ -52,8 +54,4 @@ export class RunSlots {
       else this.running -= 1;
     };
   }
-}
-
-function busy(): ClientError {
-  return new ClientError(503, 'too many monitor programs are running for downloads of sensitive models; retry shortly', { 'Retry-After': '2' });
 }

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ClientError } from '../domain/client-error';
+import { ClientError } from './client-error';
 import { RunSlots } from './run-slots';
+
+const busy = () => new ClientError(503, 'busy', { 'Retry-After': '2' });
 
 describe('RunSlots', () => {
   it('never runs more than its bound and hands slots to waiters in order', async () => {
-    const slots = new RunSlots(2, 5, 1_000);
+    const slots = new RunSlots(2, 5, 1_000, busy);
     const a = await slots.acquire();
     const b = await slots.acquire();
     const order: string[] = [];
@@ -23,7 +25,7 @@ describe('RunSlots', () => {
   });
 
   it('answers 503 with Retry-After when the queue is full or the wait runs out', async () => {
-    const slots = new RunSlots(1, 1, 50);
+    const slots = new RunSlots(1, 1, 50, busy);
     await slots.acquire();
     const waiting = slots.acquire();
     await expect(slots.acquire()).rejects.toMatchObject({ status: 503, headers: { 'Retry-After': '2' } });
