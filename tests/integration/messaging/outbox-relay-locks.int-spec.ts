@@ -43,8 +43,8 @@ describe('outbox relay: no row lock is held while the broker call is in flight',
     await app.get(OutboxRelay, { strict: false }).onModuleDestroy();
     const held = new HeldTransport(app.get<TransportClient>(TRANSPORT_CLIENT, { strict: false }));
     const logger = createLogger('relay-test', { level: 'error' });
-    const relay = new OutboxRelay(dataSource, held, {} as never, logger);
-    const other = new OutboxRelay(dataSource, held, {} as never, logger);
+    const relay = new OutboxRelay(dataSource, held, {} as never, logger, {} as never);
+    const other = new OutboxRelay(dataSource, held, {} as never, logger, {} as never);
 
     const id = `${probeState.prefix}held`;
     const envelope = await dataSource.transaction((m) => app.get(Outbox, { strict: false }).enqueue(m, Topic.ArtifactCreated, created(id), { key: id }));
@@ -82,7 +82,7 @@ describe('outbox relay: no row lock is held while the broker call is in flight',
     const app = probe.running().app;
     const dataSource = app.get<DataSource>(DATA_SOURCE, { strict: false });
     const failing: TransportClient = { kind: 'in-process', send: () => Promise.reject(new Error('broker said no')), status: () => 'connected', close: () => Promise.resolve() };
-    const relay = new OutboxRelay(dataSource, failing, {} as never, createLogger('relay-test', { level: 'error' }));
+    const relay = new OutboxRelay(dataSource, failing, {} as never, createLogger('relay-test', { level: 'error' }), {} as never);
     const id = `${probeState.prefix}fail`;
     const envelope = await dataSource.transaction((m) => app.get(Outbox, { strict: false }).enqueue(m, Topic.ArtifactCreated, created(id), { key: id }));
     await expect(relay.relayOnce()).rejects.toThrow('broker said no');

@@ -18,11 +18,14 @@ export interface KafkaMessagingConfig {
   clientId: string;
   consumerSessionTimeoutMs: number;
   retry: RetryConfig;
+  /** How often each outbox relay looks for rows it was not woken for (OUTBOX_RELAY_POLL_MS). */
+  relayPollMs: number;
 }
 
 export interface InProcessMessagingConfig {
   transport: 'in-process';
   retry: RetryConfig;
+  relayPollMs: number;
 }
 
 export type MessagingConfig = KafkaMessagingConfig | InProcessMessagingConfig;

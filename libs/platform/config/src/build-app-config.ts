@@ -112,7 +112,12 @@ export function buildAppConfig(env: ParsedEnv, serviceName: string, problems: Pr
 
 function buildMessaging(env: ParsedEnv, serviceName: string, distributed: boolean, retry: RetryConfig, problems: ProblemList): MessagingConfig | null {
   const transport = env.MESSAGING_TRANSPORT ?? (distributed ? 'kafka' : 'in-process');
-  if (transport === 'in-process') return { transport, retry };
+  // Every relay is woken by its own process's commits. In embedded mode that process is the only writer of every
+  // schema, so the poll only catches what a wake-up missed (a claim left by a crashed run): once a second was
+  // 6 statements a second of idle PGlite work on the event loop that serves requests (bench/RESULTS.md,
+  // "Embedded: the outbox relays' safety-net poll"). Distributed replicas share schemas and keep polling each second.
+  const relayPollMs = env.OUTBOX_RELAY_POLL_MS ?? (distributed ? 1_000 : 5_000);
+  if (transport === 'in-process') return { transport, retry, relayPollMs };
   const brokers = env.KAFKA_BROKERS ?? [];
   if (brokers.length === 0) {
     problems.missing('KAFKA_BROKERS', 'is required when MESSAGING_TRANSPORT is kafka (comma-separated host:port list)');
@@ -124,6 +129,7 @@ function buildMessaging(env: ParsedEnv, serviceName: string, distributed: boolea
     clientId: env.KAFKA_CLIENT_ID ?? `modelguard-${serviceName}`,
     consumerSessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS ?? 10_000,
     retry,
+    relayPollMs,
   };
 }
 

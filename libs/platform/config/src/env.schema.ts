@@ -43,6 +43,8 @@ export const ENV_SCHEMA = z.object({
   KAFKA_SESSION_TIMEOUT_MS: intVar(6000, 300_000),
   MESSAGING_RETRY_ATTEMPTS: intVar(0, 100),
   MESSAGING_RETRY_INITIAL_DELAY_MS: intVar(1, 600_000),
+  // The outbox relay's safety-net poll (it is woken right after every local commit that wrote outbox rows).
+  OUTBOX_RELAY_POLL_MS: intVar(10, 600_000),
 
   STORAGE_DRIVER: enumVar(STORAGE_DRIVERS),
   STORAGE_ROOT: stringVar(1),

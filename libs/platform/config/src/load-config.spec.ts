@@ -41,7 +41,7 @@ describe('loadConfig defaults', () => {
     expect(cfg.mode).toBe('embedded');
     expect(cfg.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000', shutdownGraceMs: 10_000 });
     expect(cfg.database).toEqual({ url: undefined, poolSize: 5 });
-    expect(cfg.messaging).toEqual({ transport: 'in-process', retry: { attempts: 5, initialDelayMs: 500 } });
+    expect(cfg.messaging).toEqual({ transport: 'in-process', retry: { attempts: 5, initialDelayMs: 500 }, relayPollMs: 5000 });
     expect(cfg.storage).toEqual({ driver: 'fs', root: join(dataDir, 'blobs') });
     expect(cfg.cache).toEqual({ driver: 'memory' });
     expect(cfg.otel).toEqual({ enabled: false, endpoint: undefined, serviceName: 'gateway' });
@@ -84,10 +84,16 @@ describe('loadConfig defaults', () => {
       clientId: 'modelguard-ingest',
       consumerSessionTimeoutMs: 10000,
       retry: { attempts: 5, initialDelayMs: 500 },
+      relayPollMs: 1000,
     });
     expect(cfg.storage).toMatchObject({ driver: 's3', endpoint: 'http://127.0.0.1:9090', forcePathStyle: true, bucket: 'modelguard-blobs', region: 'us-east-1' });
     expect(cfg.cache).toEqual({ driver: 'redis', url: 'redis://127.0.0.1:6379', keyPrefix: 'modelguard:' });
     expect(cfg.auth.jwtSecret).toBe(SECRET);
+  });
+
+  it('OUTBOX_RELAY_POLL_MS sets the relays\' safety-net poll in either mode, within 10 ms to 10 minutes', () => {
+    expect(loadConfig({ ...distributedEnv, OUTBOX_RELAY_POLL_MS: '250' }, 'scan').messaging.relayPollMs).toBe(250);
+    expect(() => loadConfig({ ...distributedEnv, OUTBOX_RELAY_POLL_MS: '5' }, 'scan')).toThrow(/OUTBOX_RELAY_POLL_MS/);
   });
 
   it('OTEL_ENABLED defaults to true once an endpoint is set, and can be turned off', () => {

@@ -6,7 +6,7 @@ export const MESSAGING_OPTIONS = Symbol.for('modelguard.messaging.options');
 export interface MessagingModuleOptions {
   /** Service name: producer name in envelopes, consumer group, inbox consumer prefix. */
   service: string;
-  /** Fallback poll interval of the outbox relay (it is also woken right after each local commit). */
+  /** Fallback poll interval of the outbox relay (it is also woken right after each local commit); default config.messaging.relayPollMs. */
   relayPollMs?: number;
   /** Overrides config.messaging.retry (tests use tiny delays). */
   retry?: { attempts: number; initialDelayMs: number };

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@modelguard/config';
 import type { Logger } from '@modelguard/observability';
 import { type Backoff, backoffDelay } from '@modelguard/jobs';
 import { DATA_SOURCE, schemaOf } from '@modelguard/persistence';
@@ -50,6 +51,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(TRANSPORT_CLIENT) private readonly transport: TransportClient,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(MESSAGING_LOGGER) logger: Logger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.schema = schemaOf(dataSource);
     this.logger = logger.child({ component: 'OutboxRelay' });
@@ -145,7 +147,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async run(): Promise<void> {
-    const pollMs = this.options.relayPollMs ?? 1_000;
+    const pollMs = this.options.relayPollMs ?? this.config.messaging.relayPollMs;
     let failures = 0;
     let lastPrune = Date.now();
     while (this.running) {
