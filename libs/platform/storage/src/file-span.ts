@@ -21,8 +21,8 @@ const SMALL_SEND_CHUNK = 128 * 1024;
  * or is destroyed). Read as a stream it behaves like `fh.createReadStream`; sent to an HTTP response with
  * `sendBody`, it instead cycles through two buffers (from the process's bounded pool, send-buffers.ts), refilling
  * each only after the socket has written it out. A stream allocates a fresh 1 MiB Buffer per chunk that lives until
- * V8's next external-memory scavenge: 40-64 MiB of dead Buffers in the embedded process during the 1 GiB transfer, and the allocation,
- * page faults and frees of every chunk on the download path (issue 13, bench/RESULTS.md).
+ * V8's next external-memory scavenge: 40-64 MiB of dead Buffers in the embedded process during the 1 GiB transfer,
+ * and the allocation, page faults and frees of every chunk on the download path (issue 13, bench/RESULTS.md).
  */
 export class FileSpan extends Readable {
   private position: number;

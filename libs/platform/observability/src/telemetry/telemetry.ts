@@ -31,7 +31,7 @@ export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
  * What a process that exports nothing still needs: the HTTP server span gives each request the trace id its logs
  * carry and `traceparent` continues, and kafkajs carries that trace across the broker. The other four only add
  * child spans, which are dropped when nothing exports them, yet they wrap every Express layer, Nest handler and
- * query: about 0.4-0.6 ms of CPU on each request in the embedded process (bench/RESULTS.md, "OpenTelemetry: only
+ * query: about 0.3-0.5 ms of CPU per request, measured on lookups (bench/RESULTS.md, "OpenTelemetry: only
  * what a trace needs when nothing exports").
  */
 const WITHOUT_EXPORTER: readonly InstrumentationName[] = ['http', 'kafkajs'];
