@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { keepClientErrorsInside, poolOf } from './pooled-client-errors';
 import { PostgresHealthIndicator } from './postgres.health';
 import { DATA_SOURCE, PERSISTENCE_OPTIONS, type PersistenceOptions } from './persistence.tokens';
-import { buildServiceDataSource, migrateServiceSchema } from './service-data-source';
+import { buildServiceDataSource, migrateServiceSchema, type ServiceDataSourceOptions } from './service-data-source';
 
 /** Closes the pool last (after every onModuleDestroy), so relays and consumers can finish their work. */
 @Injectable()
@@ -16,15 +16,23 @@ class DataSourceCloser implements OnApplicationShutdown {
   }
 }
 
-async function connectAndMigrate(config: AppConfig, options: PersistenceOptions, logger: Logger | undefined): Promise<DataSource> {
+/** The service's data source settings from the application config. */
+export function dataSourceOptionsFor(config: AppConfig, options: PersistenceOptions): ServiceDataSourceOptions {
   const url = config.database.url;
   if (!url) throw new Error('database.url is not set (embedded mode starts PGlite before booting services)');
-  const dataSource = buildServiceDataSource({
+  return {
     ...options,
     url,
     poolSize: config.database.poolSize,
     applicationName: `modelguard-${config.serviceName}`,
-  });
+    // Embedded mode's database is PGlite on the event loop, where re-parsing and re-planning every statement costs
+    // request latency; its wire server shares the prepared statements between connections (pglite-shared-statements.ts).
+    namedStatements: config.mode === 'embedded',
+  };
+}
+
+async function connectAndMigrate(config: AppConfig, options: PersistenceOptions, logger: Logger | undefined): Promise<DataSource> {
+  const dataSource = buildServiceDataSource(dataSourceOptionsFor(config, options));
   await dataSource.initialize();
   const pool = poolOf(dataSource);
   if (pool !== undefined) keepClientErrorsInside(pool, (error) => logger?.warn(`a database connection in use failed: ${error.message}`));

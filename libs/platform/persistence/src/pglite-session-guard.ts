@@ -8,6 +8,11 @@ const SIMPLE_QUERY = 'Q'.charCodeAt(0);
 export interface ExtendedProtocolGuard {
   /** Forget an unfinished Parse…Sync sequence (its client is gone and the session was sent a Sync). */
   reset(): void;
+  /**
+   * The wire server answered a Parse or Close itself (pglite-shared-statements.ts): the sequence is open as if
+   * PGlite had run it, so the connection keeps the session until its Sync.
+   */
+  holdSequence(): void;
 }
 
 /**
@@ -36,6 +41,9 @@ export function guardExtendedProtocol(db: PGlite): ExtendedProtocolGuard {
   return {
     reset: () => {
       extendedInFlight = false;
+    },
+    holdSequence: () => {
+      extendedInFlight = true;
     },
   };
 }

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { errorResponse, PgFrameReader, ProtocolViolation } from './pg-wire-frames';
 import type { ExtendedProtocolGuard } from './pglite-session-guard';
+import { ReplyScan, SharedStatements } from './pglite-shared-statements';
 
 export interface PgliteWireServerOptions {
   db: PGlite;
@@ -20,6 +21,8 @@ interface Connection {
   /** Last time the client sent a whole message or the database finished one of its messages. */
   lastProgress: number;
   closed: boolean;
+  /** A message since this client's last Sync failed: Postgres skips the rest of the sequence, so must we. */
+  failedSequence: boolean;
 }
 
 interface Job {
@@ -28,6 +31,8 @@ interface Job {
 }
 
 const SYNC = Uint8Array.of(0x53, 0, 0, 0, 4);
+/** Messages that end an extended sequence (Sync) or are never part of one (Query). */
+const SEQUENCE_ENDS = new Set([0x53, 0x51]);
 const ROLLBACK = (() => {
   const sql = Buffer.from('ROLLBACK\0', 'latin1');
   const head = Buffer.alloc(5);
@@ -60,6 +65,7 @@ export class PgliteWireServer {
   private pumping: Promise<void> | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private closing = false;
+  private readonly shared = new SharedStatements();
 
   constructor(private readonly opts: PgliteWireServerOptions) {}
 
@@ -99,7 +105,7 @@ export class PgliteWireServer {
       socket.end(errorResponse('53300', 'too many connections to the embedded database'));
       return;
     }
-    const conn: Connection = { socket, reader: new PgFrameReader(this.opts.maxMessageBytes), lastProgress: Date.now(), closed: false };
+    const conn: Connection = { socket, reader: new PgFrameReader(this.opts.maxMessageBytes), lastProgress: Date.now(), closed: false, failedSequence: false };
     this.connections.add(conn);
     socket.on('data', (chunk: Buffer) => this.receive(conn, chunk));
     socket.on('error', () => this.drop(conn));
@@ -162,24 +168,35 @@ export class PgliteWireServer {
   }
 
   private async run({ conn, bytes }: Job): Promise<void> {
-    const { db } = this.opts;
-    this.running = conn;
-    try {
-      await db.runExclusive(() =>
-        db.execProtocolRawStream(bytes, {
-          // PGlite hands out a view of its WASM memory: copy before queueing it on the socket.
-          onRawData: (data) => {
-            if (!conn.closed) conn.socket.write(Buffer.from(data));
-          },
-        }),
-      );
-    } catch {
-      // PGlite refused the message as a whole (e.g. "Program terminated"): neither the client's state nor the
-      // session's is known, so the client goes and the session is reset.
-      this.drop(conn, errorResponse('08P01', 'the embedded database could not process the message'));
-      this.resetNeeded = true;
-    } finally {
-      this.running = null;
+    const { db, guard } = this.opts;
+    // A startup packet's first byte is its length's high byte (0), so it never reads as a Parse or Close here.
+    const reply = this.shared.replyFor(bytes, conn.failedSequence);
+    if (reply !== null) {
+      guard.holdSequence();
+      if (!conn.closed) conn.socket.write(reply);
+    } else {
+      this.running = conn;
+      const scan = new ReplyScan();
+      try {
+        await db.runExclusive(() =>
+          db.execProtocolRawStream(bytes, {
+            // PGlite hands out a view of its WASM memory: read it now, copy it before queueing it on the socket.
+            onRawData: (data) => {
+              scan.push(data);
+              if (!conn.closed) conn.socket.write(Buffer.from(data));
+            },
+          }),
+        );
+        this.shared.recordRun(bytes, scan.firstType);
+        conn.failedSequence = SEQUENCE_ENDS.has(bytes[0]) ? false : conn.failedSequence || scan.sawError;
+      } catch {
+        // PGlite refused the message as a whole (e.g. "Program terminated"): neither the client's state nor the
+        // session's is known, so the client goes and the session is reset.
+        this.drop(conn, errorResponse('08P01', 'the embedded database could not process the message'));
+        this.resetNeeded = true;
+      } finally {
+        this.running = null;
+      }
     }
     conn.lastProgress = Date.now();
     const holdsSession = db.isInTransaction();

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { NamedStatementClient } from './named-statements';
 import type { PersistenceOptions } from './persistence.tokens';
 import { assertSchemaName, schemaOf } from './schema-name';
 
@@ -7,6 +8,8 @@ export interface ServiceDataSourceOptions extends PersistenceOptions {
   poolSize: number;
   /** Shown in pg_stat_activity, which makes "who holds that lock" questions answerable. */
   applicationName?: string;
+  /** Send parameterised statements as named prepared statements (named-statements.ts); on for the embedded database. */
+  namedStatements?: boolean;
 }
 
 /**
@@ -29,7 +32,7 @@ export function buildServiceDataSource(opts: ServiceDataSourceOptions): DataSour
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     applicationName: opts.applicationName ?? `modelguard-${schema}`,
-    extra: { max: opts.poolSize, connectionTimeoutMillis: 10_000 },
+    extra: { max: opts.poolSize, connectionTimeoutMillis: 10_000, ...(opts.namedStatements ? { Client: NamedStatementClient } : {}) },
   });
 }
 
