@@ -30,8 +30,6 @@ export class StatementNamer {
 
 const processNamer = new StatementNamer();
 
-type QueryArgs = Parameters<Client['query']>;
-
 /**
  * A `pg` client that sends every parameterised statement TypeORM issues as a named prepared statement, so the
  * database parses and plans it once per session instead of on every execution. The embedded database gains most:
@@ -40,12 +38,14 @@ type QueryArgs = Parameters<Client['query']>;
  * BEGIN, COMMIT and migrations' multi-statement scripts cannot be prepared.
  */
 export class NamedStatementClient extends Client {
+  // `pg` declares query() as a dozen overloads; one rest signature returning `never` is assignable to all of them,
+  // and whatever the base method returns for these arguments (a promise, a submittable, nothing) is passed through.
   override query(...args: unknown[]): never {
     const [text, values, ...rest] = args;
     if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
       const name = processNamer.nameOf(text);
       if (name !== undefined) return (super.query as (...a: unknown[]) => never)({ name, text, values }, ...rest);
     }
-    return (super.query as (...a: QueryArgs | unknown[]) => never)(...args);
+    return (super.query as (...a: unknown[]) => never)(...args);
   }
 }
