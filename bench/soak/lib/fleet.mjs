@@ -16,8 +16,9 @@ import { repoRoot } from '../../registry/lib/workspace.mjs';
 
 export const CONSUMERS = ['audit', 'scan', 'ingest', 'scoring', 'lineage'];
 const ADMIN_DB_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
-const S3_ENDPOINT = process.env['TEST_S3_ENDPOINT'] ?? 'http://127.0.0.1:19090';
+// The ports tools/kafka/kafka-broker.sh and tools/s3mock/s3mock.sh start on by default (and scripts/test.sh uses).
+const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const S3_ENDPOINT = process.env['TEST_S3_ENDPOINT'] ?? 'http://127.0.0.1:9090';
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 /** @returns {Promise<number>} */
