@@ -13,7 +13,9 @@
 // leaves behind), not through POST /artifact/{type}: that path runs at about 30 creates/s here (bench/registry/
 // RESULTS.md), so 100,000 creates would take about an hour, and these queries read only the artifacts table.
 //
-//   node bench/registry/lookups.mjs [--artifacts 100000] [--n 300] [--readme-bytes 600] [--mode embedded|gateway]
+//   node bench/registry/lookups.mjs [--artifacts 100000] [--n 1000] [--readme-bytes 600] [--mode embedded|gateway]
+// --n is requests per row: a p99 of 300 requests is their 3rd slowest and moved by several ms between identical runs;
+// of 1,000 it is the 10th (bench/RESULTS.md, "Embedded: statements prepared once").
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { authenticate, expectStatus, makeAgent, request } from './lib/client.mjs';
@@ -27,7 +29,7 @@ import { createWorkspace } from './lib/workspace.mjs';
 const { values: args } = parseArgs({
   options: {
     artifacts: { type: 'string', default: '100000' },
-    n: { type: 'string', default: '300' },
+    n: { type: 'string', default: '1000' },
     'readme-bytes': { type: 'string', default: '600' },
     mode: { type: 'string', default: 'embedded' },
   },
