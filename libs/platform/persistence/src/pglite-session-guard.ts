@@ -5,6 +5,11 @@ const EXTENDED = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((c) => c.charCodeAt(
 const SYNC = 'S'.charCodeAt(0);
 const SIMPLE_QUERY = 'Q'.charCodeAt(0);
 
+/** True for the message types that end an extended sequence (Sync) or are never part of one (a simple Query). */
+export function endsExtendedSequence(type: number): boolean {
+  return type === SYNC || type === SIMPLE_QUERY;
+}
+
 export interface ExtendedProtocolGuard {
   /** Forget an unfinished Parse…Sync sequence (its client is gone and the session was sent a Sync). */
   reset(): void;
@@ -34,7 +39,7 @@ export function guardExtendedProtocol(db: PGlite): ExtendedProtocolGuard {
     execProtocolRawStream: async (message: Uint8Array, options: Parameters<PGlite['execProtocolRawStream']>[1]) => {
       const type = message[0];
       if (EXTENDED.has(type)) extendedInFlight = true;
-      else if (type === SYNC || type === SIMPLE_QUERY) extendedInFlight = false;
+      else if (endsExtendedSequence(type)) extendedInFlight = false;
       return execProtocolRawStream(message, options);
     },
   });

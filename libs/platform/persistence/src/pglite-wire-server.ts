@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { errorResponse, PgFrameReader, ProtocolViolation } from './pg-wire-frames';
-import type { ExtendedProtocolGuard } from './pglite-session-guard';
+import { endsExtendedSequence, type ExtendedProtocolGuard } from './pglite-session-guard';
 import { ReplyScan, SharedStatements } from './pglite-shared-statements';
 
 export interface PgliteWireServerOptions {
@@ -31,8 +31,6 @@ interface Job {
 }
 
 const SYNC = Uint8Array.of(0x53, 0, 0, 0, 4);
-/** Messages that end an extended sequence (Sync) or are never part of one (Query). */
-const SEQUENCE_ENDS = new Set([0x53, 0x51]);
 const ROLLBACK = (() => {
   const sql = Buffer.from('ROLLBACK\0', 'latin1');
   const head = Buffer.alloc(5);
@@ -188,7 +186,7 @@ export class PgliteWireServer {
           }),
         );
         this.shared.recordRun(bytes, scan.firstType);
-        conn.failedSequence = SEQUENCE_ENDS.has(bytes[0]) ? false : conn.failedSequence || scan.sawError;
+        conn.failedSequence = endsExtendedSequence(bytes[0]) ? false : conn.failedSequence || scan.sawError;
       } catch {
         // PGlite refused the message as a whole (e.g. "Program terminated"): neither the client's state nor the
         // session's is known, so the client goes and the session is reset.
