@@ -2,7 +2,8 @@
 # Phase functions are called indirectly through 'phase', which shellcheck cannot follow.
 # shellcheck disable=SC2317
 # `npm test`: the whole gate, the same on a laptop and in CI.
-#   bootstrap (npm ci if needed, build) -> deploy file checks -> PostgreSQL + Redis -> Kafka + S3Mock -> topics
+#   bootstrap (npm ci if needed, build) -> deploy file checks -> PostgreSQL + Redis -> Kafka + S3Mock
+#   -> the tests' Python (a pinned virtualenv, scripts/ensure-python.sh) -> topics
 #   -> Kafka/S3 smoke round trips -> lint
 #   -> vitest unit -> integration -> e2e
 # Stops at the first failing phase and exits non-zero. Kafka and S3Mock are reused when already running and
@@ -95,6 +96,14 @@ start_infra() {
   return "$rc"
 }
 
+# The fixture generators' Python (numpy, scipy pinned): first on PATH for every test this script starts.
+python_env() {
+  local bin
+  bin="$(bash "$ROOT/scripts/ensure-python.sh")" || return 1
+  export PATH="$bin:$PATH"
+  log "python3 for the tests: $(command -v python3) ($(python3 --version 2>&1))"
+}
+
 infra_smoke() {
   node "$ROOT/tools/kafka/smoke.mjs" && node --no-warnings "$ROOT/tools/s3mock/smoke.mjs"
 }
@@ -135,6 +144,7 @@ phase bootstrap bash "$ROOT/scripts/bootstrap.sh"
 phase deploy-config node "$ROOT/tools/deploy/check-deploy.mjs"
 phase postgres+redis bash "$ROOT/scripts/ensure-services.sh"
 phase kafka+s3mock start_infra
+phase python python_env
 phase kafka-topics node "$ROOT/tools/kafka/create-topics.mjs"
 # A real round trip through each server, so a broken broker or S3 server fails here with a plain message
 # instead of as a pile of unrelated-looking integration-test timeouts.

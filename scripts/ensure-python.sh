@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Makes the Python the tests run: a virtualenv with tests/python/requirements.txt, built from the machine's
+# configured pip index (CI's local mirror) and never from what someone installed by hand. Prints its bin directory;
+# scripts/test.sh puts that first on PATH, so every `python3` a test starts is this one.
+#
+# Built once per requirements file under the user's cache directory (shared by every clone on the machine), in a
+# fresh directory renamed into place when complete: concurrent runs never see a half-installed venv, and the loser of
+# the rename race uses the winner's.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REQUIREMENTS="$ROOT/tests/python/requirements.txt"
+log() { echo "[python] $*" >&2; }
+
+command -v python3 >/dev/null 2>&1 || { log "ERROR: python3 not found (apt-get install python3 python3-venv)"; exit 1; }
+key="$( (python3 -c 'import sys; print(sys.version)'; cat "$REQUIREMENTS") | sha256sum | cut -c1-16)"
+home="${XDG_CACHE_HOME:-$HOME/.cache}/modelguard/python-$key"
+
+if [ ! -f "$home/.complete" ]; then
+  mkdir -p "$(dirname "$home")"
+  building="$(mktemp -d "$home.building-XXXXXX")"
+  trap 'rm -rf "$building"' EXIT
+  t0=$SECONDS
+  log "creating $home from $REQUIREMENTS"
+  python3 -m venv "$building"
+  # --retries 0: an unreachable default index must not cost minutes; the configured extra index answers locally.
+  "$building/bin/python" -m pip install --quiet --disable-pip-version-check --retries 0 --timeout 15 -r "$REQUIREMENTS" >&2 \
+    || { log "ERROR: could not install $REQUIREMENTS (is a pip index configured? pip config list)"; exit 1; }
+  "$building/bin/python" -c 'import numpy, scipy' >&2
+  touch "$building/.complete"
+  if ! mv -T "$building" "$home" 2>/dev/null; then
+    [ -f "$home/.complete" ] || { log "ERROR: could not move the virtualenv into $home"; exit 1; }
+  fi
+  log "ready in $((SECONDS - t0))s"
+fi
+echo "$home/bin"
