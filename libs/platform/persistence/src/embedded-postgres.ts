@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
+import { initialiseInWorker, isInitialised } from './pglite-first-start';
 import { guardExtendedProtocol } from './pglite-session-guard';
 import { PgliteWireServer } from './pglite-wire-server';
 
@@ -71,6 +72,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   let db: PGlite | undefined;
   try {
     setFlagsFromString(WASM_COMPILE_FLAGS);
+    if (!isInitialised(dir)) await initialiseInWorker(dir, EMBEDDED_SETTINGS);
     db = await PGlite.create({ dataDir: dir, startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
     const guard = guardExtendedProtocol(db);
     const server = new PgliteWireServer({
