@@ -2,6 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { OutgoingMessage, ServerResponse } from 'node:http';
 import { Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+import { DestinationEnd, ENDED } from './destination-end';
 import { SendBufferPool } from './send-buffers';
 
 /** Bytes per read and per socket write when a span is sent (as the fs store's serving reads, bench/RESULTS.md). */
@@ -71,6 +72,7 @@ export class FileSpan extends Readable {
     if (this.readableDidRead || this.destroyed) throw new Error('FileSpan.sendTo: the span was already read as a stream');
     const done = finished(dest, { readable: false });
     done.catch(() => undefined); // awaited below; this only keeps an early rejection from counting as unhandled
+    const destEnd = new DestinationEnd(done);
     const size = this.end - this.start;
     const pooled = size > SMALL_SEND_CHUNK ? Array.from({ length: SEND_BUFFERS }, () => pool.take()) : [];
     const buffers = Array.from({ length: SEND_BUFFERS }, (_, i) => pooled[i] ?? Buffer.allocUnsafeSlow(Math.min(SMALL_SEND_CHUNK, Math.max(1, size))));
@@ -79,11 +81,11 @@ export class FileSpan extends Readable {
     try {
       for (let turn = 0; this.position < this.end; turn++) {
         const slot = turn % SEND_BUFFERS;
-        await Promise.race([writes[slot], done]);
+        await destEnd.or(writes[slot]);
         const buffer = buffers[slot] as Buffer;
         const length = Math.min(buffer.length, this.end - this.position);
-        const read = await Promise.race([this.fh.read(buffer, 0, length, this.position), done.then(() => null)]);
-        if (read === null) throw new Error('the response ended before the stored file was sent');
+        const read = await destEnd.or(this.fh.read(buffer, 0, length, this.position));
+        if (read === ENDED) throw new Error('the response ended before the stored file was sent');
         if (dest.destroyed) break; // closed while the read ran: `done` rejects with why
         const { bytesRead } = read;
         if (bytesRead === 0) throw truncated(this.position, this.end);
