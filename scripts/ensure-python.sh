@@ -14,7 +14,8 @@ log() { echo "[python] $*" >&2; }
 
 command -v python3 >/dev/null 2>&1 || { log "ERROR: python3 not found (apt-get install python3 python3-venv)"; exit 1; }
 key="$( (python3 -c 'import sys; print(sys.version)'; cat "$REQUIREMENTS") | sha256sum | cut -c1-16)"
-home="${XDG_CACHE_HOME:-$HOME/.cache}/modelguard/python-$key"
+# Without HOME (a bare CI environment) the cache falls back into the checkout, which a fresh clone rebuilds.
+home="${XDG_CACHE_HOME:-${HOME:-$ROOT/.tmp}/.cache}/modelguard/python-$key"
 
 if [ ! -f "$home/.complete" ]; then
   mkdir -p "$(dirname "$home")"
