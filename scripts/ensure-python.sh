@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Makes the Python the tests run: a virtualenv with tests/python/requirements.txt, built from the machine's
-# configured pip index (CI's local mirror) and never from what someone installed by hand. Prints its bin directory;
-# scripts/test.sh puts that first on PATH, so every `python3` a test starts is this one.
+# Makes a Python for the tests: a virtualenv with a pinned requirements file (default tests/python/requirements.txt,
+# the fixture generators' numpy and scipy), built from the machine's configured pip index (CI's local mirror) and
+# never from what someone installed by hand. Prints its bin directory. scripts/test.sh puts the default one first
+# on PATH, so every `python3` a test starts is that one; the HF-mirror e2e suite builds
+# tests/python/hf-hub-requirements.txt.
 #
-# Built once per requirements file under the user's cache directory (shared by every clone on the machine), in a
-# fresh directory renamed into place when complete: concurrent runs never see a half-installed venv, and the loser of
-# the rename race uses the winner's.
+#   scripts/ensure-python.sh [requirements-file]
+#
+# Built once per requirements file and Python under the user's cache directory (shared by every clone on the
+# machine), in a fresh directory renamed into place when complete: concurrent runs never see a half-installed venv,
+# and the loser of the rename race uses the winner's.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REQUIREMENTS="$ROOT/tests/python/requirements.txt"
+REQUIREMENTS="${1:-$ROOT/tests/python/requirements.txt}"
+[ -f "$REQUIREMENTS" ] || { echo "[python] ERROR: no requirements file $REQUIREMENTS" >&2; exit 1; }
 log() { echo "[python] $*" >&2; }
 
 command -v python3 >/dev/null 2>&1 || { log "ERROR: python3 not found (apt-get install python3 python3-venv)"; exit 1; }
@@ -27,7 +32,6 @@ if [ ! -f "$home/.complete" ]; then
   # --retries 0: an unreachable default index must not cost minutes; the configured extra index answers locally.
   "$building/bin/python" -m pip install --quiet --disable-pip-version-check --retries 0 --timeout 15 -r "$REQUIREMENTS" >&2 \
     || { log "ERROR: could not install $REQUIREMENTS (is a pip index configured? pip config list)"; exit 1; }
-  "$building/bin/python" -c 'import numpy, scipy' >&2
   touch "$building/.complete"
   if ! mv -T "$building" "$home" 2>/dev/null; then
     [ -f "$home/.complete" ] || { log "ERROR: could not move the virtualenv into $home"; exit 1; }

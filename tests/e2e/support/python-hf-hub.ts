@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** The `huggingface_hub` release the README's HF_ENDPOINT snippet is tested with (pinned so that claim holds). */
-export const HF_HUB_PY_VERSION = '2.0.0';
+const REPO_ROOT = resolve(__dirname, '../../..');
+const REQUIREMENTS = join(REPO_ROOT, 'tests/python/hf-hub-requirements.txt');
+
+/** The `huggingface_hub` release the README's HF_ENDPOINT snippet is tested with (pinned in REQUIREMENTS). */
+export const HF_HUB_PY_VERSION = (/^huggingface_hub==(\S+)$/m.exec(readFileSync(REQUIREMENTS, 'utf8')) ?? [])[1] ?? 'unpinned';
 
 /** The script the e2e spec drives the client with; the README's Python snippet is its `download` path. */
 export const HF_HUB_SCRIPT = join(__dirname, 'hf_hub_client.py');
@@ -15,36 +18,15 @@ export const HF_HUB_SCRIPT = join(__dirname, 'hf_hub_client.py');
 export type PythonHfHub = { python: string; skipped: null } | { python: null; skipped: string };
 
 /**
- * A virtualenv with the real `huggingface_hub`, created by the test itself from the machine's configured pip index
- * (CI's local PyPI mirror), never from anything installed by hand. Built once per machine under the OS temp dir in a
- * fresh directory and renamed into place when complete, so concurrent runs never see a half-installed venv and need
- * no lock (the loser of the rename race discards its copy). `--retries 0` keeps an unreachable default index from
- * costing minutes: the configured extra index and find-links answer locally.
- *
- * When it cannot be built (no python3, no index) the answer says why, for the spec to skip loudly.
+ * A virtualenv with the real `huggingface_hub`, built by scripts/ensure-python.sh from the machine's configured pip
+ * index (CI's local PyPI mirror), never from anything installed by hand; once per machine, like the tests' own
+ * Python. When it cannot be built (no python3, no index) the answer says why, for the spec to skip loudly.
  */
 export async function ensurePythonHfHub(): Promise<PythonHfHub> {
-  const home = join(tmpdir(), `modelguard-e2e-hf-hub-py-${HF_HUB_PY_VERSION}`);
-  const python = join(home, 'bin', 'python');
-  if (existsSync(join(home, '.complete'))) return { python, skipped: null };
-  const building = mkdtempSync(`${home}.building-`);
   try {
-    await run('python3', ['-m', 'venv', building], { timeout: 120_000 });
-    await run(join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--retries', '0', '--timeout', '15', `huggingface_hub==${HF_HUB_PY_VERSION}`], {
-      timeout: 300_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    await run(join(building, 'bin', 'python'), ['-c', `import pathlib, huggingface_hub; assert huggingface_hub.__version__ == '${HF_HUB_PY_VERSION}'; pathlib.Path('${building}/.complete').touch()`]);
-    try {
-      renameSync(building, home);
-    } catch (error: unknown) {
-      // Another run finished first: use its venv.
-      if (!existsSync(join(home, '.complete'))) throw error;
-      rmSync(building, { recursive: true, force: true });
-    }
-    return { python, skipped: null };
+    const { stdout } = await run('bash', [join(REPO_ROOT, 'scripts/ensure-python.sh'), REQUIREMENTS], { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+    return { python: join(stdout.trim(), 'python'), skipped: null };
   } catch (error: unknown) {
-    rmSync(building, { recursive: true, force: true });
     const e = error as { message?: string; stderr?: string };
     return { python: null, skipped: `could not create a venv with huggingface_hub==${HF_HUB_PY_VERSION} (no pip index?): ${(e.stderr ?? e.message ?? String(error)).trim().slice(-1500)}` };
   }
