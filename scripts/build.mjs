@@ -4,43 +4,21 @@
 //   2. tsc-alias -p tsconfig.build.json  rewrites `@modelguard/*` imports in the emitted JS to relative paths
 //   3. the web interface (apps/web)     tsc checks it, Vite bundles it into dist/web (the gateway serves those files)
 //   4. check-runtime-deps --dist         fails if dist/ holds test code or requires a devDependency
-// The build is skipped when dist/.build-stamp is newer than every input (sources, their folders, so that a
-// deleted file counts as a change, and the tsconfig/package files). `--force` rebuilds anyway.
+// The build is skipped when dist/.build-stamp is newer than every input (sources and the tsconfig/package files)
+// and names the same inputs, so that a deleted or renamed file counts as a change (build-inputs.mjs).
+// `--force` rebuilds anyway.
 //
 //   node scripts/build.mjs [--force]     exit 0 when dist/ is current, 1 when compilation failed
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isCurrent, scanInputs, writeStamp } from './build-inputs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(root, 'dist');
 const stampFile = join(distDir, '.build-stamp');
 const tsconfig = 'tsconfig.build.json';
-const sourceDirs = ['apps', 'libs', 'bin'];
-const rootInputs = ['tsconfig.base.json', tsconfig, 'package.json', 'package-lock.json'];
-// Non-TS files tsc may emit (resolveJsonModule) or that a source folder holds; tests do not affect dist.
-const isInput = (name) => /\.(ts|tsx|json|css|html|mjs)$/.test(name) && !/\.(spec|int-spec|e2e-spec|test)\.ts$/.test(name);
-const skipDir = new Set(['node_modules', 'dist', '.nx', '__snapshots__']);
-
-/** Newest mtime (ms) among inputs, folders included: removing or renaming a file touches its folder. */
-function newestInput() {
-  let newest = 0;
-  const visit = (dir) => {
-    newest = Math.max(newest, statSync(dir).mtimeMs);
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!skipDir.has(entry.name)) visit(path);
-      } else if (entry.isFile() && isInput(entry.name)) {
-        newest = Math.max(newest, statSync(path).mtimeMs);
-      }
-    }
-  };
-  for (const dir of sourceDirs) if (existsSync(join(root, dir))) visit(join(root, dir));
-  for (const file of rootInputs) if (existsSync(join(root, file))) newest = Math.max(newest, statSync(join(root, file)).mtimeMs);
-  return newest;
-}
 
 /** Runs a package's CLI with this Node; returns whether it exited 0. */
 function run(label, bin, args) {
@@ -58,8 +36,8 @@ function runScript(script, args) {
 }
 
 const force = process.argv.includes('--force');
-const newest = newestInput();
-if (!force && existsSync(stampFile) && statSync(stampFile).mtimeMs > newest) {
+const inputs = scanInputs(root);
+if (!force && isCurrent(stampFile, inputs)) {
   console.error('[build] dist/ is up to date (skipped; --force rebuilds)');
   process.exit(0);
 }
@@ -79,4 +57,4 @@ if (!compiled || !aliased || !web || !shippable) {
   console.error('[build] FAILED: fix the errors above (dist/ is not marked current)');
   process.exit(1);
 }
-writeFileSync(stampFile, `${new Date().toISOString()}\n`);
+writeStamp(stampFile, inputs);

@@ -101,6 +101,8 @@ python_env() {
   local bin
   bin="$(bash "$ROOT/scripts/ensure-python.sh")" || return 1
   export PATH="$bin:$PATH"
+  # The generators run from the source tree: no __pycache__ beside them (the checkout stays as cloned).
+  export PYTHONDONTWRITEBYTECODE=1
   log "python3 for the tests: $(command -v python3) ($(python3 --version 2>&1))"
 }
 
