@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
-import { initialiseInWorker, isInitialised } from './pglite-first-start';
+import { createCluster } from './pglite-cluster-template';
+import { isInitialised } from './pglite-first-start';
 import { guardExtendedProtocol } from './pglite-session-guard';
 import { PgliteWireServer } from './pglite-wire-server';
 
@@ -30,6 +31,11 @@ export interface EmbeddedPostgresOptions {
   stallTimeoutMs?: number;
   /** Largest single protocol message accepted (default 64 MiB). */
   maxMessageBytes?: number;
+  /**
+   * Where cluster templates are cached (`clusterTemplateRoot`): a new data directory then starts as a copy of one
+   * instead of running initdb. Default null: no templates, initdb on every new directory.
+   */
+  clusterTemplateRoot?: string | null;
 }
 
 /**
@@ -72,7 +78,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   let db: PGlite | undefined;
   try {
     setFlagsFromString(WASM_COMPILE_FLAGS);
-    if (!isInitialised(dir)) await initialiseInWorker(dir, EMBEDDED_SETTINGS);
+    if (!isInitialised(dir)) await createCluster(dir, EMBEDDED_SETTINGS, opts.clusterTemplateRoot ?? null);
     db = await PGlite.create({ dataDir: dir, startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
     const guard = guardExtendedProtocol(db);
     const server = new PgliteWireServer({

@@ -2,6 +2,7 @@ export { PersistenceModule } from './persistence.module';
 export { DATA_SOURCE, PERSISTENCE_OPTIONS, type PersistenceOptions } from './persistence.tokens';
 export { runInTransaction } from './run-in-transaction';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
+export { clusterTemplateRoot } from './pglite-cluster-template';
 export { PostgresHealthIndicator } from './postgres.health';
 export { buildServiceDataSource, migrateServiceSchema, type ServiceDataSourceOptions } from './service-data-source';
 export { schemaOf, qualifiedTable, assertSchemaName, type SchemaSource } from './schema-name';
