@@ -32,7 +32,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Kafka's default `message.max.bytes` (the development broker keeps the default). */
 const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
-const FILES = 3_000;
+const FILES = 1_100;
 
 /**
  * Claim checks over real Kafka (issue 11.5): a Hugging Face model whose manifest and README together are well over
@@ -46,8 +46,10 @@ describe('claim checks over Kafka: a package over 1 MB flows from ingest to ever
   const repo = `claims-${run}/huge-manifest`;
   const marker = `end-of-card-${run}`;
   const schemas = { gateway: createTestSchemaName('cc_gw'), ingest: createTestSchemaName('cc_in'), scan: createTestSchemaName('cc_sc'), scoring: createTestSchemaName('cc_ra'), lineage: createTestSchemaName('cc_ln') };
-  // Long paths so the manifest alone passes 1 MB; a README near the ingest cap (256 KiB) whose last line is the marker.
-  const dir = (i: number) => `shards/${'layer-block-'.repeat(20)}${String(i % 50).padStart(3, '0')}`;
+  // Long paths (about 1,000 characters in four segments; entry names may have 4,096 bytes) so that the manifest alone
+  // passes 1 MB with few files, each of which ingest fetches, stores and scans; a README near the ingest cap
+  // (256 KiB) whose last line is the marker.
+  const dir = (i: number) => `shards/${Array.from({ length: 4 }, (_, k) => `${'layer-block-'.repeat(20)}${k}`).join('/')}${String(i % 50).padStart(3, '0')}`;
   const files = Object.fromEntries(Array.from({ length: FILES }, (_, i) => [`${dir(i)}/part-${String(i).padStart(5, '0')}.json`, `{"part": ${i}}`]));
   const readme = `---\nlicense: mit\nbase_model: claims-${run}/the-base\n---\n# Huge manifest\n\n${'A model card line that pads the README.\n'.repeat(5_000)}${marker}\n`;
   let root: string;

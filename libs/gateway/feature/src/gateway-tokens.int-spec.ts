@@ -1,5 +1,5 @@
 import { RedisCacheStore } from '@modelguard/cache';
-import { startEmbeddedPostgres } from '@modelguard/persistence';
+import { clusterTemplateRoot, startEmbeddedPostgres } from '@modelguard/persistence';
 import { dropSchemas, testInfra } from '@modelguard/testing';
 import { SignJWT, base64url, decodeJwt } from 'jose';
 import { randomUUID } from 'node:crypto';
@@ -131,7 +131,7 @@ describe('gateway tokens', () => {
 
     it('embedded mode on PGlite, with the database restarted too: used-up and revoked tokens stay refused', async () => {
       const dataDir = await mkdtemp(join(tmpdir(), 'gateway-pglite-'));
-      let postgres = await startEmbeddedPostgres({ dataDir });
+      let postgres = await startEmbeddedPostgres({ dataDir, clusterTemplateRoot: clusterTemplateRoot(process.env) });
       try {
         const before = await start({ env: { DATABASE_URL: postgres.url, DATABASE_POOL_SIZE: '3' } });
         schemas.splice(schemas.indexOf(before.schema), 1); // lives in PGlite, not in the shared test database
@@ -142,7 +142,7 @@ describe('gateway tokens', () => {
         await stop(before);
         await postgres.stop();
 
-        postgres = await startEmbeddedPostgres({ dataDir });
+        postgres = await startEmbeddedPostgres({ dataDir, clusterTemplateRoot: clusterTemplateRoot(process.env) });
         const after = await start({ schema: before.schema, env: { DATABASE_URL: postgres.url, DATABASE_POOL_SIZE: '3' } });
         expect((await use(after, usedUp)).error).toMatch(/maximum number of uses/);
         expect((await use(after, revoked)).error).toMatch(/revoked/);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Topic } from '@modelguard/contracts';
-import { buildServiceDataSource, type EmbeddedPostgres, migrateServiceSchema, runInTransaction, startEmbeddedPostgres } from '@modelguard/persistence';
+import { buildServiceDataSource, clusterTemplateRoot, type EmbeddedPostgres, migrateServiceSchema, runInTransaction, startEmbeddedPostgres } from '@modelguard/persistence';
 import { expectEventually, queryRows } from '@modelguard/testing';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ describe('ingest on embedded PGlite: a slow download does not freeze other servi
   let otherService: DataSource;
 
   beforeAll(async () => {
-    pg = await startEmbeddedPostgres({ dataDir });
+    pg = await startEmbeddedPostgres({ dataDir, clusterTemplateRoot: clusterTemplateRoot(process.env) });
     hf = await startFakeHuggingFace({ models: [{ id: 'acme/embedded-model', files: { 'README.md': '# embedded', 'config.json': '{}' } }], datasets: [] });
     gh = await startFakeGitHub({ repos: [] });
     proxy = await startGatedUpstream(hf.url, /\/resolve\//, 1);

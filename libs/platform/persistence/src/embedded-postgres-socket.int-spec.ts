@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeWithoutSync, message, RawWireClient, startupMessage } from '../test/raw-wire-client';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { clusterTemplateRoot } from './pglite-cluster-template';
 import { buildServiceDataSource } from './service-data-source';
 
 /** Inodes of the TCP sockets in LISTEN state that this process holds (Linux /proc). */
@@ -56,7 +57,7 @@ describe('embedded Postgres: private Unix socket, and recovery from clients that
 
   beforeAll(async () => {
     tcpListenersBefore = listeningTcpInodes();
-    pg = await startEmbeddedPostgres({ dataDir, stallTimeoutMs: STALL_MS });
+    pg = await startEmbeddedPostgres({ dataDir, clusterTemplateRoot: clusterTemplateRoot(process.env), stallTimeoutMs: STALL_MS });
     openPool();
     await pool.query(`CREATE TABLE note (id serial PRIMARY KEY, body text NOT NULL)`);
     await pool.query(`INSERT INTO note (body) VALUES ($1)`, ['committed-before']);
@@ -177,7 +178,7 @@ describe('embedded Postgres: private Unix socket, and recovery from clients that
     await pool.end();
     await pg.stop();
     expect(existsSync(oldDir)).toBe(false);
-    pg = await startEmbeddedPostgres({ dataDir, stallTimeoutMs: STALL_MS });
+    pg = await startEmbeddedPostgres({ dataDir, clusterTemplateRoot: clusterTemplateRoot(process.env), stallTimeoutMs: STALL_MS });
     openPool();
     expect(pg.socketDir).not.toBe(oldDir);
     expect(await bodies()).toEqual(['committed-before', 'after-ghost', 'after-leaver']);

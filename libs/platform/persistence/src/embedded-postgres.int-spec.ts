@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { clusterTemplateRoot } from './pglite-cluster-template';
 import { runInTransaction } from './run-in-transaction';
 import { schemaOf } from './schema-name';
 import { buildServiceDataSource, migrateServiceSchema } from './service-data-source';
@@ -32,7 +33,7 @@ describe('embedded Postgres (PGlite behind its wire server, real pg driver)', ()
   let b: DataSource;
 
   beforeAll(async () => {
-    pg = await startEmbeddedPostgres({ dataDir });
+    pg = await startEmbeddedPostgres({ dataDir, clusterTemplateRoot: clusterTemplateRoot(process.env) });
     [a, b] = await Promise.all([open(pg.url, 'svc_a'), open(pg.url, 'svc_b')]);
   });
 
@@ -96,7 +97,7 @@ describe('embedded Postgres (PGlite behind its wire server, real pg driver)', ()
     await a.destroy();
     await b.destroy();
     await pg.stop();
-    pg = await startEmbeddedPostgres({ dataDir });
+    pg = await startEmbeddedPostgres({ dataDir, clusterTemplateRoot: clusterTemplateRoot(process.env) });
     [a, b] = await Promise.all([open(pg.url, 'svc_a'), open(pg.url, 'svc_b')]);
     expect(await a.query(`SELECT label FROM svc_a.thing ORDER BY id`)).toEqual([{ label: 'kept' }, { label: 'kept-too' }]);
   });

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { message, RawWireClient } from '../test/raw-wire-client';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { clusterTemplateRoot } from './pglite-cluster-template';
 import { runInTransaction } from './run-in-transaction';
 import { buildServiceDataSource } from './service-data-source';
 
@@ -41,7 +42,7 @@ describe('embedded Postgres: named prepared statements shared by every connectio
   const socketDir = () => pg.socketDir;
 
   beforeAll(async () => {
-    pg = await startEmbeddedPostgres({ dataDir });
+    pg = await startEmbeddedPostgres({ dataDir, clusterTemplateRoot: clusterTemplateRoot(process.env) });
     const open = async (name: string) => {
       const ds = buildServiceDataSource({ url: pg.url, schema: name, entities: [], migrations: [], poolSize: 4, namedStatements: true });
       return ds.initialize();
