@@ -168,8 +168,12 @@ describe('sealing sensitive models as leased jobs', () => {
   it('the graceful shutdown (SIGTERM) stops the sealing worker and hands its queued jobs over at once', async () => {
     // Runs last: it shuts the app down. A job of sealer-a waiting out a retry backoff, its lease a minute long.
     const { id } = await upload('seal-shutdown', [randomBytes(1_000)]);
-    expect(await jobs.request(app.dataSource.manager, id, 'sealer-a', 60_000)).toBe(true);
-    await app.dataSource.query(`UPDATE "${app.schema}".seal_jobs SET next_attempt_at = now() + interval '1 hour' WHERE artifact_id = $1`, [id]);
+    // Queued and put off in one transaction: the worker (still polling since the test above) must never see the job
+    // claimable. Two separate statements let it claim the job in between, now and then (a CI run, 7 December).
+    await app.dataSource.transaction(async (m) => {
+      expect(await jobs.request(m, id, 'sealer-a', 60_000)).toBe(true);
+      await m.query(`UPDATE "${app.schema}".seal_jobs SET next_attempt_at = now() + interval '1 hour' WHERE artifact_id = $1`, [id]);
+    });
     expect(worker.activeJobs).toBe(0);
     await app.service.close();
     const [job] = await queryRows<{ status: string; released: boolean }>(
