@@ -17,8 +17,9 @@ export BENCH_DIST
 
 if [ "${QUICK:-0}" = "1" ]; then
   UD_ARGS="--gib 0.1 --downloads 1"; SEARCH_ARGS="--artifacts 2000 --n 20"; CD_ARGS="--clients 20 --per-client 2"
+  FS_ARGS="--rounds 1 --settle 5"
 else
-  UD_ARGS=""; SEARCH_ARGS=""; CD_ARGS=""
+  UD_ARGS=""; SEARCH_ARGS=""; CD_ARGS=""; FS_ARGS=""
 fi
 status=0
 run() {
@@ -33,5 +34,6 @@ run() {
   run search.mjs $SEARCH_ARGS
   run concurrent-downloads.mjs $CD_ARGS
   run concurrent-downloads.mjs --mode gateway $CD_ARGS
+  run first-start.mjs $FS_ARGS
 }
 exit $status
