@@ -67,7 +67,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   // Validated by validateAll above; reached only through a private Unix socket (see startEmbeddedPostgres).
   const postgres = await startEmbeddedPostgres({
     dataDir,
-    // A new DATA_DIR starts from the machine's cached cluster template (see createCluster): 2 s instead of 7.
+    // A new DATA_DIR starts from the machine's cached cluster template (see createCluster): 3 s instead of 7.6 here.
     clusterTemplateRoot: clusterTemplateRoot(baseEnv),
     ...(stallTimeout ? { stallTimeoutMs: Number(stallTimeout) } : {}),
   });

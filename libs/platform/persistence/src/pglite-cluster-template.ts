@@ -52,7 +52,7 @@ export async function createCluster(dataDir: string, settings: readonly string[]
 }
 
 /** The template for this PGlite build and these settings, built now when missing. */
-export async function ensureTemplate(templateRoot: string, settings: readonly string[]): Promise<string> {
+async function ensureTemplate(templateRoot: string, settings: readonly string[]): Promise<string> {
   const template = join(templateRoot, templateKey(settings));
   if (isInitialised(template)) return template;
   mkdirSync(templateRoot, { recursive: true, mode: 0o700 });
